@@ -1,0 +1,9 @@
+from django.http import HttpResponse
+
+
+def directory(request):
+    return HttpResponse("")
+
+
+def organization_detail(request, pk):
+    return HttpResponse("")
