@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "registry",
     "policy",
     "indicators",
+    "screening",
 ]
 
 MIDDLEWARE = [
