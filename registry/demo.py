@@ -1,0 +1,520 @@
+"""A deterministic demo Weihai: enterprises, institutions, platforms, providers, people and demo accounts.
+
+Everything here is synthetic (names, credit codes, figures) except the plan's published counts it is calibrated to:
+document C, 二(三) indicator table — high-tech enterprises 738 (2020) → 1,500 (2025), tech SMEs 1,136 → 2,500,
+professional incubation carriers 23 → 50, provincial-and-above innovation platforms 370 → 400. At the default size
+(4,000 enterprises) these counts are matched exactly; other sizes scale them by N / 4,000.
+
+The same code produces 1,000,000 enterprises for benchmarks: enterprises are generated and inserted in chunks, with
+the random draws vectorised in NumPy and the rank-based qualification sets computed once for the whole city.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+from django.db import transaction
+
+from registry.models import (
+    AnnualFacts,
+    CultivationPoolEntry,
+    IndustryChain,
+    Level,
+    Organization,
+    OrganizationKind,
+    Person,
+    PlatformMembership,
+    PlatformType,
+    ProviderType,
+    Qualification,
+    QualificationKind,
+    Recognition,
+    RecognitionKind,
+    Region,
+)
+from registry.reference import load_reference
+from registry.uscc import ALPHABET, make_uscc
+
+DEMO_PASSWORD = "demo12345"
+DEFAULT_ENTERPRISES = 4000
+FIRST_YEAR, LAST_YEAR = 2019, 2025
+#: Plan path (document C indicator table): value at 2020 and 2025, interpolated linearly in between.
+HTE_PATH = {2018: 560, 2019: 650, 2020: 738, 2021: 890, 2022: 1040, 2023: 1200, 2024: 1350, 2025: 1500}
+TECH_SME_PATH = {2019: 900, 2020: 1136, 2021: 1400, 2022: 1680, 2023: 1950, 2024: 2230, 2025: 2500}
+
+# Name parts: a trade name from two characters, an industry term by chain, and an organisational form.
+_TRADE_A = "金新恒宏通博利安德明正天元隆兴万成东方昌永益中广汇蓝威鸿晟辰卓越澳联科"
+_TRADE_B = "川泰源鼎诚达远航信翔宇峰盛丰泽润禾瑞康晨光华业邦锐森茂杰豪腾旭嘉和昇毅铭涛悦欣凯普捷弘"
+_CHAIN_TERMS = {
+    "office_automation": ["办公设备", "打印科技", "智能办公"],
+    "smart_terminals": ["智能终端", "自助设备", "物联科技"],
+    "optoelectronics": ["光电科技", "通信技术", "光纤传感"],
+    "integrated_circuits": ["电子科技", "微电子", "半导体"],
+    "carbon_fiber": ["碳纤维", "复合材料", "新材料科技"],
+    "advanced_polymers": ["高分子材料", "化工科技", "塑料助剂"],
+    "ships_offshore": ["船舶重工", "海洋工程", "船舶配套"],
+    "special_vehicles": ["专用汽车", "房车制造", "汽车零部件"],
+    "tyres": ["轮胎", "橡胶制品", "橡塑科技"],
+    "electric_motors": ["电机", "动力科技", "电气"],
+    "laser_technology": ["激光科技", "光学仪器", "精密装备"],
+    "marine_biomedicine": ["海洋生物", "生物制品", "海洋药业"],
+    "marine_food": ["水产食品", "海洋食品", "海产科技"],
+    "medicine_devices": ["医疗器械", "医用材料", "生物医药"],
+    "herbal_medicine": ["中药饮片", "西洋参制品", "药业"],
+    "textiles_apparel": ["服饰", "纺织科技", "时尚创意"],
+    "fishing_tackle": ["渔具", "户外用品", "钓具科技"],
+}
+_FORMS = ["有限公司", "股份有限公司", "科技有限公司"]
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕玉兰晓东晨宇浩然思远文博子涵雨欣梓轩嘉怡一鸣"
+
+_REGION_WEIGHTS = {  # share of enterprises by division/zone (synthetic)
+    "371002": 0.14, "371003": 0.13, "371082": 0.17, "371083": 0.09,
+    "Z-GAOQU": 0.16, "Z-JINGQU": 0.13, "Z-LINGANG": 0.08, "Z-NANHAI": 0.06, "Z-ZONGBAO": 0.04,
+}
+
+_DEMO_UNIVERSITIES = [  # fictional names
+    ("威海滨海理工学院", "university"), ("威海海洋大学（示范）", "university"), ("威海医学高等专科学校（示范）", "university"),
+    ("威海职业技术学院（示范）", "university"), ("威海市海洋科学研究院（示范）", "institute"),
+    ("威海市农业科学研究院（示范）", "institute"), ("威海先进材料研究所（示范）", "institute"),
+    ("胶东半岛装备技术研究院（示范）", "institute"),
+]
+
+
+@dataclass
+class DemoSummary:
+    enterprises: int = 0
+    organizations: int = 0
+    annual_facts: int = 0
+    qualifications: int = 0
+    recognitions: int = 0
+    seconds: float = 0.0
+    accounts: dict[str, str] = field(default_factory=dict)
+    counts_by_year: dict[str, dict[int, int]] = field(default_factory=dict)
+
+
+def _path_count(path: dict[int, int], year: int, scale: float) -> int:
+    return int(round(path[year] * scale))
+
+
+def _date(year: int, rng: random.Random, start_month: int = 1, end_month: int = 12) -> dt.date:
+    month = rng.randint(start_month, end_month)
+    return dt.date(year, month, rng.randint(1, 28))
+
+
+def _org_code(i: int, salt: int) -> str:
+    """A unique 9-character organisation code (positions 9–17 of a USCC) for index ``i``."""
+    n = (i * 13_330_000_093_331 + salt * 104_729 + 1) % (31**9)  # the multiplier is coprime with 31
+    chars = []
+    for _ in range(9):
+        n, r = divmod(n, 31)
+        chars.append(ALPHABET[r])
+    return "".join(chars)
+
+
+def _uscc(prefix: str, division: str, i: int, salt: int) -> str:
+    return make_uscc(prefix + division + _org_code(i, salt))
+
+
+def enterprise_name(i: int, chain_code: str, city_short: str) -> str:
+    """A natural Chinese enterprise name, unique for each index within a chain and city."""
+    terms = _CHAIN_TERMS[chain_code]
+    n = i
+    n, a = divmod(n, len(_TRADE_A))
+    n, b = divmod(n, len(_TRADE_B))
+    n, t = divmod(n, len(terms))
+    n, f = divmod(n, len(_FORMS))
+    n, c = divmod(n, len(_TRADE_B) + 1)
+    trade = _TRADE_A[a] + _TRADE_B[b] + ("" if c == 0 else _TRADE_B[c - 1])
+    suffix = "" if n == 0 else f"（{n + 1}）"
+    return f"{city_short}{trade}{terms[t]}{_FORMS[f]}{suffix}"
+
+
+def person_name(rng: random.Random) -> str:
+    given = rng.choice(_GIVEN) + (rng.choice(_GIVEN) if rng.random() < 0.7 else "")
+    return rng.choice(_SURNAMES) + given
+
+
+def generate(
+    enterprises: int = DEFAULT_ENTERPRISES,
+    seed: int = 7,
+    chunk_size: int = 20_000,
+    fact_years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR),
+    with_accounts: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSummary:
+    """Create the demo city in the current database (expects an empty registry)."""
+    started = time.perf_counter()
+    load_reference(Region, IndustryChain)
+    summary = DemoSummary(enterprises=enterprises)
+    scale = enterprises / DEFAULT_ENTERPRISES
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+
+    regions = {r.code: r for r in Region.objects.exclude(kind__in=["city", "town"])}
+    region_codes = list(_REGION_WEIGHTS)
+    region_p = np.array([_REGION_WEIGHTS[c] for c in region_codes])
+    region_p = region_p / region_p.sum()
+    chains = list(IndustryChain.objects.order_by("code"))
+
+    # Whole-city draws, so that the rank-based qualification sets are global.
+    n = enterprises
+    innovation = nrng.random(n)  # latent: high → earlier high-tech certification
+    size = nrng.lognormal(mean=np.log(1.6e7), sigma=1.4, size=n)  # sales revenue in the first fact year (yuan)
+    growth = np.clip(nrng.normal(0.08, 0.12, size=n), -0.3, 0.6)
+    region_idx = nrng.choice(len(region_codes), size=n, p=region_p)
+    chain_idx = nrng.integers(0, len(chains), size=n)
+    hte_rank = np.empty(n, dtype=np.int64)
+    hte_rank[np.argsort(-innovation, kind="stable")] = np.arange(n)
+    sme_score = innovation * 0.6 + nrng.random(n) * 0.4 - (size > 1.5e8) * 2.0
+    sme_rank = np.empty(n, dtype=np.int64)
+    sme_rank[np.argsort(-sme_score, kind="stable")] = np.arange(n)
+
+    def hte_first_year(rank: int) -> int | None:
+        for year in range(2018, LAST_YEAR + 1):
+            if rank < _path_count(HTE_PATH, year, scale):
+                return year
+        return None
+
+    years = list(range(fact_years[0], fact_years[1] + 1))
+    for start in range(0, n, chunk_size):
+        stop = min(n, start + chunk_size)
+        with transaction.atomic():
+            orgs = []
+            for i in range(start, stop):
+                region = regions[region_codes[region_idx[i]]]
+                chain = chains[chain_idx[i]]
+                division = region.division_code or "371000"
+                city_short = "威海" if region.kind == "zone" or i % 3 else region.short_name
+                orgs.append(
+                    Organization(
+                        kind=OrganizationKind.ENTERPRISE,
+                        name=enterprise_name(i, chain.code, city_short),
+                        uscc=_uscc("91", division, i, seed),
+                        region=region,
+                        industry_chain=chain,
+                        established_on=dt.date(1995 + (i * 7919) % 29, 1 + i % 12, 1 + i % 28),
+                        legal_representative=person_name(rng),
+                    )
+                )
+            Organization.objects.bulk_create(orgs, batch_size=5000)
+            facts, quals, events, pools = [], [], [], []
+            for k, org in enumerate(orgs):
+                i = start + k
+                base = float(size[i])
+                g = float(growth[i])
+                first_hte = hte_first_year(int(hte_rank[i]))
+                for y_i, year in enumerate(years):
+                    sales = base * (1 + g) ** y_i * (1 + rng.uniform(-0.05, 0.05))
+                    is_hte_year = first_hte is not None and first_hte <= year
+                    sme_year = year in TECH_SME_PATH and sme_rank[i] < _path_count(TECH_SME_PATH, year, scale)
+                    if is_hte_year:
+                        rd_ratio = rng.uniform(0.035, 0.08)
+                    elif sme_year:
+                        rd_ratio = rng.uniform(0.02, 0.06)
+                    else:
+                        rd_ratio = rng.uniform(0.0, 0.025) if rng.random() < 0.5 else 0.0
+                    employees = max(3, int(sales / rng.uniform(4e5, 9e5)))
+                    mbr = sales * rng.uniform(0.85, 0.99)
+                    facts.append(
+                        AnnualFacts(
+                            organization=org,
+                            year=year,
+                            sales_revenue=Decimal(round(sales, 2)),
+                            main_business_revenue=Decimal(round(mbr, 2)),
+                            rd_expense=Decimal(round(sales * rd_ratio, 2)),
+                            rd_active=rd_ratio > 0,
+                            employees=employees,
+                            rd_staff=int(employees * min(0.5, rd_ratio * 3)),
+                            invention_patents_granted=int(rng.random() < rd_ratio * 8) * rng.randint(1, 6),
+                            high_tech_product_revenue=Decimal(round(sales * rng.uniform(0.5, 0.9), 2)) if is_hte_year else None,
+                            source=AnnualFacts.Source.DEMO,
+                        )
+                    )
+                    if mbr >= 2e7:  # glossary: above designated size = main business revenue ≥ 20 million yuan
+                        quals.append(
+                            Qualification(
+                                organization=org, kind=QualificationKind.ABOVE_DESIGNATED_SIZE, year=year,
+                                valid_from=dt.date(year, 1, 1), valid_to=dt.date(year, 12, 31), source="统计部门（示范）",
+                            )
+                        )
+                    if sme_year:
+                        quals.append(
+                            Qualification(
+                                organization=org, kind=QualificationKind.TECH_SME, year=year,
+                                certificate_no=f"{year}3710{i % 10000:04d}{(i * 31) % 100000:05d}",
+                                valid_from=_date(year, rng, 3, 9), valid_to=dt.date(year, 12, 31),
+                                source="科技型中小企业信息服务平台（示范）",
+                            )
+                        )
+                if first_hte is not None:
+                    issued = dt.date(first_hte, rng.choice([11, 12]), rng.randint(1, 20))
+                    if first_hte > 2018 and rng.random() < 0.6:
+                        pools.append(
+                            CultivationPoolEntry(
+                                organization=org, pool="hte_pool", entered_on=dt.date(first_hte - 1, 5, 1 + i % 28),
+                                exited_on=issued, exit_reason="认定为高新技术企业",
+                            )
+                        )
+                    cert = Qualification.Certification.FIRST
+                    while issued.year <= LAST_YEAR:
+                        quals.append(
+                            Qualification(
+                                organization=org, kind=QualificationKind.HIGH_TECH_ENTERPRISE, certification=cert,
+                                certificate_no=f"GR{issued.year}37{(i * 13) % 1000000:06d}",
+                                valid_from=issued, valid_to=issued.replace(year=issued.year + 3) - dt.timedelta(days=1),
+                                source="高新技术企业认定管理工作网（示范）",
+                            )
+                        )
+                        events.append(
+                            Recognition(
+                                organization=org, kind=RecognitionKind.CERTIFICATION, subject="high_tech_enterprise",
+                                title="高新技术企业" + ("首次认定" if cert == Qualification.Certification.FIRST else "重新认定"),
+                                level=Level.NATIONAL, occurred_on=issued,
+                                attributes={"certification": cert.value},
+                            )
+                        )
+                        issued = issued.replace(year=issued.year + 3) - dt.timedelta(days=rng.randint(5, 20))
+                        cert = Qualification.Certification.RE
+                    hr = int(hte_rank[i])
+                    if hr < int(75 * scale) and first_hte <= 2021:
+                        gy = 2022 + hr % 4
+                        quals.append(
+                            Qualification(
+                                organization=org, kind=QualificationKind.GAZELLE, valid_from=dt.date(gy, 9, 1),
+                                valid_to=dt.date(gy + 2, 8, 31), source="市科技局（示范）",
+                            )
+                        )
+                        if hr % 3 == 0:
+                            pools.append(
+                                CultivationPoolEntry(organization=org, pool="listing_pool", entered_on=dt.date(gy, 10, 1))
+                            )
+                    elif hr < int(150 * scale):
+                        pools.append(CultivationPoolEntry(organization=org, pool="gazelle_pool", entered_on=dt.date(2023, 6, 1)))
+                    if hr < max(1, int(2 * scale)):
+                        quals.append(
+                            Qualification(
+                                organization=org, kind=QualificationKind.UNICORN, valid_from=dt.date(2024, 12, 1),
+                                valid_to=dt.date(2026, 11, 30), source="市科技局（示范）",
+                            )
+                        )
+                    if hr < int(12 * scale):
+                        quals.append(
+                            Qualification(
+                                organization=org, kind=QualificationKind.LEADING_TECH_ENTERPRISE,
+                                valid_from=dt.date(2023, 11, 1), valid_to=dt.date(2026, 10, 31), source="市科技局（示范）",
+                            )
+                        )
+                    if hr % 9 == 1 and hr < int(1200 * scale):
+                        little = hr % 5 == 1
+                        quals.append(
+                            Qualification(
+                                organization=org,
+                                kind=QualificationKind.LITTLE_GIANT if little else QualificationKind.SPECIALISED_SME,
+                                level=Level.NATIONAL if little else Level.PROVINCIAL,
+                                valid_from=dt.date(2022 + hr % 3, 7, 1), valid_to=dt.date(2025 + hr % 3, 6, 30),
+                                source="工业和信息化部门（示范）",
+                            )
+                        )
+                    if hr % 17 == 0 and hr < int(900 * scale):
+                        events.append(
+                            Recognition(
+                                organization=org, kind=RecognitionKind.TECH_CONTRACT, subject="development",
+                                title="技术开发合同（购买方）", occurred_on=_date(2024, rng, 1, 12),
+                                amount=Decimal(rng.randint(20, 900) * 10000),
+                                attributes={"role": "buyer", "seller_located": "outside_weihai"},
+                            )
+                        )
+            AnnualFacts.objects.bulk_create(facts, batch_size=5000)
+            Qualification.objects.bulk_create(quals, batch_size=5000)
+            Recognition.objects.bulk_create(events, batch_size=5000)
+            CultivationPoolEntry.objects.bulk_create(pools, batch_size=5000)
+            summary.annual_facts += len(facts)
+            summary.qualifications += len(quals)
+            summary.recognitions += len(events)
+        if progress:
+            progress(stop, n)
+
+    _institutions_platforms_providers(rng, scale, seed, summary)
+    if with_accounts:
+        summary.accounts = create_demo_accounts()
+    summary.organizations = Organization.objects.count()
+    summary.counts_by_year = {
+        "high_tech_enterprise": {y: count_in_force(QualificationKind.HIGH_TECH_ENTERPRISE, dt.date(y, 12, 31)) for y in range(2020, 2026)},
+        "tech_sme": {y: count_in_force(QualificationKind.TECH_SME, dt.date(y, 12, 31)) for y in range(2020, 2026)},
+    }
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def count_in_force(kind: str, on: dt.date) -> int:
+    return (
+        Qualification.objects.filter(Qualification.in_force(on), kind=kind).values("organization").distinct().count()
+    )
+
+
+def _institutions_platforms_providers(rng: random.Random, scale: float, seed: int, summary: DemoSummary) -> None:
+    regions = list(Region.objects.filter(kind__in=["division", "zone"]).order_by("code"))
+    chains = list(IndustryChain.objects.order_by("code"))
+    base = 10_000_000  # index space apart from the enterprises'
+    institutions = []
+    for k, (name, itype) in enumerate(_DEMO_UNIVERSITIES):
+        region = regions[k % len(regions)]
+        institutions.append(
+            Organization(
+                kind=OrganizationKind.RESEARCH_INSTITUTION, name=name, institution_type=itype,
+                uscc=_uscc("12", region.division_code or "371000", base + k, seed), region=region,
+                located_in_weihai=True, established_on=dt.date(1980 + k * 4, 9, 1),
+            )
+        )
+    institutions.append(
+        Organization(
+            kind=OrganizationKind.RESEARCH_INSTITUTION, name="胶东海洋工程研究院（市外，示范）", institution_type="institute",
+            uscc=_uscc("12", "370200", base + 99, seed), region=regions[0], located_in_weihai=False,
+        )
+    )
+    Organization.objects.bulk_create(institutions)
+
+    top_enterprises = list(
+        Organization.objects.filter(kind=OrganizationKind.ENTERPRISE, qualifications__kind="high_tech_enterprise")
+        .distinct().order_by("id")[: max(20, int(600 * scale))]
+    )
+    hosts = institutions[:8] + top_enterprises
+    # Platforms: (type, level, count at default size). Provincial+national total ≈ 370 by 2020, 400 by 2025.
+    plan = [
+        (PlatformType.KEY_LABORATORY, Level.PROVINCIAL, 40), (PlatformType.NATIONAL_KEY_LABORATORY, Level.NATIONAL, 2),
+        (PlatformType.TECHNOLOGY_INNOVATION_CENTER, Level.PROVINCIAL, 30),
+        (PlatformType.TECHNOLOGY_INNOVATION_CENTER, Level.NATIONAL, 1),
+        (PlatformType.ENGINEERING_RESEARCH_CENTER, Level.PROVINCIAL, 220),
+        (PlatformType.CLINICAL_RESEARCH_CENTER, Level.PROVINCIAL, 6), (PlatformType.NEW_RD_INSTITUTION, Level.PROVINCIAL, 24),
+        (PlatformType.MANUFACTURING_INNOVATION_CENTER, Level.PROVINCIAL, 3),
+        (PlatformType.INTERNATIONAL_COOPERATION_BASE, Level.PROVINCIAL, 20),
+        (PlatformType.ACADEMICIAN_WORKSTATION, Level.PROVINCIAL, 40), (PlatformType.PILOT_BASE, Level.PROVINCIAL, 4),
+        (PlatformType.INNOVATION_COMMUNITY, Level.PROVINCIAL, 1), (PlatformType.INNOVATION_CONSORTIUM, Level.CITY, 6),
+        (PlatformType.KEY_LABORATORY, Level.CITY, 80), (PlatformType.TECHNOLOGY_INNOVATION_CENTER, Level.CITY, 40),
+        (PlatformType.INCUBATOR, Level.NATIONAL, 5), (PlatformType.INCUBATOR, Level.PROVINCIAL, 10),
+        (PlatformType.MAKERSPACE, Level.NATIONAL, 4), (PlatformType.MAKERSPACE, Level.PROVINCIAL, 12),
+        (PlatformType.ACCELERATOR, Level.CITY, 5), (PlatformType.UNIVERSITY_SCIENCE_PARK, Level.PROVINCIAL, 2),
+        (PlatformType.RURAL_MAKERSPACE, Level.PROVINCIAL, 8), (PlatformType.TECH_TRANSFER_DEMO_AGENCY, Level.PROVINCIAL, 6),
+        (PlatformType.FOREIGN_EXPERT_STUDIO, Level.PROVINCIAL, 8),
+    ]
+    platforms, host_of, seen = [], [], set()
+    for ptype, level, count in plan:
+        count = max(1, int(round(count * scale))) if scale < 1 else int(round(count * scale))
+        for j in range(count):
+            host = hosts[(len(platforms) * 7 + j) % len(hosts)]
+            approved = dt.date(2012 + (len(platforms) * 5 + j) % 14, 1 + j % 12, 1 + j % 27)
+            label = PlatformType(ptype).label
+            name = f"威海市{host.name.replace('有限公司', '').replace('股份', '')[:12]}{label}"
+            if level == Level.PROVINCIAL:
+                name = "山东省" + name.removeprefix("威海市")
+            elif level == Level.NATIONAL:
+                name = "国家" + name.removeprefix("威海市")
+            if name in seen:
+                name = name.replace(label, f"{chains[j % len(chains)].name}{label}")
+            while name in seen:
+                name += "（分部）"
+            seen.add(name)
+            platforms.append(
+                Organization(
+                    kind=OrganizationKind.PLATFORM, name=name,
+                    platform_type=ptype, level=level, region=host.region,
+                    industry_chain=host.industry_chain or chains[j % len(chains)], established_on=approved,
+                )
+            )
+            host_of.append((host, approved))
+    Organization.objects.bulk_create(platforms, batch_size=2000)
+    members, events = [], []
+    for platform, (host, approved) in zip(platforms, host_of, strict=True):
+        members.append(PlatformMembership(platform=platform, organization=host, role="lead", share_pct=Decimal("100")))
+        events.append(
+            Recognition(
+                organization=host, kind=RecognitionKind.PLATFORM_APPROVAL, subject=platform.platform_type,
+                title=platform.name, level=platform.level, occurred_on=approved, platform=platform,
+                reference="（示范）批复文件",
+                amount=Decimal(rng.choice([100, 200, 300, 500]) * 10000) if platform.level != Level.CITY else None,
+                attributes={"higher_level_funds": platform.level != Level.CITY},
+            )
+        )
+    PlatformMembership.objects.bulk_create(members, batch_size=2000)
+    awards = []
+    for k, host in enumerate(hosts[: max(3, int(40 * scale))]):
+        level = Level.NATIONAL if k % 10 == 0 else Level.PROVINCIAL
+        awards.append(
+            Recognition(
+                organization=host, kind=RecognitionKind.AWARD,
+                subject="national_st_award" if level == Level.NATIONAL else "provincial_st_award",
+                title=("国家科学技术进步奖" if level == Level.NATIONAL else "山东省科学技术进步奖"),
+                level=level, grade=["一等奖", "二等奖", "三等奖"][k % 3] if level == Level.PROVINCIAL else "二等奖",
+                occurred_on=dt.date(2019 + k % 7, 5 + k % 6, 10),
+            )
+        )
+    Recognition.objects.bulk_create(events + awards, batch_size=2000)
+    summary.recognitions += len(events) + len(awards)
+
+    providers = []
+    types = list(ProviderType)
+    for k in range(max(5, int(100 * scale))):
+        region = regions[k % len(regions)]
+        ptype = types[k % len(types)]
+        trade = _TRADE_A[(k * 7) % len(_TRADE_A)] + _TRADE_B[(k * 11) % len(_TRADE_B)]
+        providers.append(
+            Organization(
+                kind=OrganizationKind.SERVICE_PROVIDER, provider_type=ptype,
+                name=f"威海{trade}{ProviderType(ptype).label}服务有限公司", region=region,
+                uscc=_uscc("91", region.division_code or "371000", base + 1000 + k, seed),
+                established_on=dt.date(2008 + k % 15, 3, 1),
+            )
+        )
+    Organization.objects.bulk_create(providers)
+    people = []
+    fields = ["新材料", "生物医药", "海洋科学", "电子信息", "智能制造", "财务管理", "知识产权", "食品工程"]
+    for k in range(max(10, int(300 * scale))):
+        org = hosts[k % len(hosts)]
+        people.append(
+            Person(
+                kind=Person.Kind.EXPERT if k % 3 else Person.Kind.TALENT, name=person_name(rng), organization=org,
+                title=["正高级工程师", "教授", "研究员", "高级工程师", "副教授"][k % 5], field=fields[k % len(fields)],
+                industry_chain=chains[k % len(chains)],
+            )
+        )
+    Person.objects.bulk_create(people)
+
+
+def create_demo_accounts() -> dict[str, str]:
+    """The four demo logins (password ``demo12345``), returned as username → description."""
+    from accounts.models import Role, User
+
+    enterprise = (
+        Organization.objects.filter(kind=OrganizationKind.ENTERPRISE, qualifications__kind="high_tech_enterprise")
+        .order_by("id").first()
+        or Organization.objects.filter(kind=OrganizationKind.ENTERPRISE).order_by("id").first()
+    )
+    district = Region.objects.get(code="Z-GAOQU")
+    expert_person = Person.objects.filter(kind=Person.Kind.EXPERT).order_by("id").first()
+    specs = [
+        ("bureau", "市科技局演示账户", Role.BUREAU, {"is_staff": True, "is_superuser": True}),
+        ("district", "高区科技部门演示账户", Role.DISTRICT, {"region": district}),
+        ("enterprise", f"{enterprise.name}" if enterprise else "企业演示账户", Role.ENTERPRISE, {"organization": enterprise}),
+        ("expert", "专家演示账户", Role.EXPERT, {}),
+    ]
+    out = {}
+    for username, display, role, extra in specs:
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name = display
+        user.role = role
+        for key, value in extra.items():
+            setattr(user, key, value)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if username == "expert" and expert_person:
+            expert_person.account = user
+            expert_person.save(update_fields=["account"])
+        out[username] = f"{role.label}：{display}"
+    return out
