@@ -411,13 +411,13 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
             host = hosts[(len(platforms) * 7 + j) % len(hosts)]
             approved = dt.date(2012 + (len(platforms) * 5 + j) % 14, 1 + j % 12, 1 + j % 27)
             label = PlatformType(ptype).label
-            name = f"威海市{host.name.replace('有限公司', '').replace('股份', '')[:12]}{label}"
-            if level == Level.PROVINCIAL:
-                name = "山东省" + name.removeprefix("威海市")
-            elif level == Level.NATIONAL:
-                name = "国家" + name.removeprefix("威海市")
-            if name in seen:
-                name = name.replace(label, f"{chains[j % len(chains)].name}{label}")
+            chain = host.industry_chain or chains[j % len(chains)]
+            domain = _CHAIN_TERMS[chain.code][j % 3]
+            host_short = host.name.removesuffix("有限公司").removesuffix("股份")
+            if host.kind == OrganizationKind.ENTERPRISE:
+                host_short = host_short[2:]
+            prefix = {Level.PROVINCIAL: "山东省", Level.NATIONAL: "国家"}.get(level, "威海市")
+            name = f"{prefix}{domain}{label}（{host_short}）"
             while name in seen:
                 name += "（分部）"
             seen.add(name)
@@ -425,7 +425,7 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
                 Organization(
                     kind=OrganizationKind.PLATFORM, name=name,
                     platform_type=ptype, level=level, region=host.region,
-                    industry_chain=host.industry_chain or chains[j % len(chains)], established_on=approved,
+                    industry_chain=chain, established_on=approved,
                 )
             )
             host_of.append((host, approved))

@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         if Organization.objects.exists():
             if opts["if_empty"]:
-                self.stdout.write("登记库已有数据，跳过示范数据生成。演示账户（密码 %s）：bureau、district、enterprise、expert" % DEMO_PASSWORD)
+                self.stdout.write(f"登记库已有数据，跳过示范数据生成。演示账户（密码 {DEMO_PASSWORD}）：bureau、district、enterprise、expert")
                 return
             raise CommandError("登记库已有数据；示范数据只能生成到空库中（可加 --if-empty 跳过）。")
         if opts["enterprises"] < 1:
