@@ -244,7 +244,8 @@ def generate(
                                 valid_from=dt.date(year, 1, 1), valid_to=dt.date(year, 12, 31), source="统计部门（示范）",
                             )
                         )
-                    if sme_year:
+                for year in TECH_SME_PATH:
+                    if sme_rank[i] < _path_count(TECH_SME_PATH, year, scale):
                         quals.append(
                             Qualification(
                                 organization=org, kind=QualificationKind.TECH_SME, year=year,

@@ -179,7 +179,7 @@ class PlatformMembership(models.Model):
     role = models.CharField("角色", max_length=12, choices=Role.choices)
     share_pct = models.DecimalField(
         "投入占比(%)", max_digits=5, decimal_places=2, null=True, blank=True,
-        validators=[MinValueValidator(Decimal(0), "投入占比不能小于 0%。"), MaxValueValidator(Decimal(100), "投入占比不能大于 100%。")],
+        validators=[MinValueValidator(Decimal(0), "投入占比不能小于 0%%。"), MaxValueValidator(Decimal(100), "投入占比不能大于 100%%。")],
     )
 
     class Meta:

@@ -1,0 +1,58 @@
+"""Forms of the registry pages. Validation messages come from the models' clean() (Chinese, per field)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from registry.models import AnnualFacts, IndustryChain, Level, Organization, OrganizationKind, QualificationKind
+from registry.services import regions_for_choice
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(label="名称或信用代码", required=False)
+    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部")] + list(OrganizationKind.choices))
+    region = forms.ChoiceField(label="区市/功能区", required=False)
+    chain = forms.ChoiceField(label="产业链", required=False)
+    qualification = forms.ChoiceField(label="资质（有效）", required=False,
+                                      choices=[("", "不限")] + list(QualificationKind.choices))
+    level = forms.ChoiceField(label="级别", required=False, choices=[("", "不限")] + list(Level.choices))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "全部")] + [(r.code, r.name) for r in regions_for_choice()]
+        self.fields["chain"].choices = [("", "全部")] + [(c.code, c.name) for c in IndustryChain.objects.all()]
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "uscc", "region", "industry_chain", "established_on", "legal_representative", "address"]
+        widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, entity_account: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = self.fields["region"].queryset.exclude(kind="city")
+        if entity_account:  # the credit code identifies the account's organisation: only the bureau changes it
+            self.fields["uscc"].disabled = True
+
+
+class AnnualFactsForm(forms.ModelForm):
+    class Meta:
+        model = AnnualFacts
+        fields = ["year", *AnnualFacts.FIGURE_FIELDS]
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
+        return f
