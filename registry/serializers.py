@@ -39,8 +39,14 @@ class AnnualFactsSerializer(serializers.ModelSerializer):
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    industry_chain = serializers.SlugRelatedField(slug_field="code", queryset=IndustryChain.objects.all(), allow_null=True, required=False)
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(),
+        error_messages={"does_not_exist": "未知的区市或功能区编码“{value}”，请从 /api/registry/regions/ 中选择，如 371082 或 Z-GAOQU。"},
+    )
+    industry_chain = serializers.SlugRelatedField(
+        slug_field="code", queryset=IndustryChain.objects.all(), allow_null=True, required=False,
+        error_messages={"does_not_exist": "未知的产业链编码“{value}”，请从 /api/registry/chains/ 中选择。"},
+    )
 
     class Meta:
         model = Organization

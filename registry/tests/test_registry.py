@@ -192,3 +192,20 @@ def test_api_token_filters_holds_and_facts(demo_city):
     saved = api.post(f"/api/registry/organizations/{org.organization_id}/facts/", {"year": 2025, "rd_expense": "300000"}, format="json")
     assert saved.status_code == 200 and saved.json()["rd_expense"] == "300000.00"
     assert api.get("/api/schema/").status_code == 200
+
+
+def test_api_unknown_district_is_refused_in_chinese(demo_city):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(User.objects.get(username="bureau"))
+    org = _org(demo_city)
+    response = api.patch(f"/api/registry/organizations/{org.pk}/", {"region": "999999"}, format="json")
+    assert response.status_code == 400
+    assert "未知的区市或功能区编码“999999”" in response.json()["region"][0]
+
+
+def test_home_page_counts_for_staff(client: Client, demo_city):
+    client.login(username="district", password="demo12345")
+    page = client.get("/").content.decode()
+    assert "威海火炬高技术产业开发区科技创新主体概况" in page and "高新技术企业" in page
