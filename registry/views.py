@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 
 from registry import excel
 from registry.forms import AnnualFactsForm, DirectoryForm, ImportForm, OrganizationForm
-from registry.models import AnnualFacts, Organization
+from registry.models import AnnualFacts, IndustryChain, Organization, Person
 from registry.services import (
     DirectoryFilter,
     apply_changes,
@@ -144,3 +144,23 @@ def import_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, f"文件中有 {len(result.errors)} 处错误，未导入任何数据。请修改后重新上传。")
     return render(request, "registry/import.html", {"form": form, "result": result})
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    """Talents and experts (科技人才 / 科技专家库), searchable by name, field and chain."""
+    _require_government(request)
+    qs = Person.objects.select_related("organization", "industry_chain").order_by("id")
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        qs = qs.filter(name__contains=q) | qs.filter(field__contains=q)
+    if request.GET.get("kind") in Person.Kind.values:
+        qs = qs.filter(kind=request.GET["kind"])
+    if request.GET.get("chain"):
+        qs = qs.filter(industry_chain__code=request.GET["chain"])
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "registry/people.html", {
+        "page": Paginator(qs, 50).get_page(request.GET.get("page")), "querystring": params.urlencode(),
+        "kinds": Person.Kind.choices, "chains": IndustryChain.objects.all(),
+    })

@@ -209,3 +209,12 @@ def test_home_page_counts_for_staff(client: Client, demo_city):
     client.login(username="district", password="demo12345")
     page = client.get("/").content.decode()
     assert "威海火炬高技术产业开发区科技创新主体概况" in page and "高新技术企业" in page
+
+
+def test_people_directory_filters_by_kind(client: Client, demo_city):
+    client.login(username="bureau", password="demo12345")
+    page = client.get("/registry/people/", {"kind": "expert"})
+    assert page.status_code == 200
+    assert all(p.kind == "expert" for p in page.context["page"])
+    client.login(username="enterprise", password="demo12345")
+    assert client.get("/registry/people/").status_code == 404
