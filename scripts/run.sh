@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# Runs the platform on http://127.0.0.1:8000 with the embedded SQLite database and a demo Weihai.
+# Runs the platform on http://127.0.0.1:8000 with the embedded SQLite database and a demo Weihai, plus one
+# background-job worker (huey on an SQLite file: no server needed).
 #   KECHUANG_DEMO_ENTERPRISES=4000 (default) sizes the demo city; DATABASE_URL selects another database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py generate_demo --if-empty --enterprises "${KECHUANG_DEMO_ENTERPRISES:-4000}"
-exec .venv/bin/python manage.py runserver "${KECHUANG_ADDR:-127.0.0.1:8000}"
+mkdir -p var
+if .venv/bin/python manage.py help run_huey >/dev/null 2>&1; then
+  .venv/bin/python manage.py run_huey > var/worker.log 2>&1 &
+  worker=$!
+  trap 'kill $worker 2>/dev/null || true' EXIT
+  echo "后台任务进程已启动（日志 var/worker.log）。"
+fi
+echo "平台地址：http://${KECHUANG_ADDR:-127.0.0.1:8000}/"
+.venv/bin/python manage.py runserver --noreload "${KECHUANG_ADDR:-127.0.0.1:8000}"
