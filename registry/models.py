@@ -140,7 +140,11 @@ class Organization(models.Model):
         verbose_name = "创新主体"
         verbose_name_plural = "创新主体"
         ordering = ["id"]
-        indexes = [models.Index(fields=["kind", "region"]), models.Index(fields=["industry_chain"])]
+        indexes = [
+            models.Index(fields=["kind", "region"]),
+            models.Index(fields=["industry_chain"]),
+            models.Index(fields=["region", "industry_chain"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -231,7 +235,10 @@ class Qualification(models.Model):
         verbose_name = "资质"
         verbose_name_plural = "资质"
         ordering = ["organization", "kind", "valid_from"]
-        indexes = [models.Index(fields=["kind", "valid_from", "valid_to"])]
+        indexes = [
+            models.Index(fields=["kind", "valid_from", "valid_to"]),
+            models.Index(fields=["organization", "kind", "valid_to"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.valid_from}—{self.valid_to}"
