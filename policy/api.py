@@ -1,0 +1,122 @@
+"""REST API (mounted at /api/policy/): the same service functions as the pages and the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from policy import coverage, services
+from policy.access import visible_organization
+
+
+class ProvisionResultSerializer(serializers.Serializer):
+    provision_id = serializers.CharField()
+    title = serializers.CharField()
+    document = serializers.CharField()
+    article = serializers.CharField()
+    form = serializers.ChoiceField(choices=["fixed", "ceiling", "proportional", "matching", "per_unit", "one_time",
+                                            "case_by_case"])
+    is_ceiling = serializers.BooleanField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2)
+    status = serializers.ChoiceField(choices=["applies", "near", "not_applicable"])
+    explanation = serializers.CharField()
+    missing = serializers.CharField()
+    facts_used = serializers.DictField()
+    interpretations = serializers.ListField(child=serializers.CharField())
+    caveats = serializers.ListField(child=serializers.CharField())
+
+
+class EvaluationSerializer(serializers.Serializer):
+    subject = serializers.CharField()
+    period = serializers.CharField()
+    total_fixed = serializers.DecimalField(max_digits=16, decimal_places=2)
+    total_ceiling = serializers.DecimalField(max_digits=16, decimal_places=2)
+    results = ProvisionResultSerializer(many=True)
+
+
+class EvaluateRequestSerializer(serializers.Serializer):
+    situation = serializers.DictField(help_text="情形：kind、region、qualifications、recognitions、annual_facts")
+    period = serializers.CharField(help_text="年度，如 2024")
+    overrides = serializers.DictField(required=False, help_text="参数路径 → 新值（what-if）")
+    interpretations = serializers.DictField(required=False, help_text="解释口径 → 取值")
+
+
+class CatalogueEntrySerializer(serializers.Serializer):
+    id = serializers.CharField()
+    title = serializers.CharField()
+    citation = serializers.CharField()
+    also_cited = serializers.ListField(child=serializers.CharField())
+    form = serializers.CharField()
+    is_ceiling = serializers.BooleanField()
+    window_from = serializers.CharField()
+    window_to = serializers.CharField()
+    variable = serializers.CharField()
+    parameters = serializers.ListField(child=serializers.DictField())
+    interpretations = serializers.ListField(child=serializers.CharField())
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    document = serializers.CharField()
+    article = serializers.CharField()
+    summary = serializers.CharField()
+    status = serializers.CharField()
+    provisions = serializers.ListField(child=serializers.CharField())
+    variables = serializers.ListField(child=serializers.CharField())
+    tests = serializers.IntegerField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    rows = CoverageRowSerializer(many=True)
+    summary = serializers.DictField(child=serializers.IntegerField())
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField()
+
+
+def _out(result: services.EvaluationResult) -> dict[str, Any]:
+    return result.to_dict()
+
+
+class EvaluateView(APIView):
+    @extend_schema(request=EvaluateRequestSerializer, responses={200: EvaluationSerializer, 400: ErrorSerializer},
+                   summary="按情形计算适用的政策条款", tags=["policy"])
+    def post(self, request: Request) -> Response:
+        body = request.data if isinstance(request.data, dict) else {}
+        try:
+            result = services.evaluate_situation(body.get("situation"), str(body.get("period", "")),
+                                                 body.get("overrides"), body.get("interpretations"))
+        except services.PolicyInputError as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(_out(result))
+
+
+class OrganizationView(APIView):
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=True, description="年度")],
+                   responses={200: EvaluationSerializer, 400: ErrorSerializer}, summary="计算登记主体某年度适用的条款",
+                   tags=["policy"])
+    def get(self, request: Request, pk: int) -> Response:
+        org = visible_organization(request.user, pk)
+        try:
+            result = services.evaluate_organization(org, request.query_params.get("year", ""))
+        except services.PolicyInputError as exc:
+            return Response({"error": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(_out(result))
+
+
+class CatalogueView(APIView):
+    @extend_schema(responses={200: CatalogueEntrySerializer(many=True)}, summary="政策条款目录",
+                   tags=["policy"])
+    def get(self, request: Request) -> Response:
+        return Response(services.catalogue())
+
+
+class CoverageView(APIView):
+    @extend_schema(responses={200: CoverageSerializer}, summary="条款编码覆盖情况", tags=["policy"])
+    def get(self, request: Request) -> Response:
+        return Response({"rows": coverage.report(), "summary": coverage.summary()})

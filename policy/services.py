@@ -1,0 +1,755 @@
+"""The one door to the policy engine: web pages, REST API, command line and batch jobs all call these functions.
+
+Facts (a situation dict or registry rows) → openfisca simulation (policy_weihai) → per-provision results with the
+citation, the arithmetic in Chinese, the interpretations relied on and the caveats.
+
+Situation shape (the registry's vocabulary)::
+
+    {"kind": "enterprise", "region": "371002",
+     "qualifications": [{"kind": "high_tech_enterprise", "valid_from": "2024-05-01", "valid_to": "2026-12-31",
+                         "certification": "first_certification"}],
+     "recognitions": [{"kind": "platform_approval", "subject": "technology_innovation_center", "level": "national",
+                       "occurred_on": "2024-03-01", "amount": null, "role": "lead", "grade": ""}],
+     "annual_facts": {"2024": {"rd_expense": "5000000", "sales_revenue": "80000000", "rd_active": true}}}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from openfisca_core import periods
+from openfisca_core.simulations import SimulationBuilder
+
+from policy.catalogue import B01_CEILING_SUBJECTS, BY_ID, INTERPRETATIONS, PROVISIONS, Provision
+from policy.catalogue import B as B_DOC
+from policy_weihai import build_system
+from policy_weihai.variables.common import GRADE_CODES
+
+ORG_KINDS = {"enterprise": "企业", "research_institution": "高校院所", "platform": "创新平台/载体",
+             "service_provider": "科技服务机构"}
+RECOGNITION_KINDS = {"platform_approval", "platform_evaluation", "award", "certification", "project", "talent",
+                     "listing", "tech_contract", "financing", "standard", "other"}
+QUALIFICATION_KINDS = {"tech_sme", "high_tech_enterprise", "gazelle", "unicorn", "leading_tech_enterprise",
+                       "specialised_sme", "little_giant", "above_designated_size"}
+LEVELS = {"", "city", "provincial", "national"}
+ANNUAL_FIELDS = {"sales_revenue": "销售收入", "main_business_revenue": "主营业务收入", "rd_expense": "研发投入",
+                 "rd_active": "有研发活动", "employees": "从业人员", "rd_staff": "研发人员",
+                 "invention_patents_granted": "发明专利授权量", "high_tech_product_revenue": "高新技术产品收入"}
+SITUATION_KEYS = {"kind", "region", "name", "id", "qualifications", "recognitions", "annual_facts"}
+QUAL_KEYS = {"kind", "valid_from", "valid_to", "certification", "level", "year", "certificate_no"}
+REC_KEYS = {"kind", "subject", "level", "grade", "occurred_on", "amount", "role", "title", "attributes", "reference"}
+#: Event kinds whose provisions accept only some organisation kinds (strict situations raise on a mismatch).
+EVENT_KIND_ACCEPTS = {"tech_contract": ("enterprise",)}
+BATCH = 5000
+
+
+class PolicyInputError(ValueError):
+    """Bad input: names the field and the fix, in Chinese."""
+
+
+@dataclass
+class ProvisionResult:
+    provision_id: str
+    title: str
+    document: str
+    article: str
+    form: str
+    is_ceiling: bool
+    amount: Decimal
+    status: str
+    explanation: str
+    missing: str = ""
+    facts_used: dict = field(default_factory=dict)
+    interpretations: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["amount"] = str(self.amount)
+        return d
+
+
+@dataclass
+class EvaluationResult:
+    subject: str
+    period: str
+    results: list[ProvisionResult]
+
+    @property
+    def applicable(self) -> list[ProvisionResult]:
+        return [r for r in self.results if r.status == "applies"]
+
+    @property
+    def total_fixed(self) -> Decimal:
+        return sum((r.amount for r in self.applicable if not r.is_ceiling), Decimal(0))
+
+    @property
+    def total_ceiling(self) -> Decimal:
+        return sum((r.amount for r in self.applicable if r.is_ceiling), Decimal(0))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"subject": self.subject, "period": self.period, "total_fixed": str(self.total_fixed),
+                "total_ceiling": str(self.total_ceiling), "results": [r.to_dict() for r in self.results]}
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def wan(yuan: float | Decimal) -> str:
+    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'."""
+    v = Decimal(str(yuan)) / Decimal(10000)
+    text = format(v.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize(), "f")
+    return f"{text} 万元"
+
+
+def pct(x: float) -> str:
+    return f"{x * 100:.1f}%".replace(".0%", "%")
+
+
+def yuan(x: float) -> Decimal:
+    return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
+
+
+# ---------------------------------------------------------------- input checking
+
+
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise PolicyInputError(f"{where}：日期格式应为 YYYY-MM-DD（如 2024-03-01），收到 {value!r}。")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise PolicyInputError(f"{where}：{value!r} 不是有效日期，请核对年月日。") from None
+
+
+def _money(value: Any, where: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise PolicyInputError(f"{where}：应为数字（元），收到 {value!r}。") from None
+    if not d.is_finite():
+        raise PolicyInputError(f"{where}：应为有限数字（元），收到 {value!r}。")
+    if d < 0:
+        raise PolicyInputError(f"{where}：金额/数量不能为负数（收到 {value}），请填写 0 或正数。")
+    return float(d)
+
+
+def parse_period(period: str | int) -> int:
+    text = str(period).strip()
+    if not re.fullmatch(r"\d{4}", text):
+        raise PolicyInputError(f"period：期间应为四位年度（如 2024），收到 {period!r}。")
+    year = int(text)
+    if not 2018 <= year <= 2100:
+        raise PolicyInputError(f"period：年度 {year} 超出范围，政策文件自 2018 年起生效，请填写 2018 年及以后的年度。")
+    return year
+
+
+def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict[str, Any]:
+    """Check a situation and reduce it to the facts of ``year`` (an organisation row and its events)."""
+    if not isinstance(situation, dict):
+        raise PolicyInputError("situation：应为 JSON 对象（字典）。")
+    unknown = set(situation) - SITUATION_KEYS
+    if unknown:
+        raise PolicyInputError(f"situation.{sorted(unknown)[0]}：未知的事实字段；可用字段为 {', '.join(sorted(SITUATION_KEYS))}。")
+    kind = situation.get("kind")
+    if kind not in ORG_KINDS:
+        raise PolicyInputError(f"kind：主体类别应为 {', '.join(ORG_KINDS)} 之一，收到 {kind!r}。")
+    facts: dict[str, Any] = {"kind": kind, "region": situation.get("region") or ""}
+
+    hte_on: dt.date | None = None
+    hte_first = False
+    held: set[str] = set()
+    for i, q in enumerate(situation.get("qualifications") or []):
+        where = f"qualifications[{i}]"
+        if not isinstance(q, dict):
+            raise PolicyInputError(f"{where}：应为对象。")
+        if set(q) - QUAL_KEYS:
+            raise PolicyInputError(f"{where}.{sorted(set(q) - QUAL_KEYS)[0]}：未知字段；可用字段为 {', '.join(sorted(QUAL_KEYS))}。")
+        if q.get("kind") not in QUALIFICATION_KINDS:
+            raise PolicyInputError(f"{where}.kind：未知资质 {q.get('kind')!r}；可用 {', '.join(sorted(QUALIFICATION_KINDS))}。")
+        start, end = _date(q.get("valid_from"), f"{where}.valid_from"), _date(q.get("valid_to"), f"{where}.valid_to")
+        if end < start:
+            raise PolicyInputError(f"{where}.valid_to：有效期止不能早于有效期起。")
+        if start <= dt.date(year, 12, 31) and end >= dt.date(year, 1, 1):
+            held.add(q["kind"])
+        if q["kind"] == "high_tech_enterprise" and start.year == year:
+            hte_on = start
+            hte_first = q.get("certification", "first_certification") == "first_certification"
+    facts.update(is_high_tech_enterprise="high_tech_enterprise" in held, is_tech_sme="tech_sme" in held,
+                 above_designated_size="above_designated_size" in held, hte_certified=hte_on is not None,
+                 hte_first_certification=hte_first, hte_certified_on=hte_on)
+
+    annual = situation.get("annual_facts") or {}
+    if not isinstance(annual, dict):
+        raise PolicyInputError("annual_facts：应为以年度为键的对象，如 {\"2024\": {\"rd_expense\": \"5000000\"}}。")
+    by_year: dict[int, dict[str, Any]] = {}
+    for key, row in annual.items():
+        if not re.fullmatch(r"\d{4}", str(key)):
+            raise PolicyInputError(f"annual_facts.{key}：键应为四位年度（如 2024）。")
+        if not isinstance(row, dict):
+            raise PolicyInputError(f"annual_facts.{key}：应为对象。")
+        extra = set(row) - set(ANNUAL_FIELDS)
+        if extra:
+            raise PolicyInputError(f"annual_facts.{key}.{sorted(extra)[0]}：未知的年度事实；可用 {', '.join(ANNUAL_FIELDS)}。")
+        clean: dict[str, Any] = {}
+        for name, value in row.items():
+            if name == "rd_active":
+                if value not in (None, True, False):
+                    raise PolicyInputError(f"annual_facts.{key}.rd_active：应为 true 或 false。")
+                clean[name] = value
+            else:
+                clean[name] = _money(value, f"annual_facts.{key}.{name}")
+        by_year[int(key)] = clean
+    cur, prev = by_year.get(year, {}), by_year.get(year - 1, {})
+    rd_active = cur.get("rd_active")
+    facts.update(
+        rd_expense=cur.get("rd_expense"), rd_expense_prev=prev.get("rd_expense"),
+        rd_active=rd_active if rd_active is not None else bool(cur.get("rd_expense")),
+        sales_revenue_y0=cur.get("sales_revenue"), sales_revenue_y1=prev.get("sales_revenue"),
+        sales_revenue_y3=by_year.get(year - 3, {}).get("sales_revenue"),
+    )
+
+    events = []
+    for i, r in enumerate(situation.get("recognitions") or []):
+        where = f"recognitions[{i}]"
+        if not isinstance(r, dict):
+            raise PolicyInputError(f"{where}：应为对象。")
+        if set(r) - REC_KEYS:
+            raise PolicyInputError(f"{where}.{sorted(set(r) - REC_KEYS)[0]}：未知字段；可用字段为 {', '.join(sorted(REC_KEYS))}。")
+        if r.get("kind") not in RECOGNITION_KINDS:
+            raise PolicyInputError(f"{where}.kind：未知事件类别 {r.get('kind')!r}；可用 {', '.join(sorted(RECOGNITION_KINDS))}。")
+        level = r.get("level") or ""
+        if level not in LEVELS:
+            raise PolicyInputError(f"{where}.level：级别应为 city、provincial 或 national，收到 {level!r}。")
+        grade = r.get("grade") or ""
+        if grade and grade not in GRADE_CODES and grade not in GRADE_CODES.values():
+            raise PolicyInputError(f"{where}.grade：等次应为 {'、'.join(GRADE_CODES)} 之一，收到 {grade!r}。")
+        on = _date(r.get("occurred_on"), f"{where}.occurred_on")
+        amount = _money(r.get("amount"), f"{where}.amount")
+        accepts = EVENT_KIND_ACCEPTS.get(r["kind"])
+        if strict and accepts and kind not in accepts:
+            raise PolicyInputError(f"{where}.kind：{r['kind']} 相关条款只适用于 {'、'.join(ORG_KINDS[k] for k in accepts)}，"
+                                   f"本主体类别为 {ORG_KINDS[kind]}。")
+        role = r.get("role") or (r.get("attributes") or {}).get("role") or ""
+        if on.year != year:
+            continue
+        subject = str(r.get("subject") or "")
+        if not subject.isascii():
+            raise PolicyInputError(f"{where}.subject：事项应为代码（如 technology_innovation_center），收到 {subject!r}。")
+        attributes = r.get("attributes") or {}
+        located = attributes.get("seller_located", "")
+        events.append({"kind": r["kind"], "subject": subject, "level": level,
+                       "grade": GRADE_CODES.get(grade, grade), "role": str(role), "date": on,
+                       "amount": amount or 0.0, "title": r.get("title") or "", "amount_given": amount is not None,
+                       "seller_in_weihai": located != "outside_weihai", "seller_known": bool(located)})
+    facts["events"] = events
+    return facts
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def _interpretation_settings(extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    chosen = {name: i.default for name, i in INTERPRETATIONS.items()}
+    for source in (getattr(settings, "POLICY_INTERPRETATIONS", {}) or {}, extra or {}):
+        for name, value in source.items():
+            if name not in INTERPRETATIONS:
+                raise PolicyInputError(f"interpretations.{name}：未知的解释口径；可用 {', '.join(INTERPRETATIONS)}。")
+            if value not in INTERPRETATIONS[name].choices:
+                raise PolicyInputError(f"interpretations.{name}：可选值为 {INTERPRETATIONS[name].choices}，收到 {value!r}。")
+            chosen[name] = value
+    return chosen
+
+
+@functools.lru_cache(maxsize=1)
+def _base_system() -> Any:
+    return build_system()
+
+
+def _param(node: Any, path: str) -> Any:
+    for part in path.split("."):
+        node = node.children.get(part) if hasattr(node, "children") else None
+        if node is None:
+            raise PolicyInputError(f"overrides.{path}：未知的政策参数路径；可调参数见 tunable_parameters()。")
+    if hasattr(node, "children"):
+        raise PolicyInputError(f"overrides.{path}：这是参数组而不是单个参数，请写到具体参数。")
+    return node
+
+
+def _bounds(param: Any) -> tuple[Decimal, Decimal]:
+    unit = (param.metadata or {}).get("unit", "")
+    if unit == "/1":
+        return Decimal(0), Decimal(1)
+    values = [v.value for v in param.values_list if v.value is not None]
+    return Decimal(0), Decimal(str(max(values) * 10 if values else 0))
+
+
+@functools.lru_cache(maxsize=64)
+def _system(year: int, overrides: tuple[tuple[str, str], ...], interpretations: tuple[tuple[str, Any], ...]) -> Any:
+    base = _base_system()
+    if not overrides and all(INTERPRETATIONS[n].default == v for n, v in interpretations):
+        return base
+    tbs = base.clone()
+    for path, value in overrides:
+        param = _param(tbs.parameters, path)
+        starts = [v.instant_str for v in param.values_list if v.value is not None]
+        start = max(f"{year}-01-01", min(starts))
+        try:
+            param(start)
+            in_year = start <= f"{year}-12-31"
+        except Exception:  # noqa: BLE001 - not in force on that day
+            in_year = False
+        if not in_year:
+            raise PolicyInputError(f"overrides.{path}：该参数在 {year} 年不在有效期内，不能调整。")
+        stop = f"{year}-12-31"
+        end = [v.instant_str for v in param.values_list if v.value is None and v.instant_str > start]
+        if end:
+            stop = min(stop, (dt.date.fromisoformat(min(end)) - dt.timedelta(days=1)).isoformat())
+        param.update(start=periods.instant(start), stop=periods.instant(stop), value=float(value))
+    for name, value in interpretations:
+        spec = INTERPRETATIONS[name]
+        if spec.parameter:
+            _param(tbs.parameters, spec.parameter).update(start=periods.instant("2018-01-01"), value=1 if value else 0)
+    return tbs
+
+
+def _check_overrides(overrides: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    out = []
+    for path, raw in (overrides or {}).items():
+        param = _param(_base_system().parameters, path)
+        try:
+            value = Decimal(str(raw))
+        except (InvalidOperation, ValueError):
+            raise PolicyInputError(f"overrides.{path}：应为数字，收到 {raw!r}。") from None
+        low, high = _bounds(param)
+        if not value.is_finite() or value < low or value > high:
+            raise PolicyInputError(f"overrides.{path}：取值应在 {low} 至 {high} 之间，收到 {raw}。")
+        out.append((path, str(value)))
+    return tuple(sorted(out))
+
+
+ORG_FLOATS = ["rd_expense", "rd_expense_prev", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3"]
+ORG_BOOLS = ["rd_active", "above_designated_size", "is_high_tech_enterprise", "is_tech_sme", "hte_certified",
+             "hte_first_certification"]
+
+
+def compute(rows: list[dict[str, Any]], year: int, tbs: Any) -> dict[str, np.ndarray]:
+    """One vectorised openfisca simulation for many organisations; returns every provision variable's array."""
+    n = len(rows)
+    events = [(i, e) for i, r in enumerate(rows) for e in r["events"]]
+    m = len(events) + n  # one placeholder event per organisation, so that every group has a member
+    builder = SimulationBuilder()
+    builder.create_entities(tbs)
+    builder.declare_person_entity("event", [str(k) for k in range(m)])
+    orgs = builder.declare_entity("organisation", [str(k) for k in range(n)])
+    owner = np.array([i for i, _ in events] + list(range(n)))
+    builder.join_with_persons(orgs, owner.astype(str), np.array(["event"] * m))
+    sim = builder.build(tbs)
+    period = str(year)
+    placeholder = [""] * n
+    for name, key in (("event_kind", "kind"), ("event_subject", "subject"), ("event_level", "level"),
+                      ("event_grade", "grade"), ("event_role", "role")):
+        sim.set_input(name, period, np.array([e[key] for _, e in events] + placeholder, dtype=object))
+    sim.set_input("event_date", period, np.array([e["date"].isoformat() for _, e in events]
+                                                 + [f"{year}-01-01"] * n, dtype="datetime64[D]"))
+    sim.set_input("event_amount", period, np.array([e["amount"] for _, e in events] + [0.0] * n))
+    sim.set_input("event_seller_in_weihai", period,
+                  np.array([e.get("seller_in_weihai", True) for _, e in events] + [True] * n))
+    is_ent = np.array([r["kind"] == "enterprise" for r in rows])
+    sim.set_input("event_is_enterprise", period, np.concatenate([is_ent[owner[: len(events)]], np.zeros(n, bool)]))
+    sim.set_input("org_is_enterprise", period, is_ent)
+    for name in ORG_FLOATS:
+        sim.set_input(name, period, np.array([r[name] or 0.0 for r in rows], dtype=float))
+    for name in ORG_BOOLS:
+        sim.set_input(name, period, np.array([bool(r[name]) for r in rows]))
+    sim.set_input("hte_certified_on", period, np.array([(r["hte_certified_on"] or dt.date(year, 1, 1)).isoformat()
+                                                        for r in rows], dtype="datetime64[D]"))
+    out: dict[str, np.ndarray] = {"_owner": owner[: len(events)]}
+    for name in {p.variable for p in PROVISIONS} | set(B25_EVENTS.values()) | {
+            "hte_sales_cagr", "b14_contract_subsidy_event", "a16_incubatee_upgrade_event", "b25_ip_loan_lpr"}:
+        out[name] = sim.calculate(name, period)
+    return out
+
+
+# ---------------------------------------------------------------- explanations
+
+
+def _result(p: Provision, amount: float, status: str, explanation: str, facts: dict, missing: str = "",
+            caveats: list[str] | None = None) -> ProvisionResult:
+    cav = list(caveats or [])
+    if p.is_ceiling and status == "applies":
+        cav.insert(0, "最高限额（不超过/择优）：需评审确定实际金额")
+    if p.also_cited:
+        cav.append(f"与 {'、'.join(p.also_cited)} 为同一规定，只兑现一次")
+    return ProvisionResult(p.id, p.title, p.document, p.article, p.form, p.is_ceiling,
+                           yuan(amount) if status == "applies" else Decimal("0.00"), status, explanation, missing,
+                           facts, list(p.interpretations), cav)
+
+
+EVENT_NAMES = {"technology_innovation_center": "技术创新中心", "clinical_research_center": "临床医学研究中心",
+               "key_laboratory": "重点实验室", "national_key_laboratory": "全国重点实验室",
+               "innovation_community": "创新创业共同体", "manufacturing_innovation_center": "制造业创新中心",
+               "incubator": "科技企业孵化器", "makerspace": "专业化众创空间", "university_science_park": "大学科技园",
+               "national_st_award": "国家科学技术奖", "provincial_st_award": "省科学技术奖",
+               "incubatee_high_tech": "在孵企业升级高新技术企业", "agricultural_high_tech_zone": "农业高新技术产业示范区",
+               "china_innovation_contest_excellent": "中国创新创业大赛全国赛优秀企业", "innovation_consortium": "创新联合体",
+               "foreign_expert_studio": "外国专家工作室（考核优秀）", "international_cooperation_base": "国际合作基地",
+               "tech_transfer_demo_agency": "技术转移示范机构", "brand_incubator": "山东省品牌科技企业孵化器",
+               "brand_makerspace": "山东省品牌众创空间"}
+LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "city": "市级", "": ""}
+GRADE_NAMES = {v: k for k, v in GRADE_CODES.items()}
+
+
+def _event_label(e: dict[str, Any]) -> str:
+    text = f"{e['date']} {LEVEL_NAMES.get(e['level'], '')}{EVENT_NAMES.get(e['subject'], e['subject'])}"
+    if e["grade"]:
+        text += GRADE_NAMES.get(e["grade"], e["grade"])
+    if e["role"] == "lead":
+        text += "（牵头/第一完成单位）"
+    return text
+
+
+def explain(rows: list[dict[str, Any]], arrays: dict[str, np.ndarray], year: int,
+            tbs: Any) -> list[list[ProvisionResult]]:
+    """Per organisation, the applicable and nearly applicable provisions with their Chinese arithmetic."""
+    owner = arrays["_owner"]
+    starts = np.zeros(len(rows) + 1, dtype=int)
+    np.add.at(starts, owner + 1, 1)
+    starts = np.cumsum(starts)
+    params = tbs.parameters
+    end = f"{year}-12-31"
+    out: list[list[ProvisionResult]] = []
+    for i, row in enumerate(rows):
+        results: list[ProvisionResult] = []
+        lo, hi = starts[i], starts[i + 1]
+        evs = row["events"]
+        for p in PROVISIONS:
+            values = arrays[p.variable]
+            if p.id == "B.14.contract_subsidy":
+                per = arrays["b14_contract_subsidy_event"][lo:hi]
+                total = float(per.sum())
+                outside = [e for e in evs if e["kind"] == "tech_contract" and not e.get("seller_in_weihai", True)
+                           and e["role"] != "seller" and B25_WINDOW[0] <= e["date"] <= B25_WINDOW[1]]
+                if outside and total == 0 and row["kind"] == "enterprise":
+                    results.append(_result(p, 0, "near", f"技术合同 {len(outside)} 份", {"contracts": len(outside)},
+                                           missing="卖方不在威海：第14条只补助与高校院所在威开展的技术转移转化"))
+                if total > 0:
+                    paid = [evs[k]["amount"] for k in range(len(evs)) if per[k] > 0]
+                    cap = float(values[i])
+                    over = total > cap + 1e-6
+                    text = (f"经备案技术合同支付额合计 {wan(sum(paid))} × 5% = {wan(total)}，"
+                            + (f"超过每家每年 {wan(cap)} 上限，按 {wan(cap)} 计" if over else "未超过每家每年 30 万元上限"))
+                    unknown = any(not evs[k].get("seller_known") for k in range(len(evs)) if per[k] > 0)
+                    results.append(_result(p, cap if over else total, "applies", text,
+                                           {"contracts": len(paid), "payments": str(yuan(sum(paid)))},
+                                           caveats=["需核实卖方为在威高校院所、合同已备案"] if unknown else None))
+                continue
+            if p.id.startswith("B.25."):
+                results.extend(_explain_b25(p, evs, arrays, lo, hi, float(values[i]), row["kind"] == "enterprise"))
+                continue
+            if p.id == "A.16.incubatee_upgrade_reward":
+                per = arrays["a16_incubatee_upgrade_event"][lo:hi]
+                count = int((per > 0).sum())
+                if count:
+                    amount = float(values[i])
+                    text = f"在孵企业升级高新技术企业 {count} 家 × {wan(per[per > 0][0])} = {wan(per.sum())}"
+                    text += "，超过每家每年 100 万元上限，按上限计" if amount < per.sum() - 1e-6 else "，未超过每家每年 100 万元上限"
+                    results.append(_result(p, amount, "applies", text, {"upgraded_incubatees": count}))
+                continue
+            if p.form == "matching":
+                results.extend(_matching_without_amount(p, evs))
+            if p.event_level:
+                per = values[lo:hi]
+                for k in np.nonzero(per > 0)[0]:
+                    e = evs[k]
+                    if p.variable == "b01_platform_reward":
+                        ceiling = e["subject"] in B01_CEILING_SUBJECTS or e["level"] in ("provincial", "city")
+                        if ceiling != p.is_ceiling:
+                            continue
+                    if p.form == "matching":
+                        text = f"{_event_label(e)}，省级奖金 {wan(e['amount'])} × 1（省市 1:1）= {wan(per[k])}"
+                    else:
+                        text = f"{_event_label(e)}：{'不超过 ' if p.is_ceiling else ''}{wan(per[k])}"
+                    results.append(_result(p, float(per[k]), "applies", f"{text}（{p.document} {p.article}）",
+                                           {"event": e["title"] or e["subject"], "occurred_on": e["date"].isoformat(),
+                                            "level": e["level"], "grade": e["grade"], "amount": e["amount"]}))
+                continue
+            amount = float(values[i])
+            if p.id == "B.09.rd_growth_subsidy":
+                results.extend(_explain_b09(p, row, amount, params, end))
+            elif p.id == "B.17.hte_growth_reward":
+                results.extend(_explain_b17(p, row, amount, float(arrays["hte_sales_cagr"][i])))
+            elif p.id == "A.07.hte_reward" and amount > 0:
+                kind = "首次认定" if row["hte_first_certification"] else "重新认定"
+                results.append(_result(p, amount, "applies",
+                                       f"{row['hte_certified_on']} 高新技术企业{kind}，奖励 {wan(amount)}（{p.document} {p.article}）",
+                                       {"hte_certified_on": row["hte_certified_on"].isoformat(), "certification": kind}))
+        out.append(results)
+    return out
+
+
+B25_EVENTS = {"B.25.ip_loan_interest": "b25_ip_loan_interest_event",
+              "B.25.ip_evaluation_fee": "b25_ip_evaluation_fee_event", "B.25.ip_insurance": "b25_ip_insurance_event"}
+B25_SUBJECTS = {"B.25.ip_loan_interest": "ip_pledge_loan", "B.25.ip_evaluation_fee": "ip_evaluation_fee",
+                "B.25.ip_insurance": "ip_pledge_insurance"}
+B25_WINDOW = B_WINDOW = (dt.date(2023, 7, 13), dt.date(2028, 7, 12))  # 威政发〔2023〕5号 in force
+
+
+def _explain_b25(p: Provision, evs: list[dict], arrays: dict, lo: int, hi: int, amount: float,
+                 enterprise: bool) -> list[ProvisionResult]:
+    """B art. 25: each item and the yearly cap; a loan whose LPR month is missing is 'near', never a silent zero."""
+    per = arrays[B25_EVENTS[p.id]][lo:hi]
+    lpr = arrays["b25_ip_loan_lpr"][lo:hi]
+    parts, missing = [], []
+    for k, e in enumerate(evs):
+        if e["kind"] != "financing" or e["subject"] != B25_SUBJECTS[p.id]:
+            continue
+        if not enterprise or not B25_WINDOW[0] <= e["date"] <= B25_WINDOW[1]:
+            continue
+        if p.id == "B.25.ip_loan_interest":
+            prev = (e["date"].replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+            if np.isnan(lpr[k]):
+                missing.append(f"缺少 {prev} 的1年期LPR 参考数据（policy_weihai/data/lpr_1y.csv），无法计算 {e['date']} 合同的贴息")
+                continue
+            if per[k] <= 0:
+                continue
+            parts.append(f"贷款 {wan(e['amount'])}（{e['date']} 签订，上月 {prev} 1年期LPR {lpr[k]:.2f}%）"
+                         f"× {lpr[k]:.2f}% × 20% = {wan(per[k])}")
+        elif per[k] > 0:
+            share = "30%" if p.id == "B.25.ip_evaluation_fee" else "20%"
+            parts.append(f"{e['date']} 实际发生 {wan(e['amount'])} × {share} = {wan(per[k])}")
+    out = []
+    if parts:
+        total = float(per.sum())
+        cap_text = {"B.25.ip_loan_interest": "20 万元", "B.25.ip_evaluation_fee": "5 万元",
+                    "B.25.ip_insurance": "2 万元"}[p.id]
+        text = "；".join(parts) + (f"；合计 {wan(total)}，超过每年最高 {cap_text}，按上限计" if total > amount + 1e-6
+                                   else f"；合计 {wan(total)}，未超过每年最高 {cap_text}")
+        out.append(_result(p, amount, "applies", text, {"items": len(parts)}))
+    if missing:
+        out.append(_result(p, 0, "near", "", {"items_without_lpr": len(missing)}, missing="；".join(missing)))
+    return out
+
+
+MATCHING_GRADES = {"A.14.provincial_award_matching": ("first", "second", "third"),
+                   "B.22.provincial_award_matching": ("special", "first", "second", "youth")}
+
+
+def _matching_without_amount(p: Provision, evs: list[dict]) -> list[ProvisionResult]:
+    """A 1:1 matching whose higher-level amount is not known: 'near', never a silent zero."""
+    out = []
+    for e in evs:
+        in_b = B25_WINDOW[0] <= e["date"] <= B25_WINDOW[1]
+        if (e["kind"] == "award" and e["subject"] == "provincial_st_award" and not e.get("amount_given", True)
+                and e["grade"] in MATCHING_GRADES[p.id] and in_b == (p.document == B_DOC)):
+            out.append(_result(p, 0, "near", _event_label(e), {"occurred_on": e["date"].isoformat()},
+                               missing="缺少省级奖金金额（按省市 1:1 配套，须填写省级奖金）"))
+    return out
+
+
+def _explain_b09(p: Provision, row: dict, amount: float, params: Any, end: str) -> list[ProvisionResult]:
+    try:
+        node = params(end).b.art_09
+        node.growth_threshold  # noqa: B018 - raises when B is not in force on that day
+    except Exception:  # noqa: BLE001 - B not in force that year
+        return []
+    now, before = row["rd_expense"], row["rd_expense_prev"]
+    facts = {"rd_expense": now, "rd_expense_prev": before}
+    if row["kind"] != "enterprise" or not (row["is_high_tech_enterprise"] or row["is_tech_sme"]):
+        return []
+    if now is None or before is None or before <= 0:
+        return [_result(p, 0, "near", "", facts, missing="缺少本年或上年研发投入，无法计算研发投入增量")]
+    inc = now - before
+    growth = inc / before
+    base = f"研发投入 {wan(now)}，上年 {wan(before)}，增量 {wan(inc)}（增长 {pct(growth)}）"
+    gaps = []
+    if growth < float(node.growth_threshold) - 1e-12:
+        gaps.append(f"研发投入增长 {pct(growth)}，未达到 {pct(float(node.growth_threshold))}")
+    if inc <= float(node.increment_threshold):
+        gaps.append(f"增量 {wan(inc)}，未超过 {wan(float(node.increment_threshold))}")
+    if not row["above_designated_size"]:
+        gaps.append("非规模以上企业")
+    if not row["rd_active"]:
+        gaps.append("无研发活动")
+    if amount > 0:
+        raw = inc * float(node.rate)
+        cap = float(node.cap)
+        text = f"{base}；研发投入增量 {wan(inc)} × {pct(float(node.rate))} = {wan(raw)}，"
+        text += f"超过每家每年 {wan(cap)} 上限，按 {wan(cap)} 计" if raw > cap else f"未超过每家每年 {wan(cap)} 上限"
+        return [_result(p, amount, "applies", text, facts)]
+    if inc > 0 and gaps:
+        return [_result(p, 0, "near", base, facts, missing="；".join(gaps))]
+    return []
+
+
+def _explain_b17(p: Provision, row: dict, amount: float, cagr: float) -> list[ProvisionResult]:
+    if not row["hte_certified"] or row["kind"] != "enterprise":
+        return []
+    if not B25_WINDOW[0] <= row["hte_certified_on"] <= B25_WINDOW[1]:  # B's window (same for every B article)
+        return []
+    facts = {"sales_revenue_y3": row["sales_revenue_y3"], "sales_revenue_y1": row["sales_revenue_y1"],
+             "hte_certified_on": row["hte_certified_on"].isoformat()}
+    if amount > 0:
+        return [_result(p, amount, "applies",
+                        f"{row['hte_certified_on']} 通过高企认定，近3年销售收入复合增长率 {pct(cagr)} ≥ 10%，一次性奖励 {wan(amount)}",
+                        facts)]
+    if not row["sales_revenue_y3"] or not row["sales_revenue_y1"]:
+        return [_result(p, 0, "near", "当年通过高企认定", facts, missing="缺少认定年前第 3 年或前 1 年的销售收入，无法计算复合增长率")]
+    if cagr < 0.10:
+        return [_result(p, 0, "near", "当年通过高企认定", facts, missing=f"近3年销售收入复合增长率 {pct(cagr)}，未达到 10%")]
+    return []
+
+
+# ---------------------------------------------------------------- public functions
+
+
+def _evaluate_rows(rows: list[dict], year: int, overrides: dict | None,
+                   interpretations: dict | None) -> list[list[ProvisionResult]]:
+    chosen = _interpretation_settings(interpretations)
+    tbs = _system(year, _check_overrides(overrides), tuple(sorted(chosen.items())))
+    results = explain(rows, compute(rows, year, tbs), year, tbs)
+    nondefault = [n for n, v in chosen.items() if v != INTERPRETATIONS[n].default]
+    if nondefault:
+        for lst in results:
+            for r in lst:
+                r.caveats.append("采用非默认解释口径：" + "、".join(nondefault))
+    return results
+
+
+def evaluate_situation(situation: dict, period: str, overrides: dict[str, Decimal] | None = None,
+                       interpretations: dict[str, Any] | None = None) -> EvaluationResult:
+    """Evaluate a situation (see the module docstring) for a year; raises PolicyInputError on bad input."""
+    year = parse_period(period)
+    row = normalise_situation(situation, year, strict=True)
+    results = _evaluate_rows([row], year, overrides, interpretations)[0]
+    return EvaluationResult(str(situation.get("name") or situation.get("id") or "情形"), str(year), results)
+
+
+def situation_from_organization(org: Any, facts_years: Iterable[int] | None = None) -> dict[str, Any]:
+    """The registry's facts about one organisation as a situation."""
+    return _situations([org])[org.id]
+
+
+def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
+    from registry.models import AnnualFacts, PlatformMembership, Qualification, Recognition
+
+    ids = [o.id for o in orgs]
+    out = {o.id: {"id": o.id, "name": o.name, "kind": o.kind, "region": "", "qualifications": [],
+                  "recognitions": [], "annual_facts": {}} for o in orgs}
+    for q in Qualification.objects.filter(organization_id__in=ids).values(
+            "organization_id", "kind", "valid_from", "valid_to", "certification"):
+        out[q.pop("organization_id")]["qualifications"].append(
+            {**q, "valid_from": q["valid_from"].isoformat(), "valid_to": q["valid_to"].isoformat()})
+    leads = set(PlatformMembership.objects.filter(organization_id__in=ids, role="lead").values_list(
+        "organization_id", "platform_id"))
+    for r in Recognition.objects.filter(organization_id__in=ids).values(
+            "organization_id", "kind", "subject", "level", "grade", "occurred_on", "amount", "attributes", "title",
+            "platform_id"):
+        org_id = r.pop("organization_id")
+        platform_id = r.pop("platform_id")
+        if platform_id and (org_id, platform_id) in leads:
+            r["role"] = "lead"
+        grade = r["grade"] if r["grade"] in GRADE_CODES or r["grade"] in GRADE_CODES.values() else ""
+        subject = r["subject"] if str(r["subject"]).isascii() else "other"
+        out[org_id]["recognitions"].append({**r, "grade": grade, "subject": subject,
+                                            "occurred_on": r["occurred_on"].isoformat(),
+                                            "amount": None if r["amount"] is None else str(r["amount"]),
+                                            "attributes": r["attributes"] or {}})
+    for f in AnnualFacts.objects.filter(organization_id__in=ids).values(
+            "organization_id", "year", "sales_revenue", "rd_expense", "rd_active"):
+        out[f["organization_id"]]["annual_facts"][str(f["year"])] = {
+            "sales_revenue": None if f["sales_revenue"] is None else str(f["sales_revenue"]),
+            "rd_expense": None if f["rd_expense"] is None else str(f["rd_expense"]), "rd_active": f["rd_active"]}
+    return out
+
+
+def evaluate_organization(org: Any, year: int, overrides: dict | None = None,
+                          interpretations: dict | None = None) -> EvaluationResult:
+    year = parse_period(year)
+    row = normalise_situation(_situations([org])[org.id], year, strict=False)
+    results = _evaluate_rows([row], year, overrides, interpretations)[0]
+    return EvaluationResult(org.name, str(year), results)
+
+
+def evaluate_many(org_ids: Iterable[int], year: int, overrides: dict | None = None,
+                  interpretations: dict | None = None) -> Iterator[tuple[int, list[ProvisionResult]]]:
+    """Vectorised: one openfisca simulation per batch of organisations."""
+    from registry.models import Organization
+
+    year = parse_period(year)
+    _check_overrides(overrides)
+    ids = list(org_ids)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        orgs = list(Organization.objects.filter(id__in=chunk).only("id", "name", "kind"))
+        situations = _situations(orgs)
+        order = [i for i in chunk if i in situations]
+        rows = [normalise_situation(situations[i], year, strict=False) for i in order]
+        if rows:
+            yield from zip(order, _evaluate_rows(rows, year, overrides, interpretations), strict=True)
+
+
+def tunable_parameters() -> list[dict[str, Any]]:
+    """Parameters a what-if may change: path, title, unit, bounds, value now and citation."""
+    today = dt.date.today().isoformat()
+    out = []
+    for p in PROVISIONS:
+        for path in p.parameters:
+            if any(d["path"] == path for d in out):
+                continue
+            param = _param(_base_system().parameters, path)
+            try:
+                now = param(today)
+            except Exception:  # noqa: BLE001 - not in force today
+                continue
+            low, high = _bounds(param)
+            unit = (param.metadata or {}).get("unit", "")
+            out.append({"path": path, "title": param.description, "unit": "比例" if unit == "/1" else "元",
+                        "min": low, "max": high, "value_now": Decimal(str(now)),
+                        "reference": (param.metadata or {}).get("reference", f"{p.document} {p.article}")})
+    return out
+
+
+def parameter_history(path: str) -> list[dict[str, Any]]:
+    """The dated values of one parameter (newest first): {"from", "value"} with value None meaning expired."""
+    param = _param(_base_system().parameters, path)
+    return [{"from": v.instant_str, "value": v.value} for v in param.values_list]
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every encoded provision with citations, form, parameters and their dated values (for the catalogue page)."""
+    from policy.catalogue import FORMS
+
+    rows = []
+    for p in PROVISIONS:
+        params = []
+        for path in p.parameters:
+            param = _param(_base_system().parameters, path)
+            params.append({"path": path, "title": param.description, "unit": (param.metadata or {}).get("unit", ""),
+                           "history": list(reversed(parameter_history(path)))})
+        rows.append({"id": p.id, "title": p.title, "citation": f"{p.document} {p.article}",
+                     "also_cited": list(p.also_cited), "form": p.form, "form_label": FORMS[p.form],
+                     "is_ceiling": p.is_ceiling, "beneficiary": [ORG_KINDS.get(k, k) for k in p.beneficiary],
+                     "event": p.event, "variable": p.variable, "window_from": p.window[0],
+                     "window_to": p.window[1] or "（未规定截止日期）", "parameters": params,
+                     "interpretations": list(p.interpretations)})
+    return rows
+
+
+def provision(provision_id: str) -> Provision:
+    try:
+        return BY_ID[provision_id]
+    except KeyError:
+        raise PolicyInputError(f"provision_id：未知条款 {provision_id!r}。") from None

@@ -1,0 +1,387 @@
+"""威政发〔2023〕5号 (document B), in force 2023-07-13 to 2028-07-12: one variable per provision, named by article."""
+
+from __future__ import annotations
+
+import numpy as np
+from openfisca_core.periods import YEAR
+from openfisca_core.variables import Variable
+
+from policy_weihai.entities import Event, Organisation
+from policy_weihai.variables.common import at_dates, txt, value_or_zero, year_end
+
+B = "威政发〔2023〕5号"
+PLATFORM_CENTRES = ("key_laboratory", "technology_innovation_center", "clinical_research_center")
+
+
+def _platform_path(kind, subject, level, role) -> list[tuple[np.ndarray, str]]:
+    approval = kind == "platform_approval"
+    lead = role == "lead"
+    national, provincial, city = level == "national", level == "provincial", level == "city"
+    centre = np.isin(subject, PLATFORM_CENTRES)
+    return [
+        (approval & (subject == "national_key_laboratory") & lead, "national_key_lab_lead"),
+        (approval & (subject == "national_key_laboratory") & ~lead, "national_key_lab_participant"),
+        (approval & np.isin(subject, ("technology_innovation_center", "clinical_research_center")) & national,
+         "national_tic"),
+        (approval & (subject == "innovation_community") & provincial, "provincial_community"),
+        (approval & (subject == "manufacturing_innovation_center") & national & lead, "manufacturing_national"),
+        (approval & (subject == "manufacturing_innovation_center") & provincial & lead, "manufacturing_provincial"),
+        (approval & centre & provincial, "provincial_platform"),
+        (approval & centre & city, "city_platform"),
+    ]
+
+
+class b01_platform_reward(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "获批创新平台奖励/补助（全国重点实验室、技术创新中心、临床医学研究中心、创新创业共同体、制造业创新中心）"
+    reference = f"{B} 第1条"
+
+    def formula(event, period, parameters):
+        kind, subject = txt(event, "event_kind", period), txt(event, "event_subject", period)
+        level, role, dates = txt(event, "event_level", period), txt(event, "event_role", period), event("event_date", period)
+        out = np.zeros(len(dates))
+        for mask, name in _platform_path(kind, subject, level, role):
+            if mask.any():
+                out = np.where(mask, value_or_zero(at_dates(parameters, dates, f"b.art_01.{name}")), out)
+        return out
+
+
+class b09_rd_growth_subsidy(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "研发投入递增补助（增量×5%，每家每年不超过100万元）"
+    reference = f"{B} 第9条"
+
+    def formula(org, period, parameters):
+        day = year_end(period)  # interpretation b09_reference_date: parameters on 31 December of the year
+        rate = at_dates(parameters, day, "b.art_09.rate")[0]
+        if np.isnan(rate):
+            return np.zeros(org.count)
+        growth_min = at_dates(parameters, day, "b.art_09.growth_threshold")[0]
+        increment_min = at_dates(parameters, day, "b.art_09.increment_threshold")[0]
+        cap = at_dates(parameters, day, "b.art_09.cap")[0]
+        now, before = org("rd_expense", period), org("rd_expense_prev", period)
+        increment = now - before
+        grows = (before > 0) & (increment >= growth_min * before)
+        eligible = (org("org_is_enterprise", period) & org("above_designated_size", period) & org("rd_active", period)
+                    & (org("is_high_tech_enterprise", period) | org("is_tech_sme", period)))
+        return np.where(eligible & grows & (increment > increment_min), np.minimum(increment * rate, cap), 0.0)
+
+
+class b14_contract_subsidy_event(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "技术合同购买方补助（单笔，未计年度上限）"
+    reference = f"{B} 第14条"
+
+    def formula(event, period, parameters):
+        dates = event("event_date", period)
+        rate = value_or_zero(at_dates(parameters, dates, "b.art_14.rate"))
+        ok = ((txt(event, "event_kind", period) == "tech_contract") & event("event_is_enterprise", period)
+              & (txt(event, "event_role", period) != "seller") & event("event_seller_in_weihai", period))
+        return np.where(ok, event("event_amount", period) * rate, 0.0)
+
+
+class b14_contract_subsidy(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "技术合同购买方补助（支付金额×5%，每家每年不超过30万元）"
+    reference = f"{B} 第14条"
+
+    def formula(org, period, parameters):
+        total = org.sum(org.members("b14_contract_subsidy_event", period))
+        cap = at_dates(parameters, year_end(period), "b.art_14.cap")[0]
+        if np.isnan(cap):  # year after B expired: the cap of the last year in force applies to remaining events
+            cap = float(parameters("2028-07-12").b.art_14.cap)
+        return np.minimum(total, cap)
+
+
+class b17_hte_growth_reward(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "当年通过认定的高新技术企业成长性奖励（近3年销售收入复合增长率≥10%，一次性5万元）"
+    reference = f"{B} 第17条"
+
+    def formula(org, period, parameters):
+        dates = org("hte_certified_on", period)
+        reward = value_or_zero(at_dates(parameters, dates, "b.art_17.reward"))
+        threshold = value_or_zero(at_dates(parameters, dates, "b.art_17.cagr_threshold"))
+        growth = org("hte_sales_cagr", period)
+        ok = org("org_is_enterprise", period) & org("hte_certified", period) & (growth >= threshold - 1e-12)
+        return np.where(ok & (reward > 0), reward, 0.0)
+
+
+class hte_sales_cagr(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "近3年销售收入复合增长率（口径见解释 b17_cagr_prior_years）"
+    reference = f"{B} 第17条"
+
+    def formula(org, period, parameters):
+        prior = bool(parameters(period.start).interpretations.b17_cagr_prior_years)
+        start = org("sales_revenue_y3", period)
+        end = org("sales_revenue_y1", period) if prior else org("sales_revenue_y0", period)
+        years = 2.0 if prior else 3.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cagr = np.where((start > 0) & (end > 0), (end / np.where(start > 0, start, 1.0)) ** (1 / years) - 1, -1.0)
+        return cagr
+
+
+class b22_national_award_matching(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "第一完成单位获国家科学技术奖配套奖励（特等奖300万、一等奖200万、二等奖100万）"
+    reference = f"{B} 第22条"
+
+    def formula(event, period, parameters):
+        return _national_award(event, period, parameters, "b.art_22")
+
+
+class b22_provincial_award_matching(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "获省科学技术奖特等奖、一等奖、二等奖、青年奖，按省市1:1配套"
+    reference = f"{B} 第22条"
+
+    def formula(event, period, parameters):
+        grades = ("special", "first", "second", "youth")
+        return _provincial_award(event, period, parameters, "b.art_22", grades)
+
+
+class b29_incubator_reward(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "新获批国家级孵化器、大学科技园、专业化众创空间（不超过100万）及省级大学科技园（不超过50万）奖励"
+    reference = f"{B} 第29条"
+
+    def formula(event, period, parameters):
+        kind, subject = txt(event, "event_kind", period), txt(event, "event_subject", period)
+        level, dates = txt(event, "event_level", period), event("event_date", period)
+        approval = kind == "platform_approval"
+        national = approval & (level == "national") & np.isin(
+            subject, ("incubator", "university_science_park", "makerspace"))
+        provincial_park = approval & (level == "provincial") & (subject == "university_science_park")
+        out = np.where(national, value_or_zero(at_dates(parameters, dates, "b.art_29.national_incubator")), 0.0)
+        park = value_or_zero(at_dates(parameters, dates, "b.art_29.provincial_university_science_park"))
+        return np.where(provincial_park, park, out)
+
+
+def _national_award(event, period, parameters, node: str) -> np.ndarray:
+    dates, grade = event("event_date", period), txt(event, "event_grade", period)
+    ok = ((txt(event, "event_kind", period) == "award") & (txt(event, "event_subject", period) == "national_st_award")
+          & (txt(event, "event_role", period) == "lead"))
+    out = np.zeros(len(dates))
+    for name in ("special", "first", "second"):
+        mask = ok & (grade == name)
+        if mask.any():
+            out = np.where(mask, value_or_zero(at_dates(parameters, dates, f"{node}.national_award_{name}")), out)
+    return out
+
+
+def _provincial_award(event, period, parameters, node: str, grades: tuple[str, ...]) -> np.ndarray:
+    dates = event("event_date", period)
+    ok = ((txt(event, "event_kind", period) == "award") & (txt(event, "event_subject", period) == "provincial_st_award")
+          & np.isin(txt(event, "event_grade", period), grades))
+    ratio = value_or_zero(at_dates(parameters, dates, f"{node}.provincial_award_matching_ratio"))
+    return np.where(ok, event("event_amount", period) * ratio, 0.0)
+
+
+VARIABLES = [b01_platform_reward, b09_rd_growth_subsidy, b14_contract_subsidy_event, b14_contract_subsidy,
+             hte_sales_cagr, b17_hte_growth_reward, b22_national_award_matching, b22_provincial_award_matching,
+             b29_incubator_reward]
+
+
+def _previous_month_start(dates: np.ndarray) -> np.ndarray:
+    months = dates.astype("datetime64[M]") - np.timedelta64(1, "M")
+    return months.astype("datetime64[D]")
+
+
+class b25_ip_loan_lpr(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "贷款合同签订日上月的1年期LPR（%，缺数据为 NaN）"
+    reference = f"{B} 第25条"
+
+    def formula(event, period, parameters):
+        return at_dates(parameters, _previous_month_start(event("event_date", period)), "reference.lpr_1y")
+
+
+def _ip_item(event, period, parameters, subject: str, rate_path: str, base: np.ndarray | None = None) -> np.ndarray:
+    dates = event("event_date", period)
+    ok = ((txt(event, "event_kind", period) == "financing") & (txt(event, "event_subject", period) == subject)
+          & event("event_is_enterprise", period))
+    rate = value_or_zero(at_dates(parameters, dates, rate_path))
+    amount = event("event_amount", period) if base is None else base
+    return np.where(ok, amount * rate, 0.0)
+
+
+class b25_ip_loan_interest_event(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "知识产权质押贷款贴息（单笔：贷款额×上月1年期LPR×20%，未计年度上限）"
+    reference = f"{B} 第25条"
+
+    def formula(event, period, parameters):
+        lpr = value_or_zero(event("b25_ip_loan_lpr", period)) / 100
+        return _ip_item(event, period, parameters, "ip_pledge_loan", "b.art_25.loan_interest_share",
+                        event("event_amount", period) * lpr)
+
+
+class b25_ip_evaluation_fee_event(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "知识产权评估费补贴（单笔：实际发生额×30%）"
+    reference = f"{B} 第25条"
+
+    def formula(event, period, parameters):
+        return _ip_item(event, period, parameters, "ip_evaluation_fee", "b.art_25.evaluation_fee_rate")
+
+
+class b25_ip_insurance_event(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "知识产权质押保险保费补贴（单笔：实际发生额×20%）"
+    reference = f"{B} 第25条"
+
+    def formula(event, period, parameters):
+        return _ip_item(event, period, parameters, "ip_pledge_insurance", "b.art_25.insurance_rate")
+
+
+def _capped(org, period, parameters, event_variable: str, cap_path: str) -> np.ndarray:
+    total = org.sum(org.members(event_variable, period))
+    cap = at_dates(parameters, year_end(period), cap_path)[0]
+    if np.isnan(cap):  # the year B expires: the cap of its last day in force
+        cap = at_dates(parameters, np.array(["2028-07-12"], dtype="datetime64[D]"), cap_path)[0]
+    return np.minimum(total, cap)
+
+
+class b25_ip_loan_interest(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "知识产权质押贷款贴息（年贴息额度最高20万元）"
+    reference = f"{B} 第25条"
+
+    def formula(org, period, parameters):
+        return _capped(org, period, parameters, "b25_ip_loan_interest_event", "b.art_25.loan_interest_cap")
+
+
+class b25_ip_evaluation_fee(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "知识产权评估费补贴（30%，最高5万元）"
+    reference = f"{B} 第25条"
+
+    def formula(org, period, parameters):
+        return _capped(org, period, parameters, "b25_ip_evaluation_fee_event", "b.art_25.evaluation_fee_cap")
+
+
+class b25_ip_insurance(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "知识产权质押保险保费补贴（20%，最高2万元）"
+    reference = f"{B} 第25条"
+
+    def formula(org, period, parameters):
+        return _capped(org, period, parameters, "b25_ip_insurance_event", "b.art_25.insurance_cap")
+
+
+class b29_brand_incubator_reward(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "入选山东省品牌科技企业孵化器、品牌众创空间，一次性分别奖励10万元、5万元"
+    reference = f"{B} 第29条"
+
+    def formula(event, period, parameters):
+        kind, subject, dates = txt(event, "event_kind", period), txt(event, "event_subject", period), event(
+            "event_date", period)
+        ok = kind == "certification"
+        incubator = value_or_zero(at_dates(parameters, dates, "b.art_29.brand_incubator"))
+        makerspace = value_or_zero(at_dates(parameters, dates, "b.art_29.brand_makerspace"))
+        return np.where(ok & (subject == "brand_incubator"), incubator,
+                        np.where(ok & (subject == "brand_makerspace"), makerspace, 0.0))
+
+
+VARIABLES += [b29_brand_incubator_reward, b25_ip_loan_lpr, b25_ip_loan_interest_event, b25_ip_evaluation_fee_event, b25_ip_insurance_event,
+              b25_ip_loan_interest, b25_ip_evaluation_fee, b25_ip_insurance]
+
+
+def _fixed_event(event, period, parameters, kind: str, subject: str, path: str, level: str | None = None,
+                 grade: str | None = None) -> np.ndarray:
+    """A fixed amount for one kind of dated event (the parameter in force on the event date)."""
+    ok = (txt(event, "event_kind", period) == kind) & (txt(event, "event_subject", period) == subject)
+    if level is not None:
+        ok = ok & (txt(event, "event_level", period) == level)
+    if grade is not None:
+        ok = ok & (txt(event, "event_grade", period) == grade)
+    return np.where(ok, value_or_zero(at_dates(parameters, event("event_date", period), path)), 0.0)
+
+
+class b05_agri_zone_reward(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "农业科技园区升级为国家（500万元）或省（100万元）农业高新技术产业示范区，一次性奖励"
+    reference = f"{B} 第5条"
+
+    def formula(event, period, parameters):
+        args = (event, period, parameters, "platform_approval", "agricultural_high_tech_zone")
+        return (_fixed_event(*args, "b.art_05.agri_zone_national", level="national")
+                + _fixed_event(*args, "b.art_05.agri_zone_provincial", level="provincial"))
+
+
+class b16_contest_reward(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "晋级中国创新创业大赛全国赛并获优秀企业称号，一次性奖励10万元"
+    reference = f"{B} 第16条"
+
+    def formula(event, period, parameters):
+        amount = _fixed_event(event, period, parameters, "award", "china_innovation_contest_excellent",
+                              "b.art_16.contest_excellent")
+        return np.where(event("event_is_enterprise", period), amount, 0.0)
+
+
+class b18_city_consortium_grant(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "通过备案的市级创新联合体补助10万元"
+    reference = f"{B} 第18条"
+
+    def formula(event, period, parameters):
+        return _fixed_event(event, period, parameters, "platform_approval", "innovation_consortium",
+                            "b.art_18.city_consortium", level="city")
+
+
+class b21_foreign_expert_studio_grant(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "外国专家工作室建设期满考核评估优秀，一次性补助20万元"
+    reference = f"{B} 第21条"
+
+    def formula(event, period, parameters):
+        return _fixed_event(event, period, parameters, "platform_evaluation", "foreign_expert_studio",
+                            "b.art_21.foreign_expert_studio", grade="excellent")
+
+
+VARIABLES += [b05_agri_zone_reward, b16_contest_reward, b18_city_consortium_grant, b21_foreign_expert_studio_grant]
