@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "huey.contrib.djhuey",
     "core",
     "accounts",
     "registry",
@@ -132,3 +133,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+from screening.huey_settings import HUEY  # noqa: E402, F401

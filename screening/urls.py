@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+"""Pages of 免申即享 (mounted at /screening/)."""
+
+from django.urls import path
+
+from screening import views
 
 app_name = "screening"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("whatif/", views.whatif, name="whatif"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
+    path("runs/<int:pk>/rerun/", views.run_rerun, name="run_rerun"),
+    path("runs/<int:pk>/notify/", views.run_notify, name="run_notify"),
+    path("runs/<int:pk>/export.xlsx", views.run_export, name="run_export"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/draft/", views.mine_draft, name="mine_draft"),
+    path("notices/", views.notices, name="notices"),
+    path("calculator/", views.calculator_page, name="calculator"),
+]

@@ -1,0 +1,55 @@
+"""Forms of the screening pages (their values go straight to screening.services)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from registry.models import IndustryChain, Region
+from screening import engine
+from screening.models import ScreeningRun
+
+
+def _default_year() -> int:
+    return timezone.localdate().year - 1
+
+
+class ScreeningForm(forms.Form):
+    year = forms.IntegerField(label="年度", initial=_default_year, min_value=2000, max_value=2100,
+                              error_messages={"required": "请填写年度。", "invalid": "年度须为四位数字。"})
+    scope = forms.ChoiceField(label="范围", choices=ScreeningRun.Scope.choices, initial=ScreeningRun.Scope.ALL)
+    region = forms.ModelChoiceField(label="区市", required=False, queryset=Region.objects.none(), empty_label="（不限）")
+    industry_chain = forms.ModelChoiceField(label="产业链", required=False, queryset=IndustryChain.objects.all(),
+                                            empty_label="（不限）")
+    organization_ids = forms.CharField(label="主体编号清单", required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如 12, 15, 31"}))
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regions = Region.objects.exclude(kind__in=[Region.Kind.CITY, Region.Kind.TOWN])
+        if user is not None and not (user.is_bureau or user.role == "finance"):
+            regions = regions.filter(pk=user.region_id)
+            self.fields["scope"].choices = [(ScreeningRun.Scope.REGION, ScreeningRun.Scope.REGION.label)]
+            self.fields["scope"].initial = ScreeningRun.Scope.REGION
+        self.fields["region"].queryset = regions
+
+
+class WhatIfForm(forms.Form):
+    parameter = forms.ChoiceField(label="参数", choices=(), error_messages={
+        "invalid_choice": "未知参数“%(value)s”：请从参数列表中选择可调整的参数。", "required": "请选择要调整的参数。"})
+    value = forms.CharField(label="新值", max_length=30, error_messages={"required": "请填写参数的新值。"})
+    year = forms.IntegerField(label="年度", initial=_default_year, min_value=2000, max_value=2100,
+                              error_messages={"required": "请填写年度。", "invalid": "年度须为四位数字。"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        try:
+            params = engine.tunable_parameters()
+        except engine.EngineUnavailable:
+            params = []
+        self.parameters = params
+        self.fields["parameter"].choices = [
+            (p["path"], f"{p['title']}（现行 {p.get('value_now')}{p.get('unit', '')}）") for p in params
+        ]

@@ -1,0 +1,191 @@
+"""Screening runs (免申即享 proactive_benefit), what-if simulations, notices and claim drafts.
+
+A run's progress and results live here, not in the job queue: the queue only says "work on run N". Each batch of
+organisations is written in one transaction together with the run's cursor, so a worker killed mid-run resumes at
+the next batch and a re-run replaces a batch's rows instead of adding to them (unique constraints enforce it).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ScreeningRun(models.Model):
+    class Kind(models.TextChoices):
+        SCREENING = "screening", "政策筛查"
+        WHATIF = "whatif", "政策测算（what-if）"
+
+    class Scope(models.TextChoices):
+        ALL = "all", "全部登记主体"
+        REGION = "region", "区市/功能区"
+        CHAIN = "chain", "产业链"
+        LIST = "list", "指定主体清单"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "运行中"
+        DONE = "done", "已完成"
+        CANCELLED = "cancelled", "已取消"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.SCREENING)
+    year = models.PositiveSmallIntegerField("年度")
+    scope = models.CharField("范围", max_length=10, choices=Scope.choices, default=Scope.ALL)
+    region = models.ForeignKey("registry.Region", verbose_name="区市", null=True, blank=True, on_delete=models.PROTECT)
+    industry_chain = models.ForeignKey(
+        "registry.IndustryChain", verbose_name="产业链", null=True, blank=True, on_delete=models.PROTECT
+    )
+    organization_ids = models.JSONField("主体清单", default=list, blank=True)
+    overrides = models.JSONField("参数调整", default=dict, blank=True, help_text="what-if：参数路径 → 新值。")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    total = models.PositiveIntegerField("主体总数", default=0)
+    processed = models.PositiveIntegerField("已处理", default=0)
+    cursor = models.BigIntegerField("已处理至主体ID", default=0, help_text="续跑从此 ID 之后开始。")
+    batches_done = models.PositiveIntegerField("已完成批次", default=0)
+    cancel_requested = models.BooleanField("已请求取消", default=False)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    error = models.TextField("错误", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进度时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    compute_seconds = models.FloatField("计算耗时(秒)", default=0)
+
+    class Meta:
+        verbose_name = "筛查/测算任务"
+        verbose_name_plural = "筛查/测算任务"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} {self.year}年"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.processed * 100 / self.total) if self.total else 0
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def scope_label(self) -> str:
+        if self.scope == self.Scope.REGION and self.region_id:
+            return f"区市：{self.region}"
+        if self.scope == self.Scope.CHAIN and self.industry_chain_id:
+            return f"产业链：{self.industry_chain}"
+        if self.scope == self.Scope.LIST:
+            return f"指定清单（{len(self.organization_ids)} 家）"
+        return self.Scope.ALL.label
+
+
+class ScreeningResult(models.Model):
+    """One provision that applies to (or nearly applies to) one organisation in a screening run."""
+
+    class Status(models.TextChoices):
+        APPLIES = "applies", "符合"
+        NEAR = "near", "接近符合"
+
+    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="results")
+    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE, related_name="+")
+    region_id_snapshot = models.BigIntegerField("区市ID", default=0)
+    provision_id = models.CharField("条款", max_length=120)
+    title = models.CharField("条款名称", max_length=200)
+    document = models.CharField("文件", max_length=120, blank=True)
+    article = models.CharField("条", max_length=60, blank=True)
+    form = models.CharField("形式", max_length=40, blank=True)
+    is_ceiling = models.BooleanField("上限（不超过/最高）", default=False)
+    amount = models.DecimalField("金额(元)", max_digits=16, decimal_places=2, default=0)
+    status = models.CharField("结论", max_length=10, choices=Status.choices)
+    explanation = models.TextField("说明", blank=True)
+    missing = models.JSONField("尚缺条件", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "筛查结果"
+        verbose_name_plural = "筛查结果"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "organization", "provision_id"], name="screening_result_unique")
+        ]
+        indexes = [models.Index(fields=["run", "status", "provision_id"])]
+
+
+class WhatIfAggregate(models.Model):
+    """Per batch totals of a what-if run, under the current rules (``base``) and the changed ones (``changed``)."""
+
+    class Variant(models.TextChoices):
+        BASE = "base", "现行规则"
+        CHANGED = "changed", "调整后"
+
+    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="aggregates")
+    batch_no = models.PositiveIntegerField()
+    variant = models.CharField(max_length=8, choices=Variant.choices)
+    provision_id = models.CharField(max_length=120)
+    title = models.CharField(max_length=200)
+    region_id_snapshot = models.BigIntegerField(default=0)
+    is_ceiling = models.BooleanField(default=False)
+    beneficiaries = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "batch_no", "variant", "provision_id", "region_id_snapshot", "is_ceiling"],
+                name="whatif_aggregate_unique",
+            )
+        ]
+
+
+class Notice(models.Model):
+    """An in-platform notice to an organisation (its accounts see it under 我的通知)."""
+
+    organization = models.ForeignKey("registry.Organization", verbose_name="接收主体", on_delete=models.CASCADE,
+                                     related_name="screening_notices")
+    run = models.ForeignKey(ScreeningRun, verbose_name="来源任务", null=True, blank=True, on_delete=models.SET_NULL)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发送人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("发送时间", auto_now_add=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["run", "organization"], name="notice_once_per_run")]
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class ClaimDraft(models.Model):
+    """A claim draft made from an entitlement, kept for the funding workflow (a later issue)."""
+
+    organization = models.ForeignKey("registry.Organization", verbose_name="主体", on_delete=models.CASCADE,
+                                     related_name="claim_drafts")
+    provision_id = models.CharField("条款", max_length=120)
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("条款名称", max_length=200)
+    document = models.CharField("文件", max_length=120, blank=True)
+    article = models.CharField("条", max_length=60, blank=True)
+    is_ceiling = models.BooleanField("上限（不超过/最高）", default=False)
+    amount = models.DecimalField("金额(元)", max_digits=16, decimal_places=2, default=0)
+    explanation = models.TextField("说明（生成时快照）", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "申报草稿"
+        verbose_name_plural = "申报草稿"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "provision_id", "year"], name="claim_draft_once")
+        ]

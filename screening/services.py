@@ -1,0 +1,618 @@
+"""Business logic of 免申即享 (proactive_benefit): screening runs, what-if runs, notices, claim drafts.
+
+Views, the API, the management commands and the queue's tasks all call these functions. Rules are never evaluated
+here: every figure comes from the policy engine (``screening.engine`` → policy.services) and carries the engine's
+document number and article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from core.audit import record
+from registry.models import IndustryChain, Organization, Region
+from screening import engine
+from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
+
+BATCH_SIZE = 2000
+#: A running run whose heartbeat is older than this is taken to be orphaned by a dead worker and is resumed.
+STALE_AFTER = dt.timedelta(seconds=int(os.environ.get("KECHUANG_SCREENING_STALE_S", "120")))
+ANY_PROVISION = "__any__"  # what-if aggregate row counting distinct beneficiaries (an entity with any provision)
+EMPTY_SELECTION = "所选范围内没有主体"
+
+
+class ScreeningInputError(ValueError):
+    """Bad input from a person: the message (Chinese) names the field and the fix."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Who may do what
+
+
+def can_screen(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_government)
+
+
+def visible_runs(user: Any) -> QuerySet[ScreeningRun]:
+    """Bureau and finance staff see every run; district staff the runs over their own region."""
+    qs = ScreeningRun.objects.select_related("region", "industry_chain", "created_by")
+    if not can_screen(user):
+        return qs.none()
+    if user.is_bureau or user.role == "finance":
+        return qs
+    return qs.filter(scope=ScreeningRun.Scope.REGION, region_id=user.region_id)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Selection
+
+
+def _region_q(region_id: int) -> Q:
+    return Q(region_id=region_id) | Q(region__parent_id=region_id)
+
+
+def selection(run: ScreeningRun) -> QuerySet[Organization]:
+    """The organisations a run covers (all kinds: enterprises, institutions, platforms, service providers)."""
+    qs = Organization.objects.all()
+    if run.scope == ScreeningRun.Scope.REGION:
+        qs = qs.filter(_region_q(run.region_id))
+    elif run.scope == ScreeningRun.Scope.CHAIN:
+        qs = qs.filter(industry_chain_id=run.industry_chain_id)
+    elif run.scope == ScreeningRun.Scope.LIST:
+        qs = qs.filter(id__in=[int(i) for i in run.organization_ids])
+    return qs
+
+
+def parse_id_list(text: str) -> list[int]:
+    """Organisation ids from a pasted list (commas, spaces or new lines)."""
+    ids: list[int] = []
+    for token in text.replace("，", ",").replace(",", " ").split():
+        if not token.isdigit():
+            raise ScreeningInputError(f"主体清单中“{token}”不是主体编号，请只填写数字编号，用逗号或换行分隔。", "organization_ids")
+        ids.append(int(token))
+    return ids
+
+
+def _check_year(year: Any) -> int:
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        raise ScreeningInputError("年度须为四位数字，例如 2025。", "year") from None
+    latest = timezone.localdate().year + 1
+    if not 2000 <= value <= latest:
+        raise ScreeningInputError(f"年度须在 2000 至 {latest} 之间，请重新填写。", "year")
+    return value
+
+
+# --------------------------------------------------------------------------------------------------------------
+# What-if parameters
+
+
+def validate_overrides(overrides: dict[str, Any]) -> dict[str, str]:
+    """Check each changed parameter against the engine's list and its domain; returns path → decimal string."""
+    if not overrides:
+        raise ScreeningInputError("请至少选择一个要调整的参数。", "parameter")
+    try:
+        params = {p["path"]: p for p in engine.tunable_parameters()}
+    except engine.EngineUnavailable as exc:
+        raise ScreeningInputError(str(exc), "parameter") from exc
+    clean: dict[str, str] = {}
+    for path, raw in overrides.items():
+        spec = params.get(path)
+        if spec is None:
+            raise ScreeningInputError(f"未知参数“{path}”：请从参数列表中选择可调整的参数。", "parameter")
+        try:
+            value = Decimal(str(raw).strip())
+        except (InvalidOperation, ValueError):
+            raise ScreeningInputError(f"参数“{spec['title']}”的新值“{raw}”不是数字，请填写数字。", "value") from None
+        if not value.is_finite():
+            raise ScreeningInputError(f"参数“{spec['title']}”的新值须为有限数字。", "value")
+        low = spec.get("min")
+        low = Decimal(str(low)) if low is not None else Decimal(0)  # rates, caps, amounts, thresholds: never < 0
+        if value < low:
+            raise ScreeningInputError(
+                f"参数“{spec['title']}”不能小于 {low}{spec.get('unit', '')}（填写的是 {value}），请调整后再试。", "value"
+            )
+        high = spec.get("max")
+        if high is not None and value > Decimal(str(high)):
+            raise ScreeningInputError(
+                f"参数“{spec['title']}”不能大于 {high}{spec.get('unit', '')}（填写的是 {value}），请调整后再试。", "value"
+            )
+        clean[path] = str(value)
+    return clean
+
+
+def overrides_for_engine(overrides: dict[str, str]) -> dict[str, Decimal]:
+    return {k: Decimal(v) for k, v in overrides.items()}
+
+
+def parameter_title(path: str) -> str:
+    try:
+        for p in engine.tunable_parameters():
+            if p["path"] == path:
+                return str(p["title"])
+    except engine.EngineUnavailable:
+        pass
+    return path
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Starting, running, cancelling
+
+
+def start_run(
+    user: Any,
+    *,
+    year: Any,
+    kind: str = ScreeningRun.Kind.SCREENING,
+    scope: str = ScreeningRun.Scope.ALL,
+    region: Region | None = None,
+    industry_chain: IndustryChain | None = None,
+    organization_ids: Iterable[int] = (),
+    overrides: dict[str, Any] | None = None,
+    enqueue: bool = True,
+) -> ScreeningRun:
+    """Validate, create a queued run and hand it to the job queue. Refuses an empty selection."""
+    if user is not None and not can_screen(user):
+        raise ScreeningInputError("只有市科技局、区市和财政部门工作人员可以发起筛查或测算。")
+    year = _check_year(year)
+    if kind not in ScreeningRun.Kind.values:
+        raise ScreeningInputError("任务类型无效。", "kind")
+    if scope not in ScreeningRun.Scope.values:
+        raise ScreeningInputError("范围须为：全部、区市、产业链或指定清单。", "scope")
+    if user is not None and not (user.is_bureau or user.role == "finance"):
+        if scope != ScreeningRun.Scope.REGION or region is None or region.pk != user.region_id:
+            raise ScreeningInputError("区市账户只能对本区市发起筛查，请在“范围”中选择本区市。", "scope")
+    if scope == ScreeningRun.Scope.REGION and region is None:
+        raise ScreeningInputError("按区市筛查时请选择区市。", "region")
+    if scope == ScreeningRun.Scope.CHAIN and industry_chain is None:
+        raise ScreeningInputError("按产业链筛查时请选择产业链。", "industry_chain")
+    ids = sorted(set(int(i) for i in organization_ids))
+    if scope == ScreeningRun.Scope.LIST and not ids:
+        raise ScreeningInputError("按清单筛查时请填写主体编号。", "organization_ids")
+    clean_overrides: dict[str, str] = {}
+    if kind == ScreeningRun.Kind.WHATIF:
+        clean_overrides = validate_overrides(overrides or {})
+    run = ScreeningRun(
+        kind=kind, year=year, scope=scope, region=region if scope == ScreeningRun.Scope.REGION else None,
+        industry_chain=industry_chain if scope == ScreeningRun.Scope.CHAIN else None,
+        organization_ids=ids if scope == ScreeningRun.Scope.LIST else [], overrides=clean_overrides,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    total = selection(run).count()
+    if total == 0:
+        raise ScreeningInputError(f"{EMPTY_SELECTION}（{run.scope_label()}），请调整范围后再试。", "scope")
+    run.total = total
+    run.save()
+    change = "；".join(f"{parameter_title(k)} → {v}" for k, v in clean_overrides.items())
+    record(user, f"screening.{kind}_started", run,
+           f"发起{run.get_kind_display()}：{year}年，{run.scope_label()}，{total} 家主体" + (f"；{change}" if change else ""),
+           year=year, scope=scope, total=total, overrides=clean_overrides)
+    if enqueue:
+        from screening.tasks import enqueue_run
+
+        enqueue_run(run.pk)
+        run.refresh_from_db()  # in immediate mode (tests, demo without a worker) it has already run
+    return run
+
+
+def cancel_run(user: Any, run: ScreeningRun) -> ScreeningRun:
+    if not run.is_active:
+        raise ScreeningInputError(f"任务已{run.get_status_display()}，无需取消。")
+    ScreeningRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+    # A run no worker has claimed yet stops at once; a running one at its next batch.
+    ScreeningRun.objects.filter(pk=run.pk, status=ScreeningRun.Status.QUEUED).update(
+        status=ScreeningRun.Status.CANCELLED, finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    record(user, "screening.run_cancelled", run, f"取消{run.get_kind_display()} #{run.pk}（已处理 {run.processed}/{run.total}）")
+    return run
+
+
+def rerun(user: Any, run: ScreeningRun) -> ScreeningRun:
+    """Run again from scratch (facts may have changed); old results are replaced, never added to."""
+    if run.is_active:
+        raise ScreeningInputError("任务仍在运行，请等待完成或先取消。")
+    with transaction.atomic():
+        run.results.all().delete()
+        run.aggregates.all().delete()
+        run.total = selection(run).count()
+        if run.total == 0:
+            raise ScreeningInputError(f"{EMPTY_SELECTION}（{run.scope_label()}），无法重新运行。", "scope")
+        run.status, run.processed, run.cursor, run.batches_done = ScreeningRun.Status.QUEUED, 0, 0, 0
+        run.cancel_requested, run.error, run.finished_at, run.compute_seconds = False, "", None, 0
+        run.save()
+    record(user, "screening.run_restarted", run, f"重新运行{run.get_kind_display()} #{run.pk}")
+    from screening.tasks import enqueue_run
+
+    enqueue_run(run.pk)
+    return run
+
+
+def _claim(run_id: int) -> bool:
+    """Atomically take a run for this worker: queued, or running with a stale heartbeat (its worker died)."""
+    now = timezone.now()
+    free = Q(status=ScreeningRun.Status.QUEUED) | Q(status=ScreeningRun.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    return bool(
+        ScreeningRun.objects.filter(free, pk=run_id, cancel_requested=False).update(
+            status=ScreeningRun.Status.RUNNING, heartbeat_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def missing_items(missing: Any) -> list[str]:
+    """The engine's "what is missing" as a list (it may give one string or a list of strings)."""
+    if not missing:
+        return []
+    if isinstance(missing, str):
+        return [missing]
+    return [str(m) for m in missing]
+
+
+def _result_rows(run: ScreeningRun, org_id: int, region_id: int, results: list) -> list[ScreeningResult]:
+    rows = []
+    for r in results:
+        if r.status not in ("applies", "near"):
+            continue
+        rows.append(ScreeningResult(
+            run_id=run.pk, organization_id=org_id, region_id_snapshot=region_id or 0,
+            provision_id=str(r.provision_id)[:120], title=str(r.title)[:200], document=str(r.document or "")[:120],
+            article=str(r.article or "")[:60], form=str(r.form or "")[:40], is_ceiling=bool(r.is_ceiling),
+            amount=Decimal(r.amount or 0), status=r.status, explanation=str(r.explanation or ""),
+            missing=missing_items(r.missing),
+        ))
+    return rows
+
+
+def _aggregate(batch_no: int, run: ScreeningRun, variant: str, evaluated: dict[int, list],
+               regions: dict[int, int]) -> list[WhatIfAggregate]:
+    sums: dict[tuple[str, str, int, bool], list] = defaultdict(lambda: [0, Decimal(0)])
+    for org_id, results in evaluated.items():
+        region_id = regions.get(org_id) or 0
+        any_amount, any_ceiling, hit = Decimal(0), False, False
+        for r in results:
+            if r.status != "applies":
+                continue
+            hit = True
+            cell = sums[(str(r.provision_id)[:120], str(r.title)[:200], region_id, bool(r.is_ceiling))]
+            cell[0] += 1
+            cell[1] += Decimal(r.amount or 0)
+            any_amount += Decimal(r.amount or 0)
+            any_ceiling = any_ceiling or bool(r.is_ceiling)
+        if hit:
+            cell = sums[(ANY_PROVISION, "任一条款", region_id, False)]
+            cell[0] += 1
+            cell[1] += any_amount
+    return [
+        WhatIfAggregate(run_id=run.pk, batch_no=batch_no, variant=variant, provision_id=pid, title=title,
+                        region_id_snapshot=region_id, is_ceiling=ceiling, beneficiaries=n, amount=amount)
+        for (pid, title, region_id, ceiling), (n, amount) in sums.items()
+    ]
+
+
+def execute_run(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun | None:
+    """Work through a run batch by batch (the job queue's task). Safe to call twice: the second call finds the run
+    taken (or finished) and returns; after a crash it resumes after the last committed batch."""
+    if not _claim(run_id):
+        return ScreeningRun.objects.filter(pk=run_id).first()
+    run = ScreeningRun.objects.get(pk=run_id)
+    if run.started_at is None:
+        ScreeningRun.objects.filter(pk=run_id).update(started_at=timezone.now())
+    overrides = overrides_for_engine(run.overrides) if run.kind == ScreeningRun.Kind.WHATIF else None
+    base_qs = selection(run).order_by("id")
+    cursor, batch_no = run.cursor, run.batches_done
+    try:
+        while True:
+            if ScreeningRun.objects.filter(pk=run_id, cancel_requested=True).exists():
+                ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.CANCELLED,
+                                                              finished_at=timezone.now())
+                break
+            batch = list(base_qs.filter(id__gt=cursor).values_list("id", "region_id")[:batch_size])
+            if not batch:
+                ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.DONE,
+                                                              finished_at=timezone.now(), heartbeat_at=timezone.now())
+                break
+            ids = [i for i, _ in batch]
+            regions = dict(batch)
+            started = time.perf_counter()
+            if run.kind == ScreeningRun.Kind.WHATIF:
+                base = dict(engine.evaluate_many(ids, run.year))
+                changed = dict(engine.evaluate_many(ids, run.year, overrides))
+                rows: list = _aggregate(batch_no, run, "base", base, regions)
+                rows += _aggregate(batch_no, run, "changed", changed, regions)
+                model: Any = WhatIfAggregate
+            else:
+                rows = []
+                for org_id, results in engine.evaluate_many(ids, run.year):
+                    rows.extend(_result_rows(run, org_id, regions.get(org_id, 0), results))
+                model = ScreeningResult
+            compute = time.perf_counter() - started
+            with transaction.atomic():
+                # ignore_conflicts + the unique constraints: a batch written twice (two workers) stays single.
+                model.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+                ScreeningRun.objects.filter(pk=run_id).update(
+                    cursor=ids[-1], processed=F("processed") + len(ids), batches_done=F("batches_done") + 1,
+                    heartbeat_at=timezone.now(), compute_seconds=F("compute_seconds") + compute,
+                )
+            cursor, batch_no = ids[-1], batch_no + 1
+    except Exception as exc:  # recorded on the run for staff to see; the queue does not retry
+        message = str(exc) or exc.__class__.__name__
+        if isinstance(exc, engine.input_error_class()):
+            message = f"输入无效：{message}"
+        ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.FAILED, error=message[:2000],
+                                                      finished_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def resume_interrupted(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
+    """Re-enqueue runs whose worker died (status running, heartbeat older than ``stale_after``)."""
+    from screening.tasks import enqueue_run
+
+    limit = timezone.now() - stale_after
+    ids = list(ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING, heartbeat_at__lt=limit)
+               .values_list("id", flat=True))
+    for run_id in ids:
+        enqueue_run(run_id)
+    return ids
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class Totals:
+    by_provision: list[dict] = field(default_factory=list)
+    by_region: list[dict] = field(default_factory=list)
+    by_form: list[dict] = field(default_factory=list)
+    entitlement: Decimal = Decimal(0)
+    ceiling: Decimal = Decimal(0)
+    entities: int = 0
+    near_entities: int = 0
+
+
+def _region_names(ids: Iterable[int]) -> dict[int, str]:
+    return dict(Region.objects.filter(id__in=set(ids)).values_list("id", "name"))
+
+
+def totals(run: ScreeningRun) -> Totals:
+    applies = run.results.filter(status=ScreeningResult.Status.APPLIES)
+    out = Totals()
+    out.by_provision = list(
+        applies.values("provision_id", "title", "document", "article", "is_ceiling")
+        .annotate(entities=Count("id"), amount=Sum("amount")).order_by("-amount", "provision_id")
+    )
+    by_region: dict[int, dict] = {}
+    for row in applies.values("region_id_snapshot", "is_ceiling").annotate(entities=Count("organization", distinct=True),
+                                                                           amount=Sum("amount")):
+        cell = by_region.setdefault(row["region_id_snapshot"], {"entitlement": Decimal(0), "ceiling": Decimal(0)})
+        cell["ceiling" if row["is_ceiling"] else "entitlement"] += row["amount"] or 0
+    region_entities = dict(applies.values("region_id_snapshot").annotate(n=Count("organization", distinct=True))
+                           .values_list("region_id_snapshot", "n"))
+    names = _region_names(by_region)
+    out.by_region = sorted(
+        ({"region": names.get(rid, "—"), "entities": region_entities.get(rid, 0), **cell} for rid, cell in by_region.items()),
+        key=lambda r: -(r["entitlement"] + r["ceiling"]),
+    )
+    for row in applies.values("is_ceiling").annotate(entities=Count("organization", distinct=True), items=Count("id"),
+                                                      amount=Sum("amount")).order_by("is_ceiling"):
+        label = "上限（不超过/最高，需评审）" if row["is_ceiling"] else "确定金额（应享）"
+        out.by_form.append({"form": label, **row})
+        if row["is_ceiling"]:
+            out.ceiling = row["amount"] or Decimal(0)
+        else:
+            out.entitlement = row["amount"] or Decimal(0)
+    out.entities = applies.values("organization").distinct().count()
+    out.near_entities = run.results.filter(status=ScreeningResult.Status.NEAR).values("organization").distinct().count()
+    return out
+
+
+def entities_to_notify(run: ScreeningRun) -> QuerySet:
+    """Organisations with at least one applicable provision, most money first."""
+    return (
+        run.results.filter(status=ScreeningResult.Status.APPLIES)
+        .values("organization_id", "organization__name", "organization__region__name")
+        .annotate(items=Count("id"), amount=Sum("amount"))
+        .order_by("-amount", "organization_id")
+    )
+
+
+def _money(amount: Decimal | int | None) -> str:
+    return f"{Decimal(amount or 0):,.2f}"
+
+
+def describe(r: Any) -> str:
+    """One line a clerk can read aloud: provision, citation, amount or ceiling."""
+    citation = "，".join(x for x in (r.document, r.article) if x)
+    money = ("最高 " if r.is_ceiling else "") + _money(r.amount) + " 元"
+    return f"{r.title}（{citation}）：{money}"
+
+
+def notice_body(results: Iterable[Any], year: int) -> str:
+    lines = [f"经平台依据登记信息测算，贵单位 {year} 年度可享受以下政策（免申即享，供核对）："]
+    for i, r in enumerate(results, 1):
+        lines.append(f"{i}. {describe(r)}")
+        if r.explanation:
+            lines.append(f"   说明：{r.explanation}")
+    lines.append("“最高”为上限金额，需经评审确定；如登记信息有误，请在平台更正。")
+    return "\n".join(lines)
+
+
+def send_notices(user: Any, run: ScreeningRun, organization_ids: Iterable[int] | None = None) -> int:
+    """Create one in-platform notice per listed organisation (once per run); returns how many were new."""
+    if run.kind != ScreeningRun.Kind.SCREENING or run.status != ScreeningRun.Status.DONE:
+        raise ScreeningInputError("只能对已完成的政策筛查发送通知。")
+    applies = run.results.filter(status=ScreeningResult.Status.APPLIES)
+    if organization_ids is not None:
+        applies = applies.filter(organization_id__in=list(organization_ids))
+    already = set(Notice.objects.filter(run=run).values_list("organization_id", flat=True))
+    per_org: dict[int, list] = defaultdict(list)
+    for r in applies.exclude(organization_id__in=already).order_by("organization_id", "-amount"):
+        per_org[r.organization_id].append(r)
+    notices = [
+        Notice(organization_id=org_id, run=run, title=f"{run.year} 年度可享受政策提示（{len(items)} 项）",
+               body=notice_body(items, run.year), created_by=user if getattr(user, "is_authenticated", False) else None)
+        for org_id, items in per_org.items()
+    ]
+    Notice.objects.bulk_create(notices, batch_size=2000, ignore_conflicts=True)
+    record(user, "screening.notices_sent", run, f"筛查 #{run.pk} 向 {len(notices)} 家主体发送政策提示通知",
+           count=len(notices))
+    return len(notices)
+
+
+def export_excel(run: ScreeningRun) -> bytes:
+    """An .xlsx workbook: totals by provision and region, then one row per entity and provision."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    t = totals(run)
+    ws = wb.create_sheet("按条款汇总")
+    ws.append(["条款", "名称", "文件", "条", "形式", "主体数", "金额(元)"])
+    for row in t.by_provision:
+        ws.append([row["provision_id"], row["title"], row["document"], row["article"],
+                   "上限" if row["is_ceiling"] else "应享", row["entities"], float(row["amount"] or 0)])
+    ws = wb.create_sheet("按区市汇总")
+    ws.append(["区市", "主体数", "应享金额(元)", "上限金额(元)"])
+    for row in t.by_region:
+        ws.append([row["region"], row["entities"], float(row["entitlement"]), float(row["ceiling"])])
+    ws = wb.create_sheet("主体明细")
+    ws.append(["主体编号", "主体名称", "统一社会信用代码", "区市", "结论", "条款", "名称", "文件", "条", "形式",
+               "金额(元)", "说明", "尚缺条件"])
+    names = _region_names(run.results.values_list("region_id_snapshot", flat=True).distinct())
+    qs = (run.results.select_related("organization").order_by("organization_id", "status", "provision_id")
+          .only("organization__name", "organization__uscc", "region_id_snapshot", "status", "provision_id", "title",
+                "document", "article", "is_ceiling", "amount", "explanation", "missing"))
+    for r in qs.iterator(chunk_size=5000):
+        ws.append([r.organization_id, r.organization.name, r.organization.uscc or "", names.get(r.region_id_snapshot, ""),
+                   r.get_status_display(), r.provision_id, r.title, r.document, r.article,
+                   "上限" if r.is_ceiling else "应享", float(r.amount), r.explanation, "；".join(r.missing)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@dataclass
+class WhatIfComparison:
+    by_provision: list[dict]
+    by_region: list[dict]
+    base_amount: Decimal
+    changed_amount: Decimal
+    base_beneficiaries: int
+    changed_beneficiaries: int
+
+    @property
+    def delta_amount(self) -> Decimal:
+        return self.changed_amount - self.base_amount
+
+    @property
+    def delta_beneficiaries(self) -> int:
+        return self.changed_beneficiaries - self.base_beneficiaries
+
+
+def whatif_comparison(run: ScreeningRun) -> WhatIfComparison:
+    """Current rules vs changed rules: total cost and beneficiaries, by provision and by region."""
+    agg = run.aggregates.all()
+    prov: dict[str, dict] = {}
+    for row in agg.exclude(provision_id=ANY_PROVISION).values("provision_id", "title", "variant").annotate(
+            n=Sum("beneficiaries"), amount=Sum("amount")):
+        cell = prov.setdefault(row["provision_id"], {"provision_id": row["provision_id"], "title": row["title"],
+                                                     "base_n": 0, "changed_n": 0,
+                                                     "base_amount": Decimal(0), "changed_amount": Decimal(0)})
+        cell[f"{row['variant']}_n"] += row["n"] or 0
+        cell[f"{row['variant']}_amount"] += row["amount"] or 0
+    reg: dict[int, dict] = {}
+    for row in agg.filter(provision_id=ANY_PROVISION).values("region_id_snapshot", "variant").annotate(
+            n=Sum("beneficiaries"), amount=Sum("amount")):
+        cell = reg.setdefault(row["region_id_snapshot"], {"base_n": 0, "changed_n": 0, "base_amount": Decimal(0),
+                                                          "changed_amount": Decimal(0)})
+        cell[f"{row['variant']}_n"] += row["n"] or 0
+        cell[f"{row['variant']}_amount"] += row["amount"] or 0
+    names = _region_names(reg)
+    for rows in (prov.values(), reg.values()):
+        for cell in rows:
+            cell["delta_n"] = cell["changed_n"] - cell["base_n"]
+            cell["delta_amount"] = cell["changed_amount"] - cell["base_amount"]
+    by_region = [{"region": names.get(rid, "—"), **cell} for rid, cell in reg.items()]
+    by_region.sort(key=lambda c: c["region"])
+    by_provision = sorted(prov.values(), key=lambda c: (-abs(c["delta_amount"]), c["provision_id"]))
+    return WhatIfComparison(
+        by_provision=by_provision, by_region=by_region,
+        base_amount=sum((c["base_amount"] for c in reg.values()), Decimal(0)),
+        changed_amount=sum((c["changed_amount"] for c in reg.values()), Decimal(0)),
+        base_beneficiaries=sum(c["base_n"] for c in reg.values()),
+        changed_beneficiaries=sum(c["changed_n"] for c in reg.values()),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# One entity: what it can claim; claim drafts; notices
+
+
+def entity_organization(user: Any) -> Organization | None:
+    if not getattr(user, "is_authenticated", False) or not user.organization_id:
+        return None
+    return user.organization
+
+
+def entitlements(org: Organization, years: Iterable[int]) -> list[dict]:
+    """Per year: the provisions that apply and those nearly met (with what is missing)."""
+    out = []
+    for year in years:
+        result = engine.evaluate_organization(org, year)
+        applies = [r for r in result.results if r.status == "applies"]
+        near = [r for r in result.results if r.status == "near"]
+        out.append({
+            "year": year, "applies": applies, "near": near,
+            "entitlement": sum((Decimal(r.amount or 0) for r in applies if not r.is_ceiling), Decimal(0)),
+            "ceiling": sum((Decimal(r.amount or 0) for r in applies if r.is_ceiling), Decimal(0)),
+        })
+    return out
+
+
+def create_claim_draft(user: Any, org: Organization, provision_id: str, year: Any) -> tuple[ClaimDraft, bool]:
+    """Turn an applicable provision into a claim draft. The amount is recomputed, never taken from the form."""
+    year = _check_year(year)
+    result = engine.evaluate_organization(org, year)
+    match = next((r for r in result.results if str(r.provision_id) == provision_id), None)
+    if match is None or match.status != "applies":
+        raise ScreeningInputError(f"{year} 年度本单位不符合该条款（{provision_id}），不能生成申报草稿。", "provision_id")
+    draft, created = ClaimDraft.objects.get_or_create(
+        organization=org, provision_id=provision_id, year=year,
+        defaults={"title": str(match.title)[:200], "document": str(match.document or "")[:120],
+                  "article": str(match.article or "")[:60], "is_ceiling": bool(match.is_ceiling),
+                  "amount": Decimal(match.amount or 0), "explanation": str(match.explanation or ""),
+                  "created_by": user if getattr(user, "is_authenticated", False) else None},
+    )
+    if created:
+        record(user, "screening.claim_draft_created", draft,
+               f"{org.name} 生成申报草稿：{describe(match)}", year=year, provision_id=provision_id)
+    return draft, created
+
+
+def notices_for(org: Organization) -> QuerySet[Notice]:
+    return Notice.objects.filter(organization=org)
+
+
+def mark_read(org: Organization, notice_id: int) -> Notice:
+    notice = Notice.objects.get(pk=notice_id, organization=org)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice

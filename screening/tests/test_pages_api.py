@@ -1,0 +1,156 @@
+import io
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from accounts.models import User
+from registry.models import Organization, Qualification
+from screening import services
+from screening.models import ClaimDraft, Notice, ScreeningRun
+from screening.tests import stand_in_engine
+
+YEAR = 2024
+
+
+def client_for(username: str) -> Client:
+    c = Client()
+    c.force_login(User.objects.get(username=username))
+    return c
+
+
+@pytest.fixture
+def hte_enterprise(demo_city):
+    """The enterprise demo account, moved to an organisation first certified as high-tech in YEAR."""
+    org = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
+                                       valid_from__year=YEAR).first().organization
+    User.objects.filter(username="enterprise").update(organization=org)
+    return org
+
+
+def test_mine_lists_applies_and_near_and_makes_a_draft(hte_enterprise):
+    c = client_for("enterprise")
+    page = c.get(f"/screening/mine/?year={YEAR}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "我能享受的政策" in text and hte_enterprise.name in text
+    assert "高新技术企业首次认定奖励" in text and "生成申报草稿" in text
+    resp = c.post("/screening/mine/draft/", {"provision_id": stand_in_engine.HTE, "year": YEAR}, follow=True)
+    assert "已生成申报草稿" in resp.content.decode()
+    assert ClaimDraft.objects.get().organization == hte_enterprise
+    resp = c.post("/screening/mine/draft/", {"provision_id": stand_in_engine.PLATFORM, "year": YEAR}, follow=True)
+    assert "不能生成申报草稿" in resp.content.decode()
+    api = c.get(f"/api/screening/mine/?year={YEAR}").json()
+    assert api["organization"]["id"] == hte_enterprise.pk
+    assert api["years"][0]["applies"][0]["document"] == "测试文件"
+
+
+def test_entity_accounts_see_only_their_own(hte_enterprise):
+    c = client_for("enterprise")
+    assert c.get("/screening/").status_code == 302  # to their own page
+    assert c.get("/api/screening/runs/").status_code == 403
+    bureau = User.objects.get(username="bureau")
+    run = services.start_run(bureau, year=YEAR)
+    assert c.get(f"/screening/runs/{run.pk}/").status_code == 403
+    services.send_notices(bureau, run)
+    other = Notice.objects.exclude(organization=hte_enterprise).first()
+    own = Notice.objects.get(organization=hte_enterprise)
+    assert c.post("/screening/notices/", {"notice": other.pk}).status_code == 404
+    page = c.get("/screening/notices/").content.decode()
+    assert own.title in page and other.body not in page
+    c.post("/screening/notices/", {"notice": own.pk})
+    own.refresh_from_db()
+    assert own.is_read
+
+
+def test_staff_start_page_run_page_export(demo_city):
+    c = client_for("bureau")
+    resp = c.post("/screening/", {"year": YEAR, "scope": "all"})
+    run = ScreeningRun.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == f"/screening/runs/{run.pk}/"
+    text = c.get(resp["Location"]).content.decode()
+    assert "资金合计" in text and "需通知的主体" in text and "echarts.min.js" in text
+    xlsx = c.get(f"/screening/runs/{run.pk}/export.xlsx")
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "按条款汇总"
+    resp = c.post(f"/screening/runs/{run.pk}/notify/", follow=True)
+    assert "请勾选要通知的主体" in resp.content.decode()
+    first = services.entities_to_notify(run)[0]["organization_id"]
+    resp = c.post(f"/screening/runs/{run.pk}/notify/", {"organization": [first]}, follow=True)
+    assert "已向 1 家主体发送" in resp.content.decode()
+    resp = c.post(f"/screening/runs/{run.pk}/notify/", {"all": "1"}, follow=True)
+    assert "已向" in resp.content.decode()
+    assert Notice.objects.filter(run=run).count() == services.totals(run).entities
+
+
+def test_staff_empty_selection_message(demo_city):
+    c = client_for("bureau")
+    resp = c.post("/screening/", {"year": YEAR, "scope": "list", "organization_ids": "99999999"})
+    assert resp.status_code == 200 and "所选范围内没有主体" in resp.content.decode()
+    resp = c.post("/screening/", {"year": YEAR, "scope": "list", "organization_ids": "1, x2"})
+    assert "不是主体编号" in resp.content.decode()
+
+
+def test_whatif_page_and_bad_values(demo_city):
+    c = client_for("bureau")
+    assert "高企首次认定奖励（测试）" in c.get("/screening/whatif/").content.decode()
+    resp = c.post("/screening/whatif/", {"parameter": "test.hte_reward", "value": "-5", "year": YEAR})
+    assert "不能小于" in resp.content.decode()
+    resp = c.post("/screening/whatif/", {"parameter": "bogus", "value": "5", "year": YEAR})
+    assert "未知参数" in resp.content.decode()
+    resp = c.post("/screening/whatif/", {"parameter": "test.hte_reward", "value": "200000", "year": YEAR}, follow=True)
+    text = resp.content.decode()
+    assert "调整后 vs 现行规则" in text and "chart-provision" in text
+
+
+def test_api_runs(demo_city):
+    c = client_for("bureau")
+    bad = c.post("/api/screening/runs/", {"kind": "whatif", "year": YEAR, "overrides": {"test.platform_ceiling": -1}},
+                 content_type="application/json")
+    assert bad.status_code == 400 and "不能小于" in bad.json()["detail"]
+    empty = c.post("/api/screening/runs/", {"year": YEAR, "scope": "region", "region": "NOPE"},
+                   content_type="application/json")
+    assert empty.status_code == 400 and empty.json()["field"] == "region"
+    ok = c.post("/api/screening/runs/", {"year": YEAR, "scope": "region", "region": "Z-GAOQU"},
+                content_type="application/json")
+    assert ok.status_code == 201
+    run_id = ok.json()["id"]
+    assert c.get(f"/api/screening/runs/{run_id}/").json()["percent"] == 100
+    totals = c.get(f"/api/screening/runs/{run_id}/totals/").json()
+    assert totals["entities"] == services.totals(ScreeningRun.objects.get(pk=run_id)).entities
+    assert c.post(f"/api/screening/runs/{run_id}/cancel/").status_code == 400
+    params = c.get("/api/screening/parameters/").json()
+    assert {p["path"] for p in params} == set(stand_in_engine.PARAMETERS)
+
+
+def test_public_calculator(db):
+    from registry.models import IndustryChain, Region
+    from registry.reference import load_reference
+
+    load_reference(Region, IndustryChain)
+    c = Client()
+    assert c.get("/screening/calculator/").status_code == 200
+    data = {"year": YEAR, "kind": "enterprise", "region": "371002", "newly_certified": ["high_tech_enterprise"],
+            "sales_revenue": "3000000"}
+    text = c.post("/screening/calculator/", data).content.decode()
+    assert "高新技术企业首次认定奖励" in text and "100,000.00" in text
+    bad = c.post("/screening/calculator/", {**data, "sales_revenue": "-1"}).content.decode()
+    assert "销售收入不能为负数" in bad
+    api = c.post("/api/screening/calculator/", data)
+    assert api.status_code == 200 and api.json()["results"][0]["status"] == "applies"
+    assert Organization.objects.count() == 0
+
+
+def test_engine_missing_gives_a_message_not_an_error(hte_enterprise, monkeypatch):
+    from screening import engine
+
+    engine.use_backend(None)
+    monkeypatch.setenv("KECHUANG_SCREENING_ENGINE", "no_such_engine_module")
+    c = client_for("enterprise")
+    assert "尚未就绪" in c.get("/screening/mine/").content.decode()
+    assert c.get("/api/screening/mine/").status_code == 503
+    staff = client_for("bureau")
+    resp = staff.post("/api/screening/runs/", {"kind": "whatif", "year": YEAR, "overrides": {"a": 1}},
+                      content_type="application/json")
+    assert resp.status_code == 400 and "尚未就绪" in resp.json()["detail"]
+    run = services.start_run(User.objects.get(username="bureau"), year=YEAR)
+    assert run.status == "failed" and "尚未就绪" in run.error

@@ -1,0 +1,71 @@
+"""Contract with the real policy engine (policy.services, issue 3): screening, what-if and calculator end to end.
+
+Skipped, with the reason in the summary, while policy.services is not installed in this tree.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import pytest
+
+from accounts.models import User
+from registry.models import Organization
+from screening import calculator, engine, services
+from screening.models import ScreeningRun
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("policy.services") is None,
+                                reason="policy.services (issue 3) is not in this tree yet")
+YEAR = 2024
+
+
+@pytest.fixture
+def real_engine(stand_in):
+    engine.use_backend(None)
+    yield importlib.import_module("policy.services")
+
+
+def test_real_engine_screening_and_whatif(demo_city, real_engine):
+    bureau = User.objects.get(username="bureau")
+    ids = list(Organization.objects.order_by("id").values_list("id", flat=True)[:120])
+    run = services.start_run(bureau, year=YEAR, scope=ScreeningRun.Scope.LIST, organization_ids=ids)
+    assert run.status == ScreeningRun.Status.DONE, run.error
+    assert run.processed == 120
+    for r in run.results.all()[:50]:
+        assert r.document and r.title  # every amount carries its citation
+    params = engine.tunable_parameters()
+    assert params and {"path", "title", "unit", "min", "max", "value_now", "reference"} <= set(params[0])
+    with pytest.raises(services.ScreeningInputError):
+        services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF, overrides={params[0]["path"]: "-1"})
+    with pytest.raises(services.ScreeningInputError):
+        services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF, overrides={"no.such.parameter": "1"})
+    whatif = services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF, scope=ScreeningRun.Scope.LIST,
+                                organization_ids=ids, overrides={params[0]["path"]: str(params[0]["value_now"])})
+    assert whatif.status == ScreeningRun.Status.DONE, whatif.error
+    assert services.whatif_comparison(whatif).delta_amount == 0  # same value: no change
+
+
+def test_real_engine_entity_page_and_calculator(demo_city, real_engine):
+    org = User.objects.get(username="enterprise").organization
+    years = services.entitlements(org, [YEAR, YEAR - 1])
+    assert [y["year"] for y in years] == [YEAR, YEAR - 1]
+    result = calculator.evaluate({"year": YEAR, "kind": "enterprise", "region": "371002",
+                                  "qualifications": ["tech_sme"], "newly_certified": ["high_tech_enterprise"],
+                                  "sales_revenue": None, "rd_expense": None, "employees": None, "rd_staff": None,
+                                  "platform_type": "", "platform_level": ""})
+    assert isinstance(result.results, list)
+
+
+def test_real_engine_pages(demo_city, real_engine):
+    from django.test import Client
+
+    c = Client()
+    data = {"year": YEAR, "kind": "enterprise", "region": "371002", "qualifications": ["tech_sme"],
+            "newly_certified": ["high_tech_enterprise"], "sales_revenue": "30000000", "rd_expense": "3000000",
+            "rd_expense_prev": "1500000", "platform_type": "key_laboratory", "platform_level": "provincial"}
+    text = c.post("/screening/calculator/", data).content.decode()
+    assert "200,000.00" in text and "威政发" in text and "接近符合（还差什么）" in text
+    c.force_login(User.objects.get(username="enterprise"))
+    assert c.get(f"/screening/mine/?year={YEAR}").status_code == 200
+    assert c.get(f"/api/screening/mine/?year={YEAR}").status_code == 200

@@ -1,0 +1,218 @@
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts.models import User
+from core.models import AuditEvent
+from registry.models import Organization, Qualification, Recognition, Region
+from screening import services
+from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
+from screening.tests import stand_in_engine
+
+YEAR = 2024
+
+
+@pytest.fixture
+def city(demo_city):
+    return demo_city
+
+
+@pytest.fixture
+def bureau(city):
+    return User.objects.get(username="bureau")
+
+
+def _expected_applies(year: int) -> tuple[int, int]:
+    hte = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
+                                       valid_from__year=year).values("organization").distinct().count()
+    plat = Recognition.objects.filter(kind="platform_approval", occurred_on__year=year).values(
+        "organization").distinct().count()
+    return hte, plat
+
+
+def test_screening_run_whole_city(bureau):
+    run = services.start_run(bureau, year=YEAR)
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.DONE
+    assert run.processed == run.total == Organization.objects.count()
+    hte, plat = _expected_applies(YEAR)
+    assert hte > 0
+    t = services.totals(run)
+    by_id = {r["provision_id"]: r for r in t.by_provision}
+    assert by_id[stand_in_engine.HTE]["entities"] == hte
+    assert by_id[stand_in_engine.HTE]["amount"] == Decimal(100000) * hte
+    assert t.entitlement == Decimal(100000) * hte
+    assert t.ceiling == Decimal(500000) * plat
+    assert sum(r["entitlement"] + r["ceiling"] for r in t.by_region) == t.entitlement + t.ceiling
+    assert t.near_entities > 0
+    assert AuditEvent.objects.filter(action="screening.screening_started").count() == 1
+
+
+def test_rerun_and_double_execution_never_duplicate(bureau):
+    run = services.start_run(bureau, year=YEAR)
+    n = ScreeningResult.objects.filter(run=run).count()
+    assert n > 0
+    services.execute_run(run.pk)  # a second delivery of the same queue message: the run is already done
+    assert ScreeningResult.objects.filter(run=run).count() == n
+    run.refresh_from_db()
+    services.rerun(bureau, run)
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.DONE
+    assert ScreeningResult.objects.filter(run=run).count() == n
+
+
+def test_resume_after_worker_death(bureau):
+    clean = services.start_run(bureau, year=YEAR)
+    expected = set(ScreeningResult.objects.filter(run=clean).values_list("organization_id", "provision_id", "amount"))
+    run = services.start_run(bureau, year=YEAR, enqueue=False)
+    stand_in_engine.fail_on_call[len(stand_in_engine.calls) + 2] = SystemExit("worker killed")
+    with pytest.raises(SystemExit):
+        services.execute_run(run.pk, batch_size=50)
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.RUNNING and run.processed == 100 and run.cursor > 0
+    # Not yet stale: another worker must not take it over.
+    assert services.resume_interrupted() == []
+    ScreeningRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=5))
+    assert services.resume_interrupted() == [run.pk]  # immediate queue in tests: it runs now
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.DONE and run.processed == run.total and run.attempts == 2
+    got = set(ScreeningResult.objects.filter(run=run).values_list("organization_id", "provision_id", "amount"))
+    assert got == expected
+
+
+def test_cancel_between_batches(bureau):
+    run = services.start_run(bureau, year=YEAR, enqueue=False)
+
+    class CancelAfterFirst(BaseException):
+        pass
+
+    original = stand_in_engine.evaluate_many
+
+    def evaluate_then_cancel(ids, year, overrides=None):
+        ScreeningRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+        return original(ids, year, overrides)
+
+    stand_in_engine.evaluate_many = evaluate_then_cancel
+    try:
+        services.execute_run(run.pk, batch_size=50)
+    finally:
+        stand_in_engine.evaluate_many = original
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.CANCELLED
+    assert run.processed == 50 < run.total
+
+
+def test_cancel_queued_run_is_audited(bureau):
+    run = services.start_run(bureau, year=YEAR, enqueue=False)
+    services.cancel_run(bureau, run)
+    assert run.status == ScreeningRun.Status.CANCELLED
+    assert services.execute_run(run.pk).processed == 0
+    assert AuditEvent.objects.filter(action="screening.run_cancelled", object_id=str(run.pk)).exists()
+    with pytest.raises(services.ScreeningInputError):
+        services.cancel_run(bureau, run)
+
+
+def test_empty_selection_is_refused(bureau):
+    empty = Region.objects.create(code="X-EMPTY", name="空区", kind=Region.Kind.ZONE)
+    with pytest.raises(services.ScreeningInputError, match="所选范围内没有主体"):
+        services.start_run(bureau, year=YEAR, scope=ScreeningRun.Scope.REGION, region=empty)
+    with pytest.raises(services.ScreeningInputError, match="所选范围内没有主体"):
+        services.start_run(bureau, year=YEAR, scope=ScreeningRun.Scope.LIST, organization_ids=[99999999])
+    assert not ScreeningRun.objects.exists()
+
+
+def test_scopes_and_district_limits(bureau):
+    gaoqu = Region.objects.get(code="Z-GAOQU")
+    region_run = services.start_run(bureau, year=YEAR, scope=ScreeningRun.Scope.REGION, region=gaoqu)
+    assert region_run.total == Organization.objects.filter(region=gaoqu).count()
+    ids = list(Organization.objects.values_list("id", flat=True)[:7])
+    run = services.start_run(bureau, year=YEAR, scope=ScreeningRun.Scope.LIST, organization_ids=ids)
+    assert run.total == 7
+    district = User.objects.get(username="district")
+    with pytest.raises(services.ScreeningInputError, match="本区市"):
+        services.start_run(district, year=YEAR)
+    own = services.start_run(district, year=YEAR, scope=ScreeningRun.Scope.REGION, region=gaoqu)
+    assert set(services.visible_runs(district)) == {own, region_run}
+    assert services.visible_runs(district).filter(scope=ScreeningRun.Scope.ALL).count() == 0
+    with pytest.raises(services.ScreeningInputError, match="年度"):
+        services.start_run(bureau, year="20x4")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"test.hte_reward": "-1"}, "不能小于"),
+        ({"test.hte_reward": "20000000"}, "不能大于"),
+        ({"no.such.parameter": "1"}, "未知参数"),
+        ({"test.hte_reward": "abc"}, "不是数字"),
+        ({}, "至少选择"),
+    ],
+)
+def test_whatif_refuses_out_of_domain(bureau, overrides, message):
+    with pytest.raises(services.ScreeningInputError, match=message):
+        services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF, overrides=overrides)
+
+
+def test_whatif_compares_current_and_changed(bureau):
+    hte, plat = _expected_applies(YEAR)
+    run = services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF, overrides={"test.hte_reward": "250000"})
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.DONE
+    cmp = services.whatif_comparison(run)
+    assert cmp.delta_amount == Decimal(150000) * hte
+    assert cmp.base_amount == Decimal(100000) * hte + Decimal(500000) * plat
+    assert cmp.delta_beneficiaries == 0
+    row = next(c for c in cmp.by_provision if c["provision_id"] == stand_in_engine.HTE)
+    assert row["base_n"] == row["changed_n"] == hte
+    assert sum(c["delta_amount"] for c in cmp.by_region) == cmp.delta_amount
+    # Re-running replaces the aggregates instead of adding to them.
+    n = WhatIfAggregate.objects.filter(run=run).count()
+    services.rerun(bureau, run)
+    assert WhatIfAggregate.objects.filter(run=run).count() == n
+    assert services.whatif_comparison(run).delta_amount == cmp.delta_amount
+
+
+def test_whatif_zero_reward_removes_beneficiaries(bureau):
+    run = services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF, overrides={"test.hte_reward": "0"})
+    cmp = services.whatif_comparison(run)
+    hte, _ = _expected_applies(YEAR)
+    assert cmp.delta_amount == -Decimal(100000) * hte
+
+
+def test_notices_once_per_run_and_export(bureau):
+    run = services.start_run(bureau, year=YEAR)
+    run.refresh_from_db()
+    entities = services.totals(run).entities
+    assert services.send_notices(bureau, run) == entities
+    assert services.send_notices(bureau, run) == 0
+    assert Notice.objects.filter(run=run).count() == entities
+    notice = Notice.objects.filter(run=run).first()
+    assert "测试文件" in notice.body and "说明" in notice.body
+    wb = load_workbook(io.BytesIO(services.export_excel(run)))
+    assert wb.sheetnames == ["按条款汇总", "按区市汇总", "主体明细"]
+    assert wb["主体明细"].max_row == ScreeningResult.objects.filter(run=run).count() + 1
+
+
+def test_claim_draft(city):
+    org = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
+                                       valid_from__year=YEAR).first().organization
+    user = User.objects.get(username="bureau")
+    draft, created = services.create_claim_draft(user, org, stand_in_engine.HTE, YEAR)
+    assert created and draft.amount == Decimal(100000) and draft.document == "测试文件"
+    _, created = services.create_claim_draft(user, org, stand_in_engine.HTE, YEAR)
+    assert not created and ClaimDraft.objects.count() == 1
+    with pytest.raises(services.ScreeningInputError, match="不符合"):
+        services.create_claim_draft(user, org, stand_in_engine.PLATFORM, YEAR)
+
+
+def test_district_whatif_covers_its_region(city):
+    district = User.objects.get(username="district")
+    gaoqu = Region.objects.get(code="Z-GAOQU")
+    run = services.start_run(district, year=YEAR, kind=ScreeningRun.Kind.WHATIF, scope=ScreeningRun.Scope.REGION,
+                             region=gaoqu, overrides={"test.platform_ceiling": "600000"})
+    assert run.status == ScreeningRun.Status.DONE and run.total == Organization.objects.filter(region=gaoqu).count()
+    assert {r["region"] for r in services.whatif_comparison(run).by_region} <= {gaoqu.name}

@@ -1,0 +1,246 @@
+"""Pages: staff screening and what-if runs, the entity's "我能享受的政策", notices, the public calculator."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from screening import calculator, engine, services
+from screening.forms import ScreeningForm, WhatIfForm
+from screening.models import ScreeningRun
+
+
+def _staff_only(request: HttpRequest) -> HttpResponse | None:
+    if not services.can_screen(request.user):
+        return HttpResponseForbidden("只有市科技局、区市和财政部门工作人员可以使用政策筛查与测算。")
+    return None
+
+
+def _get_run(request: HttpRequest, pk: int) -> ScreeningRun:
+    return get_object_or_404(services.visible_runs(request.user), pk=pk)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if request.user.is_entity_account:
+        return redirect("screening:mine")
+    if denied := _staff_only(request):
+        return denied
+    form = ScreeningForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            ids = services.parse_id_list(d["organization_ids"] or "") if d["scope"] == ScreeningRun.Scope.LIST else []
+            run = services.start_run(request.user, year=d["year"], scope=d["scope"], region=d["region"],
+                                     industry_chain=d["industry_chain"], organization_ids=ids)
+        except services.ScreeningInputError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"已发起 {run.year} 年度政策筛查（{run.total} 家主体）。")
+            return redirect("screening:run", pk=run.pk)
+    runs = services.visible_runs(request.user)[:30]
+    return render(request, "screening/index.html", {"form": form, "runs": runs})
+
+
+@login_required
+def whatif(request: HttpRequest) -> HttpResponse:
+    if denied := _staff_only(request):
+        return denied
+    form = WhatIfForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        user = request.user
+        scope = ScreeningRun.Scope.ALL if (user.is_bureau or user.role == "finance") else ScreeningRun.Scope.REGION
+        try:
+            run = services.start_run(user, kind=ScreeningRun.Kind.WHATIF, year=d["year"], scope=scope,
+                                     region=user.region if scope == ScreeningRun.Scope.REGION else None,
+                                     overrides={d["parameter"]: d["value"]})
+        except services.ScreeningInputError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, f"已发起政策测算（{run.total} 家主体）。")
+            return redirect("screening:run", pk=run.pk)
+    return render(request, "screening/whatif.html", {"form": form, "parameters": form.parameters})
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if denied := _staff_only(request):
+        return denied
+    run = _get_run(request, pk)
+    ctx: dict[str, Any] = {"run": run, "changes": [(services.parameter_title(k), v) for k, v in run.overrides.items()]}
+    if run.status == ScreeningRun.Status.DONE:
+        if run.kind == ScreeningRun.Kind.WHATIF:
+            cmp = services.whatif_comparison(run)
+            ctx["cmp"] = cmp
+            ctx["chart"] = {
+                "provisions": [c["title"] for c in cmp.by_provision],
+                "prov_base": [float(c["base_amount"]) for c in cmp.by_provision],
+                "prov_changed": [float(c["changed_amount"]) for c in cmp.by_provision],
+                "prov_base_n": [c["base_n"] for c in cmp.by_provision],
+                "prov_changed_n": [c["changed_n"] for c in cmp.by_provision],
+                "regions": [c["region"] for c in cmp.by_region],
+                "reg_base": [float(c["base_amount"]) for c in cmp.by_region],
+                "reg_changed": [float(c["changed_amount"]) for c in cmp.by_region],
+                "reg_base_n": [c["base_n"] for c in cmp.by_region],
+                "reg_changed_n": [c["changed_n"] for c in cmp.by_region],
+            }
+        else:
+            t = services.totals(run)
+            ctx["totals"] = t
+            ctx["entities"] = Paginator(services.entities_to_notify(run), 50).get_page(request.GET.get("page"))
+            ctx["notified"] = run.notice_set.count()
+            ctx["chart"] = {
+                "regions": [r["region"] for r in t.by_region],
+                "entitlement": [float(r["entitlement"]) for r in t.by_region],
+                "ceiling": [float(r["ceiling"]) for r in t.by_region],
+            }
+    return render(request, "screening/run.html", ctx)
+
+
+@login_required
+@require_POST
+def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    if denied := _staff_only(request):
+        return denied
+    run = _get_run(request, pk)
+    try:
+        services.cancel_run(request.user, run)
+        messages.success(request, "已请求取消，任务将在当前批次结束后停止。")
+    except services.ScreeningInputError as exc:
+        messages.error(request, str(exc))
+    return redirect("screening:run", pk=pk)
+
+
+@login_required
+@require_POST
+def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    if denied := _staff_only(request):
+        return denied
+    run = _get_run(request, pk)
+    try:
+        services.rerun(request.user, run)
+        messages.success(request, "已重新排队运行，原结果将被替换（不会重复）。")
+    except services.ScreeningInputError as exc:
+        messages.error(request, str(exc))
+    return redirect("screening:run", pk=pk)
+
+
+@login_required
+@require_POST
+def run_notify(request: HttpRequest, pk: int) -> HttpResponse:
+    if denied := _staff_only(request):
+        return denied
+    run = _get_run(request, pk)
+    ids = None if request.POST.get("all") else [int(i) for i in request.POST.getlist("organization") if i.isdigit()]
+    if ids == []:
+        messages.error(request, "请勾选要通知的主体，或选择“向全部发送”。")
+        return redirect("screening:run", pk=pk)
+    try:
+        n = services.send_notices(request.user, run, ids)
+        messages.success(request, f"已向 {n} 家主体发送站内通知。" if n else "所列主体均已通知过，本次未重复发送。")
+    except services.ScreeningInputError as exc:
+        messages.error(request, str(exc))
+    return redirect("screening:run", pk=pk)
+
+
+@login_required
+def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+    if denied := _staff_only(request):
+        return denied
+    run = _get_run(request, pk)
+    if run.kind != ScreeningRun.Kind.SCREENING or run.status != ScreeningRun.Status.DONE:
+        messages.error(request, "只能导出已完成的政策筛查结果。")
+        return redirect("screening:run", pk=pk)
+    resp = HttpResponse(
+        services.export_excel(run),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    resp["Content-Disposition"] = f'attachment; filename="screening-{run.pk}-{run.year}.xlsx"'
+    return resp
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    org = services.entity_organization(request.user)
+    if org is None:
+        if services.can_screen(request.user):
+            return redirect("screening:index")
+        raise Http404("本账户未关联主体。")
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        year = this_year
+    try:
+        years = services.entitlements(org, [year, year - 1])
+        engine_error = ""
+    except engine.EngineUnavailable as exc:
+        years, engine_error = [], str(exc)
+    drafts = set(org.claim_drafts.values_list("provision_id", "year"))
+    for y in years:
+        y["draft_ids"] = {pid for pid, yr in drafts if yr == y["year"]}
+    unread = services.notices_for(org).filter(read_at__isnull=True).count()
+    return render(request, "screening/mine.html", {"org": org, "years": years, "year": year,
+                                                   "unread": unread, "engine_error": engine_error})
+
+
+@login_required
+@require_POST
+def mine_draft(request: HttpRequest) -> HttpResponse:
+    org = services.entity_organization(request.user)
+    if org is None:
+        raise Http404("本账户未关联主体。")
+    try:
+        draft, created = services.create_claim_draft(request.user, org, request.POST.get("provision_id", ""),
+                                                     request.POST.get("year"))
+        messages.success(request, f"已生成申报草稿：{draft.title}（{draft.year} 年度）。" if created
+                         else "该条款的申报草稿已存在，未重复生成。")
+    except services.ScreeningInputError as exc:
+        messages.error(request, str(exc))
+    return redirect("screening:mine")
+
+
+@login_required
+def notices(request: HttpRequest) -> HttpResponse:
+    org = services.entity_organization(request.user)
+    if org is None:
+        raise Http404("本账户未关联主体。")
+    if request.method == "POST":
+        try:
+            services.mark_read(org, int(request.POST.get("notice", "0")))
+        except (ValueError, services.Notice.DoesNotExist):
+            raise Http404("没有这条通知。") from None
+        return redirect("screening:notices")
+    page = Paginator(services.notices_for(org), 20).get_page(request.GET.get("page"))
+    return render(request, "screening/notices.html", {"org": org, "page": page})
+
+
+def calculator_page(request: HttpRequest) -> HttpResponse:
+    """Public (no login): a short form of facts → the engine → the same result view as an entity's page."""
+    form = calculator.CalculatorForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = calculator.evaluate(form.cleaned_data)
+        except engine.EngineUnavailable as exc:
+            form.add_error(None, str(exc))
+        except engine.input_error_class() as exc:
+            form.add_error(None, str(exc))
+    if result is not None:
+        applies = [r for r in result.results if r.status == "applies"]
+        ctx_year = {"year": form.cleaned_data["year"], "applies": applies,
+                    "near": [r for r in result.results if r.status == "near"],
+                    "entitlement": sum((Decimal(r.amount or 0) for r in applies if not r.is_ceiling), Decimal(0)),
+                    "ceiling": sum((Decimal(r.amount or 0) for r in applies if r.is_ceiling), Decimal(0))}
+    else:
+        ctx_year = None
+    return render(request, "screening/calculator.html", {"form": form, "y": ctx_year})
