@@ -21,10 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+from benchmarks.common import ensure_demo_city, percentile  # noqa: E402
 
 
 def timed(client, url: str, params: dict | None = None) -> float:
@@ -51,27 +48,12 @@ def main() -> None:
     from django.test import Client
 
     from registry import excel
-    from registry.demo import generate
     from registry.models import Organization
     from registry.uscc import make_uscc
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}")
-    have = Organization.objects.filter(kind="enterprise").count()
-    if have < args.enterprises:
-        if have:
-            sys.exit(f"database holds {have} enterprises; use an empty database or --enterprises {have}")
-        start = time.perf_counter()
-        summary = generate(enterprises=args.enterprises, seed=7, chunk_size=20_000, fact_years=(args.first_year, 2025),
-                           progress=lambda d, t: print(f"  generated {d:,}/{t:,} in {time.perf_counter() - start:,.0f} s", flush=True))
-        print(f"generator: {summary.enterprises:,} enterprises, {summary.annual_facts:,} yearly facts, "
-              f"{summary.qualifications:,} qualifications in {summary.seconds:,.1f} s "
-              f"= {summary.enterprises / summary.seconds:,.0f} enterprises/s")
-        with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                cur.execute("ANALYZE")
-    else:
-        print(f"generator: skipped, {have:,} enterprises already present")
+    ensure_demo_city(args.enterprises, args.first_year)
 
     client = Client()
     assert client.login(username="bureau", password="demo12345")

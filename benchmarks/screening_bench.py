@@ -28,10 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
 
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+from benchmarks.common import ensure_demo_city, percentile  # noqa: E402
 
 
 def main() -> None:
@@ -56,7 +53,6 @@ def main() -> None:
     from django.test import Client
 
     from accounts.models import User
-    from registry.demo import generate
     from registry.models import Organization
     from screening import engine, services
     from screening.models import ScreeningResult, ScreeningRun
@@ -70,20 +66,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}; engine: {args.engine}")
-    have = Organization.objects.filter(kind="enterprise").count()
-    if have < args.enterprises:
-        if have:
-            sys.exit(f"database holds {have} enterprises; use an empty database or --enterprises {have}")
-        start = time.perf_counter()
-        summary = generate(enterprises=args.enterprises, seed=7, chunk_size=20_000, fact_years=(args.first_year, 2025),
-                           progress=lambda d, t: print(f"  generated {d:,}/{t:,} in {time.perf_counter() - start:,.0f} s",
-                                                       flush=True))
-        print(f"generator: {summary.enterprises:,} enterprises in {summary.seconds:,.1f} s")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")
-    else:
-        print(f"generator: skipped, {have:,} enterprises already present")
+    ensure_demo_city(args.enterprises, args.first_year)
     total = Organization.objects.count()
 
     # Compute only: the engine over every organisation, nothing written.
