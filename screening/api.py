@@ -38,7 +38,12 @@ def run_json(run: ScreeningRun) -> dict[str, Any]:
 
 
 def _money(v: Any) -> str:
-    return str(Decimal(v or 0))
+    """Yuan with two decimals (sums over SQLite and PostgreSQL otherwise differ in their trailing zeros)."""
+    return str(Decimal(v or 0).quantize(Decimal("0.01")))
+
+
+def _money_rows(rows: list[dict]) -> list[dict]:
+    return [{k: (_money(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in rows]
 
 
 class StaffOnly(permissions.BasePermission):
@@ -122,17 +127,15 @@ class RunTotalsView(APIView):
             return Response({"detail": f"任务{run.get_status_display()}，完成后才有汇总。"}, status=status.HTTP_409_CONFLICT)
         if run.kind == ScreeningRun.Kind.WHATIF:
             c = services.whatif_comparison(run)
-            conv = lambda rows: [{k: (_money(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in rows]  # noqa: E731
             return Response({"run": run_json(run), "base_amount": _money(c.base_amount),
                              "changed_amount": _money(c.changed_amount), "delta_amount": _money(c.delta_amount),
                              "base_beneficiaries": c.base_beneficiaries, "changed_beneficiaries": c.changed_beneficiaries,
-                             "by_provision": conv(c.by_provision), "by_region": conv(c.by_region)})
+                             "by_provision": _money_rows(c.by_provision), "by_region": _money_rows(c.by_region)})
         t = services.totals(run)
-        conv = lambda rows: [{k: (_money(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in rows]  # noqa: E731
         return Response({"run": run_json(run), "entities": t.entities, "near_entities": t.near_entities,
                          "entitlement": _money(t.entitlement), "ceiling": _money(t.ceiling),
-                         "by_provision": conv(t.by_provision), "by_region": conv(t.by_region),
-                         "by_form": conv(t.by_form)})
+                         "by_provision": _money_rows(t.by_provision), "by_region": _money_rows(t.by_region),
+                         "by_form": _money_rows(t.by_form)})
 
 
 class ParametersView(APIView):
