@@ -49,7 +49,7 @@ def test_a05_tic_support_window_before_a():
     assert amounts(tic("2018-11-13"), 2018) == {"A.05.tic_support": 1000 * W}
 
 
-# ---- A.07.hte_reward（第7条 / D 三（四）4）
+# ---- A.07.hte_reward（第7条 / D 二（四）4）
 
 
 def test_a07_hte_reward_qualifies_first():
@@ -429,7 +429,7 @@ def designation(subject: str, level: str, on: str, kind: str = "enterprise", ev:
 
 
 def test_a10_international_base_reward_qualifies_and_cap():
-    """A.10.international_base_reward: national base 100 万 (the highest), provincial 50 万 (A 第10条 / D 三（四）1)."""
+    """A.10.international_base_reward: national base 100 万 (the highest), provincial 50 万 (A 第10条 / D 二（四）1)."""
     assert amounts(designation("international_cooperation_base", "national", "2021-04-01"), 2021) == {
         "A.10.international_base_reward": 100 * W}
     assert amounts(designation("international_cooperation_base", "provincial", "2021-04-01"), 2021) == {
@@ -450,7 +450,7 @@ def test_a10_international_base_reward_window_interpretation():
 
 
 def test_a15_tech_transfer_agency_reward_qualifies_and_cap():
-    """A.15.tech_transfer_agency_reward: national 200 万 (highest), provincial 100 万 (A 第15条 / D 三（四）1)."""
+    """A.15.tech_transfer_agency_reward: national 200 万 (highest), provincial 100 万 (A 第15条 / D 二（四）1)."""
     sp = "service_provider"
     assert amounts(designation("tech_transfer_demo_agency", "national", "2020-04-01", sp), 2020) == {
         "A.15.tech_transfer_agency_reward": 200 * W}

@@ -34,7 +34,7 @@ class a05_tic_support(Variable):
     entity = Event
     definition_period = YEAR
     label = "认定为国家级、省级技术创新中心，市级分别给予1000万元、500万元支持"
-    reference = [f"{A} 第5条", f"{D} 三（四）1"]
+    reference = [f"{A} 第5条", f"{D} 二（四）1"]
 
     def formula(event, period, parameters):
         dates, level = event("event_date", period), txt(event, "event_level", period)
@@ -50,7 +50,7 @@ class a07_hte_reward(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "新认定高新技术企业奖励20万元，重新认定奖励10万元"
-    reference = [f"{A} 第7条", f"{D} 三（四）4"]
+    reference = [f"{A} 第7条", f"{D} 二（四）4"]
 
     def formula(org, period, parameters):
         dates = org("hte_certified_on", period)
@@ -91,7 +91,7 @@ class a16_national_incubator_reward(Variable):
     entity = Event
     definition_period = YEAR
     label = "认定为国家级科技企业孵化器、国家专业化众创空间，一次性奖励200万元"
-    reference = [f"{A} 第16条", f"{D} 三（四）2"]
+    reference = [f"{A} 第16条", f"{D} 二（四）2"]
 
     def formula(event, period, parameters):
         dates = event("event_date", period)
@@ -105,7 +105,7 @@ class a16_incubatee_upgrade_event(Variable):
     entity = Event
     definition_period = YEAR
     label = "在孵企业升级为高新技术企业，每家给予孵化器10万元（单笔，未计年度上限）"
-    reference = [f"{A} 第16条", f"{D} 三（四）2"]
+    reference = [f"{A} 第16条", f"{D} 二（四）2"]
 
     def formula(event, period, parameters):
         dates = event("event_date", period)
@@ -119,7 +119,7 @@ class a16_incubatee_upgrade_reward(Variable):
     entity = Organisation
     definition_period = YEAR
     label = "在孵企业升级高企奖励（每家10万元，每个孵化器每年最高100万元）"
-    reference = [f"{A} 第16条", f"{D} 三（四）2"]
+    reference = [f"{A} 第16条", f"{D} 二（四）2"]
 
     def formula(org, period, parameters):
         total = org.sum(org.members("a16_incubatee_upgrade_event", period))
@@ -143,7 +143,7 @@ class a10_international_base_reward(Variable):
     entity = Event
     definition_period = YEAR
     label = "认定为国家级、省级国际合作基地，分别奖励100万元、50万元"
-    reference = [f"{A} 第10条", f"{D} 三（四）1"]
+    reference = [f"{A} 第10条", f"{D} 二（四）1"]
 
     def formula(event, period, parameters):
         return _level_reward(event, period, parameters, "international_cooperation_base", "a.art_10")
@@ -154,7 +154,7 @@ class a15_tech_transfer_agency_reward(Variable):
     entity = Event
     definition_period = YEAR
     label = "获得国家级、省级技术转移示范机构称号，分别奖励200万元、100万元"
-    reference = [f"{A} 第15条", f"{D} 三（四）1"]
+    reference = [f"{A} 第15条", f"{D} 二（四）1"]
 
     def formula(event, period, parameters):
         return _level_reward(event, period, parameters, "tech_transfer_demo_agency", "a.art_15")
