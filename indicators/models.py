@@ -1,0 +1,135 @@
+"""Plan indicators (document C's table and the numeric targets of A, C, D, E) and their yearly observations.
+
+The catalogue rows come from ``indicators/data/catalogue.yaml`` (loaded by a data migration and by
+``manage.py indicators sync``); observations are entered by staff or imported from Excel. Observations are
+append-only: a correction is a new version of the same (indicator, year, region), never an overwrite.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+
+def plain(d: Decimal | None) -> str:
+    """A decimal without trailing zeros and without exponent notation (400, not 4E+2)."""
+    return "—" if d is None else format(d.normalize(), "f")
+
+
+class Indicator(models.Model):
+    class UnitKind(models.TextChoices):
+        PERCENT = "percent", "比重（%，0–100）"
+        GROWTH = "growth", "增长率（%）"
+        COUNT = "count", "数量"
+        AMOUNT = "amount", "金额"
+        RATE = "rate", "人均/万人指标"
+
+    class TargetKind(models.TextChoices):
+        LEVEL = "level", "到目标年达到目标值"
+        ANNUAL_GROWTH = "annual_growth", "年均增长（%）"
+        ANNUAL_POINTS = "annual_points", "每年提高（百分点）"
+
+    class Direction(models.TextChoices):
+        AT_LEAST = "at_least", "达到或超过"
+        ABOUT = "about", "左右"
+
+    class Projection(models.TextChoices):
+        COMPOUND = "compound", "按年均复合增长率外推"
+        LINEAR = "linear", "按年均变化量线性外推"
+
+    code = models.CharField("编码", max_length=60, unique=True)
+    name = models.CharField("指标", max_length=80)
+    category = models.CharField("类别", max_length=20, db_index=True)
+    definition = models.TextField("定义", blank=True)
+    unit = models.CharField("单位", max_length=10)
+    unit_kind = models.CharField("单位类型", max_length=10, choices=UnitKind.choices)
+    target_kind = models.CharField("目标类型", max_length=16, choices=TargetKind.choices)
+    direction = models.CharField("目标方向", max_length=10, choices=Direction.choices, default=Direction.AT_LEAST)
+    projection = models.CharField("外推方法", max_length=10, choices=Projection.choices)
+    document = models.CharField("文件", max_length=60)
+    document_key = models.CharField("文件代号", max_length=2)
+    article = models.CharField("条款", max_length=60)
+    quote = models.TextField("原文", blank=True)
+    jurisdiction = models.ForeignKey(
+        "registry.Region", verbose_name="适用区域", on_delete=models.PROTECT, related_name="indicators"
+    )
+    start_year = models.PositiveSmallIntegerField("规划起始年")
+    baseline_year = models.PositiveSmallIntegerField("基期年", null=True, blank=True)
+    baseline_value = models.DecimalField("基期值", max_digits=16, decimal_places=4, null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField("目标年")
+    target_value = models.DecimalField("目标值", max_digits=16, decimal_places=4)
+    change_text = models.CharField("年均增速/[累计]", max_length=40, blank=True)
+    department = models.CharField("责任单位", max_length=120, blank=True)
+    computed = models.CharField("登记数据计算方法", max_length=40, blank=True)
+    districts = models.BooleanField("分区市", default=False)
+    same_series_as = models.CharField("共用数据序列", max_length=60, blank=True,
+                                      help_text="与另一指标是同一统计口径时，观测值取自该指标。")
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "规划指标"
+        verbose_name_plural = "规划指标"
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.document_key} {self.article}）"
+
+    @property
+    def series_code(self) -> str:
+        """The indicator whose observations this one reads (itself, unless it shares a statistical series)."""
+        return self.same_series_as or self.code
+
+    @property
+    def baseline_text(self) -> str:
+        return plain(self.baseline_value)
+
+    @property
+    def target_text(self) -> str:
+        return plain(self.target_value)
+
+    @property
+    def citation(self) -> str:
+        return f"{self.document} {self.article}"
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        return {"percent": (0.0, 100.0), "growth": (-100.0, None)}.get(self.unit_kind, (0.0, None))
+
+
+class Observation(models.Model):
+    """One version of the value of an indicator for a year, for its jurisdiction or one district of it.
+
+    The current value is the highest version; earlier versions stay as the correction history.
+    """
+
+    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="observations")
+    year = models.PositiveSmallIntegerField("年度")
+    region = models.ForeignKey(
+        "registry.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="+",
+        help_text="指标适用区域本身（全市或荣成市），或其下的区市/功能区。",
+    )
+    value = models.DecimalField("数值", max_digits=16, decimal_places=4)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    source = models.CharField("数据来源", max_length=120)
+    note = models.CharField("备注", max_length=200, blank=True)
+    reason = models.CharField("更正原因", max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+    channel = models.CharField("途径", max_length=12, default="form")
+
+    class Meta:
+        verbose_name = "指标观测值"
+        verbose_name_plural = "指标观测值"
+        ordering = ["indicator", "year", "region", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "region", "version"], name="observation_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name} {self.year} = {self.value}（第{self.version}版）"

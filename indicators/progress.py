@@ -1,0 +1,231 @@
+"""Progress arithmetic for one indicator: plain functions over numbers, no database.
+
+Rules (stated on every indicator page):
+- level targets: share of the way = (latest − base) / (target − base). Counts and amounts are projected to the
+  target year at the compound annual growth rate achieved since the base year; percentages and per-capita
+  figures at the average yearly change (linear). The growth the target needs is the same measure from the latest
+  year to the target year.
+- annual growth targets: the achieved figure is the compound average of the observed yearly growth rates; it is
+  compared with the target rate.
+- annual points targets: the achieved figure is the average yearly change in percentage points since the base.
+- status: achieved (已达成) when the latest value meets the target; missed (未达成) when the target year has
+  passed without it; otherwise on_track (正常推进) when the projection meets the target, at_risk (存在风险) when
+  it covers at least 90% of the way, off_track (滞后) below that; no_data (暂无数据) / insufficient (数据不足)
+  when there is nothing to project from.
+- base: the baseline of the document when it gives one, else the earliest observation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+AT_RISK_SHARE = 0.9
+EPS = 1e-9  # floating-point slack when comparing with a target (62.13 + 3 × 1.0 must meet 65.13)
+STATUS_LABELS = {"achieved": "已达成", "on_track": "正常推进", "at_risk": "存在风险", "off_track": "滞后",
+                 "missed": "未达成", "no_data": "暂无数据", "insufficient": "数据不足"}
+
+
+@dataclass
+class Progress:
+    status: str
+    rule: str
+    latest_year: int | None = None
+    latest_value: float | None = None
+    base_year: int | None = None
+    base_value: float | None = None
+    target_year: int | None = None
+    target_value: float | None = None  # for annual_points: the level implied by the base (when known)
+    share_of_way: float | None = None
+    achieved_rate: float | None = None  # CAGR (fraction), points per year, or average growth (%)
+    required_rate: float | None = None
+    rate_unit: str = ""
+    projection: float | None = None
+    projected_share: float | None = None
+    path: list[tuple[int, float]] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def _rate_text(self, x: float | None) -> str:
+        if x is None:
+            return "—"
+        if self.rate_unit == "年均增长率":
+            return f"{x * 100:.2f}%"
+        if self.rate_unit.startswith("年均增长"):
+            return f"{x:.2f}%"
+        return _fmt(x, 3)
+
+    @property
+    def achieved_text(self) -> str:
+        return self._rate_text(self.achieved_rate)
+
+    @property
+    def required_text(self) -> str:
+        return self._rate_text(self.required_rate)
+
+    @property
+    def bar_width(self) -> int:
+        return 0 if self.share_of_way is None else int(round(min(max(self.share_of_way, 0.0), 1.0) * 100))
+
+    @property
+    def share_text(self) -> str:
+        return "—" if self.share_of_way is None else f"{self.share_of_way * 100:.1f}%"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["status_label"] = self.status_label
+        return d
+
+
+def _fmt(x: float, digits: int = 2) -> str:
+    text = f"{x:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def cagr(v0: float, v1: float, years: int) -> float | None:
+    if years <= 0 or v0 <= 0 or v1 < 0:
+        return None
+    return (v1 / v0) ** (1 / years) - 1
+
+
+def target_path(base_year: int, base_value: float, target_year: int, target_value: float,
+                compound: bool) -> list[tuple[int, float]]:
+    """The yearly path from base to target (compound or linear) drawn against the observed series."""
+    n = target_year - base_year
+    if n <= 0:
+        return [(target_year, target_value)]
+    out = []
+    rate = cagr(base_value, target_value, n) if compound else None
+    for k in range(n + 1):
+        if rate is not None:
+            v = base_value * (1 + rate) ** k
+        else:
+            v = base_value + (target_value - base_value) * k / n
+        out.append((base_year + k, round(v, 4)))
+    return out
+
+
+def _pick_base(series: dict[int, float], baseline_year: int | None, baseline_value: float | None
+               ) -> tuple[int, float] | None:
+    if baseline_year is not None and baseline_value is not None:
+        return baseline_year, baseline_value
+    if baseline_year is not None and baseline_year in series:
+        return baseline_year, series[baseline_year]
+    if series:
+        y = min(series)
+        return y, series[y]
+    return None
+
+
+def level_progress(series: dict[int, float], *, baseline_year: int | None, baseline_value: float | None,
+                   target_year: int, target_value: float, compound: bool, unit: str = "",
+                   now_year: int | None = None) -> Progress:
+    """Progress towards "reach target_value by target_year"."""
+    if not series:
+        return Progress("no_data", "尚无观测值，无法判断进度。", target_year=target_year, target_value=target_value)
+    y, v = max(series.items())
+    p = Progress("insufficient", "", latest_year=y, latest_value=v, target_year=target_year, target_value=target_value)
+    base = _pick_base(series, baseline_year, baseline_value)
+    if base is not None:
+        p.base_year, p.base_value = base
+        if target_value != p.base_value:
+            p.share_of_way = (v - p.base_value) / (target_value - p.base_value)
+        p.path = target_path(p.base_year, p.base_value, target_year, target_value, compound)
+    if v >= target_value - EPS:
+        p.status = "achieved"
+        p.rule = f"{y}年为{_fmt(v)}{unit}，已达到{target_year}年目标{_fmt(target_value)}{unit}。"
+        return p
+    if y >= target_year:
+        p.status = "missed"
+        p.rule = f"{y}年为{_fmt(v)}{unit}，目标年已到，未达到目标{_fmt(target_value)}{unit}。"
+        return p
+    remaining = target_year - y
+    if base is None or y <= p.base_year:
+        p.rule = (f"{y}年为{_fmt(v)}{unit}，距目标{_fmt(target_value)}{unit}还差{_fmt(target_value - v)}{unit}；"
+                  "需至少两个年度的数据才能外推。")
+        if compound:
+            p.required_rate, p.rate_unit = cagr(v, target_value, remaining), "年均增长率"
+        else:
+            p.required_rate, p.rate_unit = (target_value - v) / remaining, "每年增加"
+        return p
+    elapsed = y - p.base_year
+    if compound:
+        p.rate_unit = "年均增长率"
+        p.achieved_rate = cagr(p.base_value, v, elapsed)
+        p.required_rate = cagr(v, target_value, remaining)
+        if p.achieved_rate is None:  # base of zero: fall back to the average yearly increase
+            compound = False
+        else:
+            p.projection = v * (1 + p.achieved_rate) ** remaining
+            how = (f"{p.base_year}—{y}年年均增长{p.achieved_rate * 100:.2f}%，按此复合增长率外推")
+            need = f"；实现目标需{y + 1}—{target_year}年年均增长{p.required_rate * 100:.2f}%"
+    if not compound:
+        p.rate_unit = "每年增加"
+        p.achieved_rate = (v - p.base_value) / elapsed
+        p.required_rate = (target_value - v) / remaining
+        p.projection = v + p.achieved_rate * remaining
+        how = f"{p.base_year}—{y}年平均每年增加{_fmt(p.achieved_rate, 3)}{unit}，按此线性外推"
+        need = f"；实现目标需每年增加{_fmt(p.required_rate, 3)}{unit}"
+    if target_value != p.base_value:
+        p.projected_share = (p.projection - p.base_value) / (target_value - p.base_value)
+    if p.projection >= target_value - EPS:
+        p.status, verdict = "on_track", "达到目标，正常推进"
+    elif p.projected_share is not None and p.projected_share >= AT_RISK_SHARE - EPS:
+        p.status, verdict = "at_risk", f"完成目标进程的{p.projected_share * 100:.1f}%（≥90%），存在风险"
+    else:
+        share = f"完成目标进程的{p.projected_share * 100:.1f}%（<90%），" if p.projected_share is not None else ""
+        p.status, verdict = "off_track", f"{share}滞后"
+    p.rule = (f"{y}年为{_fmt(v)}{unit}；{how}至{target_year}年为{_fmt(p.projection)}{unit}，"
+              f"目标{_fmt(target_value)}{unit}：{verdict}{need}。")
+    return p
+
+
+def growth_progress(growth: dict[int, float], *, target_year: int, target_rate: float,
+                    start_year: int | None = None) -> Progress:
+    """Progress of an "average growth of target_rate % a year" target from observed yearly growth rates (%)."""
+    if not growth:
+        return Progress("no_data", "尚无观测值，无法判断进度。", target_year=target_year, target_value=target_rate)
+    years = sorted(growth)
+    y = years[-1]
+    factor = 1.0
+    for g in years:
+        factor *= 1 + growth[g] / 100
+    avg = (factor ** (1 / len(years)) - 1) * 100
+    p = Progress("insufficient", "", latest_year=y, latest_value=growth[y], target_year=target_year,
+                 target_value=target_rate, achieved_rate=avg, required_rate=target_rate, rate_unit="年均增长（%）",
+                 projection=avg)
+    span = target_year - (start_year if start_year is not None else years[0] - 1)
+    if span > 0:
+        p.share_of_way = (factor - 1) / ((1 + target_rate / 100) ** span - 1) if target_rate else None
+    label = f"{years[0]}—{y}年" if len(years) > 1 else f"{y}年"
+    if avg >= target_rate - EPS:
+        p.status = "achieved" if y >= target_year else "on_track"
+        p.rule = f"{label}年均增长{avg:.2f}%，不低于目标年均{_fmt(target_rate)}%。"
+    elif y >= target_year:
+        p.status = "missed"
+        p.rule = f"{label}年均增长{avg:.2f}%，低于目标年均{_fmt(target_rate)}%，目标年已到。"
+    elif avg >= AT_RISK_SHARE * target_rate:
+        p.status = "at_risk"
+        p.rule = f"{label}年均增长{avg:.2f}%，达到目标年均{_fmt(target_rate)}%的90%以上但未达到：存在风险。"
+    else:
+        p.status = "off_track"
+        p.rule = f"{label}年均增长{avg:.2f}%，不足目标年均{_fmt(target_rate)}%的90%：滞后。"
+    return p
+
+
+def points_progress(series: dict[int, float], *, baseline_year: int | None, baseline_value: float | None,
+                    target_year: int, points_per_year: float) -> Progress:
+    """Progress of "raise the share by N percentage points a year": a level target at base + N × years."""
+    base = _pick_base(series, baseline_year, baseline_value)
+    if base is None:
+        return Progress("no_data", "尚无观测值，无法判断进度。", target_year=target_year)
+    target = base[1] + points_per_year * (target_year - base[0])
+    p = level_progress(series, baseline_year=base[0], baseline_value=base[1], target_year=target_year,
+                       target_value=target, compound=False, unit="%")
+    p.rule = (f"按{base[0]}年{_fmt(base[1])}%每年提高{_fmt(points_per_year)}个百分点，{target_year}年应达到"
+              f"{_fmt(target)}%。" + p.rule)
+    if p.achieved_rate is not None:
+        p.rate_unit = "每年提高（百分点）"
+    return p

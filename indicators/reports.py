@@ -1,0 +1,209 @@
+"""Excel in and out for observations, and the yearly monitoring report as Excel and as PDF (Chinese font embedded)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.html import escape
+from openpyxl import Workbook, load_workbook
+
+from indicators import services
+from indicators.models import Indicator
+from indicators.services import IndicatorInputError
+from registry.excel import RowError, _save, _write_sheet
+
+SHEET = "观测值"
+COLUMNS = ["指标编码", "年度", "区域编码（留空=全市/荣成市整体）", "数值", "数据来源", "备注", "更正原因（填写则为更正）"]
+FIELD_COLUMN = {"indicator": COLUMNS[0], "year": COLUMNS[1], "region": COLUMNS[2], "value": COLUMNS[3],
+                "source": COLUMNS[4], "reason": COLUMNS[6]}
+FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",)
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    recorded: int = 0
+    corrected: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def template_workbook() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    _write_sheet(ws, COLUMNS, [["c.rd_intensity", 2023, "", 2.45, "威海市统计公报（示例，请替换）", "", ""]])
+    rows = []
+    for ind in Indicator.objects.select_related("jurisdiction").order_by("order"):
+        start, end = services.plan_years(ind)
+        regions = "、".join(r.code for r in services.region_choices(ind)[1:]) or "（仅整体）"
+        rows.append([ind.code, ind.name, ind.unit, f"{start}—{end}", ind.jurisdiction.name, regions,
+                     "由登记数据计算，录入值优先" if ind.computed else "录入"])
+    _write_sheet(wb.create_sheet("指标目录"), ["指标编码", "指标", "单位", "可录入年度", "适用区域", "可填区域编码", "数据方式"], rows)
+    _write_sheet(wb.create_sheet("填写说明"), ["项目", "说明"], [
+        ["数值", "比重类（%）填百分数，如 46.5；不得大于 100。数量、金额不得为负。"],
+        ["更正", "同一指标、年度、区域已有数值时，须填写更正原因，生成新版本；原值保留在历史中。"],
+        ["说明", "示例行请删除；任一行有误时整个文件都不会导入，并列出所有错误行。"],
+    ])
+    return _save(wb)
+
+
+def import_workbook(data: bytes, user: Any) -> ImportResult:
+    """Validate every row first; write all of them in one transaction only when none is bad."""
+    result = ImportResult()
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable upload is the same error for the user
+        result.errors.append(RowError("文件", 0, "文件", "无法读取：请上传 .xlsx 格式的 Excel 文件（可先下载模板）。"))
+        return result
+    if SHEET not in wb.sheetnames:
+        result.errors.append(RowError("文件", 0, "工作表", f"缺少工作表“{SHEET}”：请使用下载的模板填写。"))
+        return result
+    planned: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[str, int, str], int] = {}
+    for n, row in enumerate(wb[SHEET].iter_rows(min_row=2, values_only=True), start=2):
+        cells = list(row) + [None] * (len(COLUMNS) - len(row))
+        if all(c in (None, "") for c in cells[: len(COLUMNS)]):
+            continue
+        code, year, region, value, source, note, reason = (cells[i] for i in range(len(COLUMNS)))
+        try:
+            ind, y, _v, r = services._clean(str(code or ""), year, value, region, str(source or ""))
+            key = (ind.series_code, y, r.code)
+            if key in seen:
+                raise IndicatorInputError("year", f"与第{seen[key]}行重复（同一指标、年度、区域）：请只保留一行。")
+            seen[key] = n
+            exists = services.current_observations(ind, r).get(y) is not None
+            if exists and not str(reason or "").strip():
+                raise IndicatorInputError(
+                    "reason", f"{ind.name} {y} 年已有观测值：重复录入被拒绝；如需更正，请在“更正原因”列说明原因。")
+            if not exists and str(reason or "").strip():
+                raise IndicatorInputError("reason", f"{ind.name} {y} 年还没有观测值，无可更正：请清空“更正原因”。")
+        except IndicatorInputError as e:
+            result.errors.append(RowError(SHEET, n, FIELD_COLUMN.get(e.field, e.field), e.message))
+            continue
+        planned.append((n, {"indicator_code": ind.code, "year": y, "value": value, "region": r.code,
+                            "source": str(source), "note": str(note or ""), "reason": str(reason or "").strip()}))
+    if result.errors:
+        return result
+    if not planned:
+        result.errors.append(RowError(SHEET, 0, "数据", "文件中没有数据行：请在模板的“观测值”表中逐行填写。"))
+        return result
+    with transaction.atomic():
+        for _, item in planned:
+            reason = item.pop("reason")
+            if reason:
+                services.correct_observation(**item, reason=reason, user=user, channel="excel")
+                result.corrected += 1
+            else:
+                services.record_observation(**item, user=user, channel="excel")
+                result.recorded += 1
+    return result
+
+
+# ---- the yearly monitoring report --------------------------------------------------------------------------------
+
+def _num(v: float | None, digits: int = 2) -> str:
+    if v is None:
+        return "—"
+    text = f"{v:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def report_rows(year: int) -> list[dict[str, Any]]:
+    out = []
+    for r in services.dashboard(year):
+        ind, prog, latest = r["indicator"], r["progress"], r["latest"]
+        out.append({
+            "category": r["category"], "code": ind.code, "name": ind.name, "unit": ind.unit,
+            "citation": ind.citation, "jurisdiction": ind.jurisdiction.name,
+            "baseline": (f"{ind.baseline_year}年 {_num(float(ind.baseline_value))}" if ind.baseline_value is not None
+                         else "—"),
+            "target": f"{ind.target_year}年 {ind.change_text or _num(float(ind.target_value))}",
+            "value": _num(latest.value) if latest else "—", "value_year": latest.year if latest else None,
+            "origin": latest.origin_label if latest else "",
+            "share": f"{prog.share_of_way * 100:.1f}%" if prog.share_of_way is not None else "—",
+            "status": prog.status_label, "rule": prog.rule, "department": ind.department,
+        })
+    return out
+
+
+REPORT_HEADERS = ["类别", "指标", "单位", "依据", "区域", "基期", "目标", "最新值", "数据年度", "数据方式", "完成进程",
+                  "状态", "判断依据", "责任单位"]
+
+
+def report_xlsx(year: int) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年监测"
+    rows = [[r["category"], r["name"], r["unit"], r["citation"], r["jurisdiction"], r["baseline"], r["target"],
+             r["value"], r["value_year"], r["origin"], r["share"], r["status"], r["rule"], r["department"]]
+            for r in report_rows(year)]
+    _write_sheet(ws, REPORT_HEADERS, rows)
+    return _save(wb)
+
+
+def _font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = "WenQuanYiMicroHei"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        path = next((p for p in FONT_PATHS if Path(p).exists()), None)
+        if path is None:
+            raise RuntimeError("缺少中文字体 fonts-wqy-microhei：请运行 scripts/setup.sh 安装。")
+        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
+    return name
+
+
+def report_pdf(year: int) -> bytes:
+    """The monitoring report as an A4 landscape PDF with the Chinese font embedded (subset)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+    font = _font()
+    title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22)
+    body = ParagraphStyle("b", fontName=font, fontSize=9, leading=13)
+    cell = ParagraphStyle("c", fontName=font, fontSize=7, leading=9)
+    rows = report_rows(year)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm,
+                            topMargin=12 * mm, bottomMargin=12 * mm, title=f"威海市科技创新规划指标监测报告（{year}年）",
+                            author="科创 · 威海市科技创新政策平台")
+    story = [
+        Paragraph(f"威海市科技创新规划指标监测报告（{year}年）", title),
+        Paragraph(f"生成日期：{dt.date.today():%Y-%m-%d}。共 {len(rows)} 项指标："
+                  + "，".join(f"{k} {v} 项" for k, v in counts.items()) + "。", body),
+        Paragraph("数据方式：“录入”为统计数据，“登记数据计算”为平台登记库按指标口径统计；同一年度两者都有时以录入为准。"
+                  "判断规则：到目标年的外推值达到目标为正常推进，达到目标进程 90% 以上为存在风险，其余为滞后。", body),
+        Spacer(1, 4 * mm),
+    ]
+    head = ["指标", "依据", "区域", "基期", "目标", "最新值", "数据方式", "完成进程", "状态", "判断依据"]
+    data = [[Paragraph(h, cell) for h in head]]
+    for r in rows:
+        value = f"{r['value']}{r['unit']}（{r['value_year']}年）" if r["value_year"] else "—"
+        data.append([Paragraph(escape(x), cell) for x in (
+            f"{r['name']}（{r['unit']}）", r["citation"], r["jurisdiction"], r["baseline"], r["target"], value,
+            r["origin"], r["share"], r["status"], r["rule"])])
+    widths = [44, 40, 16, 20, 24, 26, 16, 15, 14, 62]
+    table = LongTable(data, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F0F2F5")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    story.append(table)
+    doc.build(story)
+    return buf.getvalue()

@@ -1,0 +1,285 @@
+"""Indicator monitoring services: the one place that pages, the REST API, the command line and reports call.
+
+Series = entered observations (official statistics; they win) completed by figures counted from the registry
+(``computed.py``) → progress (``progress.py``) → dashboard rows and the yearly monitoring report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from core import audit
+from indicators.catalogue import categories
+from indicators.computed import LABELS, Computer
+from indicators.models import Indicator, Observation
+from indicators.progress import Progress, growth_progress, level_progress, points_progress
+from registry.models import Region
+
+
+class IndicatorInputError(ValueError):
+    """Bad input: ``field`` names the field, the message (Chinese) says what is wrong and how to fix it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class Point:
+    year: int
+    value: float
+    origin: str  # "entered" | "computed"
+    observation: Observation | None = None
+    computed_value: float | None = None
+
+    @property
+    def origin_label(self) -> str:
+        return "录入" if self.origin == "entered" else "登记数据计算"
+
+
+# ---- catalogue lookups -------------------------------------------------------------------------------------------
+
+def get_indicator(code: str) -> Indicator:
+    try:
+        return Indicator.objects.select_related("jurisdiction").get(code=(code or "").strip())
+    except Indicator.DoesNotExist:
+        raise IndicatorInputError("indicator", f"未知指标编码“{code}”：请从指标目录中选择，或下载模板查看全部编码。") from None
+
+
+def series_codes(ind: Indicator) -> list[str]:
+    """The indicators that share one statistical series (the canonical one and those pointing at it)."""
+    canonical = ind.series_code
+    return [canonical, *Indicator.objects.filter(same_series_as=canonical).values_list("code", flat=True)]
+
+
+def plan_years(ind: Indicator) -> tuple[int, int]:
+    group = Indicator.objects.filter(code__in=series_codes(ind))
+    starts = [i.start_year for i in group] or [ind.start_year]
+    ends = [i.target_year for i in group] or [ind.target_year]
+    return min(starts), max(ends)
+
+
+def region_choices(ind: Indicator) -> list[Region]:
+    """The jurisdiction itself and, for city-wide indicators with a district breakdown, its divisions and zones."""
+    out = [ind.jurisdiction]
+    if ind.districts and ind.jurisdiction.kind == Region.Kind.CITY:
+        out += list(Region.objects.filter(kind__in=[Region.Kind.DIVISION, Region.Kind.ZONE]).order_by("code"))
+    return out
+
+
+def _area(ind: Indicator, region: Region | None) -> list[str] | None:
+    region = region or ind.jurisdiction
+    return None if region.kind == Region.Kind.CITY else [region.code]
+
+
+# ---- series and progress -----------------------------------------------------------------------------------------
+
+def current_observations(ind: Indicator, region: Region | None = None) -> dict[int, Observation]:
+    """Latest version per year for the indicator's series, for its jurisdiction (or one district)."""
+    region = region or ind.jurisdiction
+    rows = (Observation.objects.filter(indicator__code__in=series_codes(ind), region=region)
+            .select_related("entered_by", "indicator").order_by("year", "version", "id"))
+    out: dict[int, Observation] = {}
+    for obs in rows:
+        out[obs.year] = obs  # later versions replace earlier ones in this ordering
+    return out
+
+
+def computed_years(ind: Indicator) -> range:
+    start, end = plan_years(ind)
+    return range(start, min(end, dt.date.today().year) + 1)
+
+
+def series(ind: Indicator, region: Region | None = None, computer: Computer | None = None,
+           until: int | None = None) -> dict[int, Point]:
+    points: dict[int, Point] = {}
+    if ind.computed:
+        computer = computer or Computer()
+        for year in computed_years(ind):
+            v = computer.value(ind.computed, year, _area(ind, region))
+            if v is not None:
+                points[year] = Point(year, v, "computed", computed_value=v)
+    for year, obs in current_observations(ind, region).items():
+        prior = points.get(year)
+        points[year] = Point(year, float(obs.value), "entered", obs, prior.computed_value if prior else None)
+    if until is not None:
+        points = {y: p for y, p in points.items() if y <= until}
+    return dict(sorted(points.items()))
+
+
+def progress(ind: Indicator, points: dict[int, Point]) -> Progress:
+    values = {y: p.value for y, p in points.items()}
+    base_value = float(ind.baseline_value) if ind.baseline_value is not None else None
+    target = float(ind.target_value)
+    if ind.target_kind == Indicator.TargetKind.ANNUAL_GROWTH:
+        return growth_progress(values, target_year=ind.target_year, target_rate=target,
+                               start_year=ind.baseline_year)
+    if ind.target_kind == Indicator.TargetKind.ANNUAL_POINTS:
+        return points_progress(values, baseline_year=ind.baseline_year, baseline_value=base_value,
+                               target_year=ind.target_year, points_per_year=target)
+    return level_progress(values, baseline_year=ind.baseline_year, baseline_value=base_value,
+                          target_year=ind.target_year, target_value=target,
+                          compound=ind.projection == Indicator.Projection.COMPOUND, unit=ind.unit)
+
+
+def computed_label(ind: Indicator) -> str:
+    return LABELS.get(ind.computed, "")
+
+
+def district_table(ind: Indicator, year: int, computer: Computer | None = None) -> list[dict[str, Any]]:
+    """Per district/zone figures for a year: entered where entered, else counted from the registry."""
+    if not ind.districts:
+        return []
+    computer = computer or Computer()
+    counted = computer.by_region(ind.computed, year, None) if ind.computed else {}
+    rows = []
+    for region in region_choices(ind)[1:]:
+        obs = current_observations(ind, region).get(year)
+        value = float(obs.value) if obs else counted.get(region.code)
+        rows.append({"region": region, "value": value, "origin": "录入" if obs else ("登记数据计算" if value else "")})
+    return rows
+
+
+def dashboard(year: int | None = None, computer: Computer | None = None) -> list[dict[str, Any]]:
+    """Every indicator with its latest figure (up to ``year``) and progress, grouped in catalogue order."""
+    computer = computer or Computer()
+    cats = categories()
+    rows = []
+    for ind in Indicator.objects.select_related("jurisdiction").order_by("order"):
+        points = series(ind, computer=computer, until=year)
+        prog = progress(ind, points)
+        latest = points[max(points)] if points else None
+        rows.append({"indicator": ind, "category": cats.get(ind.category, ind.category), "points": points,
+                     "latest": latest, "progress": prog})
+    return rows
+
+
+def status_counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for r in rows:
+        out[r["progress"].status_label] = out.get(r["progress"].status_label, 0) + 1
+    return out
+
+
+# ---- observations ------------------------------------------------------------------------------------------------
+
+def _parse_value(ind: Indicator, raw: Any) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip().replace(",", "").replace("，", ""))
+        if not value.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise IndicatorInputError("value", f"数值“{raw}”不是数字：请填写阿拉伯数字，如 2.45。") from None
+    low, high = ind.bounds
+    if low is not None and value < Decimal(str(low)):
+        if ind.unit_kind == Indicator.UnitKind.GROWTH:
+            raise IndicatorInputError("value", f"增长率 {value}% 低于 -100%，不可能出现：请核对数值。")
+        raise IndicatorInputError("value", f"数值 {value} 为负数：{ind.name}不能为负，请核对后重填。")
+    if high is not None and value > Decimal(str(high)):
+        raise IndicatorInputError(
+            "value", f"数值 {value} 超过 100：{ind.name}单位为%，比重不能大于 100，请填写百分数（如 46.5 表示 46.5%）。")
+    return value
+
+
+def _parse_year(ind: Indicator, raw: Any) -> int:
+    try:
+        year = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise IndicatorInputError("year", f"年度“{raw}”无效：请填写四位年份，如 2024。") from None
+    start, end = plan_years(ind)
+    if not start <= year <= end:
+        raise IndicatorInputError(
+            "year", f"年度 {year} 超出规划期：{ind.name}的规划期为 {start}—{end} 年，请填写此范围内的年度。")
+    if year > dt.date.today().year:
+        raise IndicatorInputError("year", f"年度 {year} 尚未到来：只能录入已发生年度的观测值。")
+    return year
+
+
+def _parse_region(ind: Indicator, raw: Any) -> Region:
+    code = str(raw or "").strip()
+    if not code:
+        return ind.jurisdiction
+    allowed = {r.code: r for r in region_choices(ind)}
+    by_name = {r.name: r for r in allowed.values()}
+    if code in allowed:
+        return allowed[code]
+    if code in by_name:
+        return by_name[code]
+    if ind.districts:
+        hint = "、".join(f"{r.code}（{r.name}）" for r in allowed.values())
+        raise IndicatorInputError("region", f"区域“{code}”不适用于该指标：请填写 {hint} 之一，或留空表示全市。")
+    raise IndicatorInputError(
+        "region", f"区域“{code}”不适用于该指标：{ind.name}只按{ind.jurisdiction.name}整体统计，请留空。")
+
+
+def _clean(indicator_code: str, year: Any, value: Any, region: Any, source: str) -> tuple[Indicator, int, Decimal, Region]:
+    ind = get_indicator(indicator_code)
+    y = _parse_year(ind, year)
+    v = _parse_value(ind, value)
+    r = _parse_region(ind, region)
+    if not (source or "").strip():
+        raise IndicatorInputError("source", "请填写数据来源，如“威海市统计年鉴2024”或“市科技局统计快报”。")
+    return ind, y, v, r
+
+
+def _existing(ind: Indicator, year: int, region: Region) -> Observation | None:
+    return current_observations(ind, region).get(year)
+
+
+@transaction.atomic
+def record_observation(indicator_code: str, year: Any, value: Any, *, source: str, user: Any = None,
+                       region: Any = "", note: str = "", channel: str = "form") -> Observation:
+    """A first value for (indicator, year, region); a second one is refused: corrections go through ``correct``."""
+    ind, y, v, r = _clean(indicator_code, year, value, region, source)
+    prior = _existing(ind, y, r)
+    if prior is not None:
+        raise IndicatorInputError(
+            "year", f"{ind.name} {y} 年（{r.name}）已有观测值 {prior.value}（第{prior.version}版，来源：{prior.source}）："
+                    "重复录入被拒绝；如需修改，请使用“更正”并填写更正原因。")
+    try:
+        with transaction.atomic():
+            obs = Observation.objects.create(indicator=ind, year=y, region=r, value=v, source=source.strip(),
+                                             note=note.strip(), entered_by=_user(user), channel=channel)
+    except IntegrityError:
+        raise IndicatorInputError("year", f"{ind.name} {y} 年已有观测值：重复录入被拒绝，请使用“更正”。") from None
+    audit.record(user, "indicators.observation.record", obs, f"{ind.name} {y} {r.name} = {v}",
+                 indicator=ind.code, year=y, region=r.code, value=str(v), source=obs.source)
+    return obs
+
+
+@transaction.atomic
+def correct_observation(indicator_code: str, year: Any, value: Any, *, source: str, reason: str, user: Any = None,
+                        region: Any = "", note: str = "", channel: str = "form") -> Observation:
+    """A new version of an existing value; the earlier versions stay as history."""
+    ind, y, v, r = _clean(indicator_code, year, value, region, source)
+    if not (reason or "").strip():
+        raise IndicatorInputError("reason", "更正必须填写更正原因，如“统计局正式数据替代快报数”。")
+    prior = _existing(ind, y, r)
+    if prior is None:
+        raise IndicatorInputError("year", f"{ind.name} {y} 年（{r.name}）还没有观测值：请先录入，再更正。")
+    group = series_codes(ind)
+    version = (Observation.objects.filter(indicator__code__in=group, year=y, region=r)
+               .aggregate(m=Max("version"))["m"] or 0) + 1
+    obs = Observation.objects.create(indicator=prior.indicator, year=y, region=r, value=v, version=version,
+                                     source=source.strip(), note=note.strip(), reason=reason.strip(),
+                                     entered_by=_user(user), channel=channel)
+    audit.record(user, "indicators.observation.correct", obs, f"{ind.name} {y} {r.name}: {prior.value} → {v}",
+                 indicator=ind.code, year=y, region=r.code, old=str(prior.value), new=str(v), reason=obs.reason,
+                 version=version)
+    return obs
+
+
+def history(ind: Indicator) -> list[Observation]:
+    return list(Observation.objects.filter(indicator__code__in=series_codes(ind))
+                .select_related("region", "entered_by", "indicator").order_by("-year", "region__code", "-version"))
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
