@@ -76,7 +76,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     points = services.series(ind, computer=computer)
     year = _year(request)
     prog = services.progress(ind, {y: p for y, p in points.items() if y <= year})
-    latest_year = max(points) if points else None
+    upto = [y for y in points if y <= year]
+    latest_year = max(upto) if upto else None
     start, end = services.plan_years(ind)
     years = sorted(set(range(start, end + 1)) | set(points))
     path = dict(prog.path)

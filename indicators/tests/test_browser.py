@@ -22,7 +22,7 @@ def test_dashboard_and_indicator_page(page, demo_city):
     assert page.locator("table.indicators tr").count() > 76
     page.click("text=全社会R&D经费支出占GDP比重")
     page.wait_for_selector("#chart-series canvas")
-    assert "2020—2025" not in page.inner_text("h1")
+    assert page.inner_text("h1") == "全社会R&D经费支出占GDP比重（%）"
     rule = page.inner_text("#progress-rule")
     assert "外推" in rule and "2.8%" in rule
     assert "录入" in page.inner_text("#series")
