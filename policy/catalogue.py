@@ -131,6 +131,159 @@ PROVISIONS: list[Provision] = [
               "b21_foreign_expert_studio_grant", "外国专家工作室建设期满考核评估优秀（platform_evaluation，subject=foreign_expert_studio，"
               "grade=优秀）", ENT_RES_PLAT, ("b.art_21.foreign_expert_studio",), window=WINDOWS["B"]),
 ]
+ALL_KINDS = ("enterprise", "research_institution", "platform", "service_provider")
+# ---- B: the remaining quantitative articles (table-driven rules, policy_weihai common.Rule)
+PROVISIONS += [
+    Provision("B.04.new_rd_institution_ceiling", "新型研发机构绩效优秀、市外研发机构服务我市绩效突出补助", B, "第4条", "ceiling",
+              True, "b04_new_rd_institution_ceiling", "备案的市级新型研发机构绩效评价优秀（platform_evaluation，subject=new_rd_institution，"
+              "level=city，grade=优秀），或我市企业在市外设立的研发机构/人才飞地经评价服务我市绩效突出（subject=offsite_rd_institution，"
+              "grade=优秀）：各不超过 50 万元", ENT_RES_PLAT,
+              ("b.art_04.city_new_rd_institution", "b.art_04.offsite_rd_institution"), window=WINDOWS["B"]),
+    Provision("B.07.open_challenge_project_ceiling", "“揭榜挂帅”“技术总师负责制”项目承担单位支持", B, "第7条", "ceiling", True,
+              "b07_open_challenge_project_ceiling", "市级择优立项的揭榜挂帅/技术总师负责制项目（project，subject=open_challenge_project 或 "
+              "chief_engineer_project，level=city）：根据实施成效不超过 200 万元", ALL_KINDS, ("b.art_07.open_challenge_project",),
+              window=WINDOWS["B"]),
+    Provision("B.11.joint_rd_institution_ceiling", "企业在驻威高校院所联合建设研发机构补助", B, "第11条", "ceiling", True,
+              "b11_joint_rd_institution_ceiling", "企业在驻威高校院所联合建设、独立运营且主要在我市高校院所开展研发活动的研发机构，经绩效评价"
+              "（platform_evaluation，subject=joint_rd_institution）：不超过 50 万元", ENT_RES_PLAT,
+              ("b.art_11.joint_rd_institution",), window=WINDOWS["B"]),
+    Provision("B.13.innovation_event_ceiling", "承办、协办市级以上科技合作交流及创新创业活动补助", B, "第13条", "ceiling", True,
+              "b13_innovation_event_ceiling", "承办或协办市级以上国内外科技合作交流会议、创新创业大赛、创客活动周等（other，"
+              "subject=innovation_event_host，level=city/provincial/national）：每项活动不超过 100 万元", ALL_KINDS,
+              ("b.art_13.innovation_event_host",), window=WINDOWS["B"]),
+    Provision("B.14.tech_transfer_agency_ceiling", "市级备案技术转移服务机构绩效优秀补助", B, "第14条", "ceiling", True,
+              "b14_tech_transfer_agency_ceiling", "市级备案技术转移服务机构年度绩效评价优秀（platform_evaluation，"
+              "subject=tech_transfer_agency，level=city，grade=优秀）：每家不超过 10 万元（同一年度合计不超过 10 万元）",
+              ("service_provider", "research_institution", "enterprise", "platform"), ("b.art_14.tech_transfer_agency",),
+              event_level=False, window=WINDOWS["B"], cap_parameter="b.art_14.tech_transfer_agency"),
+    Provision("B.15.startup_landing_ceiling", "通过科技交流合作活动落地的初创科技企业一次性补助", B, "第15条", "ceiling", True,
+              "b15_startup_landing_ceiling", "通过中韩创新大赛、中日科技创新合作大会等活动落地我市的科技型企业，完成实物工作量 100 万元（含）"
+              "以上（other，subject=cooperation_event_startup，amount=实物工作量）：一次性不超过 50 万元", ("enterprise",),
+              ("b.art_15.startup_landing", "b.art_15.startup_landing_min_investment"), window=WINDOWS["B"]),
+    Provision("B.17.cultivation_agency_ceiling", "高新技术企业认定培育机构奖励", B, "第17条", "ceiling", True,
+              "b17_cultivation_agency_ceiling", "开展高企认定培育的机构经绩效评价（platform_evaluation，subject=hte_cultivation_agency）："
+              "不超过 50 万元", ("service_provider", "research_institution", "enterprise", "platform"),
+              ("b.art_17.cultivation_agency",), window=WINDOWS["B"]),
+    Provision("B.18.consortium_project_ceiling", "创新联合体链条式、体系化科研攻关支持", B, "第18条", "ceiling", True,
+              "b18_consortium_project_ceiling", "创新联合体通过揭榜挂帅/技术总师负责制开展链条式、体系化科研项目攻关（project，"
+              "subject=consortium_chain_project）：不超过 200 万元", ENT_RES_PLAT, ("b.art_18.consortium_project",),
+              window=WINDOWS["B"]),
+    Provision("B.19.talent_service_fee_ceiling", "受托开展人才、项目、技术双向对接的服务机构服务费用", B, "第19条", "ceiling", True,
+              "b19_talent_service_fee_ceiling", "受委托开展人才、项目、技术的双向对接、引进使用、落地转化等工作（project，"
+              "subject=talent_service_commission）：服务费用不超过 50 万元", ("service_provider", "enterprise", "research_institution"),
+              ("b.art_19.talent_service_fee",), window=WINDOWS["B"]),
+    Provision("B.21.foreign_expert_station_ceiling", "外国专家驿站分站（海外联络站）考核优秀补助", B, "第21条", "ceiling", True,
+              "b21_foreign_expert_station_ceiling", "山东省外国专家驿站分站（海外联络站）考核评估优秀（platform_evaluation，"
+              "subject=foreign_expert_station_branch，grade=优秀）：不超过 20 万元", ALL_KINDS,
+              ("b.art_21.foreign_expert_station_branch",), window=WINDOWS["B"]),
+    Provision("B.23.transformation_loan_interest_ceiling", "科技成果转化贷款省级贴息", B, "第23条", "ceiling", True,
+              "b23_transformation_loan_interest_ceiling", "国家科技型中小企业首次纳入山东省科技成果转化贷款风险补偿备案并按时还本付息（financing，"
+              "subject=transformation_loan）：省级贴息每家不超过 50 万元（同一年度合计不超过 50 万元）", ("enterprise",),
+              ("b.art_23.transformation_loan_interest",), event_level=False, window=WINDOWS["B"],
+              cap_parameter="b.art_23.transformation_loan_interest"),
+    Provision("B.24.chokepoint_project_ceiling", "“卡脖子”攻关项目财政“拨”款补助", B, "第24条", "ceiling", True,
+              "b24_chokepoint_project_ceiling", "高新技术企业的项目入选“卡脖子”攻关项目库（project，subject=chokepoint_project）："
+              "按一定比例择优，不超过 50 万元", ("enterprise",), ("b.art_24.chokepoint_project",), window=WINDOWS["B"]),
+    Provision("B.24.chokepoint_insurance_subsidy", "“卡脖子研发损失险”保费补贴", B, "第24条", "proportional", False,
+              "b24_chokepoint_insurance_subsidy", "投保“卡脖子研发损失险”（financing，subject=chokepoint_rd_insurance，amount=实际支出保费）："
+              "保费×50%，上限 20 万元（每家每年）", ("enterprise",),
+              ("b.art_24.chokepoint_insurance_rate", "b.art_24.chokepoint_insurance_cap"), event_level=False,
+              window=WINDOWS["B"], cap_parameter="b.art_24.chokepoint_insurance_cap"),
+    Provision("B.27.tech_bank_loan_interest_ceiling", "科技支行贷款贴息上限", B, "第27条", "ceiling", True,
+              "b27_tech_bank_loan_interest_ceiling", "科技型中小企业、高企、科技领军企业、市级及以上专精特新企业通过科技支行贷款（financing，"
+              "subject=tech_bank_loan，amount=贷款余额）：贴息不超过 min(贷款余额, 3000 万元)×1%", ("enterprise",),
+              ("b.art_27.loan_cap", "b.art_27.interest_cap_rate"), event_level=False, window=WINDOWS["B"],
+              cap_parameter="b.art_27.loan_cap"),
+    Provision("B.30.instrument_voucher_subsidy", "使用共享科研仪器购买服务费用市级补助", B, "第30条", "proportional", False,
+              "b30_instrument_voucher_subsidy", "中小微企业使用入网共享的科研设施与仪器发生购买服务费用（other，subject=shared_instrument_service，"
+              "amount=购买服务费用），在省级创新券 40% 基础上市级再补 20%", ("enterprise",),
+              ("b.art_30.instrument_voucher_rate",), window=WINDOWS["B"]),
+    Provision("B.31.pilot_base_ceiling", "中试示范基地年度绩效评价补助", B, "第31条", "ceiling", True, "b31_pilot_base_ceiling",
+              "纳入市级以上备案管理的中试示范基地年度绩效评价（platform_evaluation，subject=pilot_base，level=city/provincial/national）："
+              "择优不超过 50 万元（同一年度合计不超过 50 万元）", ALL_KINDS, ("b.art_31.pilot_base",), event_level=False,
+              window=WINDOWS["B"], cap_parameter="b.art_31.pilot_base"),
+    Provision("B.32.science_popularization_ceiling", "科普成效好的单位补助", B, "第32条", "ceiling", True,
+              "b32_science_popularization_ceiling", "开展科普竞赛、科普宣传等科普活动成效好（other，subject=science_popularization）："
+              "不超过 10 万元", ALL_KINDS, ("b.art_32.science_popularization",), window=WINDOWS["B"]),
+]
+# ---- A: the remaining quantitative articles. B restates 第5条 (new R&D institutions, city platforms), 第10条 (R&D
+# institutions outside the city), 第12条 (university science parks) and parts of 第16条, so those are A-only before
+# 2023-07-13 and after 2028-07-12; the rest B leaves alone (interpretation a_survives_b).
+A_SILENT = ("a_survives_b",)
+PROVISIONS += [
+    Provision("A.05.new_rd_institution_ceiling", "新型研发机构择优支持", A, "第5条", "ceiling", True,
+              "a05_new_rd_institution_ceiling", "高校院所、企业自行建设的研究院等新型研发机构（platform_approval，subject=new_rd_institution）："
+              "择优最高 200 万元（B 生效期间由 B 第4条取代）", ("research_institution", "enterprise", "platform"),
+              ("a.art_05.new_rd_institution",), also_cited=(f"{D} 二（四）1",)),
+    Provision("A.05.city_tic_pilot_grant", "市级技术创新中心建设试点资金补助", A, "第5条", "fixed", False,
+              "a05_city_tic_pilot_grant", "牵头组建市级技术创新中心（platform_approval，subject=technology_innovation_center，level=city，"
+              "role=lead）：企业 200 万元、高校院所 300 万元（B 生效期间由 B 第1条取代）", ("enterprise", "research_institution"),
+              ("a.art_05.city_tic_pilot_enterprise", "a.art_05.city_tic_pilot_public"), also_cited=(f"{D} 二（四）1",)),
+    Provision("A.05.clinical_center_grant", "市级临床医学研究中心绩效评价及升级后补助", A, "第5条", "fixed", False,
+              "a05_clinical_center_grant", "市级临床医学研究中心首次通过绩效评价（platform_evaluation，level=city）100 万元；升级为省级以上"
+              "（platform_approval，level=provincial/national）200 万元（B 生效期间由 B 第1条取代）", ALL_KINDS,
+              ("a.art_05.clinical_first_evaluation", "a.art_05.clinical_upgrade")),
+    Provision("A.10.overseas_rd_center_ceiling", "企业“走出去”建立研发中心依托单位补助", A, "第10条", "ceiling", True,
+              "a10_overseas_rd_center_ceiling", "企业在境外自建、并购、合作共建研发中心/联合实验室/过渡型研发机构（platform_approval，"
+              "subject=overseas_rd_center），在我市注册的依托单位择优 100 万元（B 生效期间由 B 第4条市外研发机构条款取代）",
+              ("enterprise", "service_provider"), ("a.art_10.overseas_rd_center",), also_cited=(f"{D} 二（四）4",)),
+    Provision("A.12.university_science_park_grant", "升级为省、国家大学科技园资金补助", A, "第12条", "fixed", False,
+              "a12_university_science_park_grant", "升级为省级（100 万元）或国家（300 万元）大学科技园（platform_approval，"
+              "subject=university_science_park；B 生效期间由 B 第29条取代）", ("platform", "research_institution", "enterprise"),
+              ("a.art_12.provincial", "a.art_12.national"), also_cited=(f"{D} 二（四）2",)),
+    Provision("A.14.patent_volume_reward", "年获发明专利授权20件以上单位奖励", A, "第14条", "one_time", False,
+              "a14_patent_volume_reward", "当年发明专利授权 20 件以上（年度事实 invention_patents_granted），在原有政策资助基础上奖励 20 万元",
+              ALL_KINDS, ("a.art_14.patent_volume_threshold", "a.art_14.patent_volume_reward"), event_level=False,
+              interpretations=A_SILENT),
+    Provision("A.14.ip_quality_reward", "高质量专利、获奖专利、关键核心技术知识产权及知识产权示范/优势企业奖励", A, "第14条", "fixed",
+              False, "a14_ip_quality_reward", "发明专利授权量全省五十强企业 30 万；中国专利金奖 100 万、中国外观设计金奖 30 万、"
+              "中国专利奖优秀奖 20 万；山东省专利奖特别奖/一等奖/二等奖 20/10/5 万；山东省百项关键核心技术知识产权 100 万；"
+              "国家知识产权示范企业 30 万、优势企业 10 万", ALL_KINDS,
+              ("a.art_14.provincial_top50", "a.art_14.china_patent_gold", "a.art_14.china_design_gold",
+               "a.art_14.china_patent_excellence", "a.art_14.shandong_patent_special", "a.art_14.shandong_patent_first",
+               "a.art_14.shandong_patent_second", "a.art_14.key_core_ip", "a.art_14.ip_demonstration_enterprise",
+               "a.art_14.ip_advantage_enterprise"), interpretations=A_SILENT),
+    Provision("A.15.tech_market_award_reward", "国家、省技术市场奖励配套奖励", A, "第15条", "fixed", False,
+              "a15_tech_market_award_reward", "获得国家（20 万元）或省（10 万元）技术市场奖励（award，subject=technology_market_award）",
+              ALL_KINDS, ("a.art_15.tech_market_national", "a.art_15.tech_market_provincial"),
+              also_cited=(f"{D} 二（四）1",), interpretations=A_SILENT),
+    Provision("A.16.rural_makerspace_ceiling", "认定为星创天地择优奖励", A, "第16条", "ceiling", True,
+              "a16_rural_makerspace_ceiling", "认定为星创天地（platform_approval，subject=rural_makerspace）：择优 100 万元",
+              ("platform", "enterprise", "research_institution"), ("a.art_16.rural_makerspace",), interpretations=A_SILENT),
+    Provision("A.16.brand_incubator_matching", "山东省品牌科技企业孵化器和众创空间省拨资金1:1配套", A, "第16条", "matching", False,
+              "a16_brand_incubator_matching", "认定为山东省品牌科技企业孵化器/众创空间（certification，subject=brand_incubator/"
+              "brand_makerspace，amount=省拨资金），金额=省拨资金×1（B 生效期间由 B 第29条 10/5 万元取代）",
+              ("platform", "enterprise", "research_institution"), ("a.art_16.brand_matching_ratio",),
+              also_cited=(f"{D} 二（四）2",)),
+    Provision("A.16.innovation_event_ceiling", "举办、领办、协办市级以上创新创业活动奖励", A, "第16条", "ceiling", True,
+              "a16_innovation_event_ceiling", "举办、领办、协办市级以上创新创业大赛、创客活动周等（other，subject=innovation_event_host，"
+              "level=city/provincial/national）：每年最高 100 万元（B 生效期间由 B 第13条取代）", ALL_KINDS,
+              ("a.art_16.innovation_event",), event_level=False, also_cited=(f"{D} 二（四）2",),
+              cap_parameter="a.art_16.innovation_event"),
+    Provision("A.16.contest_finalist_reward", "进入中国创新创业大赛全国行业总决赛奖励", A, "第16条", "fixed", False,
+              "a16_contest_finalist_reward", "进入中国创新创业大赛全国行业总决赛（award，subject=china_innovation_contest_finalist）：10 万元"
+              "（B 生效期间由 B 第16条取代）", ("enterprise", "research_institution"), ("a.art_16.contest_finalist",)),
+    Provision("A.16.contest_prize_matching", "中国创新创业大赛获奖国家、省、市1:1:1配套", A, "第16条", "matching", False,
+              "a16_contest_prize_matching", "中国创新创业大赛获奖（award，subject=china_innovation_contest_prize，amount=国家级奖金），"
+              "金额=国家级奖金×1", ("enterprise", "research_institution"), ("a.art_16.contest_prize_matching_ratio",),
+              interpretations=A_SILENT),
+    Provision("A.16.advanced_service_enterprise_reward", "技术先进型服务企业一次性奖励", A, "第16条", "one_time", False,
+              "a16_advanced_service_enterprise_reward", "经认定为技术先进型服务企业（certification，subject=advanced_tech_service_enterprise）："
+              "一次性 20 万元", ("enterprise", "service_provider"), ("a.art_16.advanced_service_enterprise",),
+              also_cited=(f"{D} 二（四）4",), interpretations=A_SILENT),
+    Provision("A.18.ip_agency_volume_ceiling", "年度代理市内发明专利授权超过100件的服务机构奖励", A, "第18条", "ceiling", True,
+              "a18_ip_agency_volume_ceiling", "在我市注册的服务机构当年代理市内发明专利授权超过 100 件（年度事实 agency_invention_patents）："
+              "最高 20 万元", ("service_provider",), ("a.art_18.agency_patent_threshold", "a.art_18.agency_reward"),
+              event_level=False, also_cited=(f"{D} 二（四）4",), interpretations=A_SILENT),
+    Provision("A.18.patent_operation_pilot_ceiling", "国家专利运营试点服务机构奖励", A, "第18条", "ceiling", True,
+              "a18_patent_operation_pilot_ceiling", "认定为国家专利运营试点的服务机构（certification，subject=national_patent_operation_pilot）："
+              "最高 100 万元", ("service_provider",), ("a.art_18.patent_operation_pilot",), also_cited=(f"{D} 二（四）4",),
+              interpretations=A_SILENT),
+    Provision("A.18.patent_navigation_subsidy", "企业专利导航补助", A, "第18条", "proportional", False,
+              "a18_patent_navigation_subsidy", "企业绘制专利地图、开展专利导航（other，subject=patent_navigation，amount=实际发生费用）："
+              "费用×50%，最高 50 万元（按每家每年计）", ("enterprise",), ("a.art_18.navigation_rate", "a.art_18.navigation_cap"),
+              event_level=False, interpretations=A_SILENT, cap_parameter="a.art_18.navigation_cap"),
+]
 BY_ID = {p.id: p for p in PROVISIONS}
 
 #: B art. 1 paths that are ceilings (不超过/择优) rather than fixed amounts.

@@ -26,12 +26,13 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from openfisca_core import periods
+from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.simulations import SimulationBuilder
 
 from policy.catalogue import B01_CEILING_SUBJECTS, BY_ID, INTERPRETATIONS, PROVISIONS, Provision
 from policy.catalogue import B as B_DOC
 from policy_weihai import build_system
-from policy_weihai.variables.common import GRADE_CODES
+from policy_weihai.variables.common import GRADE_CODES, RULES, Path, Rule, window_ok
 
 ORG_KINDS = {"enterprise": "企业", "research_institution": "高校院所", "platform": "创新平台/载体",
              "service_provider": "科技服务机构"}
@@ -42,7 +43,8 @@ QUALIFICATION_KINDS = {"tech_sme", "high_tech_enterprise", "gazelle", "unicorn",
 LEVELS = {"", "city", "provincial", "national"}
 ANNUAL_FIELDS = {"sales_revenue": "销售收入", "main_business_revenue": "主营业务收入", "rd_expense": "研发投入",
                  "rd_active": "有研发活动", "employees": "从业人员", "rd_staff": "研发人员",
-                 "invention_patents_granted": "发明专利授权量", "high_tech_product_revenue": "高新技术产品收入"}
+                 "invention_patents_granted": "发明专利授权量", "high_tech_product_revenue": "高新技术产品收入",
+                 "agency_invention_patents": "代理市内发明专利授权量（服务机构）"}
 SITUATION_KEYS = {"kind", "region", "name", "id", "qualifications", "recognitions", "annual_facts"}
 QUAL_KEYS = {"kind", "valid_from", "valid_to", "certification", "level", "year", "certificate_no"}
 REC_KEYS = {"kind", "subject", "level", "grade", "occurred_on", "amount", "role", "title", "attributes", "reference"}
@@ -189,6 +191,8 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
             hte_first = q.get("certification", "first_certification") == "first_certification"
     facts.update(is_high_tech_enterprise="high_tech_enterprise" in held, is_tech_sme="tech_sme" in held,
                  above_designated_size="above_designated_size" in held, hte_certified=hte_on is not None,
+                 is_leading_tech_enterprise="leading_tech_enterprise" in held,
+                 is_specialised_sme=bool({"specialised_sme", "little_giant"} & held),
                  hte_first_certification=hte_first, hte_certified_on=hte_on)
 
     annual = situation.get("annual_facts") or {}
@@ -219,6 +223,8 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
         rd_active=rd_active if rd_active is not None else bool(cur.get("rd_expense")),
         sales_revenue_y0=cur.get("sales_revenue"), sales_revenue_y1=prev.get("sales_revenue"),
         sales_revenue_y3=by_year.get(year - 3, {}).get("sales_revenue"),
+        invention_patents_granted=cur.get("invention_patents_granted"),
+        agency_invention_patents=cur.get("agency_invention_patents"),
     )
 
     events = []
@@ -340,9 +346,13 @@ def _check_overrides(overrides: dict[str, Any] | None) -> tuple[tuple[str, str],
     return tuple(sorted(out))
 
 
-ORG_FLOATS = ["rd_expense", "rd_expense_prev", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3"]
+ORG_FLOATS = ["rd_expense", "rd_expense_prev", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3",
+              "invention_patents_granted", "agency_invention_patents"]
 ORG_BOOLS = ["rd_active", "above_designated_size", "is_high_tech_enterprise", "is_tech_sme", "hte_certified",
-             "hte_first_certification"]
+             "hte_first_certification", "is_leading_tech_enterprise", "is_specialised_sme"]
+#: Per-event helper variables the explanations read (besides each provision's own variable).
+HELPER_VARIABLES = {"hte_sales_cagr", "b14_contract_subsidy_event", "a16_incubatee_upgrade_event", "b25_ip_loan_lpr",
+                    "b27_tech_bank_loan_amount"}
 
 
 def compute(rows: list[dict[str, Any]], year: int, tbs: Any) -> dict[str, np.ndarray]:
@@ -367,18 +377,20 @@ def compute(rows: list[dict[str, Any]], year: int, tbs: Any) -> dict[str, np.nda
     sim.set_input("event_amount", period, np.array([e["amount"] for _, e in events] + [0.0] * n))
     sim.set_input("event_seller_in_weihai", period,
                   np.array([e.get("seller_in_weihai", True) for _, e in events] + [True] * n))
+    sim.set_input("event_org_kind", period, np.array([rows[i]["kind"] for i, _ in events] + placeholder, dtype=object))
     is_ent = np.array([r["kind"] == "enterprise" for r in rows])
     sim.set_input("event_is_enterprise", period, np.concatenate([is_ent[owner[: len(events)]], np.zeros(n, bool)]))
     sim.set_input("org_is_enterprise", period, is_ent)
+    sim.set_input("org_is_service_provider", period, np.array([r["kind"] == "service_provider" for r in rows]))
     for name in ORG_FLOATS:
-        sim.set_input(name, period, np.array([r[name] or 0.0 for r in rows], dtype=float))
+        sim.set_input(name, period, np.array([r.get(name) or 0.0 for r in rows], dtype=float))
     for name in ORG_BOOLS:
-        sim.set_input(name, period, np.array([bool(r[name]) for r in rows]))
+        sim.set_input(name, period, np.array([bool(r.get(name)) for r in rows]))
     sim.set_input("hte_certified_on", period, np.array([(r["hte_certified_on"] or dt.date(year, 1, 1)).isoformat()
                                                         for r in rows], dtype="datetime64[D]"))
     out: dict[str, np.ndarray] = {"_owner": owner[: len(events)]}
-    for name in {p.variable for p in PROVISIONS} | set(B25_EVENTS.values()) | {
-            "hte_sales_cagr", "b14_contract_subsidy_event", "a16_incubatee_upgrade_event", "b25_ip_loan_lpr"}:
+    rule_events = {f"{name}_event" for name, rule in RULES.items() if rule.cap}
+    for name in {p.variable for p in PROVISIONS} | set(B25_EVENTS.values()) | HELPER_VARIABLES | rule_events:
         out[name] = sim.calculate(name, period)
     return out
 
@@ -407,14 +419,34 @@ EVENT_NAMES = {"technology_innovation_center": "技术创新中心", "clinical_r
                "china_innovation_contest_excellent": "中国创新创业大赛全国赛优秀企业", "innovation_consortium": "创新联合体",
                "foreign_expert_studio": "外国专家工作室（考核优秀）", "international_cooperation_base": "国际合作基地",
                "tech_transfer_demo_agency": "技术转移示范机构", "brand_incubator": "山东省品牌科技企业孵化器",
-               "brand_makerspace": "山东省品牌众创空间"}
+               "brand_makerspace": "山东省品牌众创空间", "new_rd_institution": "新型研发机构",
+               "offsite_rd_institution": "市外研发机构（人才飞地）", "open_challenge_project": "揭榜挂帅项目",
+               "chief_engineer_project": "技术总师负责制项目", "joint_rd_institution": "驻威高校院所联合研发机构",
+               "innovation_event_host": "科技合作交流/创新创业活动（承办、协办）", "tech_transfer_agency": "技术转移服务机构",
+               "cooperation_event_startup": "科技交流合作活动落地企业", "hte_cultivation_agency": "高企认定培育机构",
+               "consortium_chain_project": "创新联合体链条式科研攻关项目", "talent_service_commission": "人才项目技术双向对接委托服务",
+               "foreign_expert_station_branch": "外国专家驿站分站（海外联络站）", "transformation_loan": "科技成果转化贷款",
+               "chokepoint_project": "“卡脖子”攻关项目", "chokepoint_rd_insurance": "“卡脖子研发损失险”",
+               "tech_bank_loan": "科技支行贷款", "shared_instrument_service": "共享科研仪器购买服务",
+               "pilot_base": "中试示范基地", "science_popularization": "科普活动（成效好）",
+               "overseas_rd_center": "境外研发中心/联合实验室", "rural_makerspace": "星创天地",
+               "china_innovation_contest_finalist": "中国创新创业大赛全国行业总决赛",
+               "china_innovation_contest_prize": "中国创新创业大赛获奖", "advanced_tech_service_enterprise": "技术先进型服务企业",
+               "provincial_top50_invention_patents": "发明专利授权量全省五十强", "china_patent_gold_award": "中国专利金奖",
+               "china_design_gold_award": "中国外观设计金奖", "china_patent_excellence_award": "中国专利奖优秀奖",
+               "shandong_patent_award": "山东省专利奖", "shandong_key_core_ip": "山东省百项关键核心技术知识产权",
+               "national_ip_demonstration_enterprise": "国家知识产权示范企业",
+               "national_ip_advantage_enterprise": "国家知识产权优势企业", "technology_market_award": "技术市场奖励",
+               "national_patent_operation_pilot": "国家专利运营试点", "patent_navigation": "专利导航/专利地图"}
 LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "city": "市级", "": ""}
 GRADE_NAMES = {v: k for k, v in GRADE_CODES.items()}
 
 
 def _event_label(e: dict[str, Any]) -> str:
     text = f"{e['date']} {LEVEL_NAMES.get(e['level'], '')}{EVENT_NAMES.get(e['subject'], e['subject'])}"
-    if e["grade"]:
+    if e["grade"] == "excellent":
+        text += "（考核优秀）"
+    elif e["grade"]:
         text += GRADE_NAMES.get(e["grade"], e["grade"])
     if e["role"] == "lead":
         text += "（牵头/第一完成单位）"
@@ -437,6 +469,19 @@ def explain(rows: list[dict[str, Any]], arrays: dict[str, np.ndarray], year: int
         evs = row["events"]
         for p in PROVISIONS:
             values = arrays[p.variable]
+            if p.variable in RULES:
+                rule = RULES[p.variable]
+                per = arrays[f"{p.variable}_event" if rule.cap else p.variable][lo:hi]
+                results.extend(_explain_rule(p, rule, evs, per, float(values[i]) if rule.cap else 0.0, row, params,
+                                             year))
+                continue
+            if p.id in ANNUAL_COUNT_RULES:
+                results.extend(_explain_annual_count(p, row, float(values[i]), params, year))
+                continue
+            if p.id == "B.27.tech_bank_loan_interest_ceiling":
+                results.extend(_explain_b27(p, evs, arrays["b27_tech_bank_loan_amount"][lo:hi], float(values[i]),
+                                            row, params, year))
+                continue
             if p.id == "B.14.contract_subsidy":
                 per = arrays["b14_contract_subsidy_event"][lo:hi]
                 total = float(per.sum())
@@ -498,6 +543,130 @@ def explain(rows: list[dict[str, Any]], arrays: dict[str, np.ndarray], year: int
                                        {"hte_certified_on": row["hte_certified_on"].isoformat(), "certification": kind}))
         out.append(results)
     return out
+
+
+def _param_on(params: Any, path: str, day: dt.date | str) -> float | None:
+    """A parameter's value on a day, or None where its document is not in force that day."""
+    try:
+        node = params(str(day))
+        for part in path.split("."):
+            node = getattr(node, part)
+        return float(node)
+    except ParameterNotFoundError:
+        return None
+
+
+def _cap_of_year(params: Any, path: str, year: int) -> float | None:
+    """The yearly cap in force on 31 December (for the year B expires: its last day in force)."""
+    value = _param_on(params, path, f"{year}-12-31")
+    return _param_on(params, path, "2028-07-12") if value is None else value
+
+
+def _path_matches(path: Path, e: dict[str, Any], row: dict[str, Any]) -> bool:
+    """The event fits the path's kind, subject, level, grade, role and organisation kind (qualifications apart)."""
+    return (e["kind"] == path.kind and e["subject"] in path.subjects
+            and (not path.levels or e["level"] in path.levels) and (not path.grades or e["grade"] in path.grades)
+            and (not path.role or e["role"] == path.role) and (not path.org_kinds or row["kind"] in path.org_kinds))
+
+
+def _event_facts(e: dict[str, Any]) -> dict[str, Any]:
+    return {"event": e["title"] or e["subject"], "occurred_on": e["date"].isoformat(), "level": e["level"],
+            "grade": e["grade"], "amount": e["amount"]}
+
+
+def _explain_rule(p: Provision, rule: Rule, evs: list[dict], per: np.ndarray, org_amount: float, row: dict,
+                  params: Any, year: int) -> list[ProvisionResult]:
+    """A table-driven provision (policy_weihai common.Rule): each qualifying event with its arithmetic, the yearly
+    cap where there is one, and 'near' results (missing amount, amount under the threshold, missing qualification)."""
+    items: list[tuple[int, str]] = []
+    near: list[ProvisionResult] = []
+    cite = f"（{p.document} {p.article}）"
+    for k, e in enumerate(evs):
+        path = next((x for x in rule.paths if _path_matches(x, e, row)), None)
+        if path is None:
+            continue
+        label = _event_label(e)
+        if per[k] > 0:
+            if path.times_amount:
+                rate = _param_on(params, path.param, e["date"]) or 0.0
+                ratio = f"{rate:g}（1:1 配套）" if p.form == "matching" else pct(rate)
+                text = f"{label}：{rule.base_label} {wan(e['amount'])} × {ratio} = {wan(per[k])}"
+            else:
+                text = f"{label}：{'不超过 ' if p.is_ceiling else ''}{wan(per[k])}"
+            items.append((k, text + ("（择优，需评审）" if p.is_ceiling else "")))
+            continue
+        in_window = bool(window_ok(rule, params, np.array([e["date"].isoformat()], dtype="datetime64[D]"))[0])
+        if not in_window or _param_on(params, path.param, e["date"]) is None:
+            continue
+        threshold = _param_on(params, path.min_amount, e["date"]) if path.min_amount else None
+        if path.quals and not any(row.get(q) for q in path.quals):
+            missing = f"需为{path.quals_label}（当年有效）"
+        elif (path.times_amount or path.min_amount) and not e.get("amount_given", True):
+            missing = f"缺少{rule.base_label}（元），无法计算"
+        elif threshold is not None and e["amount"] < threshold:
+            missing = f"{rule.base_label} {wan(e['amount'])}，未达到 {wan(threshold)}"
+        else:
+            continue
+        near.append(_result(p, 0, "near", label, _event_facts(e), missing=missing))
+    caveats = [rule.caveat] if rule.caveat else None
+    out: list[ProvisionResult] = []
+    if items and rule.cap:
+        total = float(sum(per[k] for k, _ in items))
+        cap = _cap_of_year(params, rule.cap, year) or 0.0
+        over = total > org_amount + 1e-6
+        text = "；".join(t for _, t in items) + (f"；合计 {wan(total)}，超过每家每年最高 {wan(cap)}，按上限计" if over
+                                                 else f"；合计 {wan(total)}，未超过每家每年最高 {wan(cap)}")
+        out.append(_result(p, org_amount, "applies", text + cite, {"items": len(items)}, caveats=caveats))
+    else:
+        out.extend(_result(p, float(per[k]), "applies", text + cite, _event_facts(evs[k]), caveats=caveats)
+                   for k, text in items)
+    return out + near
+
+
+#: Organisation-year rewards for a count of the year: provision → (annual fact, its name, threshold, amount, strictly).
+ANNUAL_COUNT_RULES = {
+    "A.14.patent_volume_reward": ("invention_patents_granted", "发明专利授权", "a.art_14.patent_volume_threshold",
+                                  "a.art_14.patent_volume_reward", False),
+    "A.18.ip_agency_volume_ceiling": ("agency_invention_patents", "代理市内发明专利授权", "a.art_18.agency_patent_threshold",
+                                      "a.art_18.agency_reward", True),
+}
+
+
+def _explain_annual_count(p: Provision, row: dict, amount: float, params: Any, year: int) -> list[ProvisionResult]:
+    fact, name, threshold_path, _, strictly = ANNUAL_COUNT_RULES[p.id]
+    count = row.get(fact)
+    facts = {fact: count}
+    if amount > 0:
+        threshold = _param_on(params, threshold_path, f"{year}-12-31") or 0
+        text = (f"{year} 年{name} {count:g} 件，{'超过' if strictly else '达到'} {threshold:g} 件"
+                f"{'以上' if not strictly else ''}：{'最高 ' if p.is_ceiling else ''}{wan(amount)}"
+                f"{'（择优，需评审）' if p.is_ceiling else '（在原有政策资助基础上）'}（{p.document} {p.article}）")
+        return [_result(p, amount, "applies", text, facts)]
+    return []
+
+
+def _explain_b27(p: Provision, evs: list[dict], loans: np.ndarray, amount: float, row: dict, params: Any,
+                 year: int) -> list[ProvisionResult]:
+    """B art. 27: the interest subsidy ceiling = min(loans, 3000 万) × 1% (the rate itself is not stated)."""
+    counted = [(e, float(loans[k])) for k, e in enumerate(evs) if loans[k] > 0]
+    if not counted:
+        eligible = any(row.get(q) for q in ("is_tech_sme", "is_high_tech_enterprise", "is_leading_tech_enterprise",
+                                            "is_specialised_sme"))
+        for e in evs:
+            if (e["kind"] == "financing" and e["subject"] == "tech_bank_loan" and row["kind"] == "enterprise"
+                    and not eligible and _param_on(params, "b.art_27.loan_cap", e["date"]) is not None):
+                return [_result(p, 0, "near", _event_label(e), _event_facts(e),
+                                missing="需为科技型中小企业、高新技术企业、科技领军企业或市级及以上专精特新中小企业")]
+        return []
+    total = sum(v for _, v in counted)
+    loan_cap = _cap_of_year(params, "b.art_27.loan_cap", year) or 0.0
+    rate = _cap_of_year(params, "b.art_27.interest_cap_rate", year) or 0.0
+    base = min(total, loan_cap)
+    text = f"科技支行贷款 {len(counted)} 笔，余额合计 {wan(total)}"
+    text += (f"，超过每年享受贴息的贷款上限 {wan(loan_cap)}，按 {wan(loan_cap)} 计" if total > loan_cap else "")
+    text += f"；贴息上限 = {wan(base)} × {pct(rate)} = 不超过 {wan(amount)}（需评审）（{p.document} {p.article}）"
+    return [_result(p, amount, "applies", text, {"loans": len(counted), "loan_total": str(yuan(total))},
+                    caveats=["贴息期限一般不超过 5 年；“一企一技术”研发中心企业也可享受（本引擎未录入该资格）"])]
 
 
 B25_EVENTS = {"B.25.ip_loan_interest": "b25_ip_loan_interest_event",

@@ -24,9 +24,11 @@ def test_every_provision_variable_exists_and_carries_a_reference():
 def test_every_output_variable_is_catalogued():
     """Every per-provision variable of policy_weihai (doc_a, doc_b) is used by a catalogued provision."""
     from policy_weihai.variables import doc_a, doc_b
+    from policy_weihai.variables.common import RULES
 
     helpers = {"b14_contract_subsidy_event", "a16_incubatee_upgrade_event", "hte_sales_cagr", "b25_ip_loan_lpr",
-               "b25_ip_loan_interest_event", "b25_ip_evaluation_fee_event", "b25_ip_insurance_event"}
+               "b25_ip_loan_interest_event", "b25_ip_evaluation_fee_event", "b25_ip_insurance_event",
+               "b27_tech_bank_loan_amount"} | {f"{name}_event" for name, rule in RULES.items() if rule.cap}
     used = {p.variable for p in PROVISIONS} | helpers
     assert {v.__name__ for v in doc_a.VARIABLES + doc_b.VARIABLES} <= used
 

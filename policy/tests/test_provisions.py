@@ -194,12 +194,13 @@ def test_a16_incubatee_upgrade_reward_does_not_qualify_other_certification():
 
 
 def test_b29_incubator_reward_university_science_park():
-    """B.29.incubator_reward: provincial university science park 2024 → ≤50 万; 2023-07-12 → nothing (B not yet)."""
+    """B.29.incubator_reward: provincial university science park 2024 → ≤50 万; 2023-07-12 → not B (B not yet) but
+    A 第12条 (A.12.university_science_park_grant, 100 万)."""
     sit = situation(kind="research_institution",
                     events=[event("platform_approval", "2024-02-01", "university_science_park", "provincial")])
     assert amounts(sit, 2024) == {"B.29.incubator_reward": 50 * W}
     sit["recognitions"][0]["occurred_on"] = "2023-07-12"
-    assert amounts(sit, 2023) == {}
+    assert amounts(sit, 2023) == {"A.12.university_science_park_grant": 100 * W}
 
 
 # ---- B.01 platforms

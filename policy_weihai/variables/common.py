@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -63,8 +64,10 @@ event_date = _input("event_date", Event, date, "发生日期", date(1970, 1, 1))
 event_amount = _input("event_amount", Event, float, "金额（元）：上级奖金、合同支付额等", 0.0)
 event_seller_in_weihai = _input("event_seller_in_weihai", Event, bool, "技术合同卖方为在威高校院所（未知按是，并提示核实）", True)
 event_is_enterprise = _input("event_is_enterprise", Event, bool, "事件所属主体为企业", False)
+event_org_kind = _input("event_org_kind", Event, str, "事件所属主体类别（enterprise/research_institution/platform/service_provider）")
 
 org_is_enterprise = _input("org_is_enterprise", Organisation, bool, "主体为企业", False)
+org_is_service_provider = _input("org_is_service_provider", Organisation, bool, "主体为科技服务机构", False)
 rd_expense = _input("rd_expense", Organisation, float, "当年研发投入（元）", 0.0)
 rd_expense_prev = _input("rd_expense_prev", Organisation, float, "上年研发投入（元）", 0.0)
 rd_active = _input("rd_active", Organisation, bool, "有研发活动", False)
@@ -77,11 +80,17 @@ hte_certified_on = _input("hte_certified_on", Organisation, date, "高新技术�
 sales_revenue_y0 = _input("sales_revenue_y0", Organisation, float, "当年销售收入（元）", 0.0)
 sales_revenue_y1 = _input("sales_revenue_y1", Organisation, float, "上年销售收入（元）", 0.0)
 sales_revenue_y3 = _input("sales_revenue_y3", Organisation, float, "三年前销售收入（元）", 0.0)
+is_leading_tech_enterprise = _input("is_leading_tech_enterprise", Organisation, bool, "科技领军企业（当年有效）", False)
+is_specialised_sme = _input("is_specialised_sme", Organisation, bool, "专精特新中小企业或小巨人（当年有效）", False)
+invention_patents_granted = _input("invention_patents_granted", Organisation, float, "当年发明专利授权量（件）", 0.0)
+agency_invention_patents = _input("agency_invention_patents", Organisation, float,
+                                  "服务机构当年代理市内发明专利授权量（件）", 0.0)
 
 INPUTS = [event_kind, event_subject, event_level, event_grade, event_role, event_date, event_amount,
           event_is_enterprise, event_seller_in_weihai, org_is_enterprise, rd_expense, rd_expense_prev, rd_active, above_designated_size,
           is_high_tech_enterprise, is_tech_sme, hte_certified, hte_first_certification, hte_certified_on,
-          sales_revenue_y0, sales_revenue_y1, sales_revenue_y3]
+          sales_revenue_y0, sales_revenue_y1, sales_revenue_y3, event_org_kind, is_leading_tech_enterprise,
+          is_specialised_sme, invention_patents_granted, agency_invention_patents, org_is_service_provider]
 
 
 def year_end(period: Any) -> np.ndarray:
@@ -96,3 +105,133 @@ def txt(entity: Any, name: str, period: Any) -> np.ndarray:
 #: Award grades as ASCII codes (openfisca string storage is ASCII); the service maps the Chinese names.
 GRADE_CODES = {"特等奖": "special", "一等奖": "first", "二等奖": "second", "三等奖": "third", "青年奖": "youth",
                "优秀": "excellent"}
+
+
+# ---------------------------------------------------------------- table-driven event rules
+#
+# Many provisions are "an event of this kind/subject/level/grade, dated while the document is in force, gives this
+# amount" (fixed, a ceiling, or a rate times the event amount), sometimes with a yearly cap per organisation. They
+# are declared as ``Rule`` tables in doc_a / doc_b; ``rule_variables`` turns each into openfisca variables and the
+# service (policy.services) reads the same table to explain the arithmetic in Chinese.
+
+
+def b_in_force(parameters: Any, dates: np.ndarray) -> np.ndarray:
+    """Whether 威政发〔2023〕5号 (B) is in force on each date (its parameters are dated 2023-07-13 to 2028-07-12)."""
+    return in_force(parameters, dates, "b.art_09.rate")
+
+
+def a_applies_where_b_silent(parameters: Any, dates: np.ndarray) -> np.ndarray:
+    """An A provision B does not repeat: applies before B, after B, and during B only if a_survives_b."""
+    survives = np.array([bool(parameters(str(d)).interpretations.a_survives_b) for d in dates.astype("datetime64[D]")],
+                        dtype=bool) if len(dates) else np.zeros(0, dtype=bool)
+    return ~b_in_force(parameters, dates) | survives
+
+
+@dataclass(frozen=True)
+class Path:
+    """One way to qualify: the event's kind and subject (and optionally level, grade, role, the organisation's kind or
+    qualifications) and the parameter giving the amount (or the rate, when ``times_amount``)."""
+
+    param: str
+    kind: str
+    subjects: tuple[str, ...]
+    levels: tuple[str, ...] = ()
+    grades: tuple[str, ...] = ()
+    role: str = ""
+    org_kinds: tuple[str, ...] = ()
+    quals: tuple[str, ...] = ()  # organisation boolean inputs; any one suffices
+    quals_label: str = ""  # the qualification in Chinese, for 'near' results
+    times_amount: bool = False  # amount = event_amount × parameter (proportional / matching)
+    min_amount: str = ""  # parameter: event_amount must be at least this (含)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A table-driven provision. window: "b" (B's dated parameters), "a_replaced" (A, not while B is in force: B
+    restates it), "a_silent" (A, while B is in force only under interpretation a_survives_b)."""
+
+    paths: tuple[Path, ...]
+    window: str = "b"
+    cap: str = ""  # parameter of the yearly cap per organisation (then the per-event variable is NAME_event)
+    base_label: str = "金额"  # what the event amount is, in Chinese
+    caveat: str = ""
+
+
+RULES: dict[str, Rule] = {}  # output variable name → rule (filled by rule_variables)
+
+
+def window_ok(rule: Rule, parameters: Any, dates: np.ndarray) -> np.ndarray:
+    if rule.window == "a_replaced":
+        return ~b_in_force(parameters, dates)
+    if rule.window == "a_silent":
+        return a_applies_where_b_silent(parameters, dates)
+    return np.ones(len(dates), dtype=bool)
+
+
+def _rule_event_formula(rule: Rule):
+    def formula(event, period, parameters):
+        kind, subject = txt(event, "event_kind", period), txt(event, "event_subject", period)
+        out = np.zeros(len(kind))
+        candidates = [(path, (kind == path.kind) & np.isin(subject, path.subjects)) for path in rule.paths]
+        if not any(mask.any() for _, mask in candidates):  # most rules match no event: skip the other inputs
+            return out
+        level, grade = txt(event, "event_level", period), txt(event, "event_grade", period)
+        role, org_kind = txt(event, "event_role", period), txt(event, "event_org_kind", period)
+        dates, amount = event("event_date", period), event("event_amount", period)
+        for path, mask in reversed(candidates):  # the first matching path wins
+            if path.levels:
+                mask &= np.isin(level, path.levels)
+            if path.grades:
+                mask &= np.isin(grade, path.grades)
+            if path.role:
+                mask &= role == path.role
+            if path.org_kinds:
+                mask &= np.isin(org_kind, path.org_kinds)
+            if path.quals:
+                held = np.zeros(len(dates), dtype=bool)
+                for name in path.quals:
+                    held |= event.organisation(name, period)
+                mask &= held
+            if not mask.any():
+                continue
+            idx = np.nonzero(mask)[0]
+            d = dates[idx]
+            value = value_or_zero(at_dates(parameters, d, path.param))
+            if path.times_amount:
+                value = amount[idx] * value
+            ok = window_ok(rule, parameters, d)
+            if path.min_amount:
+                threshold = at_dates(parameters, d, path.min_amount)
+                ok &= ~np.isnan(threshold) & (amount[idx] >= np.where(np.isnan(threshold), 0.0, threshold) - 1e-9)
+            out[idx] = np.where(ok, value, 0.0)
+        return out
+    return formula
+
+
+def yearly_cap(parameters: Any, period: Any, cap_path: str) -> float:
+    """The yearly cap in force on 31 December; for the year a document expires, the cap of its last day in force."""
+    cap = at_dates(parameters, year_end(period), cap_path)[0]
+    if np.isnan(cap):
+        cap = at_dates(parameters, np.array(["2028-07-12"], dtype="datetime64[D]"), cap_path)[0]
+    return float(cap)
+
+
+def rule_variables(name: str, label: str, reference: Any, rule: Rule) -> list[type]:
+    """The openfisca variables of a table-driven provision: per event, and (with a cap) per organisation-year."""
+    RULES[name] = rule
+    event_name = f"{name}_event" if rule.cap else name
+    per_event = type(event_name, (Variable,), {
+        "value_type": float, "entity": Event, "definition_period": YEAR, "reference": reference,
+        "label": label + ("（单笔，未计年度上限）" if rule.cap else ""), "formula": _rule_event_formula(rule)})
+    if not rule.cap:
+        return [per_event]
+
+    def capped(org, period, parameters):
+        total = org.sum(org.members(event_name, period))
+        cap = yearly_cap(parameters, period, rule.cap)
+        return total if np.isnan(cap) else np.minimum(total, cap)
+
+    per_org = type(name, (Variable,), {
+        "value_type": float, "entity": Organisation, "definition_period": YEAR, "reference": reference,
+        "label": label, "formula": capped})
+    return [per_event, per_org]

@@ -7,7 +7,17 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event, Organisation
-from policy_weihai.variables.common import at_dates, txt, value_or_zero, year_end
+from policy_weihai.variables.common import (
+    Path,
+    Rule,
+    at_dates,
+    in_force,
+    rule_variables,
+    txt,
+    value_or_zero,
+    year_end,
+    yearly_cap,
+)
 
 B = "威政发〔2023〕5号"
 PLATFORM_CENTRES = ("key_laboratory", "technology_innovation_center", "clinical_research_center")
@@ -385,3 +395,108 @@ class b21_foreign_expert_studio_grant(Variable):
 
 
 VARIABLES += [b05_agri_zone_reward, b16_contest_reward, b18_city_consortium_grant, b21_foreign_expert_studio_grant]
+
+
+# ---------------------------------------------------------------- table-driven provisions of B (see common.Rule)
+
+ALL_KINDS = ("enterprise", "research_institution", "platform", "service_provider")
+ENT_RES_PLAT = ("enterprise", "research_institution", "platform")
+_B_RULES = [
+    ("b04_new_rd_institution_ceiling", "新型研发机构绩效优秀、市外研发机构服务我市绩效突出补助（各不超过50万元）", 4, Rule((
+        Path("b.art_04.city_new_rd_institution", "platform_evaluation", ("new_rd_institution",), levels=("city",),
+             grades=("excellent",), org_kinds=ENT_RES_PLAT),
+        Path("b.art_04.offsite_rd_institution", "platform_evaluation", ("offsite_rd_institution",),
+             grades=("excellent",), org_kinds=("enterprise",)),
+    ))),
+    ("b07_open_challenge_project_ceiling", "“揭榜挂帅”“技术总师负责制”市级项目承担单位支持（不超过200万元）", 7, Rule((
+        Path("b.art_07.open_challenge_project", "project", ("open_challenge_project", "chief_engineer_project"),
+             levels=("city",)),
+    ))),
+    ("b11_joint_rd_institution_ceiling", "企业在驻威高校院所联合建设研发机构绩效评价补助（不超过50万元）", 11, Rule((
+        Path("b.art_11.joint_rd_institution", "platform_evaluation", ("joint_rd_institution",), org_kinds=ENT_RES_PLAT),
+    ))),
+    ("b13_innovation_event_ceiling", "承办、协办市级以上科技合作交流及创新创业活动补助（不超过100万元）", 13, Rule((
+        Path("b.art_13.innovation_event_host", "other", ("innovation_event_host",),
+             levels=("city", "provincial", "national")),
+    ), caveat="综合考虑绩效评价结果和实际支出情况确定")),
+    ("b14_tech_transfer_agency_ceiling", "市级备案技术转移服务机构年度绩效优秀补助（每家不超过10万元）", 14, Rule((
+        Path("b.art_14.tech_transfer_agency", "platform_evaluation", ("tech_transfer_agency",), levels=("city",),
+             grades=("excellent",)),
+    ), cap="b.art_14.tech_transfer_agency")),
+    ("b15_startup_landing_ceiling", "通过科技交流合作活动落地的初创科技企业一次性补助（实物工作量≥100万元，不超过50万元）", 15, Rule((
+        Path("b.art_15.startup_landing", "other", ("cooperation_event_startup",), org_kinds=("enterprise",),
+             min_amount="b.art_15.startup_landing_min_investment"),
+    ), base_label="实物工作量", caveat="需核实直接通过中韩创新大赛、中日科技创新合作大会等活动落地并持续正常经营")),
+    ("b17_cultivation_agency_ceiling", "高新技术企业认定培育机构绩效评价奖励（不超过50万元）", 17, Rule((
+        Path("b.art_17.cultivation_agency", "platform_evaluation", ("hte_cultivation_agency",)),
+    ))),
+    ("b18_consortium_project_ceiling", "创新联合体链条式、体系化科研攻关支持（不超过200万元）", 18, Rule((
+        Path("b.art_18.consortium_project", "project", ("consortium_chain_project",), org_kinds=ENT_RES_PLAT),
+    ))),
+    ("b19_talent_service_fee_ceiling", "受委托开展人才、项目、技术双向对接的服务机构服务费用（不超过50万元）", 19, Rule((
+        Path("b.art_19.talent_service_fee", "project", ("talent_service_commission",),
+             org_kinds=("service_provider", "enterprise", "research_institution")),
+    ))),
+    ("b21_foreign_expert_station_ceiling", "外国专家驿站分站（海外联络站）考核评估优秀补助（不超过20万元）", 21, Rule((
+        Path("b.art_21.foreign_expert_station_branch", "platform_evaluation", ("foreign_expert_station_branch",),
+             grades=("excellent",)),
+    ))),
+    ("b23_transformation_loan_interest_ceiling", "科技成果转化贷款省级贴息（每家不超过50万元）", 23, Rule((
+        Path("b.art_23.transformation_loan_interest", "financing", ("transformation_loan",),
+             org_kinds=("enterprise",), quals=("is_tech_sme",), quals_label="国家科技型中小企业"),
+    ), cap="b.art_23.transformation_loan_interest", caveat="省级贴息资金，市级负责落实；每家企业累计不超过 50 万元")),
+    ("b24_chokepoint_project_ceiling", "“卡脖子”攻关项目财政“拨”款补助（不超过50万元）", 24, Rule((
+        Path("b.art_24.chokepoint_project", "project", ("chokepoint_project",), org_kinds=("enterprise",),
+             quals=("is_high_tech_enterprise",), quals_label="高新技术企业"),
+    ))),
+    ("b24_chokepoint_insurance_subsidy", "“卡脖子研发损失险”保费补贴（实际保费50%，上限20万元）", 24, Rule((
+        Path("b.art_24.chokepoint_insurance_rate", "financing", ("chokepoint_rd_insurance",),
+             org_kinds=("enterprise",), times_amount=True),
+    ), cap="b.art_24.chokepoint_insurance_cap", base_label="实际支出保费")),
+    ("b30_instrument_voucher_subsidy", "使用入网共享科研设施与仪器购买服务费用市级补助（20%）", 30, Rule((
+        Path("b.art_30.instrument_voucher_rate", "other", ("shared_instrument_service",), org_kinds=("enterprise",),
+             times_amount=True),
+    ), base_label="购买服务费用", caveat="在省级创新券补助 40% 的基础上；需核实为中小微企业")),
+    ("b31_pilot_base_ceiling", "市级以上备案中试示范基地年度绩效评价补助（不超过50万元）", 31, Rule((
+        Path("b.art_31.pilot_base", "platform_evaluation", ("pilot_base",), levels=("city", "provincial", "national")),
+    ), cap="b.art_31.pilot_base")),
+    ("b32_science_popularization_ceiling", "科普成效好的单位补助（不超过10万元）", 32, Rule((
+        Path("b.art_32.science_popularization", "other", ("science_popularization",)),
+    ))),
+]
+for _name, _label, _art, _rule in _B_RULES:
+    VARIABLES += rule_variables(_name, _label, f"{B} 第{_art}条", _rule)
+
+
+class b27_tech_bank_loan_amount(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "科技支行贷款余额（符合条件的企业，B 在贷款日有效）"
+    reference = f"{B} 第27条"
+
+    def formula(event, period, parameters):
+        dates = event("event_date", period)
+        eligible = np.zeros(len(dates), dtype=bool)
+        for name in ("is_tech_sme", "is_high_tech_enterprise", "is_leading_tech_enterprise", "is_specialised_sme"):
+            eligible |= event.organisation(name, period)
+        ok = ((txt(event, "event_kind", period) == "financing") & (txt(event, "event_subject", period) == "tech_bank_loan")
+              & event("event_is_enterprise", period) & eligible & in_force(parameters, dates, "b.art_27.loan_cap"))
+        return np.where(ok, event("event_amount", period), 0.0)
+
+
+class b27_tech_bank_loan_interest_ceiling(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "科技支行贷款贴息上限（贴息贷款每年不超过3000万元，贴息不超过贷款余额的1%）"
+    reference = f"{B} 第27条"
+
+    def formula(org, period, parameters):
+        total = org.sum(org.members("b27_tech_bank_loan_amount", period))
+        loan_cap = yearly_cap(parameters, period, "b.art_27.loan_cap")
+        rate = yearly_cap(parameters, period, "b.art_27.interest_cap_rate")
+        return np.minimum(total, loan_cap) * rate
+
+
+VARIABLES += [b27_tech_bank_loan_amount, b27_tech_bank_loan_interest_ceiling]
