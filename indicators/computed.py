@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
 from registry.models import (
@@ -169,20 +171,27 @@ FUNCTIONS: dict[str, Callable] = {
 
 
 class Computer:
-    """Memoises registry figures within one request or report (the dashboard asks for the same count often)."""
+    """Memoises registry figures within one request or report, and across requests for
+    ``settings.INDICATORS_CACHE_SECONDS`` (default 600) in Django's cache: counting a large registry for every year
+    of every indicator on each page view would be slow, and a registry change shows within that time."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple, object] = {}
+        self._ttl = int(getattr(settings, "INDICATORS_CACHE_SECONDS", 600))
+
+    def _get(self, key: str, year: int, area: list[str] | None, by_region: bool):
+        k = (key, year, tuple(area or ()), by_region)
+        if k not in self._cache:
+            if self._ttl > 0:
+                name = "indicators:" + ":".join(str(x) for x in (key, year, ",".join(area or ()), by_region))
+                self._cache[k] = cache.get_or_set(name, lambda: FUNCTIONS[key](year, area, by_region), self._ttl)
+            else:
+                self._cache[k] = FUNCTIONS[key](year, area, by_region)
+        return self._cache[k]
 
     def value(self, key: str, year: int, area: list[str] | None) -> float | None:
-        k = (key, year, tuple(area or ()), False)
-        if k not in self._cache:
-            self._cache[k] = FUNCTIONS[key](year, area, False)
-        v = self._cache[k]
+        v = self._get(key, year, area, False)
         return round(v, 4) if v else None
 
     def by_region(self, key: str, year: int, area: list[str] | None) -> dict[str, float]:
-        k = (key, year, tuple(area or ()), True)
-        if k not in self._cache:
-            self._cache[k] = FUNCTIONS[key](year, area, True)
-        return {code: round(v, 4) for code, v in self._cache[k].items() if v}
+        return {code: round(v, 4) for code, v in self._get(key, year, area, True).items() if v}

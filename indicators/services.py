@@ -81,9 +81,36 @@ def _area(ind: Indicator, region: Region | None) -> list[str] | None:
 
 # ---- series and progress -----------------------------------------------------------------------------------------
 
-def current_observations(ind: Indicator, region: Region | None = None) -> dict[int, Observation]:
+class Snapshot:
+    """Every indicator and every observation read once, for pages and reports that show all indicators."""
+
+    def __init__(self) -> None:
+        inds = list(Indicator.objects.select_related("jurisdiction"))
+        self.indicators = {i.code: i for i in inds}
+        self.groups: dict[str, list[Indicator]] = {}
+        for i in inds:
+            self.groups.setdefault(i.series_code, []).append(i)
+        by_id = {i.pk: i for i in inds}
+        self.observations: dict[tuple[str, int], dict[int, Observation]] = {}
+        for obs in Observation.objects.select_related("entered_by").order_by("year", "version", "id"):
+            obs.indicator = by_id[obs.indicator_id]
+            key = (obs.indicator.series_code, obs.region_id)
+            self.observations.setdefault(key, {})[obs.year] = obs  # later versions replace earlier ones
+
+    def plan_years(self, ind: Indicator) -> tuple[int, int]:
+        group = self.groups.get(ind.series_code, [ind])
+        return min(i.start_year for i in group), max(i.target_year for i in group)
+
+    def current(self, ind: Indicator, region: Region) -> dict[int, Observation]:
+        return self.observations.get((ind.series_code, region.pk), {})
+
+
+def current_observations(ind: Indicator, region: Region | None = None,
+                         snap: Snapshot | None = None) -> dict[int, Observation]:
     """Latest version per year for the indicator's series, for its jurisdiction (or one district)."""
     region = region or ind.jurisdiction
+    if snap is not None:
+        return snap.current(ind, region)
     rows = (Observation.objects.filter(indicator__code__in=series_codes(ind), region=region)
             .select_related("entered_by", "indicator").order_by("year", "version", "id"))
     out: dict[int, Observation] = {}
@@ -92,21 +119,21 @@ def current_observations(ind: Indicator, region: Region | None = None) -> dict[i
     return out
 
 
-def computed_years(ind: Indicator) -> range:
-    start, end = plan_years(ind)
+def computed_years(ind: Indicator, snap: Snapshot | None = None) -> range:
+    start, end = snap.plan_years(ind) if snap else plan_years(ind)
     return range(start, min(end, dt.date.today().year) + 1)
 
 
 def series(ind: Indicator, region: Region | None = None, computer: Computer | None = None,
-           until: int | None = None) -> dict[int, Point]:
+           until: int | None = None, snap: Snapshot | None = None) -> dict[int, Point]:
     points: dict[int, Point] = {}
     if ind.computed:
         computer = computer or Computer()
-        for year in computed_years(ind):
+        for year in computed_years(ind, snap):
             v = computer.value(ind.computed, year, _area(ind, region))
             if v is not None:
                 points[year] = Point(year, v, "computed", computed_value=v)
-    for year, obs in current_observations(ind, region).items():
+    for year, obs in current_observations(ind, region, snap).items():
         prior = points.get(year)
         points[year] = Point(year, float(obs.value), "entered", obs, prior.computed_value if prior else None)
     if until is not None:
@@ -150,10 +177,11 @@ def district_table(ind: Indicator, year: int, computer: Computer | None = None) 
 def dashboard(year: int | None = None, computer: Computer | None = None) -> list[dict[str, Any]]:
     """Every indicator with its latest figure (up to ``year``) and progress, grouped in catalogue order."""
     computer = computer or Computer()
+    snap = Snapshot()
     cats = categories()
     rows = []
-    for ind in Indicator.objects.select_related("jurisdiction").order_by("order"):
-        points = series(ind, computer=computer, until=year)
+    for ind in sorted(snap.indicators.values(), key=lambda i: i.order):
+        points = series(ind, computer=computer, until=year, snap=snap)
         prog = progress(ind, points)
         latest = points[max(points)] if points else None
         rows.append({"indicator": ind, "category": cats.get(ind.category, ind.category), "points": points,

@@ -103,6 +103,8 @@ _ECHARTS_DIST = BASE_DIR / "node_modules" / "echarts" / "dist"
 if _ECHARTS_DIST.exists():
     STATICFILES_DIRS.append(("echarts", _ECHARTS_DIST))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# How long indicator figures counted from the registry are kept in Django's cache between requests.
+INDICATORS_CACHE_SECONDS = int(os.environ.get("KECHUANG_INDICATORS_CACHE_SECONDS", "600"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
