@@ -360,6 +360,21 @@ def count_in_force(kind: str, on: dt.date) -> int:
     )
 
 
+#: Share of each platform group approved by the end of 2020 (document C 二（三）: 370 of 400 technology innovation
+#: platforms; 23 of the incubation carriers), the rest approved 2021–2025.
+_INCUBATION = {"incubator", "makerspace", "university_science_park", "accelerator", "rural_makerspace"}
+
+
+def _approval_year(ptype: str, level: str, j: int, count: int) -> int:
+    if level == Level.CITY:
+        by_2020 = 0.5
+    else:
+        by_2020 = 23 / 45 if ptype in _INCUBATION else 370 / 400
+    if j < round(count * by_2020):
+        return 2008 + (j * 5) % 13  # 2008–2020
+    return 2021 + j % 5  # 2021–2025
+
+
 def _institutions_platforms_providers(rng: random.Random, scale: float, seed: int, summary: DemoSummary) -> None:
     regions = list(Region.objects.filter(kind__in=["division", "zone"]).order_by("code"))
     chains = list(IndustryChain.objects.order_by("code"))
@@ -387,20 +402,21 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
         .distinct().order_by("id")[: max(20, int(600 * scale))]
     )
     hosts = institutions[:8] + top_enterprises
-    # Platforms: (type, level, count at default size). Provincial+national total ≈ 370 by 2020, 400 by 2025.
+    # Platforms: (type, level, count at default size). Provincial+national technology innovation platforms: 400 by
+    # 2025 of which 370 by 2020; provincial+ incubation carriers: 45 by 2025 of which 23 by 2020 (C 二（三）).
     plan = [
         (PlatformType.KEY_LABORATORY, Level.PROVINCIAL, 40), (PlatformType.NATIONAL_KEY_LABORATORY, Level.NATIONAL, 2),
         (PlatformType.TECHNOLOGY_INNOVATION_CENTER, Level.PROVINCIAL, 30),
         (PlatformType.TECHNOLOGY_INNOVATION_CENTER, Level.NATIONAL, 1),
-        (PlatformType.ENGINEERING_RESEARCH_CENTER, Level.PROVINCIAL, 220),
+        (PlatformType.ENGINEERING_RESEARCH_CENTER, Level.PROVINCIAL, 230),
         (PlatformType.CLINICAL_RESEARCH_CENTER, Level.PROVINCIAL, 6), (PlatformType.NEW_RD_INSTITUTION, Level.PROVINCIAL, 24),
         (PlatformType.MANUFACTURING_INNOVATION_CENTER, Level.PROVINCIAL, 3),
         (PlatformType.INTERNATIONAL_COOPERATION_BASE, Level.PROVINCIAL, 20),
         (PlatformType.ACADEMICIAN_WORKSTATION, Level.PROVINCIAL, 40), (PlatformType.PILOT_BASE, Level.PROVINCIAL, 4),
         (PlatformType.INNOVATION_COMMUNITY, Level.PROVINCIAL, 1), (PlatformType.INNOVATION_CONSORTIUM, Level.CITY, 6),
         (PlatformType.KEY_LABORATORY, Level.CITY, 80), (PlatformType.TECHNOLOGY_INNOVATION_CENTER, Level.CITY, 40),
-        (PlatformType.INCUBATOR, Level.NATIONAL, 5), (PlatformType.INCUBATOR, Level.PROVINCIAL, 10),
-        (PlatformType.MAKERSPACE, Level.NATIONAL, 4), (PlatformType.MAKERSPACE, Level.PROVINCIAL, 12),
+        (PlatformType.INCUBATOR, Level.NATIONAL, 5), (PlatformType.INCUBATOR, Level.PROVINCIAL, 12),
+        (PlatformType.MAKERSPACE, Level.NATIONAL, 4), (PlatformType.MAKERSPACE, Level.PROVINCIAL, 14),
         (PlatformType.ACCELERATOR, Level.CITY, 5), (PlatformType.UNIVERSITY_SCIENCE_PARK, Level.PROVINCIAL, 2),
         (PlatformType.RURAL_MAKERSPACE, Level.PROVINCIAL, 8), (PlatformType.TECH_TRANSFER_DEMO_AGENCY, Level.PROVINCIAL, 6),
         (PlatformType.FOREIGN_EXPERT_STUDIO, Level.PROVINCIAL, 8),
@@ -410,7 +426,7 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
         count = max(1, int(round(count * scale))) if scale < 1 else int(round(count * scale))
         for j in range(count):
             host = hosts[(len(platforms) * 7 + j) % len(hosts)]
-            approved = dt.date(2012 + (len(platforms) * 5 + j) % 14, 1 + j % 12, 1 + j % 27)
+            approved = dt.date(_approval_year(ptype, level, j, count), 1 + j % 12, 1 + j % 27)
             label = PlatformType(ptype).label
             chain = host.industry_chain or chains[j % len(chains)]
             domain = _CHAIN_TERMS[chain.code][j % 3]
