@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from indicators.models import Indicator
 from registry.models import Organization, Qualification, QualificationKind
 from registry.services import visible_organizations
 
@@ -36,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "kinds": [(label, by_kind.get(value, 0), value) for value, label in Organization._meta.get_field("kind").choices],
         "qualifications": [(label, quals.get(value, 0), value) for value, label in QualificationKind.choices],
         "platforms": [("国家级", platforms.get("national", 0)), ("省级", platforms.get("provincial", 0)), ("市级", platforms.get("city", 0))],
+        "indicator_count": Indicator.objects.count(),
     })
 
 

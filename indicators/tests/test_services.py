@@ -258,6 +258,7 @@ def test_pages_for_staff_and_refusal_for_entities(bureau):
                     {"mode": "record", "year": "2023", "value": "56.1", "source": "统计"})
     assert r.status_code == 302
     assert client.get("/indicators/report/2023.pdf")["Content-Type"] == "application/pdf"
+    assert "76 项目标" in client.get("/").content.decode()  # the staff home page points to the monitoring
     ent = User.objects.create_user("ent1", password="pw-12345", role="enterprise")
     other = Client()
     other.force_login(ent)
