@@ -44,7 +44,7 @@ def rows() -> list[dict[str, Any]]:
             "baseline_value": None if baseline is None else Decimal(str(baseline)),
             "target_year": item["target_year"], "target_value": Decimal(str(item["target_value"])),
             "change_text": item.get("change", ""), "department": item.get("department", "市科技局"),
-            "computed": item.get("computed", ""), "districts": bool(item.get("districts", False)),
+            "computed": item.get("computed", ""), "districts": bool(item.get("districts", item["category"] == "c_table")),
             "same_series_as": item.get("same_series_as", ""), "order": order,
         })
     return out

@@ -99,7 +99,7 @@ def test_record_then_duplicate_is_refused_and_correction_is_a_new_version(bureau
     ("c.rd_intensity", 2031, "2.3", "", "year", "超出规划期"),
     ("c.rd_intensity", "二〇二三", "2.3", "", "year", "四位年份"),
     ("c.rd_intensity", 2023, "abc", "", "value", "不是数字"),
-    ("c.rd_intensity", 2023, "2.4", "371082", "region", "请留空"),
+    ("c.st_service_revenue", 2023, "150", "371082", "region", "请留空"),
     ("c.high_tech_enterprises", 2023, "300", "999999", "region", "371002"),
     ("e.high_tech_enterprises", 2022, "150", "371002", "region", "请留空"),
 ])
@@ -108,6 +108,16 @@ def test_bad_observations_are_refused_with_chinese_messages(code, year, value, r
         services.record_observation(code, year, value, source="统计公报", region=region)
     assert e.value.field == field and fragment in e.value.message
     assert not Observation.objects.exists()
+
+
+def test_district_observations_of_the_plan_table():
+    """C 二（三） rows may be kept per 区市 as well; the district table shows them beside the city figure."""
+    services.record_observation("c.rd_intensity", 2023, "2.45", source="统计公报")
+    services.record_observation("c.rd_intensity", 2023, "3.1", source="荣成市统计公报", region="371082")
+    ind = Indicator.objects.get(code="c.rd_intensity")
+    assert services.series(ind)[2023].value == 2.45
+    rows = {r["region"].code: r for r in services.district_table(ind, 2023)}
+    assert rows["371082"]["value"] == 3.1 and rows["371082"]["origin"] == "录入" and rows["371002"]["value"] is None
 
 
 def test_source_is_required_and_growth_may_be_negative():
