@@ -59,11 +59,13 @@ def series_codes(ind: Indicator) -> list[str]:
     return [canonical, *Indicator.objects.filter(same_series_as=canonical).values_list("code", flat=True)]
 
 
+def _years_of(group: list[Indicator]) -> tuple[int, int]:
+    """The plan years a series covers: from the earliest start to the latest target of its indicators."""
+    return min(i.start_year for i in group), max(i.target_year for i in group)
+
+
 def plan_years(ind: Indicator) -> tuple[int, int]:
-    group = Indicator.objects.filter(code__in=series_codes(ind))
-    starts = [i.start_year for i in group] or [ind.start_year]
-    ends = [i.target_year for i in group] or [ind.target_year]
-    return min(starts), max(ends)
+    return _years_of(list(Indicator.objects.filter(code__in=series_codes(ind))) or [ind])
 
 
 def region_choices(ind: Indicator) -> list[Region]:
@@ -98,8 +100,7 @@ class Snapshot:
             self.observations.setdefault(key, {})[obs.year] = obs  # later versions replace earlier ones
 
     def plan_years(self, ind: Indicator) -> tuple[int, int]:
-        group = self.groups.get(ind.series_code, [ind])
-        return min(i.start_year for i in group), max(i.target_year for i in group)
+        return _years_of(self.groups.get(ind.series_code, [ind]))
 
     def current(self, ind: Indicator, region: Region) -> dict[int, Observation]:
         return self.observations.get((ind.series_code, region.pk), {})
@@ -274,7 +275,7 @@ def record_observation(indicator_code: str, year: Any, value: Any, *, source: st
     try:
         with transaction.atomic():
             obs = Observation.objects.create(indicator=ind, year=y, region=r, value=v, source=source.strip(),
-                                             note=note.strip(), entered_by=_user(user), channel=channel)
+                                             note=note.strip(), entered_by=audit.account(user), channel=channel)
     except IntegrityError:
         raise IndicatorInputError("year", f"{ind.name} {y} 年已有观测值：重复录入被拒绝，请使用“更正”。") from None
     audit.record(user, "indicators.observation.record", obs, f"{ind.name} {y} {r.name} = {v}",
@@ -297,7 +298,7 @@ def correct_observation(indicator_code: str, year: Any, value: Any, *, source: s
                .aggregate(m=Max("version"))["m"] or 0) + 1
     obs = Observation.objects.create(indicator=prior.indicator, year=y, region=r, value=v, version=version,
                                      source=source.strip(), note=note.strip(), reason=reason.strip(),
-                                     entered_by=_user(user), channel=channel)
+                                     entered_by=audit.account(user), channel=channel)
     audit.record(user, "indicators.observation.correct", obs, f"{ind.name} {y} {r.name}: {prior.value} → {v}",
                  indicator=ind.code, year=y, region=r.code, old=str(prior.value), new=str(v), reason=obs.reason,
                  version=version)
@@ -308,6 +309,3 @@ def history(ind: Indicator) -> list[Observation]:
     return list(Observation.objects.filter(indicator__code__in=series_codes(ind))
                 .select_related("region", "entered_by", "indicator").order_by("-year", "region__code", "-version"))
 
-
-def _user(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None

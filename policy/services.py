@@ -26,13 +26,12 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from openfisca_core import periods
-from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.simulations import SimulationBuilder
 
 from policy.catalogue import B01_CEILING_SUBJECTS, BY_ID, INTERPRETATIONS, PROVISIONS, Provision
 from policy.catalogue import B as B_DOC
 from policy_weihai import build_system
-from policy_weihai.variables.common import GRADE_CODES, RULES, Path, Rule, window_ok
+from policy_weihai.variables.common import GRADE_CODES, RULES, Path, Rule, at_dates, window_ok
 
 ORG_KINDS = {"enterprise": "企业", "research_institution": "高校院所", "platform": "创新平台/载体",
              "service_provider": "科技服务机构"}
@@ -547,13 +546,8 @@ def explain(rows: list[dict[str, Any]], arrays: dict[str, np.ndarray], year: int
 
 def _param_on(params: Any, path: str, day: dt.date | str) -> float | None:
     """A parameter's value on a day, or None where its document is not in force that day."""
-    try:
-        node = params(str(day))
-        for part in path.split("."):
-            node = getattr(node, part)
-        return float(node)
-    except ParameterNotFoundError:
-        return None
+    value = at_dates(params, np.array([str(day)], dtype="datetime64[D]"), path)[0]
+    return None if np.isnan(value) else float(value)
 
 
 def _cap_of_year(params: Any, path: str, year: int) -> float | None:

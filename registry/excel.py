@@ -19,7 +19,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from core.audit import record
+from core.audit import account, record
 from registry.models import (
     AnnualFacts,
     ChangeRecord,
@@ -293,7 +293,7 @@ def _existing(codes: set[str]) -> list[Organization]:
 
 
 def _write(result: ImportResult, org_rows, fact_rows, existing: dict[str, Organization], actor) -> None:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = account(actor)
     changes: list[ChangeRecord] = []
     new_orgs = []
     for code, row in org_rows.items():

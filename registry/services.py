@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from core.audit import record
+from core.audit import account, record
 from registry.models import (
     TIER_PATH,
     AnnualFacts,
@@ -162,7 +162,7 @@ def apply_changes(
                 ChangeRecord(
                     organization=org, record_type=obj._meta.model_name, record_key=key,
                     field=str(obj._meta.get_field(name).verbose_name), old_value="" if created else _display(old),
-                    new_value=_display(new), actor=actor if getattr(actor, "is_authenticated", False) else None,
+                    new_value=_display(new), actor=account(actor),
                     channel=channel,
                 )
             )

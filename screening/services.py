@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from core.audit import record
+from core.audit import account, record
 from registry.models import IndustryChain, Organization, Region
 from screening import engine
 from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
@@ -193,7 +193,7 @@ def start_run(
         kind=kind, year=year, scope=scope, region=region if scope == ScreeningRun.Scope.REGION else None,
         industry_chain=industry_chain if scope == ScreeningRun.Scope.CHAIN else None,
         organization_ids=ids if scope == ScreeningRun.Scope.LIST else [], overrides=clean_overrides,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=account(user),
     )
     total = selection(run).count()
     if total == 0:
@@ -468,7 +468,7 @@ def send_notices(user: Any, run: ScreeningRun, organization_ids: Iterable[int] |
         per_org[r.organization_id].append(r)
     notices = [
         Notice(organization_id=org_id, run=run, title=f"{run.year} 年度可享受政策提示（{len(items)} 项）",
-               body=notice_body(items, run.year), created_by=user if getattr(user, "is_authenticated", False) else None)
+               body=notice_body(items, run.year), created_by=account(user))
         for org_id, items in per_org.items()
     ]
     Notice.objects.bulk_create(notices, batch_size=2000, ignore_conflicts=True)
@@ -598,7 +598,7 @@ def create_claim_draft(user: Any, org: Organization, provision_id: str, year: An
         defaults={"title": str(match.title)[:200], "document": str(match.document or "")[:120],
                   "article": str(match.article or "")[:60], "is_ceiling": bool(match.is_ceiling),
                   "amount": Decimal(match.amount or 0), "explanation": str(match.explanation or ""),
-                  "created_by": user if getattr(user, "is_authenticated", False) else None},
+                  "created_by": account(user)},
     )
     if created:
         record(user, "screening.claim_draft_created", draft,
