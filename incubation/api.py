@@ -1,0 +1,77 @@
+"""REST API of the incubation rosters: the same access rules (``access``) and services as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from incubation import access, services
+from incubation.models import Stay
+from incubation.serializers import CarrierSerializer, StayCreateSerializer, StayExitSerializer, StaySerializer
+
+
+def _raise_chinese(exc: ValidationError) -> None:
+    raise serializers.ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages}))
+
+
+class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """孵化载体。载体账户只能看到本载体；区市账户看到本区域；其他载体返回 404。"""
+
+    serializer_class = CarrierSerializer
+
+    def get_queryset(self):
+        return access.visible_carriers(self.request.user).order_by("id")
+
+    @extend_schema(responses=StaySerializer(many=True), summary="载体的在孵名册（含已毕业、退出）")
+    @action(detail=True, methods=["get"])
+    def stays(self, request: Request, pk: str | None = None) -> Response:
+        carrier = self.get_object()
+        qs = carrier.stays.select_related("incubatee__organization").order_by("entered_on", "id")
+        return Response(StaySerializer(qs, many=True).data)
+
+    @extend_schema(request=StayCreateSerializer, responses={201: StaySerializer}, summary="登记在孵对象")
+    @stays.mapping.post
+    def add_stay(self, request: Request, pk: str | None = None) -> Response:
+        carrier = self.get_object()
+        if not access.can_keep_roster(request.user, carrier):
+            raise NotFound("未找到该载体，或您无权修改。")
+        s = StayCreateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        try:
+            incubatee = services.incubatee_for(d["uscc"], d["team_name"], d["team_leader"])
+            stay = services.add_stay(request.user, carrier, incubatee, d["entered_on"], moved_in=d["moved_in"],
+                                     space=d["space"], space_m2=d["space_m2"], services=d["services"])
+        except ValidationError as exc:
+            _raise_chinese(exc)
+        return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
+
+
+class StayViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """在孵记录：查看、登记毕业或退出。"""
+
+    serializer_class = StaySerializer
+
+    def get_queryset(self):
+        return Stay.objects.filter(carrier__in=access.visible_carriers(self.request.user)).select_related(
+            "incubatee__organization")
+
+    @extend_schema(request=StayExitSerializer, responses=StaySerializer, summary="登记毕业或退出")
+    @action(detail=True, methods=["post"])
+    def exit(self, request: Request, pk: str | None = None) -> Response:
+        stay = self.get_object()
+        if not access.can_keep_roster(request.user, stay.carrier):
+            raise NotFound("未找到该在孵记录，或您无权修改。")
+        s = StayExitSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        try:
+            services.end_stay(request.user, stay, d["exited_on"], d["exit_reason"], d["exit_note"])
+        except ValidationError as exc:
+            _raise_chinese(exc)
+        return Response(StaySerializer(stay).data)

@@ -1,0 +1,17 @@
+"""``{% incubation_chain org %}``: where an organisation was incubated and accelerated (for its registry profile)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from incubation.services import chain_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("incubation/_chain.html", takes_context=True)
+def incubation_chain(context: dict[str, Any], org: Any) -> dict[str, Any]:
+    user = context.get("user")
+    return {"stays": chain_of(org), "can_open": bool(user and getattr(user, "is_government", False))}
