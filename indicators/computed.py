@@ -50,7 +50,8 @@ LABELS = {
     "national_platforms": "年末前获批的国家级技术创新平台",
     "all_platforms": "年末前获批的各级各类创新平台/载体",
     "new_platforms": "当年获批的各级各类创新平台/载体",
-    "incubation_carriers": "年末前获批的省级以上孵化器、众创空间、大学科技园、加速器、星创天地",
+    "incubation_carriers": "年末前获批的省级以上孵化器、众创空间、大学科技园、加速器、星创天地（含登记为孵化载体的运营主体）",
+    "incubated_hte_cumulative": "在孵名册中的企业在孵期间首次认定为高新技术企业的累计数（按认定日所在载体的区市）",
     "provincial_communities": "年末前获批的省级以上创新创业共同体",
     "rd_active_share": "当年规上工业企业中年度数据填报“有研发活动”的比例",
     "rd_expense_above_size": "当年规上工业企业年度数据中研发投入合计（亿元）",
@@ -143,6 +144,23 @@ def _hte_pool(year: int, area: list[str] | None, by_region: bool):
     return _org_count(qs, "organization", "organization__region__code", by_region)
 
 
+def _incubation_carriers(year: int, area: list[str] | None, by_region: bool):
+    """Provincial+ incubation platforms of the registry, and organisations kept as incubation carriers in the
+    incubation app (an operator registered under another kind), approved by the end of the year."""
+    from incubation.models import Carrier, Stage
+
+    carriers = Carrier.objects.exclude(stage=Stage.INDUSTRIAL_PARK).values("organization_id")
+    qs = Organization.objects.filter(Q(kind=OrganizationKind.PLATFORM, platform_type__in=INCUBATION_TYPES)
+                                     | Q(id__in=carriers), level__in=PROVINCIAL_PLUS, established_on__lte=_year_end(year))
+    return _org_count(qs.filter(area_q("", area)), "id", "region__code", by_region)
+
+
+def _incubated_hte(year: int, area: list[str] | None, by_region: bool):
+    from incubation.indicators import cultivated_hte
+
+    return cultivated_hte(year, area, by_region)
+
+
 def _new_hte(year: int, area: list[str] | None, by_region: bool):
     qs = Qualification.objects.filter(kind=QualificationKind.HIGH_TECH_ENTERPRISE,
                                       certification=Qualification.Certification.FIRST,
@@ -158,7 +176,8 @@ FUNCTIONS: dict[str, Callable] = {
     "national_platforms": lambda y, a, b: _platforms(y, a, b, types=TECH_PLATFORM_TYPES, levels=(Level.NATIONAL,)),
     "all_platforms": lambda y, a, b: _platforms(y, a, b),
     "new_platforms": lambda y, a, b: _platforms(y, a, b, only_year=True),
-    "incubation_carriers": lambda y, a, b: _platforms(y, a, b, types=INCUBATION_TYPES, levels=PROVINCIAL_PLUS),
+    "incubation_carriers": _incubation_carriers,
+    "incubated_hte_cumulative": _incubated_hte,
     "provincial_communities": lambda y, a, b: _platforms(y, a, b, types=(PlatformType.INNOVATION_COMMUNITY,),
                                                          levels=PROVINCIAL_PLUS),
     "rd_active_share": _rd_active_share,
