@@ -28,6 +28,7 @@ from incubation.models import (
     Evaluation,
     ExitReason,
     Incubatee,
+    Prize,
     Stay,
 )
 from registry.models import (
@@ -364,6 +365,27 @@ def sync_competition_events(entries: Iterable[Entry]) -> int:
     new = [r for e in entries for r in _entry_events(e)]
     Recognition.objects.bulk_create(new)
     return len(new)
+
+
+@transaction.atomic
+def record_entry(actor: Any, *, series: str, name: str, year: int, incubatee: Incubatee, project: str,
+                 stage_reached: str, reached_on: dt.date, excellent_title: bool = False,
+                 landed_on: dt.date | None = None, physical_investment: Decimal | None = None,
+                 prizes: Iterable[dict[str, Any]] = ()) -> Entry:
+    """Record a competition entry with its prizes (one per level) and write the events the rules read."""
+    comp, _ = Competition.objects.get_or_create(series=series, year=year, name=name.strip())
+    entry = Entry(competition=comp, incubatee=incubatee, project=project.strip(), stage_reached=stage_reached,
+                  reached_on=reached_on, excellent_title=excellent_title, landed_on=landed_on,
+                  physical_investment=physical_investment)
+    entry.full_clean()
+    entry.save()
+    for p in prizes:
+        prize = Prize(entry=entry, **p)
+        prize.full_clean()
+        prize.save()
+    sync_competition_events([entry])
+    record(actor, "incubation.entry", entry, f"{comp} 参赛记录：{incubatee.name} {entry.project}")
+    return entry
 
 
 def entry_rewards(entry: Entry) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from incubation import access, excel, rules, services
-from incubation.forms import EvaluationForm, ExitForm, ImportForm, IncorporateForm, StayAddForm, StayEditForm
+from incubation.forms import EntryForm, EvaluationForm, ExitForm, ImportForm, IncorporateForm, StayAddForm, StayEditForm
 from incubation.models import CHAIN_ORDER, Competition, Stage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -166,9 +166,29 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
 def competitions(request: HttpRequest) -> HttpResponse:
     if not access.can_see_competitions(request.user):
         raise Http404("页面不存在。")
+    form = EntryForm(request.POST or None) if access.can_keep_competitions(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("只有市科技局工作人员可以登记参赛记录。")
+        if form.is_valid():
+            d = form.cleaned_data
+            prizes = form.prizes()
+            if form.is_valid():
+                try:
+                    incubatee = services.incubatee_for(d["uscc"], d["team_name"], d["team_leader"])
+                    entry = services.record_entry(
+                        request.user, series=d["series"], name=d["name"], year=d["year"], incubatee=incubatee,
+                        project=d["project"], stage_reached=d["stage_reached"], reached_on=d["reached_on"],
+                        excellent_title=d["excellent_title"], landed_on=d["landed_on"],
+                        physical_investment=d["physical_investment"], prizes=prizes)
+                except ValidationError as exc:
+                    _errors_to_form(form, exc)
+                else:
+                    messages.success(request, f"已登记参赛记录：{entry.incubatee.name} {entry.project}。")
+                    return redirect("incubation:competitions")
     comps = Competition.objects.prefetch_related("entries__incubatee__organization", "entries__prizes")
     rows = []
     for comp in comps:
         for entry in comp.entries.all():
             rows.append({"comp": comp, "entry": entry, "rewards": services.entry_rewards(entry)})
-    return render(request, "incubation/competitions.html", {"rows": rows})
+    return render(request, "incubation/competitions.html", {"rows": rows, "form": form})

@@ -81,3 +81,23 @@ def test_competitions_page_is_for_staff(world):
     c = Client()
     c.force_login(world.users["carrier"])
     assert c.get("/incubation/competitions/").status_code == 404
+
+
+def test_staff_record_an_entry_on_the_page_and_bad_input_is_named(world):
+    c = Client()
+    c.force_login(world.users["bureau"])
+    base = {"series": "china_innovation_contest", "name": "第十一届中国创新创业大赛", "year": 2022,
+            "uscc": world.ents[3].uscc, "project": "海水淡化膜", "stage_reached": "provincial", "reached_on": "2022-07-01"}
+    bad = c.post("/incubation/competitions/", {**base, "excellent_title": "on"}).content.decode()
+    assert "只有晋级全国赛的参赛者才能获得全国赛优秀企业称号" in bad
+    assert Entry.objects.count() == 0
+    r = c.post("/incubation/competitions/", {**base, "stage_reached": "national_final", "national_grade": "优胜奖",
+                                             "national_amount": "50000", "awarded_on": "2022-10-01"})
+    assert r.status_code == 302
+    page = c.get("/incubation/competitions/").content.decode()
+    assert "海水淡化膜" in page and "50,000.00 元" in page and "100,000.00 元" in page
+    # District staff see the list but may not record entries.
+    d = Client()
+    d.force_login(world.users["district"])
+    assert d.get("/incubation/competitions/").status_code == 200
+    assert d.post("/incubation/competitions/", base).status_code == 404

@@ -29,6 +29,7 @@ def test_carrier_account_sees_only_its_own_carrier(world):
     mine, other = carrier_for(world.incubator), carrier_for(world.accelerator)
     c = client_for(world.users["carrier"])
     assert c.get("/incubation/").url == f"/incubation/carriers/{mine.pk}/"
+    assert f"/incubation/carriers/{mine.pk}/" in c.get(f"/registry/{world.incubator.pk}/").content.decode()
     page = c.get(f"/incubation/carriers/{mine.pk}/")
     assert page.status_code == 200 and "威海示例科技企业孵化器" in page.content.decode()
     stay = add_stay(None, other, incubatee_for(world.ents[3].uscc), D(2022, 1, 1))
