@@ -80,7 +80,7 @@ def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = StayEditForm(request.POST or None, instance=stay)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_stay(request.user, stay, **form.cleaned_data)
+            services.update_stay(request.user, access.get_stay(request.user, pk), **form.cleaned_data)
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:

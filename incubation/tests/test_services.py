@@ -166,3 +166,18 @@ def test_deleting_the_qualification_withdraws_the_event(world):
     assert Recognition.objects.filter(subject="incubatee_high_tech").count() == 1
     q.delete()
     assert Recognition.objects.filter(subject="incubatee_high_tech").count() == 0
+
+
+def test_postgres_refuses_overlapping_closed_stays(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("exclusion constraint exists on PostgreSQL only")
+    stay = _stay(world, world.ents[0], D(2021, 1, 1))
+    end_stay(None, stay, D(2022, 1, 1), "graduated")
+    accelerator = carrier_for(world.accelerator)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Stay.objects.create(carrier=accelerator, incubatee=stay.incubatee, entered_on=D(2021, 6, 1),
+                            exited_on=D(2021, 9, 1), exit_reason="left")
+    # Back to back (a move on the exit day) is allowed.
+    Stay.objects.create(carrier=accelerator, incubatee=stay.incubatee, entered_on=D(2022, 1, 1))
