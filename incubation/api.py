@@ -7,12 +7,20 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from incubation import access, services
+from incubation import access, excel, services
 from incubation.models import Stay
-from incubation.serializers import CarrierSerializer, StayCreateSerializer, StayExitSerializer, StaySerializer
+from incubation.serializers import (
+    CarrierSerializer,
+    RosterImportResultSerializer,
+    RosterImportSerializer,
+    StayCreateSerializer,
+    StayExitSerializer,
+    StaySerializer,
+)
 
 
 def _raise_chinese(exc: ValidationError) -> None:
@@ -50,6 +58,20 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         except ValidationError as exc:
             _raise_chinese(exc)
         return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": RosterImportSerializer},
+                   responses={201: RosterImportResultSerializer, 400: RosterImportResultSerializer},
+                   summary="Excel 导入在孵名册（全部正确才导入，列出每个错误行）")
+    @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_roster(self, request: Request, pk: str | None = None) -> Response:
+        carrier = self.get_object()
+        if not access.can_keep_roster(request.user, carrier):
+            raise NotFound("未找到该载体，或您无权修改。")
+        s = RosterImportSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        result = excel.import_roster(s.validated_data["file"].read(), carrier, request.user)
+        return Response({"created": result.created, "errors": result.errors},
+                        status=status.HTTP_201_CREATED if result.ok else status.HTTP_400_BAD_REQUEST)
 
 
 class StayViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

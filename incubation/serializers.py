@@ -46,3 +46,12 @@ class StayExitSerializer(serializers.Serializer):
     exited_on = serializers.DateField()
     exit_reason = serializers.ChoiceField(choices=[(c.value, c.label) for c in ExitReason if c != ExitReason.MOVED])
     exit_note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RosterImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="按模板（/incubation/carriers/<id>/import/?template=1）填写的 .xlsx")
+
+
+class RosterImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    errors = serializers.ListField(child=serializers.CharField(), help_text="每个错误行一条，含行号与原因；有错误时不导入任何行")

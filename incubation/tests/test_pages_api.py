@@ -126,8 +126,10 @@ def test_import_is_all_or_nothing_and_lists_every_bad_row(world):
     # A good file, including a recorded move, imports in one go.
     good = _workbook([[world.ents[0].uscc, "", "", "2022-01-01", "A101", 50, "辅导", "", "", "否"],
                       [world.ents[5].uscc, "", "", "2022-06-01", "", "", "", "", "", "是"]])
-    result = excel.import_roster(good, carrier, world.users["carrier"])
-    assert result.ok and result.created == 2
+    api = c.post(f"/api/incubation/carriers/{carrier.pk}/import/", {"file": io.BytesIO(data)})
+    assert api.status_code == 400 and len(api.json()["errors"]) == 3 and api.json()["created"] == 0
+    api = c.post(f"/api/incubation/carriers/{carrier.pk}/import/", {"file": io.BytesIO(good)})
+    assert api.status_code == 201 and api.json() == {"created": 2, "errors": []}
     assert Stay.objects.get(incubatee__organization=world.ents[5], carrier__stage="accelerator").exit_reason == "moved"
 
 
