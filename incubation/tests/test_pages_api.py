@@ -170,3 +170,25 @@ def test_evaluation_becomes_a_dated_event(world):
     r = client_for(world.users["carrier"]).post(f"/incubation/carriers/{carrier.pk}/evaluation/",
                                                {"year": 2024, "grade": "优秀", "evaluated_on": "2025-04-10"})
     assert r.status_code == 404
+
+
+def test_edit_and_incorporate_pages(world):
+    from incubation.tests.conftest import make_enterprise
+
+    carrier = carrier_for(world.incubator)
+    c = client_for(world.users["carrier"])
+    team = incubatee_for(team_name="深蓝团队", team_leader="周航")
+    stay = add_stay(None, carrier, team, D(2023, 2, 1))
+    r = c.post(f"/incubation/stays/{stay.pk}/edit/", {"entered_on": "2023-02-01", "space": "C座808", "space_m2": "88",
+                                                       "services": "投融资对接"})
+    assert r.status_code == 302
+    stay.refresh_from_db()
+    assert (stay.space, stay.services) == ("C座808", "投融资对接")
+    bad = c.post(f"/incubation/stays/{stay.pk}/incorporate/", {"uscc": uscc(4321)}).content.decode()
+    assert f"统一社会信用代码 {uscc(4321)} 未在创新主体库中登记" in bad
+    org = make_enterprise(4321, world.huancui, "威海深蓝科技有限公司")
+    assert c.post(f"/incubation/stays/{stay.pk}/incorporate/", {"uscc": org.uscc, "on": "2023-08-01"}).status_code == 302
+    page = c.get(f"/incubation/carriers/{carrier.pk}/").content.decode()
+    assert "威海深蓝科技有限公司" in page and "C座808（88.0㎡）" in page
+    # Another carrier's account cannot touch it.
+    assert client_for(world.users["maker"]).post(f"/incubation/stays/{stay.pk}/edit/", {}).status_code == 404
