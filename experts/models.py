@@ -333,3 +333,20 @@ class Review(models.Model):
     class Meta:
         verbose_name = "评审意见"
         verbose_name_plural = "评审意见"
+
+
+class Notice(models.Model):
+    """An in-platform notice to an expert: new assignments, reassignments, deadline reminders."""
+
+    expert = models.ForeignKey(Expert, verbose_name="专家", on_delete=models.CASCADE, related_name="notices")
+    round = models.ForeignKey(ReviewRound, verbose_name="评审批次", null=True, blank=True, on_delete=models.CASCADE)
+    kind = models.CharField("类型", max_length=16)
+    text = models.CharField("内容", max_length=300)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "专家通知"
+        verbose_name_plural = "专家通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["expert", "round", "kind"], condition=Q(kind="reminder"),
+                                               name="experts_one_reminder_per_round")]
