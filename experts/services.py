@@ -695,7 +695,8 @@ def round_overview(rnd: ReviewRound) -> dict:
         "histogram": sorted(hist.items()),
         "histogram_max": max(hist.values()) if hist else 0,
         "conflicts": rnd.conflicts.count(),
-        "conflicts_by_reason": sorted(Counter(rnd.conflicts.values_list("reason", flat=True)).items()),
+        "conflicts_by_reason": [(dict(Conflict.Reason.choices)[r], n) for r, n in
+                                sorted(Counter(rnd.conflicts.values_list("reason", flat=True)).items())],
     }
 
 
