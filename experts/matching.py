@@ -97,8 +97,14 @@ def _apply_pins(problem: Problem, scores: np.ndarray) -> tuple[np.ndarray, np.nd
     demand = problem.k.astype(np.int64).copy()
     cap_min = problem.min_load.astype(np.int64).copy()
     cap_max = problem.max_load.astype(np.int64).copy()
+    blocked = ~np.isfinite(scores)
+    pinned_orgs: set[tuple[int, int]] = set()
     for i, e in problem.pins:
-        if not np.isfinite(scores[i, e]):
+        org = int(problem.expert_org[e])
+        if org >= 0 and (i, org) in pinned_orgs:
+            raise Infeasible("pin", f"项目《{problem.item_name(i)}》指定了同一单位的两位专家（含{problem.expert_name(e)}），每个单位至多 1 位。")
+        pinned_orgs.add((i, org))
+        if blocked[i, e]:
             raise Infeasible("pin", f"指定的专家{problem.expert_name(e)}与项目《{problem.item_name(i)}》存在回避关系，不能指定。")
         demand[i] -= 1
         cap_min[e] -= 1

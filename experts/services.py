@@ -43,7 +43,7 @@ from experts.models import (
 from registry.models import IndustryChain, Organization, OrganizationKind, PlatformMembership
 
 INLINE_SOLVE_LIMIT = 3000  # items × k up to this solve inside the request; larger rounds go to the job queue
-OUTLIER_SHARE = Decimal("0.25")  # a score this share of the scale away from the other reviewers' mean is flagged
+OUTLIER_SHARE = Decimal("0.25")  # a score this share of the scale away from the item's median is flagged
 REMINDER_DAYS = 3
 
 
@@ -626,8 +626,8 @@ def aggregate(rnd: ReviewRound) -> list[ItemScore]:
 
     Normalisation: each reviewer's scores in the round are turned into z-scores (a reviewer who scores everybody
     high counts the same as one who scores everybody low) and mapped back onto the scale with the round's overall
-    mean and standard deviation. A reviewer with one score or no spread keeps the overall mean. Outlier: a score
-    more than a quarter of the full scale away from the mean of the item's other scores."""
+    mean and standard deviation. A reviewer with one score or no spread keeps the overall mean. Outlier (with three
+    scores or more): a score more than a quarter of the full scale away from the median of the item's scores."""
     reviews = list(Review.objects.filter(assignment__round=rnd).select_related("assignment__expert__person")
                    .values_list("assignment_id", "assignment__item_id", "assignment__expert_id",
                                 "assignment__expert__person__name", "total"))
@@ -653,10 +653,9 @@ def aggregate(rnd: ReviewRound) -> list[ItemScore]:
         lines = by_item.get(it.pk, [])
         vals = [line.total for line in lines]
         if len(vals) >= 3:
-            s = sum(vals)
+            median = float(np.median(vals))
             for line in lines:
-                others = (s - line.total) / (len(vals) - 1)
-                line.outlier = abs(line.total - others) > limit
+                line.outlier = abs(line.total - median) > limit
         out.append(ItemScore(
             item=it, n=len(vals), expected=expected.get(it.pk, 0),
             mean=round(float(np.mean(vals)), 2) if vals else None,
