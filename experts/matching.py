@@ -125,13 +125,8 @@ def _apply_pins(problem: Problem, scores: np.ndarray) -> tuple[np.ndarray, np.nd
 def diagnose(problem: Problem, scores: np.ndarray, demand: np.ndarray, cap_min: np.ndarray, cap_max: np.ndarray) -> None:
     """Checks that need no solve: raise Infeasible naming the first constraint that cannot be met."""
     total = int(demand.sum())
-    if int(cap_max.sum()) < total:
-        raise Infeasible("max_load", f"所需评审总量 {total} 项次，超过全部可参评专家的评审量上限之和 {int(cap_max.sum())}："
-                         "请提高每位专家最多评审项数，或增加入库专家。")
-    if int(cap_min.sum()) > total:
-        raise Infeasible("min_load", f"每位专家最少评审项数之和 {int(cap_min.sum())} 超过所需评审总量 {total}：请降低最少评审项数。")
     short = []
-    usable = np.isfinite(scores) & (cap_max > 0)[None, :]
+    usable = np.isfinite(scores)  # eligibility only: capacity shortages are named "max_load"
     for i in np.flatnonzero(demand > 0):
         cols = np.flatnonzero(usable[i])
         orgs = problem.expert_org[cols]
@@ -141,6 +136,11 @@ def diagnose(problem: Problem, scores: np.ndarray, demand: np.ndarray, cap_min: 
     if short:
         raise Infeasible("reviewers_per_item", "可参评专家不足（已排除回避、暂停或退出、不可参评时段和被排除的专家；同一单位至多 1 位）："
                          + "；".join(short[:10]) + ("等" if len(short) > 10 else ""), short)
+    if int(cap_max.sum()) < total:
+        raise Infeasible("max_load", f"所需评审总量 {total} 项次，超过全部可参评专家的评审量上限之和 {int(cap_max.sum())}："
+                         "请提高每位专家最多评审项数，或增加入库专家。")
+    if int(cap_min.sum()) > total:
+        raise Infeasible("min_load", f"每位专家最少评审项数之和 {int(cap_min.sum())} 超过所需评审总量 {total}：请降低最少评审项数。")
 
 
 def _candidates(scores: np.ndarray, demand: np.ndarray, cap_min: np.ndarray, per_item: int | None) -> tuple[np.ndarray, np.ndarray]:
