@@ -71,7 +71,7 @@ class Side:
 @dataclass
 class Affinity:
     total: np.ndarray  # items × experts, float32
-    text: sparse.csr_matrix
+    text: np.ndarray  # items × experts, cosine of the TF-IDF vectors
     item_vectors: sparse.csr_matrix
     expert_vectors: sparse.csr_matrix
     vocabulary: np.ndarray
@@ -96,6 +96,14 @@ class Affinity:
         }
 
 
+def _dense_product(X_i: sparse.csr_matrix, X_e: sparse.csr_matrix, chunk: int = 2048) -> np.ndarray:
+    """X_i · X_eᵀ as a dense float32 array, computed sparse × dense by blocks of experts (fast, bounded memory)."""
+    out = np.empty((X_i.shape[0], X_e.shape[0]), dtype=np.float32)
+    for j in range(0, X_e.shape[0], chunk):
+        out[:, j:j + chunk] = X_i @ X_e[j:j + chunk].T.toarray()
+    return out
+
+
 def _field_matrix(codes: list[list[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
     rows, cols = [], []
     for r, cs in enumerate(codes):
@@ -114,18 +122,17 @@ def compute(items: Side, experts: Side, chain_names: dict[str, str] | None = Non
         for t, d, ch in zip(experts.texts, experts.disciplines, experts.chains, strict=False)
     ]
     vec = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True, min_df=1, dtype=np.float32)
-    vec.fit(expert_docs + items.texts)
-    X_e = vec.transform(expert_docs).tocsr()
-    X_i = vec.transform(items.texts).tocsr()
-    text = (X_i @ X_e.T).tocsr()
+    X = vec.fit_transform(expert_docs + items.texts).tocsr()  # each text segmented once
+    X_e, X_i = X[: len(expert_docs)], X[len(expert_docs):]
+    text = _dense_product(X_i, X_e)
     codes = {c: n for n, c in enumerate(sorted({top_level(c) for cs in items.disciplines + experts.disciplines for c in cs}))}
     D_i = _field_matrix([[top_level(c) for c in cs] for cs in items.disciplines], codes)
     D_e = _field_matrix([[top_level(c) for c in cs] for cs in experts.disciplines], codes)
     chains = {c: n for n, c in enumerate(sorted({c for cs in items.chains + experts.chains for c in cs}))}
     C_i = _field_matrix(items.chains, chains)
     C_e = _field_matrix(experts.chains, chains)
-    total = text.toarray() * TEXT_WEIGHT
-    total += DISCIPLINE_WEIGHT * ((D_i @ D_e.T).toarray() > 0)
-    total += CHAIN_WEIGHT * ((C_i @ C_e.T).toarray() > 0)
-    return Affinity(total.astype(np.float32), text, X_i, X_e, vec.get_feature_names_out(), items, experts,
+    total = text * TEXT_WEIGHT
+    total += DISCIPLINE_WEIGHT * ((D_i.toarray() @ D_e.toarray().T) > 0)
+    total += CHAIN_WEIGHT * ((C_i.toarray() @ C_e.toarray().T) > 0)
+    return Affinity(total, text, X_i, X_e, vec.get_feature_names_out(), items, experts,
                     chain_names)

@@ -10,9 +10,11 @@ large bonus (a lower bound, met whenever it can be met, since the bonus outweigh
 assigned before the flow and reduce the item's demand and the expert's capacity. ``SolveMaxFlowWithMinCost``
 routes as many reviews as possible; a shortfall is then diagnosed and named.
 
-To keep the network small, each item first gets its best ``per_item`` candidates (and each expert with a minimum load
-its best items); if that pruned network cannot meet every constraint, the solver retries on all eligible pairs, so
-pruning never turns a feasible round into an infeasible one.
+To keep the network small, each item first gets its best ``per_item`` candidates and each expert their best few
+items; where that pruned network leaves items short (or experts under their minimum), those items' rows (and those
+experts' columns) are added in full and the flow is solved again, twice at most, then on all eligible pairs: pruning
+never turns a feasible round into an infeasible one. (Pruning may, in
+principle, miss the exact optimum; the tests compare the full network with an exact integer programme.)
 """
 
 from __future__ import annotations
@@ -153,15 +155,15 @@ def _candidates(scores: np.ndarray, demand: np.ndarray, cap_min: np.ndarray, per
     cols = top.ravel()
     keep = finite[rows, cols]
     rows, cols = rows[keep], cols[keep]
-    need = np.flatnonzero(cap_min > 0)
-    if len(need):
-        m = min(n_items, max(5, 3 * int(cap_min.max())))
-        sub = np.where(finite[:, need], scores[:, need], -1e9)
-        best = np.argpartition(-sub, m - 1, axis=0)[:m, :]
-        r2 = best.ravel()
-        c2 = np.tile(need, m)
-        ok = finite[r2, c2]
-        rows, cols = np.concatenate([rows, r2[ok]]), np.concatenate([cols, c2[ok]])
+    # Every expert who may review also keeps their best items (more for those with a minimum load), so that a
+    # tight round (capacity close to demand) is still solvable inside the pruned network.
+    m = min(n_items, max(4, 2 * int(cap_min.max(initial=0)), int(demand.max(initial=1))))
+    sub = np.where(finite, scores, -1e9)
+    best = np.argpartition(-sub, m - 1, axis=0)[:m, :]
+    r2 = best.ravel()
+    c2 = np.tile(np.arange(n_experts), m)
+    ok = finite[r2, c2]
+    rows, cols = np.concatenate([rows, r2[ok]]), np.concatenate([cols, c2[ok]])
     pairs = np.unique(rows.astype(np.int64) * n_experts + cols)
     return pairs // n_experts, pairs % n_experts
 
@@ -267,16 +269,31 @@ def solve(problem: Problem, per_item: int | None = 50) -> Solution:
     scores = eligible_scores(problem)
     demand, cap_min, cap_max = _apply_pins(problem, scores)
     diagnose(problem, scores, demand, cap_min, cap_max)
-    pruned = per_item is not None and per_item < scores.shape[1]
-    while True:
-        rows, cols = _candidates(scores, demand, cap_min, per_item if pruned else None)
+    # A pruned network first; where it leaves items short (or experts under their minimum), those items' rows (and
+    # those experts' columns) are added in full and the flow is solved again; the last try is the full network, so
+    # pruning never makes a feasible round infeasible.
+    n_items, n_experts = scores.shape
+    finite = np.isfinite(scores)
+    pruned = per_item is not None and per_item < n_experts
+    rows, cols = _candidates(scores, demand, cap_min, per_item if pruned else None)
+    for attempt in range(4):
         items, experts = _flow(problem, scores, demand, cap_min, cap_max, rows, cols)
         failures = _check(problem, demand, cap_min, items, experts)
-        if not failures:
+        if not failures or not pruned:
             break
-        if pruned:
+        if attempt == 2:
             pruned = False
+            rows, cols = np.nonzero(finite)
             continue
+        short = np.flatnonzero(np.bincount(items, minlength=n_items) < demand)
+        under = np.flatnonzero(np.bincount(experts, minlength=n_experts) < cap_min)
+        extra_r, extra_c = np.nonzero(finite[short])
+        extra_r = short[extra_r]
+        u_r, u_c = np.nonzero(finite[:, under])
+        pairs = np.unique(np.concatenate([rows.astype(np.int64) * n_experts + cols, extra_r * n_experts + extra_c,
+                                          u_r.astype(np.int64) * n_experts + under[u_c]]))
+        rows, cols = pairs // n_experts, pairs % n_experts
+    if failures:
         raise failures[0]
     pin_i = np.array([p[0] for p in problem.pins], dtype=np.int64)
     pin_e = np.array([p[1] for p in problem.pins], dtype=np.int64)
