@@ -554,6 +554,7 @@ def submit_review(user: Any, assignment: Assignment, scores: dict[str, Any], com
             raise ReviewError(f"【{name}】得分 {v} 超出范围：应在 0 到 {top} 分之间。", name)
         clean[name] = str(v)
         total += v
+    total = total.quantize(Decimal("0.01"))
     comment = (comment or "").strip()
     if len(comment) < 5:
         raise ReviewError("【评审意见】请填写评审意见（至少 5 个字）。", "comment")
