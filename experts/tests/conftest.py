@@ -40,6 +40,9 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def world(db) -> World:
+    from registry.reference import load_reference
+
+    load_reference(Region, IndustryChain)  # transactional (browser) tests flush the migration's reference data
     region = Region.objects.filter(kind="zone").first()
     chains = {c.code: c for c in IndustryChain.objects.all()}
     orgs = {}
