@@ -163,6 +163,23 @@ class ConflictView(APIView):
         return Response({"withdrawn": a.pk, "replaced": new is not None})
 
 
+class RespondView(APIView):
+    answer = ""
+
+    @extend_schema(request=s.ConflictInSerializer, responses=s.ConflictOutSerializer,
+                   summary="接受（accept）或谢绝（decline，自动改派候补专家）评审邀请")
+    def post(self, request: Request, pk: int) -> Response:
+        a = _own(request, pk)
+        try:
+            if self.answer == "accept":
+                services.accept(request.user, a)
+                return Response({"withdrawn": 0, "replaced": False})
+            new = services.decline(request.user, a, str(request.data.get("reason", "")))
+        except services.ReviewError as exc:
+            return _bad(exc)
+        return Response({"withdrawn": a.pk, "replaced": new is not None})
+
+
 class MatchView(APIView):
     @extend_schema(request=s.MatchInSerializer, responses=s.MatchOutSerializer(many=True), summary="按技术需求匹配专家")
     def post(self, request: Request) -> Response:

@@ -16,5 +16,7 @@ urlpatterns = [
     path("assignments/", api.MyAssignmentsView.as_view(), name="assignments"),
     path("assignments/<int:pk>/review/", api.ReviewView.as_view(), name="review"),
     path("assignments/<int:pk>/conflict/", api.ConflictView.as_view(), name="conflict"),
+    path("assignments/<int:pk>/accept/", api.RespondView.as_view(answer="accept"), name="accept"),
+    path("assignments/<int:pk>/decline/", api.RespondView.as_view(answer="decline"), name="decline"),
     path("match/", api.MatchView.as_view(), name="match"),
 ]

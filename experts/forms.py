@@ -92,7 +92,7 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = ReviewRound
         fields = ["name", "programme", "reviewers_per_item", "min_load", "max_load", "conflict_years",
-                  "require_industry", "method", "randomness", "seed", "review_start", "deadline"]
+                  "require_industry", "method", "randomness", "seed", "response_days", "review_start", "deadline"]
         widgets = {"review_start": forms.DateInput(attrs={"type": "date"}),
                    "deadline": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 

@@ -177,6 +177,9 @@ class ReviewRound(models.Model):
     scale_max = models.PositiveSmallIntegerField("每项评分满分", default=100)
     criteria = models.JSONField("评审指标", default=list, blank=True,
                                 help_text='[{"name": "创新性", "max": 30}, …]；各指标满分之和为总分。')
+    response_days = models.PositiveSmallIntegerField(
+        "接受邀请期限（天）", default=3, help_text="发布后在此期限内未接受也未提交的专家自动改派候补专家；0 表示不限。")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
     review_start = models.DateField("评审开始日期", default=dt.date.today)
     deadline = models.DateTimeField("提交截止时间")
     solve_state = models.CharField("求解状态", max_length=12, blank=True)
@@ -312,6 +315,8 @@ class Assignment(models.Model):
     reasons = models.JSONField("匹配理由", default=dict, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ASSIGNED)
     pinned = models.BooleanField("指定", default=False)
+    accepted_at = models.DateTimeField("接受邀请时间", null=True, blank=True)
+    withdrawn_reason = models.CharField("退出原因", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -106,7 +106,9 @@ def transition(rnd: ReviewRound, action: str, actor: Any) -> ReviewRound:
                 raise ReviewError(f"还有 {missing} 个项目未配齐专家，请先重新分配。", "status")
         old = rnd.get_status_display()
         rnd.status = target
-        rnd.save(update_fields=["status"])
+        if action == "publish":
+            rnd.published_at = timezone.now()
+        rnd.save(update_fields=["status", "published_at"])
         record(actor, f"experts.round.{action}", rnd, f"{rnd.name}：{old} → {rnd.get_status_display()}")
         if action == "publish":
             loads = Counter(rnd.assignments.exclude(status="withdrawn").values_list("expert_id", flat=True))
@@ -487,25 +489,18 @@ def replacement_for(item: ReviewItem) -> tuple[Expert, float, dict] | None:
     return candidates[best], float(a.total[0, best]), a.reasons(0, best)
 
 
-def declare_conflict(user: Any, assignment: Assignment, reason: str) -> Assignment | None:
-    """The expert declares a conflict on an assigned item: the assignment is withdrawn, the conflict kept (a hard
-    constraint from now on) and the best eligible expert replaces them. Returns the new assignment (None: nobody
-    eligible is left; the bureau sees the item short)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReviewError("请填写回避原因（如：与申报单位存在合作关系）。", "reason")
+def _withdraw_and_replace(user: Any, assignment: Assignment, reason: str, action: str, conflict: bool) -> Assignment | None:
+    """Withdraw an assignment (declared conflict, declined or silent invitation) and give the item to the best
+    eligible expert left (the reserve is the whole eligible pool, best affinity first)."""
     rnd = assignment.round
-    if rnd.status != ReviewRound.Status.PUBLISHED:
-        raise ReviewError("评审未在进行中，不能申请回避。", "status")
-    if assignment.status != Assignment.Status.ASSIGNED:
-        raise ReviewError("该项目已提交评审意见或已回避，不能再申请回避。", "status")
     with transaction.atomic():
         a = Assignment.objects.select_for_update().get(pk=assignment.pk)
-        a.status = Assignment.Status.WITHDRAWN
-        a.save(update_fields=["status"])
-        Conflict.objects.create(round=rnd, item=a.item, expert=a.expert, reason=Conflict.Reason.DECLARED_ON_ITEM,
-                                detail=reason[:200])
-        record(user, "experts.conflict.declare", a, f"{a.expert.name} 申请回避《{a.item.title}》", reason=reason)
+        a.status, a.withdrawn_reason = Assignment.Status.WITHDRAWN, reason[:200]
+        a.save(update_fields=["status", "withdrawn_reason"])
+        if conflict:
+            Conflict.objects.create(round=rnd, item=a.item, expert=a.expert, reason=Conflict.Reason.DECLARED_ON_ITEM,
+                                    detail=reason[:200])
+        record(user, action, a, f"{a.expert.name} 退出《{a.item.title}》：{reason}", reason=reason)
         found = replacement_for(a.item)
         if found is None:
             record(user, "experts.reassign.none", a.item, f"《{a.item.title}》无可替补专家，请人工处理")
@@ -516,6 +511,53 @@ def declare_conflict(user: Any, assignment: Assignment, reason: str) -> Assignme
                               text=f"新增 1 个待评审项目（{rnd.name}），请于 {timezone.localtime(rnd.deadline):%Y-%m-%d %H:%M} 前提交。")
         record(user, "experts.reassign", new, f"《{a.item.title}》改派给 {expert.name}")
     return new
+
+
+def _check_open(assignment: Assignment) -> None:
+    if assignment.round.status != ReviewRound.Status.PUBLISHED:
+        raise ReviewError("评审未在进行中，不能申请回避或谢绝。", "status")
+    if assignment.status != Assignment.Status.ASSIGNED:
+        raise ReviewError("该项目已提交评审意见或已回避，不能再申请回避或谢绝。", "status")
+
+
+def declare_conflict(user: Any, assignment: Assignment, reason: str) -> Assignment | None:
+    """The expert declares a conflict on an assigned item: the assignment is withdrawn, the conflict kept (a hard
+    constraint from now on) and the best eligible expert replaces them. Returns the new assignment (None: nobody
+    eligible is left; the bureau sees the item short)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReviewError("请填写回避原因（如：与申报单位存在合作关系）。", "reason")
+    _check_open(assignment)
+    return _withdraw_and_replace(user, assignment, reason, "experts.conflict.declare", conflict=True)
+
+
+def decline(user: Any, assignment: Assignment, reason: str) -> Assignment | None:
+    """The expert declines the invitation (no time, outside their field): replaced like a conflict, but no conflict
+    is recorded."""
+    reason = (reason or "").strip() or "专家谢绝"
+    _check_open(assignment)
+    return _withdraw_and_replace(user, assignment, reason, "experts.invitation.decline", conflict=False)
+
+
+def accept(user: Any, assignment: Assignment) -> None:
+    _check_open(assignment)
+    Assignment.objects.filter(pk=assignment.pk, accepted_at__isnull=True).update(accepted_at=timezone.now())
+    record(user, "experts.invitation.accept", assignment, f"接受评审《{assignment.item.title}》")
+
+
+def replace_silent(now: dt.datetime | None = None) -> int:
+    """Invitations neither accepted nor answered within the round's response period go to reserve experts."""
+    now = now or timezone.now()
+    replaced = 0
+    for rnd in ReviewRound.objects.filter(status=ReviewRound.Status.PUBLISHED, response_days__gt=0,
+                                          published_at__isnull=False):
+        if rnd.published_at + dt.timedelta(days=rnd.response_days) > now:
+            continue
+        for a in rnd.assignments.filter(status=Assignment.Status.ASSIGNED, accepted_at__isnull=True,
+                                        created_at__lte=now - dt.timedelta(days=rnd.response_days)).select_related("item", "expert__person", "round"):
+            _withdraw_and_replace(None, a, f"{rnd.response_days} 天内未接受邀请", "experts.invitation.silent", conflict=False)
+            replaced += 1
+    return replaced
 
 
 def _decimal(value: Any, label: str) -> Decimal:
@@ -561,7 +603,8 @@ def submit_review(user: Any, assignment: Assignment, scores: dict[str, Any], com
     with transaction.atomic():
         review, _ = Review.objects.update_or_create(assignment=assignment,
                                                     defaults={"scores": clean, "total": total, "comment": comment})
-        Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.SUBMITTED)
+        Assignment.objects.filter(pk=assignment.pk).update(status=Assignment.Status.SUBMITTED,
+                                                           accepted_at=assignment.accepted_at or timezone.now())
         record(user, "experts.review.submit", assignment, f"提交评审《{assignment.item.title}》", total=str(total))
     return review
 

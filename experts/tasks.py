@@ -30,6 +30,7 @@ def enqueue_solve(round_id: int, actor_id: int | None) -> None:
 
 @db_periodic_task(crontab(minute="0", hour="*"))
 def hourly_reminders() -> None:
-    from experts.services import send_reminders
+    from experts.services import replace_silent, send_reminders
 
     send_reminders()
+    replace_silent()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews/", views.my_reviews, name="my_reviews"),
     path("reviews/<int:pk>/", views.review, name="review"),
     path("reviews/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
+    path("reviews/<int:pk>/<str:answer>/", views.respond, name="respond"),
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/<str:action>/", views.round_action, name="round_action"),

@@ -201,6 +201,23 @@ def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("experts:my_reviews")
 
 
+@login_required
+@require_POST
+def respond(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    a = access.get_own_assignment(request.user, pk)
+    try:
+        if answer == "accept":
+            services.accept(request.user, a)
+            messages.success(request, f"已接受《{a.item.title}》的评审邀请。")
+            return redirect("experts:review", pk=pk)
+        services.decline(request.user, a, request.POST.get("reason", ""))
+    except services.ReviewError as exc:
+        messages.error(request, exc.message)
+        return redirect("experts:review", pk=pk)
+    messages.success(request, f"已谢绝《{a.item.title}》的评审邀请，系统已改派候补专家。")
+    return redirect("experts:my_reviews")
+
+
 # ---------------------------------------------------------------- rounds (bureau)
 
 

@@ -273,3 +273,16 @@ def test_demo_command(db):
     assert Assignment.objects.filter(round=open_round, expert__user__username="expert").count() == 3
     call_command("experts_demo", "--if-empty")
     assert Expert.objects.count() == 120
+
+
+def test_accept_and_decline_pages(world, published):
+    c = _client(world, "carbon1")
+    a = Assignment.objects.filter(round=published, expert=world.experts["carbon1"]).first()
+    assert "待接受邀请" in c.get("/experts/reviews/").content.decode()
+    assert c.post(f"/experts/reviews/{a.pk}/accept/").status_code == 302
+    a.refresh_from_db()
+    assert a.accepted_at is not None
+    b = Assignment.objects.filter(round=published, expert=world.experts["bio1"]).first()
+    r = _client(world, "bio1").post(f"/api/experts/assignments/{b.pk}/decline/", {"reason": "出差"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["replaced"] is True
+    assert c.post(f"/experts/reviews/{b.pk}/decline/").status_code == 404  # not theirs

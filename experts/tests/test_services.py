@@ -312,3 +312,42 @@ def test_bad_item_codes_write_nothing(world):
     assert not ReviewRound.objects.filter(name="坏批次").exists()
     assert Person.objects.filter(kind="expert").count() == 10
     assert PairRule.objects.count() == 0
+
+
+def test_decline_and_silent_invitations_go_to_reserve_experts(world, make_round):
+    rnd = _published(world, make_round, response_days=2)
+    a = _own(world, "carbon1", rnd)
+    services.accept(world.users["carbon1"], a)
+    a.refresh_from_db()
+    assert a.accepted_at is not None
+    b = _own(world, "bio1", rnd)
+    new = services.decline(world.users["bio1"], b, "出差")
+    b.refresh_from_db()
+    assert b.status == "withdrawn" and b.withdrawn_reason == "出差" and new.item_id == b.item_id
+    assert not Conflict.objects.filter(expert=world.experts["bio1"], reason="declared_on_item").exists()
+    assert services.replace_silent() == 0  # the response period has not passed
+    later = timezone.now() + dt.timedelta(days=3)
+    silent = rnd.assignments.filter(status="assigned", accepted_at__isnull=True).count()
+    assert silent > 0
+    replaced = services.replace_silent(now=later)
+    assert replaced >= silent  # replacements made today are themselves still inside their period
+    a.refresh_from_db()
+    assert a.status == "assigned"  # the accepted invitation stays
+    for item in rnd.items.all():
+        assert item.assignments.exclude(status="withdrawn").count() == rnd.reviewers_per_item or \
+            not services.replacement_for(item)
+
+
+def test_large_round_solves_on_the_job_queue(world, make_round, monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    monkeypatch.setattr(services, "INLINE_SOLVE_LIMIT", 0)
+    monkeypatch.setattr(HUEY, "immediate", True)
+    rnd = make_round()
+    assert services.request_solve(rnd, world.users["bureau"]) == "queued"
+    rnd.refresh_from_db()  # the immediate queue ran the job at once
+    assert rnd.status == "solved" and rnd.solve_state == "done" and rnd.solve_progress == 100
+    bad = make_round(reviewers_per_item=6)
+    services.request_solve(bad, None)
+    bad.refresh_from_db()
+    assert bad.solve_state == "failed" and "每项评审专家数" in bad.solve_message

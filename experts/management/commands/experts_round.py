@@ -5,7 +5,7 @@
   manage.py experts_round solve ID            (conflicts, affinity, assignment; prints coverage and load histogram)
   manage.py experts_round publish ID | close ID
   manage.py experts_round scores ID [--json]  (mean, trimmed mean, normalised mean, outliers per item)
-  manage.py experts_round remind              (deadline reminders)
+  manage.py experts_round remind              (deadline reminders; silent invitations go to reserve experts)
 """
 
 from __future__ import annotations
@@ -93,4 +93,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{r['title']}\t{r['reviews']}/{r['expected']}\t{r['mean']}\t{r['trimmed_mean']}\t{r['normalized']}\t{r['outliers']}")
 
     def do_remind(self, _, o):
-        self.stdout.write(f"已发送提醒 {services.send_reminders()} 条。")
+        self.stdout.write(f"已发送提醒 {services.send_reminders()} 条；逾期未接受邀请改派 {services.replace_silent()} 项。")
