@@ -1,4 +1,5 @@
-"""科技专家库 (B 第28条 "丰富威海市科技专家库") and expert review rounds (C 九（二）: review inside the one platform).
+"""科技专家库 (B 第28条 "丰富威海市科技专家库") and expert review rounds (C 九（二） "统一、公开、透明的市级科技管理平台", 九（三） "项目评审……
+"一站式"管理").
 
 An Expert is a registry.Person of kind expert with a profile: organisation, employment history, fields (industry
 chains of document C and GB/T 13745-2009 discipline codes), keywords, unavailable periods and declared relations.
