@@ -369,30 +369,57 @@ def build(rnd: ReviewRound, progress: Callable[[int], None] | None = None) -> Bu
 # Solving
 
 
-def _set_progress(rnd: ReviewRound, state: str, pct: int, message: str | None = None) -> None:
+class SolveCancelled(Exception):
+    """Staff cancelled the solve; the round keeps its previous assignment."""
+
+
+def _set_progress(rnd: ReviewRound, state: str, pct: int, message: str | None = None, force: bool = False) -> None:
+    """Record progress; a solve cancelled meanwhile stops here (SolveCancelled) unless ``force``."""
     fields: dict[str, Any] = {"solve_state": state, "solve_progress": pct}
     if message is not None:
         fields["solve_message"] = message
-    ReviewRound.objects.filter(pk=rnd.pk).update(**fields)
+    qs = ReviewRound.objects.filter(pk=rnd.pk)
+    if not force:
+        qs = qs.exclude(solve_state="cancelled")
+    if not qs.update(**fields):
+        raise SolveCancelled()
 
 
-def solve_round(rnd: ReviewRound, actor: Any = None) -> dict:
+def cancel_solve(rnd: ReviewRound, actor: Any) -> bool:
+    """Cancel a queued or running solve (it stops at its next step and writes nothing)."""
+    done = ReviewRound.objects.filter(pk=rnd.pk, solve_state__in=["queued", "running"]).update(
+        solve_state="cancelled", solve_message="求解已取消，分配结果未改变。")
+    if done:
+        record(actor, "experts.round.cancel_solve", rnd, f"{rnd.name}：取消求解")
+    return bool(done)
+
+
+def solve_round(rnd: ReviewRound, actor: Any = None, queued: bool = False) -> dict | None:
     """Compute conflicts and affinity, solve the assignment, store it with its reasons and statistics.
 
-    Raises Infeasible (the round keeps its previous assignment and says which constraint fails)."""
+    Raises Infeasible (the round keeps its previous assignment and says which constraint fails). A queued solve
+    that staff cancelled returns None and writes nothing."""
     rnd = ReviewRound.objects.get(pk=rnd.pk)
     if rnd.status not in ROUND_TRANSITIONS["solve"][0]:
         raise ReviewError(f"评审批次当前为“{rnd.get_status_display()}”，不能重新分配。", "status")
-    _set_progress(rnd, "running", 5, "")
+    try:
+        _set_progress(rnd, "running", 5, "", force=not queued)
+    except SolveCancelled:
+        return None
     try:
         built = build(rnd, lambda p: _set_progress(rnd, "running", p))
         solution = solve(built.problem)
+    except SolveCancelled:
+        return None
     except Infeasible as exc:
         label = CONSTRAINTS.get(exc.constraint, exc.constraint)
         _set_progress(rnd, "failed", 100, f"无法完成分配——不能满足的约束：{label}。{exc.message}")
         record(actor, "experts.round.infeasible", rnd, f"{rnd.name}：{label}", constraint=exc.constraint)
         raise
-    _set_progress(rnd, "running", 80)
+    try:
+        _set_progress(rnd, "running", 80)
+    except SolveCancelled:
+        return None
     n_items, n_experts = built.problem.shape
     base = None
     if n_items * n_experts <= 5_000_000 and rnd.method == ReviewRound.Method.OPTIMAL and not built.problem.pins:
@@ -415,6 +442,8 @@ def solve_round(rnd: ReviewRound, actor: Any = None) -> dict:
     }
     with transaction.atomic():
         rnd = ReviewRound.objects.select_for_update().get(pk=rnd.pk)
+        if rnd.solve_state == "cancelled":
+            return None
         Assignment.objects.filter(round=rnd).delete()
         Assignment.objects.bulk_create(rows, batch_size=2000)
         rnd.status = ReviewRound.Status.SOLVED

@@ -16,7 +16,7 @@ def solve_job(round_id: int, actor_id: int | None = None) -> None:
 
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     try:
-        solve_round(ReviewRound.objects.get(pk=round_id), actor)
+        solve_round(ReviewRound.objects.get(pk=round_id), actor, queued=True)
     except (Infeasible, ReviewError):
         pass  # the round records the reason (solve_message) for the page
 

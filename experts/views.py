@@ -280,6 +280,11 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             else:
                 rnd.refresh_from_db()
                 messages.success(request, rnd.solve_message)
+        elif action == "cancel":
+            if services.cancel_solve(rnd, request.user):
+                messages.success(request, "已取消求解，分配结果未改变。")
+            else:
+                messages.error(request, "当前没有正在进行的求解。")
         elif action in services.ROUND_TRANSITIONS:
             services.transition(rnd, action, request.user)
             messages.success(request, f"评审批次已{services.ROUND_TRANSITIONS[action][2]}。")

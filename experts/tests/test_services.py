@@ -351,3 +351,27 @@ def test_large_round_solves_on_the_job_queue(world, make_round, monkeypatch):
     services.request_solve(bad, None)
     bad.refresh_from_db()
     assert bad.solve_state == "failed" and "每项评审专家数" in bad.solve_message
+
+
+def test_cancelled_solve_writes_nothing(world, make_round, monkeypatch):
+    rnd = make_round()
+    services.solve_round(rnd)
+    before = set(rnd.assignments.values_list("item_id", "expert_id"))
+    from experts import affinity
+
+    real = affinity.compute
+
+    def cancel_midway(*args, **kwargs):  # staff press 取消求解 while the affinity is being computed
+        services.cancel_solve(rnd, world.users["bureau"])
+        return real(*args, **kwargs)
+
+    from experts.models import ReviewRound
+
+    ReviewRound.objects.filter(pk=rnd.pk).update(solve_state="queued")
+    monkeypatch.setattr(affinity, "compute", cancel_midway)
+    services.set_pair_rule(rnd, rnd.items.first(), world.experts["motor2"], "pin", None)
+    assert services.solve_round(rnd, queued=True) is None
+    rnd.refresh_from_db()
+    assert rnd.solve_state == "cancelled" and "已取消" in rnd.solve_message
+    assert set(rnd.assignments.values_list("item_id", "expert_id")) == before
+    assert services.cancel_solve(rnd, None) is False
