@@ -68,7 +68,7 @@ def test_round_export_xlsx(world, published):
 def test_round_create_add_item_solve_publish_by_pages(world):
     c = _client(world, "bureau")
     r = c.post("/experts/rounds/", {"name": "页面批次", "programme": "测试", "reviewers_per_item": 2, "min_load": 0,
-                                    "max_load": 3, "conflict_years": 3, "method": "optimal", "randomness": 0,
+                                    "max_load": 3, "conflict_years": 3, "method": "optimal", "randomness": 0, "response_days": 3,
                                     "review_start": "2026-01-01", "deadline": "2099-01-01T17:00",
                                     "criteria_text": "创新性:40、可行性:60"})
     rnd = ReviewRound.objects.get(name="页面批次")
