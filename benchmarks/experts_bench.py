@@ -121,6 +121,12 @@ def main() -> None:
     t_aff = time.perf_counter() - t
     print(f"affinity (jieba + TF-IDF + field codes, {a.items * a.experts:,} pairs): {t_aff:.2f} s")
 
+    one = affinity.Side([items.texts[0]], [items.disciplines[0]], [items.chains[0]])
+    t = time.perf_counter()
+    affinity.compute(one, experts)
+    print(f"one enterprise need against {a.experts:,} experts (experts_for_text's affinity, profiles already "
+          f"segmented in this process): {time.perf_counter() - t:.2f} s")
+
     p = Problem(aff.total, np.full(a.items, a.k), np.full(a.experts, a.min_load), np.full(a.experts, a.max_load),
                 expert_org.astype(np.int64), ci, ce)
     t = time.perf_counter()

@@ -8,6 +8,7 @@ a shared GB/T 13745-2009 top-level discipline, a shared industry chain of docume
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -40,15 +41,25 @@ def _jieba():
     return jieba
 
 
+_known_terms: set[str] = set()
+
+
 def add_terms(terms: Sequence[str]) -> None:
     """Teach jieba the experts' keywords so that "碳纤维复合材料" is cut the way experts write their fields."""
     jb = _jieba()
-    for t in set(terms):
-        if 1 < len(t) <= 12:
+    new = {t for t in terms if 1 < len(t) <= 12} - _known_terms
+    if not new:
+        return
+    with _lock:
+        for t in new:
             jb.add_word(t, freq=2000)
+        _known_terms.update(new)
+        tokenize.cache_clear()  # texts segmented before may now be cut differently
 
 
-def tokenize(text: str) -> list[str]:
+@functools.lru_cache(maxsize=100_000)
+def tokenize(text: str) -> tuple[str, ...]:
+    """Segment a text (cached: the experts' profiles are segmented once per process, not once per query)."""
     jb = _jieba()
     out = []
     for tok in jb.lcut(text or ""):
@@ -56,7 +67,7 @@ def tokenize(text: str) -> list[str]:
         if len(tok) < 2 or tok in _STOP or not _KEEP.match(tok):
             continue
         out.append(tok)
-    return out
+    return tuple(out)
 
 
 @dataclass
