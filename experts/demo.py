@@ -66,12 +66,14 @@ def generate(experts: int = 300, seed: int = 7, items: int = 40) -> dict:
     rng = random.Random(seed)
     chains = list(IndustryChain.objects.order_by("code"))
     institutions = list(Organization.objects.filter(kind=OrganizationKind.RESEARCH_INSTITUTION).order_by("id"))
-    enterprises = list(Organization.objects.filter(kind=OrganizationKind.ENTERPRISE).order_by("id")[:600])
+    enterprises = list(Organization.objects.filter(kind=OrganizationKind.ENTERPRISE).select_related("industry_chain")
+                       .order_by("id")[:600])
     providers = list(Organization.objects.filter(kind=OrganizationKind.SERVICE_PROVIDER).order_by("id")[:40])
     if not chains or not enterprises:
         raise RuntimeError("请先生成创新主体示范数据（manage.py generate_demo）。")
     with transaction.atomic():
-        people = list(Person.objects.filter(kind=Person.Kind.EXPERT, expert_profile__isnull=True).order_by("id")[:experts])
+        people = list(Person.objects.filter(kind=Person.Kind.EXPERT, expert_profile__isnull=True)
+                      .select_related("organization__industry_chain", "industry_chain").order_by("id")[:experts])
         extra = []
         for k in range(experts - len(people)):
             r = rng.random()
@@ -83,7 +85,9 @@ def generate(experts: int = 300, seed: int = 7, items: int = 40) -> dict:
         made = []
         for n, p in enumerate(people):
             org = p.organization or rng.choice(institutions or enterprises)
-            chain = p.industry_chain or chains[n % len(chains)]
+            # an enterprise's expert works in the enterprise's own chain; others keep the registry person's chain
+            chain = (org.industry_chain if org.kind == OrganizationKind.ENTERPRISE and org.industry_chain_id
+                     else p.industry_chain or chains[n % len(chains)])
             second = rng.choice(chains) if rng.random() < 0.3 else None
             kws = rng.sample(CHAIN_KEYWORDS[chain.code], 4) + (rng.sample(CHAIN_KEYWORDS[second.code], 2) if second else [])
             e = Expert(person=p, user=p.account, organization=org, sector=_sector(org), title=p.title or TITLES[n % 6],
