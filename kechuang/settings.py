@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "indicators",
     "screening",
     "incubation",
+    "experts",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("screening/", include("screening.urls")),
     path("incubation/", include("incubation.urls")),
+    path("experts/", include("experts.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),
@@ -24,4 +25,5 @@ urlpatterns = [
     path("api/indicators/", include("indicators.api_urls")),
     path("api/screening/", include("screening.api_urls")),
     path("api/incubation/", include("incubation.api_urls")),
+    path("api/experts/", include("experts.api_urls")),
 ]
