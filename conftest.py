@@ -58,3 +58,14 @@ def login(page, username: str, password: str = "demo12345") -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests (browser and concurrency tests) end by emptying every table, reference data included
+    (regions, chains, the indicator catalogue loaded by data migrations). Serialized rollback reloads that data at
+    the start of each of them, so the order in which apps' tests run does not matter."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
+            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
+                            append=False)
