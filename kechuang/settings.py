@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "policy",
     "indicators",
     "screening",
+    "pgtrigger",
+    "funding",
 ]
 
 MIDDLEWARE = [
