@@ -107,6 +107,11 @@ def _user(username: str, role: str, **extra) -> User:
 
 @pytest.fixture
 def world(db):
+    from registry.models import IndustryChain
+    from registry.reference import load_reference
+
+    if not Region.objects.exists():  # a transactional test before this one flushed the reference data
+        load_reference(Region, IndustryChain)
     regions = list(Region.objects.filter(kind="division").order_by("code")[:2])
     r1, r2 = regions
     org_a = Organization.objects.create(kind="enterprise", name="甲科技有限公司", uscc=make_uscc("91371000MA3C00001"),
