@@ -46,6 +46,14 @@ def test_other_parties_get_404_on_every_claim_view_and_api(client, world):
         assert _client(client, user).get(f"/funding/claims/{claim.pk}/").status_code == 200
 
 
+def test_claim_page_with_system_events_and_objection(client, world):
+    claim = to_decision(world, submitted_claim(world))
+    services.perform(world.bea, claim.pk, "decide")
+    services.file_objection(claim.pk, "王五", "", "金额有误")  # an event without an actor
+    html = _client(client, world.bea).get(f"/funding/claims/{claim.pk}/").content.decode()
+    assert "系统" in html and "金额有误" in html and "待处理" in html
+
+
 def test_entity_accounts_cannot_open_staff_pages(client, world):
     c = _client(client, world.alice)
     for url in ("/funding/queue/", "/funding/programmes/", "/funding/payments/", "/funding/payments/batch.xlsx",
