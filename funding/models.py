@@ -336,6 +336,9 @@ class LedgerEntry(models.Model):
                                     name="ledger_reversed_once"),
         ]
         indexes = [models.Index(fields=["budget_line", "kind"]),
+                   # balances are sums per line: an index-only scan on PostgreSQL (INCLUDE is ignored elsewhere)
+                   models.Index(fields=["budget_line"], include=["committed_delta", "paid_delta"],
+                                name="ledger_line_sums"),
                    models.Index(fields=["organization", "provision_id", "year"])]
         triggers = [
             pgtrigger.Protect(name="ledger_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
@@ -348,6 +351,16 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount:,.2f} 元 · {self.organization_id}"
+
+
+class LineTotals(models.Model):
+    """Running sums of one budget line's entries, kept in the same transaction as each entry (services._append) so
+    that a decision under the line's row lock need not re-add the whole ledger. The ledger stays the truth:
+    ``services.reconcile`` compares the two."""
+
+    budget_line = models.OneToOneField(BudgetLine, primary_key=True, on_delete=models.CASCADE, related_name="totals")
+    committed = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    paid = models.DecimalField(max_digits=18, decimal_places=2, default=0)
 
 
 class CapCounter(models.Model):

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
@@ -29,6 +29,7 @@ from funding.models import (
     Claim,
     ClaimEvent,
     LedgerEntry,
+    LineTotals,
     Objection,
     Programme,
 )
@@ -95,6 +96,7 @@ def add_budget_line(user: Any, programme: Programme, name: str, source: str, amo
                       amount=parse_amount(amount, "amount", "预算金额"))
     line.full_clean()
     line.save()
+    LineTotals.objects.create(budget_line=line)
     record(user, "funding.budget_line_added", line, f"{line} 预算 {money(line.amount)} 元")
     return line
 
@@ -125,6 +127,24 @@ class Balance:
 def _sums(qs: QuerySet[LedgerEntry]) -> tuple[Decimal, Decimal]:
     s = qs.aggregate(c=Sum("committed_delta"), p=Sum("paid_delta"))
     return s["c"] or ZERO, s["p"] or ZERO
+
+
+def _append(**fields: Any) -> LedgerEntry:
+    """The one way to write a ledger entry: insert it and move the line's running sums in the same transaction."""
+    entry = LedgerEntry.objects.create(**fields)
+    updated = LineTotals.objects.filter(budget_line_id=entry.budget_line_id).update(
+        committed=F("committed") + entry.committed_delta, paid=F("paid") + entry.paid_delta)
+    if not updated:
+        committed, paid = _sums(LedgerEntry.objects.filter(budget_line_id=entry.budget_line_id))
+        LineTotals.objects.create(budget_line_id=entry.budget_line_id, committed=committed, paid=paid)
+    return entry
+
+
+def reconcile(line: BudgetLine) -> tuple[Balance, Balance]:
+    """(from the entries, from the running sums): equal unless something wrote the ledger around ``_append``."""
+    totals = LineTotals.objects.filter(budget_line=line).first()
+    cached = Balance(line.amount, totals.committed, totals.paid) if totals else Balance(line.amount, ZERO, ZERO)
+    return line_balance(line), cached
 
 
 def line_balance(line: BudgetLine) -> Balance:
@@ -322,7 +342,12 @@ def _lock_and_commit(user: Any, claim: Claim, amount: Decimal, line: BudgetLine)
         raise FundingError("预算科目：请选择本专项的预算科目。", "budget_line")
     if not line.confirmed_at:
         raise FundingError(f"预算科目「{line.name}」尚未经财政部门确认，不能安排资金。", "budget_line")
-    available = line_balance(line).available
+    # under the line's lock: the running sums (kept with every entry) instead of re-adding the whole ledger
+    totals = LineTotals.objects.filter(budget_line=line).first()
+    if totals is None:  # first entry of the line, or entries written before the sums existed
+        committed, paid = _sums(LedgerEntry.objects.filter(budget_line=line))
+        totals = LineTotals.objects.create(budget_line=line, committed=committed, paid=paid)
+    available = line.amount - totals.committed - totals.paid
     if amount > available:
         raise FundingError(f"决定金额 {money(amount)} 元超过预算科目「{line.name}」可用余额 {money(available)} 元，"
                            "请调低金额或选择其他预算科目。", "amount")
@@ -339,7 +364,7 @@ def _lock_and_commit(user: Any, claim: Claim, amount: Decimal, line: BudgetLine)
                            f"（已安排 {money(used)} 元），请调低金额。", "amount")
     if not (claim.document and claim.article):
         raise FundingError("该申报缺少政策依据（文件和条款），不能安排资金。", "document")
-    return LedgerEntry.objects.create(
+    return _append(
         kind=LedgerEntry.Kind.COMMITMENT, budget_line=line, organization=claim.organization, claim=claim,
         amount=amount, committed_delta=amount, paid_delta=ZERO, decision=f"市科技局决定（申报 #{claim.pk}）",
         document=claim.document, article=claim.article, provision_id=key, year=claim.year,
@@ -361,7 +386,7 @@ def _pay(user: Any, claim: Claim, key: str) -> LedgerEntry:
         raise FundingError("该申报没有有效的资金安排（承诺分录），不能拨付。", "claim")
     if not claim.bank_account:
         raise FundingError("银行账号：申报单位尚未填写收款账号，请退回补充。", "bank_account")
-    return LedgerEntry.objects.create(
+    return _append(
         kind=LedgerEntry.Kind.PAYMENT, budget_line=commitment.budget_line, organization=claim.organization,
         claim=claim, amount=commitment.amount, committed_delta=-commitment.amount, paid_delta=commitment.amount,
         decision=commitment.decision, document=commitment.document, article=commitment.article,
@@ -482,7 +507,7 @@ def reverse_entry(user: Any, entry_id: int, reason: str) -> LedgerEntry:
             raise FundingError("只能冲销承诺或拨付分录。", "entry")
         try:
             with transaction.atomic():
-                rev = LedgerEntry.objects.create(
+                rev = _append(
                     kind=LedgerEntry.Kind.REVERSAL, budget_line=entry.budget_line, organization=entry.organization,
                     claim=entry.claim, amount=entry.amount, committed_delta=-entry.committed_delta,
                     paid_delta=-entry.paid_delta, decision=entry.decision, document=entry.document,
@@ -506,7 +531,7 @@ def clawback(user: Any, claim: Claim, amount: Any, reason: str, key: str = "") -
         if amount > paid:
             raise FundingError(f"追回金额 {money(amount)} 元超过已拨付 {money(paid)} 元，请核对。", "amount")
         payment = claim.entries.filter(kind=LedgerEntry.Kind.PAYMENT).first()
-        entry = LedgerEntry.objects.create(
+        entry = _append(
             kind=LedgerEntry.Kind.CLAWBACK, budget_line=payment.budget_line, organization=claim.organization,
             claim=claim, amount=amount, committed_delta=ZERO, paid_delta=-amount, decision=payment.decision,
             document=payment.document, article=payment.article, provision_id=payment.provision_id,

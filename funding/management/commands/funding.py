@@ -40,6 +40,12 @@ class Command(BaseCommand):
                     t = services.programme_totals(p)
                     self.stdout.write(f"{p}：预算 {services.money(t.allocated)} 元，已安排 {services.money(t.committed)} 元，"
                                       f"已拨付 {services.money(t.paid)} 元，可用 {services.money(t.available)} 元")
+                    for line in p.budget_lines.all():
+                        truth, running = services.reconcile(line)
+                        if truth != running:
+                            self.stdout.write(f"  差异：{line.name} 分录合计 已安排 {services.money(truth.committed)} / "
+                                              f"已拨付 {services.money(truth.paid)}，累计数 {services.money(running.committed)}"
+                                              f" / {services.money(running.paid)}")
             elif action == "overdue":
                 claims = list(services.overdue_for_acceptance())
                 for c in claims:
