@@ -426,6 +426,7 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
             raise FundingError(f"您的账户无权执行「{t.label}」。", "user")
         from_state = claim.state
         data: dict[str, Any] = {}
+        commit: tuple[Decimal, BudgetLine] | None = None
         if name in ("submit", "confirm"):
             _check_submission(claim)
         elif name == "review_done":
@@ -441,10 +442,10 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
                                    f"{money(claim.entitled_amount)} 元，请调低到上限以内。", "amount")
             line = _budget_line(claim, budget_line_id)
             check_not_blacklisted(claim.organization, "获得资助")
-            entry = _lock_and_commit(user, claim, amount, line)
             claim.decided_amount, claim.budget_line = amount, line
             claim.publicity_ends_on = timezone.localdate() + dt.timedelta(days=claim.programme.publicity_days)
-            data.update(amount=str(amount), ledger_entry=entry.pk)
+            data.update(amount=str(amount), budget_line=line.pk)
+            commit = (amount, line)
         elif name == "publicity_end":
             if claim.publicity_ends_on and timezone.localdate() < claim.publicity_ends_on:
                 raise FundingError(f"公示期至 {claim.publicity_ends_on:%Y年%m月%d日}，期满后才能结束公示。", "state")
@@ -465,6 +466,9 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
         if name == "pay":
             body += f"\n拨付金额 {money(claim.decided_amount)} 元。"
         notify(claim.organization, NOTICE_TITLES.get(name, t.label), body, f"/funding/claims/{claim.pk}/", user)
+        if commit:
+            # last, so that the budget line's lock is held only for the money checks and the entry
+            _lock_and_commit(user, claim, *commit)
     return claim
 
 
