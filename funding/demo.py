@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from funding import services
-from funding.models import Attachment, BlacklistEntry, Call, Claim, ClaimEvent, Programme
+from funding.models import Attachment, BlacklistEntry, Call, Challenge, Claim, ClaimEvent, Programme
 from registry.models import Organization
 
 NAME = "科技创新发展专项资金"
@@ -131,6 +131,17 @@ def generate(if_empty: bool = True) -> dict[str, int]:
                                      is_ceiling=True, entitled_amount=call.max_amount,
                                      project_title=f"{org.name}关键技术攻关（示范数据）", bank_account=f"62220000{org.pk:08d}")
             _submitted(c)
+        leads = list(Organization.objects.filter(kind="enterprise").order_by("id")[10:14])
+        for lead, (kind, title, bounty) in zip(leads, [
+                ("chokepoint", "高端轴承精密磨削工艺", 2000000), ("chain", "海洋牧场装备智能控制系统", 1500000),
+                ("system", "医用高分子材料集成制造平台", 1800000), ("disruptive", "固态电池新型电解质", 2000000)],
+                strict=False):
+            Challenge.objects.create(
+                programme=programme, title=f"{title}（示范数据）", kind=kind, lead_enterprise=lead,
+                description=f"{lead.name}发榜：攻克{title}关键技术。", bounty=Decimal(bounty),
+                deadline=now + dt.timedelta(days=45),
+                milestones=[{"title": "关键技术突破", "months": 12, "share": 0.4},
+                            {"title": "样机/示范应用并验收", "months": 24, "share": 0.6}])
         listed = Organization.objects.filter(kind="enterprise").order_by("-id")[5]
         BlacklistEntry.objects.create(organization=listed, reason="fraud", decision="威科字〔2024〕示范1号",
                                       starts_on=dt.date(2024, 3, 1), ends_on=dt.date(2027, 2, 28))

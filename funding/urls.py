@@ -25,4 +25,6 @@ urlpatterns = [
     path("calls/", views.calls, name="calls"),
     path("calls/<int:pk>/apply/", views.call_apply, name="call_apply"),
     path("proactive/", views.proactive, name="proactive"),
+    path("challenges/", views.challenges, name="challenges"),
+    path("claims/<int:pk>/milestones/<int:ms_id>/", views.milestone_act, name="milestone_act"),
 ]

@@ -263,3 +263,52 @@ def proactive(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc) if isinstance(exc, FundingError) else "筛查任务编号、结果编号须为数字。")
     return redirect(reverse("funding:queue") + "?state=awaiting_confirmation")
 
+
+
+@login_required
+def challenges(request: HttpRequest) -> HttpResponse:
+    """揭榜挂帅 榜单: entities 揭榜; the bureau sees the bids and selects one."""
+    from funding import projects
+    from funding.models import Challenge
+
+    if request.method == "POST":
+        try:
+            if request.POST.get("select"):
+                claim = projects.select_bid(request.user, int(request.POST["select"]))
+                messages.success(request, "已确定揭榜单位，进入市科技局决定环节。")
+                return redirect("funding:claim", pk=claim.pk)
+            challenge = get_object_or_404(Challenge, pk=int(request.POST.get("challenge") or 0))
+            projects.bid(request.user, challenge, request.POST.get("team_lead", ""), request.POST.get("plan", ""),
+                         request.POST.get("bank_account", ""))
+            messages.success(request, f"已揭榜：{challenge.title}")
+        except FundingError as exc:
+            messages.error(request, str(exc))
+        except ValueError:
+            messages.error(request, "请选择榜单。")
+        return redirect("funding:challenges")
+    bureau = access.is_bureau(request.user)
+    rows = Challenge.objects.select_related("lead_enterprise", "selected__organization").prefetch_related(
+        "bids__organization")
+    return render(request, "funding/challenges.html", {
+        "challenges": rows, "bureau": bureau,
+        "entity": getattr(request.user, "organization_id", None) and not access.is_staff_role(request.user),
+    })
+
+
+@login_required
+@require_POST
+def milestone_act(request: HttpRequest, pk: int, ms_id: int) -> HttpResponse:
+    from funding import projects
+
+    claim = access.get_claim(request.user, pk)
+    ms = get_object_or_404(claim.project.milestones, pk=ms_id)
+    try:
+        if request.POST.get("action") == "pay":
+            projects.pay_milestone(request.user, ms.pk)
+            messages.success(request, f"已拨付：{ms.title}")
+        else:
+            projects.accept_milestone(request.user, ms.pk)
+            messages.success(request, f"里程碑已验收：{ms.title}")
+    except FundingError as exc:
+        messages.error(request, str(exc))
+    return redirect("funding:claim", pk=pk)

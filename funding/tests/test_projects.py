@@ -83,3 +83,33 @@ def test_late_bid_refused(world, challenge):
     challenge.refresh_from_db()
     with pytest.raises(FundingError, match="截止揭榜"):
         projects.bid(world.alice, challenge, "张工", "方案", "6222000011112222")
+
+
+def test_challenge_pages_bid_select_and_milestones(client, world, challenge):
+    client.force_login(world.alice)
+    r = client.post("/funding/challenges/", {"challenge": challenge.pk, "team_lead": "", "plan": ""}, follow=True)
+    assert "请填写团队负责人和攻关方案" in r.content.decode()
+    client.post("/funding/challenges/", {"challenge": challenge.pk, "team_lead": "张工", "plan": "方案",
+                                         "bank_account": "6222000011112222"})
+    client.force_login(world.bea)
+    html = client.get("/funding/challenges/").content.decode()
+    assert "产业上下游协同攻关的链条式技术" in html and "1,000,000.00" in html and "甲科技有限公司" in html
+    r = client.post("/funding/challenges/", {"select": challenge.bids.get().pk})
+    claim_pk = int(r["Location"].rstrip("/").rsplit("/", 1)[-1])
+    services.perform(world.bea, claim_pk, "decide", amount="1000000")
+    from funding.models import Claim
+
+    claim = Claim.objects.get(pk=claim_pk)
+    project = projects.create_task_book(world.bea, claim, "张工", dt.date(2024, 7, 1), dt.date(2026, 6, 30),
+                                        projects.milestone_plan(challenge, dt.date(2024, 7, 1)))
+    services.perform(world.bea, claim_pk, "publicity_end")
+    ms = project.milestones.first()
+    client.post(f"/funding/claims/{claim_pk}/milestones/{ms.pk}/")
+    client.force_login(world.fin)
+    client.post(f"/funding/claims/{claim_pk}/milestones/{ms.pk}/", {"action": "pay"})
+    client.force_login(world.alice)
+    html = client.get(f"/funding/claims/{claim_pk}/").content.decode()
+    assert "300,000.00" in html and "里程碑" in html
+    assert services.money_received(world.org_a) == Decimal(300000)
+    client.force_login(world.bob)
+    assert client.post(f"/funding/claims/{claim_pk}/milestones/{ms.pk}/", {"action": "pay"}).status_code == 404
