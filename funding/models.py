@@ -336,9 +336,6 @@ class LedgerEntry(models.Model):
                                     name="ledger_reversed_once"),
         ]
         indexes = [models.Index(fields=["budget_line", "kind"]),
-                   # balances are sums per line: an index-only scan on PostgreSQL (INCLUDE is ignored elsewhere)
-                   models.Index(fields=["budget_line"], include=["committed_delta", "paid_delta"],
-                                name="ledger_line_sums"),
                    models.Index(fields=["organization", "provision_id", "year"])]
         triggers = [
             pgtrigger.Protect(name="ledger_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
