@@ -168,3 +168,28 @@ def test_public_objection_form(client, world):
     assert "请填写异议人姓名和异议内容" in r.content.decode()
     client.post("/funding/publicity/", {"claim": claim.pk, "filed_by": "李四", "text": "数据不实"})
     assert claim.objections.count() == 1
+
+
+def test_proactive_form_on_the_queue_page(client, world):
+    from screening.models import ScreeningResult, ScreeningRun
+
+    run = ScreeningRun.objects.create(year=2024, status="done")
+    r1 = ScreeningResult.objects.create(run=run, organization=world.org_a, provision_id="A.07.hte_reward",
+                                        title="高企认定奖励", document="威政发〔2018〕20号", article="第7条",
+                                        amount=200000, status="applies")
+    ScreeningResult.objects.create(run=run, organization=world.org_b, provision_id="A.07.hte_reward", title="t",
+                                   document="威政发〔2018〕20号", article="第7条", amount=200000, status="applies")
+    c = _client(client, world.bea)
+    r = c.post("/funding/proactive/", {"run": run.pk, "result_ids": str(r1.pk)}, follow=True)
+    assert "已生成免申即享事项 1 项" in r.content.decode()
+    r = c.post("/funding/proactive/", {"run": "abc"}, follow=True)
+    assert "须为数字" in r.content.decode()
+    html = _client(client, world.alice).get("/funding/mine/").content.decode()
+    assert "待确认" in html and "免申即享" in html
+
+
+def test_notice_also_sent_by_email(world, mailoutbox):
+    world.alice.email = "alice@example.com"
+    world.alice.save()
+    submitted_claim(world)
+    assert mailoutbox and mailoutbox[-1].subject == "申报已提交" and "/funding/claims/" in mailoutbox[-1].body
