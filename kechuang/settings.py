@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "screening",
     "incubation",
     "experts",
+    "pgtrigger",
+    "funding",
 ]
 
 MIDDLEWARE = [

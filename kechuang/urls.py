@@ -18,6 +18,7 @@ urlpatterns = [
     path("screening/", include("screening.urls")),
     path("incubation/", include("incubation.urls")),
     path("experts/", include("experts.urls")),
+    path("funding/", include("funding.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),
@@ -26,4 +27,5 @@ urlpatterns = [
     path("api/screening/", include("screening.api_urls")),
     path("api/incubation/", include("incubation.api_urls")),
     path("api/experts/", include("experts.api_urls")),
+    path("api/funding/", include("funding.api_urls")),
 ]
