@@ -571,6 +571,13 @@ def entity_organization(user: Any) -> Organization | None:
     return user.organization
 
 
+def latest_fact_year(org: Organization) -> int:
+    """The latest year (up to this year) for which the registry holds the entity's yearly facts, else last year."""
+    this_year = timezone.localdate().year
+    latest = (org.annual_facts.filter(year__lte=this_year).order_by("-year").values_list("year", flat=True).first())
+    return latest or this_year - 1
+
+
 def entitlements(org: Organization, years: Iterable[int]) -> list[dict]:
     """Per year: the provisions that apply and those nearly met (with what is missing)."""
     out = []

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -175,11 +176,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         if services.can_screen(request.user):
             return redirect("screening:index")
         raise Http404("本账户未关联主体。")
-    this_year = timezone.localdate().year
+    default = services.latest_fact_year(org)
     try:
-        year = int(request.GET.get("year", this_year))
+        year = int(request.GET.get("year") or default)
     except ValueError:
-        year = this_year
+        year = default
+    year_note = "" if request.GET.get("year") else (
+        f"默认显示本单位有登记数据的最近年度：{default}年及上一年度。" if default != timezone.localdate().year
+        else f"显示本年度（{default}年）及上一年度。")
     try:
         years = services.entitlements(org, [year, year - 1])
         engine_error = ""
@@ -189,8 +193,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     for y in years:
         y["draft_ids"] = {pid for pid, yr in drafts if yr == y["year"]}
     unread = services.notices_for(org).filter(read_at__isnull=True).count()
-    return render(request, "screening/mine.html", {"org": org, "years": years, "year": year,
-                                                   "unread": unread, "engine_error": engine_error})
+    return render(request, "screening/mine.html", {"org": org, "years": years, "year": year, "year_note": year_note,
+                                                   "unread": unread, "engine_error": engine_error,
+                                                   "drafts": org.claim_drafts.all()[:50]})
 
 
 @login_required
@@ -199,14 +204,19 @@ def mine_draft(request: HttpRequest) -> HttpResponse:
     org = services.entity_organization(request.user)
     if org is None:
         raise Http404("本账户未关联主体。")
+    view_year = request.POST.get("view_year") or request.POST.get("year") or ""
     try:
         draft, created = services.create_claim_draft(request.user, org, request.POST.get("provision_id", ""),
                                                      request.POST.get("year"))
-        messages.success(request, f"已生成申报草稿：{draft.title}（{draft.year} 年度）。" if created
+        messages.success(request, f"已生成申报草稿：{draft.title}（{draft.year} 年度），见下方“我的申报草稿”。" if created
                          else "该条款的申报草稿已存在，未重复生成。")
+        anchor = f"#draft-{draft.pk}"
     except services.ScreeningInputError as exc:
         messages.error(request, str(exc))
-    return redirect("screening:mine")
+        anchor = ""
+    # Back to the year the user was looking at, with the draft in view (not to the default year).
+    query = f"?year={int(view_year)}" if str(view_year).isdigit() else ""
+    return redirect(reverse("screening:mine") + query + anchor)
 
 
 @login_required

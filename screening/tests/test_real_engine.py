@@ -65,7 +65,7 @@ def test_real_engine_pages(demo_city, real_engine):
             "newly_certified": ["high_tech_enterprise"], "sales_revenue": "30000000", "rd_expense": "3000000",
             "rd_expense_prev": "1500000", "platform_type": "key_laboratory", "platform_level": "provincial"}
     text = c.post("/screening/calculator/", data).content.decode()
-    assert "200,000.00" in text and "威政发" in text and "接近符合（还差什么）" in text
+    assert "20 万元" in text and "威政发" in text and "接近符合（还差什么）" in text
     c.force_login(User.objects.get(username="enterprise"))
     assert c.get(f"/screening/mine/?year={YEAR}").status_code == 200
     assert c.get(f"/api/screening/mine/?year={YEAR}").status_code == 200
