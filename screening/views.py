@@ -253,4 +253,6 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
                     "ceiling": sum((Decimal(r.amount or 0) for r in applies if r.is_ceiling), Decimal(0))}
     else:
         ctx_year = None
-    return render(request, "screening/calculator.html", {"form": form, "y": ctx_year})
+    return render(request, "screening/calculator.html", {"form": form, "y": ctx_year,
+                                                         "offered": calculator.offered_provisions(),
+                                                         "fieldsets": calculator.FIELDSETS})
