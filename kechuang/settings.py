@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "policy",
     "indicators",
     "screening",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "screening.context_processors.notices",
             ],
         },
     },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("policy/", include("policy.urls")),
     path("indicators/", include("indicators.urls")),
     path("screening/", include("screening.urls")),
+    path("portal/", include("portal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),

@@ -147,6 +147,8 @@ class Notice(models.Model):
     run = models.ForeignKey(ScreeningRun, verbose_name="来源任务", null=True, blank=True, on_delete=models.SET_NULL)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
+    link = models.CharField("链接", max_length=300, blank=True, default="",
+                            help_text="通知所指的页面（站内路径，如 /screening/mine/?year=2025）。")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发送人", null=True, blank=True, on_delete=models.SET_NULL
     )

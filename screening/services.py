@@ -468,7 +468,7 @@ def send_notices(user: Any, run: ScreeningRun, organization_ids: Iterable[int] |
         per_org[r.organization_id].append(r)
     notices = [
         Notice(organization_id=org_id, run=run, title=f"{run.year} 年度可享受政策提示（{len(items)} 项）",
-               body=notice_body(items, run.year), created_by=account(user))
+               body=notice_body(items, run.year), link=f"/screening/mine/?year={run.year}", created_by=account(user))
         for org_id, items in per_org.items()
     ]
     Notice.objects.bulk_create(notices, batch_size=2000, ignore_conflicts=True)

@@ -142,6 +142,10 @@ def run_notify(request: HttpRequest, pk: int) -> HttpResponse:
         return denied
     run = _get_run(request, pk)
     ids = None if request.POST.get("all") else [int(i) for i in request.POST.getlist("organization") if i.isdigit()]
+    if ids is None and not request.POST.get("confirmed"):  # sending to everyone is asked twice
+        totals = services.totals(run)
+        return render(request, "screening/notify_confirm.html", {
+            "run": run, "count": totals.entities, "already": run.notice_set.count()})
     if ids == []:
         messages.error(request, "请勾选要通知的主体，或选择“向全部发送”。")
         return redirect("screening:run", pk=pk)
@@ -217,6 +221,19 @@ def mine_draft(request: HttpRequest) -> HttpResponse:
     # Back to the year the user was looking at, with the draft in view (not to the default year).
     query = f"?year={int(view_year)}" if str(view_year).isdigit() else ""
     return redirect(reverse("screening:mine") + query + anchor)
+
+
+@login_required
+def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open what a notice is about, marking it read."""
+    org = services.entity_organization(request.user)
+    if org is None:
+        raise Http404("本账户未关联主体。")
+    try:
+        notice = services.mark_read(org, pk)
+    except services.Notice.DoesNotExist:
+        raise Http404("没有这条通知。") from None
+    return redirect(notice.link or reverse("screening:notices"))
 
 
 @login_required

@@ -21,3 +21,9 @@ def money(value: Any) -> str:
 def number(value: Any, digits: int = 2) -> str:
     """{{ value|number }} → "1,234.5"; {{ value|number:0 }} → "1,235"."""
     return formatting.number(value, int(digits))
+
+
+@register.filter
+def plain(value: Any) -> str:
+    """{{ sentence|plain }}: codes for developers taken out of brackets (core.formatting.plain_text)."""
+    return formatting.plain_text(str(value or ""))

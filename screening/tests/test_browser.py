@@ -84,6 +84,7 @@ def test_staff_screening_progress_totals_and_whatif(page, demo_city, background_
         page.click("text=导出 Excel")
     assert download.value.suggested_filename.endswith(".xlsx")
     page.click("#notify-all")
+    page.click("#notify-confirmed")  # sending to everyone is confirmed first
     assert "已向" in page.inner_text(".messages")
 
     page.goto(page.base_url + "/screening/whatif/")

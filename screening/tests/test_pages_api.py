@@ -77,7 +77,7 @@ def test_staff_start_page_run_page_export(demo_city):
     first = services.entities_to_notify(run)[0]["organization_id"]
     resp = c.post(f"/screening/runs/{run.pk}/notify/", {"organization": [first]}, follow=True)
     assert "已向 1 家主体发送" in resp.content.decode()
-    resp = c.post(f"/screening/runs/{run.pk}/notify/", {"all": "1"}, follow=True)
+    resp = c.post(f"/screening/runs/{run.pk}/notify/", {"all": "1", "confirmed": "1"}, follow=True)
     assert "已向" in resp.content.decode()
     assert Notice.objects.filter(run=run).count() == services.totals(run).entities
 
