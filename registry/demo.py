@@ -454,6 +454,8 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
             label = PlatformType(ptype).label
             chain = host.industry_chain or chains[j % len(chains)]
             domain = _CHAIN_TERMS[chain.code][j % 3]
+            if domain.endswith("科技") and label.startswith("科技"):
+                domain = domain.removesuffix("科技")  # never "激光科技科技企业孵化器"
             host_short = host.name.removesuffix("有限公司").removesuffix("股份")
             if host.kind == OrganizationKind.ENTERPRISE:
                 host_short = host_short[2:]
