@@ -14,7 +14,7 @@ from django.db import models
 class ScreeningRun(models.Model):
     class Kind(models.TextChoices):
         SCREENING = "screening", "政策筛查"
-        WHATIF = "whatif", "政策测算（what-if）"
+        WHATIF = "whatif", "政策测算"
 
     class Scope(models.TextChoices):
         ALL = "all", "全部登记主体"
@@ -37,7 +37,7 @@ class ScreeningRun(models.Model):
         "registry.IndustryChain", verbose_name="产业链", null=True, blank=True, on_delete=models.PROTECT
     )
     organization_ids = models.JSONField("主体清单", default=list, blank=True)
-    overrides = models.JSONField("参数调整", default=dict, blank=True, help_text="what-if：参数路径 → 新值。")
+    overrides = models.JSONField("参数调整", default=dict, blank=True, help_text="政策测算：参数 → 新值。")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     total = models.PositiveIntegerField("主体总数", default=0)
     processed = models.PositiveIntegerField("已处理", default=0)

@@ -125,21 +125,39 @@ def validate_overrides(overrides: dict[str, Any]) -> dict[str, str]:
             raise ScreeningInputError(f"参数“{spec['title']}”的新值须为有限数字。", "value")
         low = spec.get("min")
         low = Decimal(str(low)) if low is not None else Decimal(0)  # rates, caps, amounts, thresholds: never < 0
+        from screening.parameters import display
+
+        unit = spec.get("unit", "")
         if value < low:
             raise ScreeningInputError(
-                f"参数“{spec['title']}”不能小于 {low}{spec.get('unit', '')}（填写的是 {value}），请调整后再试。", "value"
-            )
+                f"参数“{spec['title']}”不能小于 {display(low, unit)}（填写的是 {display(value, unit)}），请调整后再试。",
+                "value")
         high = spec.get("max")
         if high is not None and value > Decimal(str(high)):
             raise ScreeningInputError(
-                f"参数“{spec['title']}”不能大于 {high}{spec.get('unit', '')}（填写的是 {value}），请调整后再试。", "value"
-            )
+                f"参数“{spec['title']}”不能大于 {display(high, unit)}（填写的是 {display(value, unit)}），请调整后再试。",
+                "value")
         clean[path] = str(value)
     return clean
 
 
 def overrides_for_engine(overrides: dict[str, str]) -> dict[str, Decimal]:
     return {k: Decimal(v) for k, v in overrides.items()}
+
+
+def describe_overrides(overrides: dict[str, str]) -> list[tuple[str, str]]:
+    """(title, new value in its unit: "8%", "30 万元", "25 件") for each changed parameter."""
+    from screening.parameters import display
+
+    try:
+        specs = {p["path"]: p for p in engine.tunable_parameters()}
+    except engine.EngineUnavailable:
+        specs = {}
+    out = []
+    for path, value in overrides.items():
+        spec = specs.get(path)
+        out.append((str(spec["title"]), display(value, spec.get("unit", ""))) if spec else ("（已停用的参数）", value))
+    return out
 
 
 def parameter_title(path: str) -> str:
@@ -200,7 +218,7 @@ def start_run(
         raise ScreeningInputError(f"{EMPTY_SELECTION}（{run.scope_label()}），请调整范围后再试。", "scope")
     run.total = total
     run.save()
-    change = "；".join(f"{parameter_title(k)} → {v}" for k, v in clean_overrides.items())
+    change = "；".join(f"{t} → {v}" for t, v in describe_overrides(clean_overrides))
     record(user, f"screening.{kind}_started", run,
            f"发起{run.get_kind_display()}：{year}年，{run.scope_label()}，{total} 家主体" + (f"；{change}" if change else ""),
            year=year, scope=scope, total=total, overrides=clean_overrides)

@@ -63,13 +63,14 @@ def whatif(request: HttpRequest) -> HttpResponse:
         try:
             run = services.start_run(user, kind=ScreeningRun.Kind.WHATIF, year=d["year"], scope=scope,
                                      region=user.region if scope == ScreeningRun.Scope.REGION else None,
-                                     overrides={d["parameter"]: d["value"]})
+                                     overrides={d["parameter"]: d["engine_value"]})
         except services.ScreeningInputError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, f"已发起政策测算（{run.total} 家主体）。")
             return redirect("screening:run", pk=run.pk)
-    return render(request, "screening/whatif.html", {"form": form, "parameters": form.parameters})
+    return render(request, "screening/whatif.html", {"form": form, "parameters": form.parameters,
+                                                     "groups": form.groups})
 
 
 @login_required
@@ -77,7 +78,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if denied := _staff_only(request):
         return denied
     run = _get_run(request, pk)
-    ctx: dict[str, Any] = {"run": run, "changes": [(services.parameter_title(k), v) for k, v in run.overrides.items()]}
+    ctx: dict[str, Any] = {"run": run, "changes": services.describe_overrides(run.overrides)}
     if run.status == ScreeningRun.Status.DONE:
         if run.kind == ScreeningRun.Kind.WHATIF:
             cmp = services.whatif_comparison(run)
