@@ -496,31 +496,41 @@ def send_notices(user: Any, run: ScreeningRun, organization_ids: Iterable[int] |
 
 
 def export_excel(run: ScreeningRun) -> bytes:
-    """An .xlsx workbook: totals by provision and region, then one row per entity and provision."""
+    """An .xlsx workbook: totals by provision and region, then one row per entity and provision.
+
+    Amounts are numbers in yuan with a number format, provisions are named by their Chinese titles and citations
+    (never by codes), headers are frozen and columns sized.
+    """
     from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
+    from core import xlsx
+    from core.xlsx import Column
+
+    wb = Workbook()
     t = totals(run)
-    ws = wb.create_sheet("按条款汇总")
-    ws.append(["条款", "名称", "文件", "条", "形式", "主体数", "金额(元)"])
-    for row in t.by_provision:
-        ws.append([row["provision_id"], row["title"], row["document"], row["article"],
-                   "上限" if row["is_ceiling"] else "应享", row["entities"], float(row["amount"] or 0)])
+    ws = wb.active
+    ws.title = "按条款汇总"
+    xlsx.write_table(ws, [Column("政策条款", 40, wrap=True), Column("文件", 24), Column("条款", 10),
+                          Column("形式", 8), Column("主体数（家）", 12, xlsx.INTEGER), Column("金额（元）", 18, xlsx.YUAN)],
+                     ([row["title"], row["document"], row["article"], "上限" if row["is_ceiling"] else "应享",
+                       row["entities"], float(row["amount"] or 0)] for row in t.by_provision))
     ws = wb.create_sheet("按区市汇总")
-    ws.append(["区市", "主体数", "应享金额(元)", "上限金额(元)"])
-    for row in t.by_region:
-        ws.append([row["region"], row["entities"], float(row["entitlement"]), float(row["ceiling"])])
+    xlsx.write_table(ws, [Column("区市", 26), Column("主体数（家）", 12, xlsx.INTEGER),
+                          Column("应享金额（元）", 18, xlsx.YUAN), Column("上限金额（元）", 18, xlsx.YUAN)],
+                     ([row["region"], row["entities"], float(row["entitlement"]), float(row["ceiling"])]
+                      for row in t.by_region))
     ws = wb.create_sheet("主体明细")
-    ws.append(["主体编号", "主体名称", "统一社会信用代码", "区市", "结论", "条款", "名称", "文件", "条", "形式",
-               "金额(元)", "说明", "尚缺条件"])
     names = _region_names(run.results.values_list("region_id_snapshot", flat=True).distinct())
     qs = (run.results.select_related("organization").order_by("organization_id", "status", "provision_id")
           .only("organization__name", "organization__uscc", "region_id_snapshot", "status", "provision_id", "title",
                 "document", "article", "is_ceiling", "amount", "explanation", "missing"))
-    for r in qs.iterator(chunk_size=5000):
-        ws.append([r.organization_id, r.organization.name, r.organization.uscc or "", names.get(r.region_id_snapshot, ""),
-                   r.get_status_display(), r.provision_id, r.title, r.document, r.article,
-                   "上限" if r.is_ceiling else "应享", float(r.amount), r.explanation, "；".join(r.missing)])
+    xlsx.write_table(ws, [
+        Column("主体名称", 34), Column("统一社会信用代码", 22), Column("区市", 16), Column("结论", 10),
+        Column("政策条款", 36, wrap=True), Column("文件", 22), Column("条款", 10), Column("形式", 8),
+        Column("金额（元）", 16, xlsx.YUAN), Column("说明", 60, wrap=True), Column("尚缺条件", 40, wrap=True),
+    ], ([r.organization.name, r.organization.uscc or "", names.get(r.region_id_snapshot, ""), r.get_status_display(),
+         r.title, r.document, r.article, "上限" if r.is_ceiling else "应享", float(r.amount), r.explanation,
+         "；".join(r.missing)] for r in qs.iterator(chunk_size=5000)))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
