@@ -205,7 +205,7 @@ def test_export_is_readable_numbers_titles_frozen_header(bureau):
     assert ws.freeze_panes == "A2" and ws.column_dimensions["A"].width >= 30
     assert ws.cell(1, 1).value == "政策条款" and ws.cell(2, 1).value == "高新技术企业首次认定奖励"
     amount = ws.cell(2, 6)
-    assert isinstance(amount.value, float) and amount.value > 0 and "#,##0.00" in amount.number_format
+    assert isinstance(amount.value, int | float) and amount.value > 0 and "#,##0.00" in amount.number_format
     codes = [c.value for row in wb["主体明细"].iter_rows() for c in row if isinstance(c.value, str)]
     assert not [v for v in codes if v.startswith("test.")]
 
