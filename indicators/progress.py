@@ -106,13 +106,14 @@ def _judged(series: dict[int, float], target_year: int) -> tuple[dict[int, float
     return upto, any(y >= target_year for y in series)
 
 
-def _share(value: float, base: float, target: float) -> tuple[float | None, str]:
+def _share(value: float, base: float, target: float, f=None) -> tuple[float | None, str]:
     """Share of the way from base to target, never negative; none when the base already meets the target."""
+    f = f or _fmt
     if target <= base:
-        return None, f"基期值{_fmt(base)}已不低于目标{_fmt(target)}，不计算完成进程"
+        return None, f"基期值{f(base)}已不低于目标{f(target)}，不计算完成进程"
     share = (value - base) / (target - base)
     if share < 0:
-        return 0.0, f"当前值{_fmt(value)}低于基期值{_fmt(base)}，完成进程记为0%"
+        return 0.0, f"当前值{f(value)}低于基期值{f(base)}，完成进程记为0%"
     return share, ""
 
 
@@ -153,14 +154,15 @@ def _pick_base(series: dict[int, float], baseline_year: int | None, baseline_val
 
 def level_progress(series: dict[int, float], *, baseline_year: int | None, baseline_value: float | None,
                    target_year: int, target_value: float, compound: bool, unit: str = "",
-                   now_year: int | None = None) -> Progress:
+                   now_year: int | None = None, whole: bool = False) -> Progress:
     """Progress towards "reach target_value by target_year", judged on the target year's value once it is there."""
     full = series
+    f = (lambda x: _fmt(x, 0)) if whole else _fmt  # counts are read as whole numbers
     series, final = _judged(series, target_year)
     if final and target_year not in series:
         last = max(full)
         return Progress("insufficient", f"目标年（{target_year}年）没有观测值，无法最终判定；"
-                        f"最近的观测为{last}年{_fmt(full[last])}{unit}（目标年之后的数值不用于判定）。",
+                        f"最近的观测为{last}年{f(full[last])}{unit}（目标年之后的数值不用于判定）。",
                         target_year=target_year, target_value=target_value, final=True)
     if not series:
         return Progress("no_data", "尚无观测值，无法判断进度。", target_year=target_year, target_value=target_value)
@@ -170,24 +172,24 @@ def level_progress(series: dict[int, float], *, baseline_year: int | None, basel
     base = _pick_base(series, baseline_year, baseline_value)
     if base is not None:
         p.base_year, p.base_value = base
-        p.share_of_way, p.note = _share(v, p.base_value, target_value)
+        p.share_of_way, p.note = _share(v, p.base_value, target_value, f)
         p.path = target_path(p.base_year, p.base_value, target_year, target_value, compound)
     note = f"（{p.note}）" if p.note else ""
     if v >= target_value - EPS:
         p.status = "achieved"
         when = f"目标年{target_year}年为" if final else f"{y}年为"
-        p.rule = f"{when}{_fmt(v)}{unit}，已达到{target_year}年目标{_fmt(target_value)}{unit}{note}。"
+        p.rule = f"{when}{f(v)}{unit}，已达到{target_year}年目标{f(target_value)}{unit}{note}。"
         if final:
             p.rule += "目标年已过，此为最终判定。"
         return p
     if final:
         p.status = "missed"
-        p.rule = (f"目标年{target_year}年为{_fmt(v)}{unit}，未达到目标{_fmt(target_value)}{unit}{note}。"
+        p.rule = (f"目标年{target_year}年为{f(v)}{unit}，未达到目标{f(target_value)}{unit}{note}。"
                   "目标年已过，此为最终判定。")
         return p
     remaining = target_year - y
     if base is None or y <= p.base_year:
-        p.rule = (f"{y}年为{_fmt(v)}{unit}，距目标{_fmt(target_value)}{unit}还差{_fmt(target_value - v)}{unit}；"
+        p.rule = (f"{y}年为{f(v)}{unit}，距目标{f(target_value)}{unit}还差{f(target_value - v)}{unit}；"
                   "需至少两个年度的数据才能外推。")
         if compound:
             p.required_rate, p.rate_unit = cagr(v, target_value, remaining), "年均增长率"
@@ -221,8 +223,8 @@ def level_progress(series: dict[int, float], *, baseline_year: int | None, basel
     else:
         share = f"完成目标进程的{p.projected_share * 100:.1f}%（<90%），" if p.projected_share is not None else ""
         p.status, verdict = "off_track", f"{share}滞后"
-    p.rule = (f"{y}年为{_fmt(v)}{unit}{note}；{how}至{target_year}年为{_fmt(p.projection)}{unit}，"
-              f"目标{_fmt(target_value)}{unit}：{verdict}{need}。")
+    p.rule = (f"{y}年为{f(v)}{unit}{note}；{how}至{target_year}年为{f(p.projection)}{unit}，"
+              f"目标{f(target_value)}{unit}：{verdict}{need}。")
     return p
 
 

@@ -161,7 +161,8 @@ def progress(ind: Indicator, points: dict[int, Point]) -> Progress:
                                target_year=ind.target_year, points_per_year=target)
     return level_progress(values, baseline_year=ind.baseline_year, baseline_value=base_value,
                           target_year=ind.target_year, target_value=target,
-                          compound=ind.projection == Indicator.Projection.COMPOUND, unit=ind.unit)
+                          compound=ind.projection == Indicator.Projection.COMPOUND, unit=ind.unit,
+                          whole=ind.unit_kind == Indicator.UnitKind.COUNT)
 
 
 def computed_label(ind: Indicator) -> str:

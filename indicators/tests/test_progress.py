@@ -159,3 +159,10 @@ def test_one_year_span_is_not_written_as_a_range():
     p = level_progress({2021: 900, 2024: 1400}, baseline_year=2020, baseline_value=738, target_year=2025,
                        target_value=1500, compound=True)
     assert "2025—2025" not in p.rule and "需2025年年均增长" in p.rule
+
+
+def test_counts_read_as_whole_numbers_in_the_rule():
+    """"1570.01个": a projected count is written as a whole number."""
+    p = level_progress({2021: 900, 2023: 1200}, baseline_year=2020, baseline_value=738, target_year=2025,
+                       target_value=1500, compound=True, unit="家", whole=True)
+    assert "1,659家" in p.rule and "1,659.3" not in p.rule
