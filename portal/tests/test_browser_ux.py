@@ -72,6 +72,17 @@ def test_mine_default_year_and_draft_stays_in_view(sized_page, demo_city):
     assert title in row.inner_text()
     assert row.is_visible()
     assert re.search(r"#draft-\d+$", page.url)
+    # the enterprise's other pages: its profile (with its own platform, issue 13) and its notices
+    for path in (f"/registry/{user.organization_id}/", "/screening/notices/"):
+        page.goto(page.base_url + path)
+        assert_accessible(page)
+        assert_no_horizontal_scroll(page)
+    page.goto(page.base_url + f"/registry/{user.organization_id}/")
+    platform_link = page.locator("h2:has-text('依托或参与的平台') + table a").first
+    if platform_link.count():
+        platform_link.click()
+        page.wait_for_load_state("networkidle")
+        assert "未找到" not in page.inner_text("main") and page.locator("#org-name").count() == 1
 
 
 def test_calculator_each_offered_provision(sized_page, db):
