@@ -88,6 +88,7 @@ def test_staff_screening_progress_totals_and_whatif(page, demo_city, background_
     assert "已向" in page.inner_text(".messages")
 
     page.goto(page.base_url + "/screening/whatif/")
+    page.select_option("#start-whatif select[name=parameter]", "a.art_07.hte_first")
     page.fill("#start-whatif input[name=value]", "-1")
     page.fill("#start-whatif input[name=year]", str(YEAR))
     page.click("#start-whatif button[type=submit]")
