@@ -47,7 +47,7 @@ OFFERED: dict[str, dict[str, Any]] = {
 #: How the form is laid out: (legend, field names).
 FIELDSETS = [
     ("基本情况", ("year", "kind", "region")),
-    ("资质与认定", ("qualifications", "newly_certified", "certified_on")),
+    ("资质与认定", ("qualifications", "newly_certified", "certified_on", "certification")),
     ("经营与研发", ("sales_revenue", "sales_revenue_prev", "sales_revenue_3y", "rd_expense", "rd_expense_prev",
                 "employees", "rd_staff")),
     ("当年获批的平台/载体", ("platform_type", "platform_level", "platform_approved_on", "platform_role")),
@@ -90,6 +90,8 @@ class CalculatorForm(forms.Form):
         label="当年通过认定（首次或重新认定）", required=False, choices=QualificationKind.choices,
         widget=forms.CheckboxSelectMultiple)
     certified_on = _date_field("认定日期", "证书上的发证（认定）日期；决定适用哪份文件。")
+    certification = forms.ChoiceField(label="认定类别", required=False, initial="first_certification",
+                                      choices=[("first_certification", "首次认定"), ("recertification", "重新认定")])
     sales_revenue = _money_field("当年销售收入（元）", "销售收入")
     sales_revenue_prev = _money_field("上一年销售收入（元）", "上一年销售收入")
     sales_revenue_3y = _money_field("三年前销售收入（元）", "三年前销售收入")
@@ -144,8 +146,9 @@ def to_situation(d: dict[str, Any]) -> dict[str, Any]:
             end = start.replace(year=start.year + 3) - dt.timedelta(days=1)
         else:  # held all year: a window around the year that does not start in it (not a certification this year)
             start, end = dt.date(year - 1, 1, 1), dt.date(year + 2, 12, 31)
+        certification = (d.get("certification") or "first_certification") if kind in newly else "recertification"
         qualifications.append({"kind": kind, "valid_from": start.isoformat(), "valid_to": end.isoformat(),
-                               "certification": "first_certification" if kind in newly else "recertification"})
+                               "certification": certification})
     recognitions = []
     if d.get("platform_type") and d.get("platform_approved_on"):
         recognitions.append({"kind": "platform_approval", "subject": d["platform_type"], "level": d["platform_level"],

@@ -63,3 +63,15 @@ def test_results_only_show_offered_provisions(real_engine):
     form = calculator.CalculatorForm({**BASE, **calculator.OFFERED["B.09.rd_growth_subsidy"]})
     assert form.is_valid()
     assert {str(r.provision_id) for r in calculator.evaluate(form.cleaned_data).results} <= set(calculator.OFFERED)
+
+
+def test_recertification_is_asked_a_art7(real_engine):
+    """A 第7条: 新认定 20 万元, 重新认定 10 万元 — the form asks which."""
+    base = {**BASE, **calculator.OFFERED["A.07.hte_reward"]}
+    amounts = {}
+    for kind in ("first_certification", "recertification"):
+        form = calculator.CalculatorForm({**base, "certification": kind})
+        assert form.is_valid(), form.errors
+        hit = next(r for r in calculator.evaluate(form.cleaned_data).results if r.provision_id == "A.07.hte_reward")
+        amounts[kind] = Decimal(hit.amount)
+    assert amounts == {"first_certification": Decimal(200000), "recertification": Decimal(100000)}
