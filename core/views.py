@@ -14,8 +14,16 @@ from registry.models import Organization, Qualification, QualificationKind
 from registry.services import visible_organizations
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:  # the public front door (portal)
+        from portal.views import home as front_door
+
+        return front_door(request)
+    return _home(request)
+
+
+@login_required
+def _home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_entity_account and user.organization_id:
         return redirect("registry:organization_detail", pk=user.organization_id)

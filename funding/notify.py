@@ -1,7 +1,5 @@
-"""The one way this app tells an organisation something: an in-platform notice (screening.Notice) and an e-mail.
-
-The item's path is put in the body (the lead will move it to Notice's link field when merging).
-"""
+"""The one way this app tells an organisation something: an in-platform notice (screening.notices.notify, which
+links the notice to the item) and an e-mail that names the item's path."""
 
 from __future__ import annotations
 
@@ -12,6 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
+from screening import notices
 from screening.models import Notice
 
 log = logging.getLogger(__name__)
@@ -19,8 +18,7 @@ log = logging.getLogger(__name__)
 
 def notify(organization: Any, title: str, body: str, path: str = "", actor: Any = None) -> Notice:
     full_body = f"{body}\n查看：{path}" if path else body
-    notice = Notice.objects.create(organization=organization, title=title[:200], body=full_body,
-                                   created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    notice = notices.notify(organization, title, body, link=path, actor=actor)
     recipients = [e for e in organization.accounts.exclude(email="").values_list("email", flat=True)]
     if recipients:
         def send() -> None:

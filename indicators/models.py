@@ -94,6 +94,46 @@ class Indicator(models.Model):
         return f"{self.document} {self.article}"
 
     @property
+    def is_count(self) -> bool:
+        return self.unit_kind == self.UnitKind.COUNT
+
+    def format_value(self, value: float | Decimal | None) -> str:
+        """A figure as users read it: counts as whole numbers, others with at most two decimals; separators."""
+        if value is None:
+            return "—"
+        if self.is_count:
+            return f"{round(float(value)):,}"
+        text = f"{float(value):,.2f}"
+        return text.rstrip("0").rstrip(".")
+
+    @property
+    def target_display(self) -> str:
+        if self.target_kind == self.TargetKind.LEVEL:
+            return self.format_value(self.target_value)
+        if self.change_text:
+            return self.change_text
+        if self.target_kind == self.TargetKind.ANNUAL_GROWTH:
+            return f"年均增长{self.target_text}%"
+        return f"每年提高{self.target_text}个百分点"
+
+    @property
+    def change_explained(self) -> str:
+        """The table's bracket notation spelled out: "[0.44]" is the change over the plan period, not a level."""
+        text = self.change_text.strip()
+        if text.startswith("[") and text.endswith("]"):
+            start = self.baseline_year or self.start_year
+            return f"{start}—{self.target_year}年累计增加{text[1:-1]}{self.unit}"
+        return text
+
+    @property
+    def source_hint(self) -> str:
+        """Where this indicator's figures come from, shown when it has none yet."""
+        if self.computed:
+            return "由平台登记库按指标口径自动统计；登记库中尚无相关记录。"
+        who = self.department or ("荣成市科技局" if self.document_key == "E" else "市统计局、市科技局")
+        return f"待录入：由{who}提供年度统计数据，在本页“录入观测值”或“导入观测值”（Excel）中填报。"
+
+    @property
     def bounds(self) -> tuple[float | None, float | None]:
         return {"percent": (0.0, 100.0), "growth": (-100.0, None)}.get(self.unit_kind, (0.0, None))
 
@@ -133,3 +173,9 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.year} = {self.value}（第{self.version}版）"
+
+    CHANNEL_LABELS = {"form": "页面录入", "excel": "Excel 导入", "api": "接口", "cli": "命令行", "demo": "示范数据"}
+
+    @property
+    def channel_label(self) -> str:
+        return self.CHANNEL_LABELS.get(self.channel, self.channel)

@@ -8,6 +8,11 @@ Rules (stated on every indicator page):
 - annual growth targets: the achieved figure is the compound average of the observed yearly growth rates; it is
   compared with the target rate.
 - annual points targets: the achieved figure is the average yearly change in percentage points since the base.
+- a target is judged by the value of its target year: once the series reaches the target year, later years are
+  ignored and the status is final (已达成 / 未达成, ``final``); without a value for the target year itself no final
+  verdict is given (数据不足).
+- share of the way is never negative (a value below the base counts as 0%) and is left out when the base already
+  meets the target (an inverted baseline would turn progress into a negative share).
 - status: achieved (已达成) when the latest value meets the target; missed (未达成) when the target year has
   passed without it; otherwise on_track (正常推进) when the projection meets the target, at_risk (存在风险) when
   it covers at least 90% of the way, off_track (滞后) below that; no_data (暂无数据) / insufficient (数据不足)
@@ -43,6 +48,8 @@ class Progress:
     projection: float | None = None
     projected_share: float | None = None
     path: list[tuple[int, float]] = field(default_factory=list)
+    final: bool = False  # the target year has been reached: the status no longer changes
+    note: str = ""  # why a share of the way is not shown, or how it was bounded
 
     @property
     def status_label(self) -> str:
@@ -73,6 +80,10 @@ class Progress:
     def share_text(self) -> str:
         return "—" if self.share_of_way is None else f"{self.share_of_way * 100:.1f}%"
 
+    @property
+    def final_text(self) -> str:
+        return f"目标年（{self.target_year}年）已过，按{self.target_year}年数值最终判定" if self.final else ""
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["status_label"] = self.status_label
@@ -82,6 +93,28 @@ class Progress:
 def _fmt(x: float, digits: int = 2) -> str:
     text = f"{x:,.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def span(a: int, b: int) -> str:
+    """"2021—2025年", or "2025年" when the span is one year (never "2025—2025年")."""
+    return f"{a}年" if a == b else f"{a}—{b}年"
+
+
+def _judged(series: dict[int, float], target_year: int) -> tuple[dict[int, float], bool]:
+    """The observations a target is judged on: those up to its target year; final once that year is reached."""
+    upto = {y: v for y, v in series.items() if y <= target_year}
+    return upto, any(y >= target_year for y in series)
+
+
+def _share(value: float, base: float, target: float, f=None) -> tuple[float | None, str]:
+    """Share of the way from base to target, never negative; none when the base already meets the target."""
+    f = f or _fmt
+    if target <= base:
+        return None, f"基期值{f(base)}已不低于目标{f(target)}，不计算完成进程"
+    share = (value - base) / (target - base)
+    if share < 0:
+        return 0.0, f"当前值{f(value)}低于基期值{f(base)}，完成进程记为0%"
+    return share, ""
 
 
 def cagr(v0: float, v1: float, years: int) -> float | None:
@@ -121,29 +154,42 @@ def _pick_base(series: dict[int, float], baseline_year: int | None, baseline_val
 
 def level_progress(series: dict[int, float], *, baseline_year: int | None, baseline_value: float | None,
                    target_year: int, target_value: float, compound: bool, unit: str = "",
-                   now_year: int | None = None) -> Progress:
-    """Progress towards "reach target_value by target_year"."""
+                   now_year: int | None = None, whole: bool = False) -> Progress:
+    """Progress towards "reach target_value by target_year", judged on the target year's value once it is there."""
+    full = series
+    f = (lambda x: _fmt(x, 0)) if whole else _fmt  # counts are read as whole numbers
+    series, final = _judged(series, target_year)
+    if final and target_year not in series:
+        last = max(full)
+        return Progress("insufficient", f"目标年（{target_year}年）没有观测值，无法最终判定；"
+                        f"最近的观测为{last}年{f(full[last])}{unit}（目标年之后的数值不用于判定）。",
+                        target_year=target_year, target_value=target_value, final=True)
     if not series:
         return Progress("no_data", "尚无观测值，无法判断进度。", target_year=target_year, target_value=target_value)
     y, v = max(series.items())
-    p = Progress("insufficient", "", latest_year=y, latest_value=v, target_year=target_year, target_value=target_value)
+    p = Progress("insufficient", "", latest_year=y, latest_value=v, target_year=target_year, target_value=target_value,
+                 final=final)
     base = _pick_base(series, baseline_year, baseline_value)
     if base is not None:
         p.base_year, p.base_value = base
-        if target_value != p.base_value:
-            p.share_of_way = (v - p.base_value) / (target_value - p.base_value)
+        p.share_of_way, p.note = _share(v, p.base_value, target_value, f)
         p.path = target_path(p.base_year, p.base_value, target_year, target_value, compound)
+    note = f"（{p.note}）" if p.note else ""
     if v >= target_value - EPS:
         p.status = "achieved"
-        p.rule = f"{y}年为{_fmt(v)}{unit}，已达到{target_year}年目标{_fmt(target_value)}{unit}。"
+        when = f"目标年{target_year}年为" if final else f"{y}年为"
+        p.rule = f"{when}{f(v)}{unit}，已达到{target_year}年目标{f(target_value)}{unit}{note}。"
+        if final:
+            p.rule += "目标年已过，此为最终判定。"
         return p
-    if y >= target_year:
+    if final:
         p.status = "missed"
-        p.rule = f"{y}年为{_fmt(v)}{unit}，目标年已到，未达到目标{_fmt(target_value)}{unit}。"
+        p.rule = (f"目标年{target_year}年为{f(v)}{unit}，未达到目标{f(target_value)}{unit}{note}。"
+                  "目标年已过，此为最终判定。")
         return p
     remaining = target_year - y
     if base is None or y <= p.base_year:
-        p.rule = (f"{y}年为{_fmt(v)}{unit}，距目标{_fmt(target_value)}{unit}还差{_fmt(target_value - v)}{unit}；"
+        p.rule = (f"{y}年为{f(v)}{unit}，距目标{f(target_value)}{unit}还差{f(target_value - v)}{unit}；"
                   "需至少两个年度的数据才能外推。")
         if compound:
             p.required_rate, p.rate_unit = cagr(v, target_value, remaining), "年均增长率"
@@ -159,17 +205,17 @@ def level_progress(series: dict[int, float], *, baseline_year: int | None, basel
             compound = False
         else:
             p.projection = v * (1 + p.achieved_rate) ** remaining
-            how = (f"{p.base_year}—{y}年年均增长{p.achieved_rate * 100:.2f}%，按此复合增长率外推")
-            need = f"；实现目标需{y + 1}—{target_year}年年均增长{p.required_rate * 100:.2f}%"
+            how = f"{span(p.base_year, y)}年均增长{p.achieved_rate * 100:.2f}%，按此复合增长率外推"
+            need = f"；实现目标需{span(y + 1, target_year)}年均增长{p.required_rate * 100:.2f}%"
     if not compound:
         p.rate_unit = "每年增加"
         p.achieved_rate = (v - p.base_value) / elapsed
         p.required_rate = (target_value - v) / remaining
         p.projection = v + p.achieved_rate * remaining
-        how = f"{p.base_year}—{y}年平均每年增加{_fmt(p.achieved_rate, 3)}{unit}，按此线性外推"
+        how = f"{span(p.base_year, y)}平均每年增加{_fmt(p.achieved_rate, 3)}{unit}，按此线性外推"
         need = f"；实现目标需每年增加{_fmt(p.required_rate, 3)}{unit}"
-    if target_value != p.base_value:
-        p.projected_share = (p.projection - p.base_value) / (target_value - p.base_value)
+    if target_value > p.base_value:
+        p.projected_share = max((p.projection - p.base_value) / (target_value - p.base_value), 0.0)
     if p.projection >= target_value - EPS:
         p.status, verdict = "on_track", "达到目标，正常推进"
     elif p.projected_share is not None and p.projected_share >= AT_RISK_SHARE - EPS:
@@ -177,14 +223,18 @@ def level_progress(series: dict[int, float], *, baseline_year: int | None, basel
     else:
         share = f"完成目标进程的{p.projected_share * 100:.1f}%（<90%），" if p.projected_share is not None else ""
         p.status, verdict = "off_track", f"{share}滞后"
-    p.rule = (f"{y}年为{_fmt(v)}{unit}；{how}至{target_year}年为{_fmt(p.projection)}{unit}，"
-              f"目标{_fmt(target_value)}{unit}：{verdict}{need}。")
+    p.rule = (f"{y}年为{f(v)}{unit}{note}；{how}至{target_year}年为{f(p.projection)}{unit}，"
+              f"目标{f(target_value)}{unit}：{verdict}{need}。")
     return p
 
 
 def growth_progress(growth: dict[int, float], *, target_year: int, target_rate: float,
                     start_year: int | None = None) -> Progress:
     """Progress of an "average growth of target_rate % a year" target from observed yearly growth rates (%)."""
+    growth, final = _judged(growth, target_year)
+    if final and target_year not in growth:
+        return Progress("insufficient", f"目标年（{target_year}年）没有观测值，无法最终判定（目标年之后的数值不用于判定）。",
+                        target_year=target_year, target_value=target_rate, final=True)
     if not growth:
         return Progress("no_data", "尚无观测值，无法判断进度。", target_year=target_year, target_value=target_rate)
     years = sorted(growth)
@@ -195,17 +245,19 @@ def growth_progress(growth: dict[int, float], *, target_year: int, target_rate: 
     avg = (factor ** (1 / len(years)) - 1) * 100
     p = Progress("insufficient", "", latest_year=y, latest_value=growth[y], target_year=target_year,
                  target_value=target_rate, achieved_rate=avg, required_rate=target_rate, rate_unit="年均增长（%）",
-                 projection=avg)
-    span = target_year - (start_year if start_year is not None else years[0] - 1)
-    if span > 0:
-        p.share_of_way = (factor - 1) / ((1 + target_rate / 100) ** span - 1) if target_rate else None
-    label = f"{years[0]}—{y}年" if len(years) > 1 else f"{y}年"
+                 projection=avg, final=final)
+    years_needed = target_year - (start_year if start_year is not None else years[0] - 1)
+    if years_needed > 0 and target_rate > 0:
+        p.share_of_way = max((factor - 1) / ((1 + target_rate / 100) ** years_needed - 1), 0.0)
+    label = span(years[0], y)
     if avg >= target_rate - EPS:
-        p.status = "achieved" if y >= target_year else "on_track"
+        p.status = "achieved" if final else "on_track"
         p.rule = f"{label}年均增长{avg:.2f}%，不低于目标年均{_fmt(target_rate)}%。"
-    elif y >= target_year:
+        if final:
+            p.rule += "目标年已过，此为最终判定。"
+    elif final:
         p.status = "missed"
-        p.rule = f"{label}年均增长{avg:.2f}%，低于目标年均{_fmt(target_rate)}%，目标年已到。"
+        p.rule = f"{label}年均增长{avg:.2f}%，低于目标年均{_fmt(target_rate)}%。目标年已过，此为最终判定。"
     elif avg >= AT_RISK_SHARE * target_rate:
         p.status = "at_risk"
         p.rule = f"{label}年均增长{avg:.2f}%，达到目标年均{_fmt(target_rate)}%的90%以上但未达到：存在风险。"
@@ -218,8 +270,11 @@ def growth_progress(growth: dict[int, float], *, target_year: int, target_rate: 
 def points_progress(series: dict[int, float], *, baseline_year: int | None, baseline_value: float | None,
                     target_year: int, points_per_year: float) -> Progress:
     """Progress of "raise the share by N percentage points a year": a level target at base + N × years."""
-    base = _pick_base(series, baseline_year, baseline_value)
+    base = _pick_base(_judged(series, target_year)[0], baseline_year, baseline_value)
     if base is None:
+        if series:
+            return Progress("insufficient", f"目标年（{target_year}年）及以前没有观测值，无法判定。", target_year=target_year,
+                            final=max(series) >= target_year)
         return Progress("no_data", "尚无观测值，无法判断进度。", target_year=target_year)
     target = base[1] + points_per_year * (target_year - base[0])
     p = level_progress(series, baseline_year=base[0], baseline_value=base[1], target_year=target_year,

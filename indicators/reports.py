@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.html import escape
 from openpyxl import Workbook, load_workbook
 
+from core import xlsx
+from core.xlsx import Column
 from indicators import services
 from indicators.models import Indicator
 from indicators.services import IndicatorInputError
@@ -123,10 +125,11 @@ def report_rows(year: int) -> list[dict[str, Any]]:
         out.append({
             "category": r["category"], "code": ind.code, "name": ind.name, "unit": ind.unit,
             "citation": ind.citation, "jurisdiction": ind.jurisdiction.name,
-            "baseline": (f"{ind.baseline_year}年 {_num(float(ind.baseline_value))}" if ind.baseline_value is not None
-                         else "—"),
-            "target": f"{ind.target_year}年 {ind.change_text or _num(float(ind.target_value))}",
-            "value": _num(latest.value) if latest else "—", "value_year": latest.year if latest else None,
+            "baseline": (f"{ind.baseline_year}年 {ind.format_value(ind.baseline_value)}"
+                         if ind.baseline_value is not None else "—"),
+            "target": f"{ind.target_year}年 {ind.target_display}" + (
+                f"（{ind.change_explained}）" if ind.change_text and ind.target_kind == "level" else ""),
+            "value": ind.format_value(latest.value) if latest else "—", "value_year": latest.year if latest else None,
             "origin": latest.origin_label if latest else "",
             "share": f"{prog.share_of_way * 100:.1f}%" if prog.share_of_way is not None else "—",
             "status": prog.status_label, "rule": prog.rule, "department": ind.department,
@@ -134,18 +137,46 @@ def report_rows(year: int) -> list[dict[str, Any]]:
     return out
 
 
-REPORT_HEADERS = ["类别", "指标", "单位", "依据", "区域", "基期", "目标", "最新值", "数据年度", "数据方式", "完成进程",
-                  "状态", "判断依据", "责任单位"]
+REPORT_COLUMNS = [
+    Column("类别", 22, wrap=True), Column("指标", 30, wrap=True), Column("单位", 7), Column("依据", 26, wrap=True),
+    Column("区域", 9), Column("基期年", 8, xlsx.YEAR), Column("基期值", 11), Column("目标年", 8, xlsx.YEAR),
+    Column("目标值", 11), Column("目标说明", 22, wrap=True), Column("判定数值", 12), Column("数据年度", 9, xlsx.YEAR),
+    Column("数据方式", 12), Column("完成进程", 10, xlsx.PERCENT), Column("状态", 9), Column("最终判定", 9),
+    Column("判断依据", 60, wrap=True), Column("责任单位", 24, wrap=True),
+]
+REPORT_HEADERS = [c.title for c in REPORT_COLUMNS]
+
+
+def _number(ind: Indicator, v: Any) -> int | float | None:
+    if v is None:
+        return None
+    return round(float(v)) if ind.is_count else round(float(v), 4)
 
 
 def report_xlsx(year: int) -> bytes:
+    """The yearly report: figures are numbers with number formats (counts as integers, shares as %)."""
     wb = Workbook()
     ws = wb.active
     ws.title = f"{year}年监测"
-    rows = [[r["category"], r["name"], r["unit"], r["citation"], r["jurisdiction"], r["baseline"], r["target"],
-             r["value"], r["value_year"], r["origin"], r["share"], r["status"], r["rule"], r["department"]]
-            for r in report_rows(year)]
-    _write_sheet(ws, REPORT_HEADERS, rows)
+    rows = []
+    formats = []
+    for r in services.dashboard(year):
+        ind, prog, latest = r["indicator"], r["progress"], r["latest"]
+        fmt = xlsx.INTEGER if ind.is_count else xlsx.DECIMAL
+        formats.append(fmt)
+        level = ind.target_kind == Indicator.TargetKind.LEVEL
+        rows.append([
+            r["category"], ind.name, ind.unit, ind.citation, ind.jurisdiction.name, ind.baseline_year,
+            _number(ind, ind.baseline_value), ind.target_year, _number(ind, ind.target_value),
+            ind.change_explained if level else ind.target_display,
+            _number(ind, latest.value) if latest else None, latest.year if latest else None,
+            latest.origin_label if latest else "", prog.share_of_way, prog.status_label,
+            "是" if prog.final else "否", prog.rule, ind.department,
+        ])
+    xlsx.write_table(ws, REPORT_COLUMNS, rows)
+    for i, fmt in enumerate(formats, start=2):
+        for col in (7, 9, 11):  # 基期值, 目标值, 判定数值: integer for counts, two decimals otherwise
+            ws.cell(row=i, column=col).number_format = fmt
     return _save(wb)
 
 

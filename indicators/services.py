@@ -120,6 +120,13 @@ def current_observations(ind: Indicator, region: Region | None = None,
     return out
 
 
+def latest_data_year() -> int:
+    """The latest year that has entered statistics, else the last complete year."""
+    last_complete = dt.date.today().year - 1
+    latest = Observation.objects.filter(year__lte=last_complete).aggregate(m=Max("year"))["m"]
+    return latest or last_complete
+
+
 def computed_years(ind: Indicator, snap: Snapshot | None = None) -> range:
     start, end = snap.plan_years(ind) if snap else plan_years(ind)
     return range(start, min(end, dt.date.today().year) + 1)
@@ -154,7 +161,8 @@ def progress(ind: Indicator, points: dict[int, Point]) -> Progress:
                                target_year=ind.target_year, points_per_year=target)
     return level_progress(values, baseline_year=ind.baseline_year, baseline_value=base_value,
                           target_year=ind.target_year, target_value=target,
-                          compound=ind.projection == Indicator.Projection.COMPOUND, unit=ind.unit)
+                          compound=ind.projection == Indicator.Projection.COMPOUND, unit=ind.unit,
+                          whole=ind.unit_kind == Indicator.UnitKind.COUNT)
 
 
 def computed_label(ind: Indicator) -> str:
@@ -184,7 +192,8 @@ def dashboard(year: int | None = None, computer: Computer | None = None) -> list
     for ind in sorted(snap.indicators.values(), key=lambda i: i.order):
         points = series(ind, computer=computer, until=year, snap=snap)
         prog = progress(ind, points)
-        latest = points[max(points)] if points else None
+        judged = prog.latest_year if prog.latest_year in points else (max(points) if points else None)
+        latest = points[judged] if judged is not None else None  # the value the status is judged on
         rows.append({"indicator": ind, "category": cats.get(ind.category, ind.category), "points": points,
                      "latest": latest, "progress": prog})
     return rows

@@ -30,8 +30,8 @@ def _can_enter(user: Any) -> bool:
 
 
 def default_year() -> int:
-    """The last complete year: statistics for the current year are not out yet."""
-    return dt.date.today().year - 1
+    """The latest year with entered statistics (never the current year, whose statistics are not out yet)."""
+    return services.latest_data_year()
 
 
 def _year(request: HttpRequest) -> int:
@@ -39,7 +39,13 @@ def _year(request: HttpRequest) -> int:
         year = int(request.GET.get("year") or default_year())
     except ValueError:
         year = default_year()
-    return min(max(year, 2018), default_year() + 1)
+    return min(max(year, 2018), dt.date.today().year)
+
+
+def _year_note(request: HttpRequest, year: int) -> str:
+    if request.GET.get("year"):
+        return ""
+    return f"默认显示有统计数据的最近年度：{year}年（{dt.date.today().year}年的统计数据尚未发布）。可在“监测年度”中选择其他年度。"
 
 
 @login_required
@@ -55,11 +61,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chart_rows = [r for r in rows if r["indicator"].category == "c_table" and r["progress"].share_of_way is not None]
     chart = {
         "names": [r["indicator"].name for r in chart_rows],
-        "shares": [round(min(max(r["progress"].share_of_way, -0.5), 1.5) * 100, 1) for r in chart_rows],
+        "shares": [round(min(max(r["progress"].share_of_way, 0.0), 1.5) * 100, 1) for r in chart_rows],
         "status": [{"name": k, "value": v} for k, v in counts.items()],
     }
     return render(request, "indicators/dashboard.html", {
-        "year": year, "years": list(range(2018, default_year() + 2)), "groups": groups, "counts": counts,
+        "year": year, "years": list(range(2018, dt.date.today().year + 1)), "groups": groups, "counts": counts,
+        "year_note": _year_note(request, year),
         "chart": chart, "total": len(rows), "can_enter": _can_enter(request.user),
     })
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "experts",
     "pgtrigger",
     "funding",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "screening.context_processors.notices",
             ],
         },
     },

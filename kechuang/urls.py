@@ -19,6 +19,7 @@ urlpatterns = [
     path("incubation/", include("incubation.urls")),
     path("experts/", include("experts.urls")),
     path("funding/", include("funding.urls")),
+    path("portal/", include("portal.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),

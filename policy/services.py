@@ -864,6 +864,10 @@ def evaluate_many(org_ids: Iterable[int], year: int, overrides: dict | None = No
             yield from zip(order, _evaluate_rows(rows, year, overrides, interpretations), strict=True)
 
 
+#: The engine's parameter units as users read them (a patent-count threshold is 件, not 元).
+PARAMETER_UNITS = {"/1": "比例", "count": "件", "currency-CNY": "元", "bool": ""}
+
+
 def tunable_parameters() -> list[dict[str, Any]]:
     """Parameters a what-if may change: path, title, unit, bounds, value now and citation."""
     today = dt.date.today().isoformat()
@@ -879,7 +883,7 @@ def tunable_parameters() -> list[dict[str, Any]]:
                 continue
             low, high = _bounds(param)
             unit = (param.metadata or {}).get("unit", "")
-            out.append({"path": path, "title": param.description, "unit": "比例" if unit == "/1" else "元",
+            out.append({"path": path, "title": param.description, "unit": PARAMETER_UNITS.get(unit, "元"),
                         "min": low, "max": high, "value_now": Decimal(str(now)),
                         "reference": (param.metadata or {}).get("reference", f"{p.document} {p.article}")})
     return out

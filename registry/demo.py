@@ -43,8 +43,11 @@ from registry.uscc import ALPHABET, make_uscc
 
 DEMO_PASSWORD = "demo12345"
 DEFAULT_ENTERPRISES = 4000
-FIRST_YEAR, LAST_YEAR = 2019, 2025
-#: Plan path (document C indicator table): value at 2020 and 2025, interpolated linearly in between.
+FIRST_YEAR = 2019
+#: Facts and qualifications reach the current year, so that pages opened today are not empty (at least 2025).
+LAST_YEAR = max(2025, dt.date.today().year)
+#: Plan path (document C indicator table): value at 2020 and 2025, interpolated linearly in between; after 2025
+#: the last yearly increase continues (a plausible continuation, not a plan figure).
 HTE_PATH = {2018: 560, 2019: 650, 2020: 738, 2021: 890, 2022: 1040, 2023: 1200, 2024: 1350, 2025: 1500}
 TECH_SME_PATH = {2019: 900, 2020: 1136, 2021: 1400, 2022: 1680, 2023: 1950, 2024: 2230, 2025: 2500}
 
@@ -72,7 +75,8 @@ _CHAIN_TERMS = {
 }
 _FORMS = ["有限公司", "股份有限公司", "科技有限公司"]
 _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
-_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕玉兰晓东晨宇浩然思远文博子涵雨欣梓轩嘉怡一鸣"
+# Given-name characters (no 子: a surname + 子 reads as a philosopher, e.g. 孔子, 孟子).
+_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕玉兰晓东晨宇浩然思远文博梓涵雨欣梓轩嘉怡一鸣"
 
 _REGION_WEIGHTS = {  # share of enterprises by division/zone (synthetic)
     "371002": 0.14, "371003": 0.13, "371082": 0.17, "371083": 0.09,
@@ -99,8 +103,15 @@ class DemoSummary:
     counts_by_year: dict[str, dict[int, int]] = field(default_factory=dict)
 
 
+def _path_value(path: dict[int, int], year: int) -> int:
+    last = max(path)
+    if year <= last:
+        return path[year]
+    return path[last] + (path[last] - path[last - 1]) * (year - last)
+
+
 def _path_count(path: dict[int, int], year: int, scale: float) -> int:
-    return int(round(path[year] * scale))
+    return int(round(_path_value(path, year) * scale))
 
 
 def _date(year: int, rng: random.Random, start_month: int = 1, end_month: int = 12) -> dt.date:
@@ -133,7 +144,10 @@ def enterprise_name(i: int, chain_code: str, city_short: str) -> str:
     n, c = divmod(n, len(_TRADE_B) + 1)
     trade = _TRADE_A[a] + _TRADE_B[b] + ("" if c == 0 else _TRADE_B[c - 1])
     suffix = "" if n == 0 else f"（{n + 1}）"
-    return f"{city_short}{trade}{terms[t]}{_FORMS[f]}{suffix}"
+    form = _FORMS[f]
+    if terms[t].endswith("科技") and form.startswith("科技"):
+        form = form.removeprefix("科技")  # never "新材料科技科技有限公司"
+    return f"{city_short}{trade}{terms[t]}{form}{suffix}"
 
 
 def person_name(rng: random.Random) -> str:
@@ -213,7 +227,7 @@ def generate(
                 for y_i, year in enumerate(years):
                     sales = base * (1 + g) ** y_i * (1 + rng.uniform(-0.05, 0.05))
                     is_hte_year = first_hte is not None and first_hte <= year
-                    sme_year = year in TECH_SME_PATH and sme_rank[i] < _path_count(TECH_SME_PATH, year, scale)
+                    sme_year = year >= min(TECH_SME_PATH) and sme_rank[i] < _path_count(TECH_SME_PATH, year, scale)
                     if is_hte_year:
                         rd_ratio = rng.uniform(0.035, 0.08)
                     elif sme_year:
@@ -221,6 +235,8 @@ def generate(
                     else:
                         rd_ratio = rng.uniform(0.0, 0.025) if rng.random() < 0.5 else 0.0
                     employees = max(3, int(sales / rng.uniform(4e5, 9e5)))
+                    if is_hte_year:  # a high-tech enterprise has a real team, R&D staff ≥ 10% of it (认定办法)
+                        employees = max(employees, 12 + int(innovation[i] * 40))
                     mbr = sales * rng.uniform(0.85, 0.99)
                     facts.append(
                         AnnualFacts(
@@ -231,7 +247,7 @@ def generate(
                             rd_expense=Decimal(round(sales * rd_ratio, 2)),
                             rd_active=rd_ratio > 0,
                             employees=employees,
-                            rd_staff=int(employees * min(0.5, rd_ratio * 3)),
+                            rd_staff=max(int(employees * min(0.5, rd_ratio * 3)), -(-employees // 10) if is_hte_year else 0),
                             invention_patents_granted=int(rng.random() < rd_ratio * 8) * rng.randint(1, 6),
                             high_tech_product_revenue=Decimal(round(sales * rng.uniform(0.5, 0.9), 2)) if is_hte_year else None,
                             source=AnnualFacts.Source.DEMO,
@@ -244,7 +260,7 @@ def generate(
                                 valid_from=dt.date(year, 1, 1), valid_to=dt.date(year, 12, 31), source="统计部门（示范）",
                             )
                         )
-                for year in TECH_SME_PATH:
+                for year in range(min(TECH_SME_PATH), LAST_YEAR + 1):
                     if sme_rank[i] < _path_count(TECH_SME_PATH, year, scale):
                         quals.append(
                             Qualification(
@@ -302,14 +318,15 @@ def generate(
                         quals.append(
                             Qualification(
                                 organization=org, kind=QualificationKind.UNICORN, valid_from=dt.date(2024, 12, 1),
-                                valid_to=dt.date(2026, 11, 30), source="市科技局（示范）",
+                                valid_to=dt.date(LAST_YEAR + 1, 11, 30), source="市科技局（示范）",
                             )
                         )
                     if hr < int(12 * scale):
                         quals.append(
                             Qualification(
                                 organization=org, kind=QualificationKind.LEADING_TECH_ENTERPRISE,
-                                valid_from=dt.date(2023, 11, 1), valid_to=dt.date(2026, 10, 31), source="市科技局（示范）",
+                                valid_from=dt.date(2023, 11, 1), valid_to=dt.date(LAST_YEAR + 1, 10, 31),
+                                source="市科技局（示范）",
                             )
                         )
                     if hr % 9 == 1 and hr < int(1200 * scale):
@@ -319,7 +336,8 @@ def generate(
                                 organization=org,
                                 kind=QualificationKind.LITTLE_GIANT if little else QualificationKind.SPECIALISED_SME,
                                 level=Level.NATIONAL if little else Level.PROVINCIAL,
-                                valid_from=dt.date(2022 + hr % 3, 7, 1), valid_to=dt.date(2025 + hr % 3, 6, 30),
+                                valid_from=dt.date(LAST_YEAR - 2 + (hr // 9) % 2, 7, 1),
+                                valid_to=dt.date(LAST_YEAR + 1 + (hr // 9) % 2, 6, 30),
                                 source="工业和信息化部门（示范）",
                             )
                         )
@@ -342,7 +360,7 @@ def generate(
         if progress:
             progress(stop, n)
 
-    _institutions_platforms_providers(rng, scale, seed, summary)
+    _institutions_platforms_providers(rng, scale, seed, summary, fact_years[1])
     if with_accounts:
         summary.accounts = create_demo_accounts()
     summary.organizations = Organization.objects.count()
@@ -375,7 +393,8 @@ def _approval_year(ptype: str, level: str, j: int, count: int) -> int:
     return 2021 + j % 5  # 2021–2025
 
 
-def _institutions_platforms_providers(rng: random.Random, scale: float, seed: int, summary: DemoSummary) -> None:
+def _institutions_platforms_providers(rng: random.Random, scale: float, seed: int, summary: DemoSummary,
+                                      fact_year: int = LAST_YEAR) -> None:
     regions = list(Region.objects.filter(kind__in=["division", "zone"]).order_by("code"))
     chains = list(IndustryChain.objects.order_by("code"))
     base = 10_000_000  # index space apart from the enterprises'
@@ -397,10 +416,15 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
     )
     Organization.objects.bulk_create(institutions)
 
-    top_enterprises = list(
-        Organization.objects.filter(kind=OrganizationKind.ENTERPRISE, qualifications__kind="high_tech_enterprise")
-        .distinct().order_by("id")[: max(20, int(600 * scale))]
+    # Platforms are led by the largest high-tech enterprises with R&D staff (a provincial key laboratory is not led
+    # by a three-person firm): ranked by their latest employees.
+    hte_ids = Qualification.objects.filter(kind="high_tech_enterprise").values("organization_id")
+    top_ids = list(
+        AnnualFacts.objects.filter(organization_id__in=hte_ids, year=fact_year, rd_staff__gte=5)
+        .order_by("-employees", "organization_id").values_list("organization_id", flat=True)[: max(20, int(600 * scale))]
     )
+    by_id = Organization.objects.in_bulk(top_ids)
+    top_enterprises = [by_id[i] for i in top_ids]
     hosts = institutions[:8] + top_enterprises
     # Platforms: (type, level, count at default size). Provincial+national technology innovation platforms: 400 by
     # 2025 of which 370 by 2020; provincial+ incubation carriers: 45 by 2025 of which 23 by 2020 (C 二（三）).
@@ -430,6 +454,8 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
             label = PlatformType(ptype).label
             chain = host.industry_chain or chains[j % len(chains)]
             domain = _CHAIN_TERMS[chain.code][j % 3]
+            if domain.endswith("科技") and label.startswith("科技"):
+                domain = domain.removesuffix("科技")  # never "激光科技科技企业孵化器"
             host_short = host.name.removesuffix("有限公司").removesuffix("股份")
             if host.kind == OrganizationKind.ENTERPRISE:
                 host_short = host_short[2:]
@@ -508,8 +534,10 @@ def create_demo_accounts() -> dict[str, str]:
     """The four demo logins (password ``demo12345``), returned as username → description."""
     from accounts.models import Role, User
 
-    enterprise = (
-        Organization.objects.filter(kind=OrganizationKind.ENTERPRISE, qualifications__kind="high_tech_enterprise")
+    enterprise = (  # a high-tech enterprise that leads a platform, so its profile shows one
+        Organization.objects.filter(kind=OrganizationKind.ENTERPRISE, qualifications__kind="high_tech_enterprise",
+                                    platform_roles__role="lead").order_by("id").first()
+        or Organization.objects.filter(kind=OrganizationKind.ENTERPRISE, qualifications__kind="high_tech_enterprise")
         .order_by("id").first()
         or Organization.objects.filter(kind=OrganizationKind.ENTERPRISE).order_by("id").first()
     )

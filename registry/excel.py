@@ -117,6 +117,9 @@ def export_organizations(qs, limit: int = 200_000) -> bytes:
     """Export a (filtered) directory to Excel: the "主体" sheet with current high-tech status."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(ORG_SHEET)
+    ws.freeze_panes = "A2"  # the header stays in view; widths fit the columns (issue 13)
+    for letter, width in zip("ABCDEFGH", (22, 36, 12, 16, 18, 12, 10, 14), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.append(ORG_COLUMNS + ["平台级别", "当前高新技术企业"])
     today = dt.date.today()
     hte = set(

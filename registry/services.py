@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core.audit import account, record
@@ -23,6 +23,8 @@ from registry.models import (
     AnnualFacts,
     ChangeRecord,
     Organization,
+    OrganizationKind,
+    PlatformMembership,
     Qualification,
     QualificationKind,
     Region,
@@ -34,7 +36,11 @@ def visible_organizations(user: Any) -> QuerySet[Organization]:
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     if user.is_entity_account:
-        return qs.filter(pk=user.organization_id) if user.organization_id else qs.none()
+        if not user.organization_id:
+            return qs.none()
+        # its own organisation, and the platforms it leads or takes part in (linked from its own profile)
+        platforms = PlatformMembership.objects.filter(organization_id=user.organization_id).values("platform_id")
+        return qs.filter(Q(pk=user.organization_id) | Q(kind=OrganizationKind.PLATFORM, pk__in=platforms))
     if user.role == "district" and user.region_id and not user.is_superuser:
         return qs.filter(region_id=user.region_id)
     if user.is_government:

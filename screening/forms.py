@@ -39,17 +39,39 @@ class ScreeningForm(forms.Form):
 class WhatIfForm(forms.Form):
     parameter = forms.ChoiceField(label="参数", choices=(), error_messages={
         "invalid_choice": "未知参数“%(value)s”：请从参数列表中选择可调整的参数。", "required": "请选择要调整的参数。"})
-    value = forms.CharField(label="新值", max_length=30, error_messages={"required": "请填写参数的新值。"})
+    value = forms.CharField(label="新值", max_length=30, error_messages={"required": "请填写参数的新值。"},
+                            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
     year = forms.IntegerField(label="年度", initial=_default_year, min_value=2000, max_value=2100,
                               error_messages={"required": "请填写年度。", "invalid": "年度须为四位数字。"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from screening import parameters as P
+
         try:
             params = engine.tunable_parameters()
         except engine.EngineUnavailable:
             params = []
-        self.parameters = params
-        self.fields["parameter"].choices = [
-            (p["path"], f"{p['title']}（现行 {p.get('value_now')}{p.get('unit', '')}）") for p in params
+        self.parameters = P.enrich(params)
+        self.groups = P.grouped(params)
+        self.units = {p["path"]: p.get("unit", "") for p in params}
+        # grouped by document and article: <optgroup label="威政发〔2023〕5号 第9条">
+        self.fields["parameter"].choices = [("", "（请选择参数）")] + [
+            (f"{g['document']} {a['article']}".strip(),
+             [(p["path"], f"{p['title']}（现行 {p['now_text']}）") for p in a["params"]])
+            for g in self.groups for a in g["articles"]
         ]
+
+    def clean(self) -> dict[str, Any]:
+        """Rates are typed as percentages (5 = 5%) and handed to the engine as fractions (0.05)."""
+        from screening import parameters as P
+
+        data = super().clean()
+        path, raw = data.get("parameter"), data.get("value")
+        if path and raw:
+            try:
+                data["engine_value"] = P.to_engine(raw, self.units.get(path, ""))
+            except (ValueError, ArithmeticError):
+                self.add_error("value", f"新值“{raw}”不是数字：请填写数字"
+                               + ("（百分数，如 5 表示 5%）。" if self.units.get(path) == P.RATE else "。"))
+        return data

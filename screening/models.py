@@ -14,7 +14,7 @@ from django.db import models
 class ScreeningRun(models.Model):
     class Kind(models.TextChoices):
         SCREENING = "screening", "政策筛查"
-        WHATIF = "whatif", "政策测算（what-if）"
+        WHATIF = "whatif", "政策测算"
 
     class Scope(models.TextChoices):
         ALL = "all", "全部登记主体"
@@ -37,7 +37,7 @@ class ScreeningRun(models.Model):
         "registry.IndustryChain", verbose_name="产业链", null=True, blank=True, on_delete=models.PROTECT
     )
     organization_ids = models.JSONField("主体清单", default=list, blank=True)
-    overrides = models.JSONField("参数调整", default=dict, blank=True, help_text="what-if：参数路径 → 新值。")
+    overrides = models.JSONField("参数调整", default=dict, blank=True, help_text="政策测算：参数 → 新值。")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
     total = models.PositiveIntegerField("主体总数", default=0)
     processed = models.PositiveIntegerField("已处理", default=0)
@@ -147,6 +147,8 @@ class Notice(models.Model):
     run = models.ForeignKey(ScreeningRun, verbose_name="来源任务", null=True, blank=True, on_delete=models.SET_NULL)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
+    link = models.CharField("链接", max_length=300, blank=True, default="",
+                            help_text="通知所指的页面（站内路径，如 /screening/mine/?year=2025）。")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发送人", null=True, blank=True, on_delete=models.SET_NULL
     )

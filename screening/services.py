@@ -125,21 +125,39 @@ def validate_overrides(overrides: dict[str, Any]) -> dict[str, str]:
             raise ScreeningInputError(f"参数“{spec['title']}”的新值须为有限数字。", "value")
         low = spec.get("min")
         low = Decimal(str(low)) if low is not None else Decimal(0)  # rates, caps, amounts, thresholds: never < 0
+        from screening.parameters import display
+
+        unit = spec.get("unit", "")
         if value < low:
             raise ScreeningInputError(
-                f"参数“{spec['title']}”不能小于 {low}{spec.get('unit', '')}（填写的是 {value}），请调整后再试。", "value"
-            )
+                f"参数“{spec['title']}”不能小于 {display(low, unit)}（填写的是 {display(value, unit)}），请调整后再试。",
+                "value")
         high = spec.get("max")
         if high is not None and value > Decimal(str(high)):
             raise ScreeningInputError(
-                f"参数“{spec['title']}”不能大于 {high}{spec.get('unit', '')}（填写的是 {value}），请调整后再试。", "value"
-            )
+                f"参数“{spec['title']}”不能大于 {display(high, unit)}（填写的是 {display(value, unit)}），请调整后再试。",
+                "value")
         clean[path] = str(value)
     return clean
 
 
 def overrides_for_engine(overrides: dict[str, str]) -> dict[str, Decimal]:
     return {k: Decimal(v) for k, v in overrides.items()}
+
+
+def describe_overrides(overrides: dict[str, str]) -> list[tuple[str, str]]:
+    """(title, new value in its unit: "8%", "30 万元", "25 件") for each changed parameter."""
+    from screening.parameters import display
+
+    try:
+        specs = {p["path"]: p for p in engine.tunable_parameters()}
+    except engine.EngineUnavailable:
+        specs = {}
+    out = []
+    for path, value in overrides.items():
+        spec = specs.get(path)
+        out.append((str(spec["title"]), display(value, spec.get("unit", ""))) if spec else ("（已停用的参数）", value))
+    return out
 
 
 def parameter_title(path: str) -> str:
@@ -200,7 +218,7 @@ def start_run(
         raise ScreeningInputError(f"{EMPTY_SELECTION}（{run.scope_label()}），请调整范围后再试。", "scope")
     run.total = total
     run.save()
-    change = "；".join(f"{parameter_title(k)} → {v}" for k, v in clean_overrides.items())
+    change = "；".join(f"{t} → {v}" for t, v in describe_overrides(clean_overrides))
     record(user, f"screening.{kind}_started", run,
            f"发起{run.get_kind_display()}：{year}年，{run.scope_label()}，{total} 家主体" + (f"；{change}" if change else ""),
            year=year, scope=scope, total=total, overrides=clean_overrides)
@@ -468,7 +486,7 @@ def send_notices(user: Any, run: ScreeningRun, organization_ids: Iterable[int] |
         per_org[r.organization_id].append(r)
     notices = [
         Notice(organization_id=org_id, run=run, title=f"{run.year} 年度可享受政策提示（{len(items)} 项）",
-               body=notice_body(items, run.year), created_by=account(user))
+               body=notice_body(items, run.year), link=f"/screening/mine/?year={run.year}", created_by=account(user))
         for org_id, items in per_org.items()
     ]
     Notice.objects.bulk_create(notices, batch_size=2000, ignore_conflicts=True)
@@ -478,31 +496,41 @@ def send_notices(user: Any, run: ScreeningRun, organization_ids: Iterable[int] |
 
 
 def export_excel(run: ScreeningRun) -> bytes:
-    """An .xlsx workbook: totals by provision and region, then one row per entity and provision."""
+    """An .xlsx workbook: totals by provision and region, then one row per entity and provision.
+
+    Amounts are numbers in yuan with a number format, provisions are named by their Chinese titles and citations
+    (never by codes), headers are frozen and columns sized.
+    """
     from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
+    from core import xlsx
+    from core.xlsx import Column
+
+    wb = Workbook()
     t = totals(run)
-    ws = wb.create_sheet("按条款汇总")
-    ws.append(["条款", "名称", "文件", "条", "形式", "主体数", "金额(元)"])
-    for row in t.by_provision:
-        ws.append([row["provision_id"], row["title"], row["document"], row["article"],
-                   "上限" if row["is_ceiling"] else "应享", row["entities"], float(row["amount"] or 0)])
+    ws = wb.active
+    ws.title = "按条款汇总"
+    xlsx.write_table(ws, [Column("政策条款", 40, wrap=True), Column("文件", 24), Column("条款", 10),
+                          Column("形式", 8), Column("主体数（家）", 12, xlsx.INTEGER), Column("金额（元）", 18, xlsx.YUAN)],
+                     ([row["title"], row["document"], row["article"], "上限" if row["is_ceiling"] else "应享",
+                       row["entities"], float(row["amount"] or 0)] for row in t.by_provision))
     ws = wb.create_sheet("按区市汇总")
-    ws.append(["区市", "主体数", "应享金额(元)", "上限金额(元)"])
-    for row in t.by_region:
-        ws.append([row["region"], row["entities"], float(row["entitlement"]), float(row["ceiling"])])
+    xlsx.write_table(ws, [Column("区市", 26), Column("主体数（家）", 12, xlsx.INTEGER),
+                          Column("应享金额（元）", 18, xlsx.YUAN), Column("上限金额（元）", 18, xlsx.YUAN)],
+                     ([row["region"], row["entities"], float(row["entitlement"]), float(row["ceiling"])]
+                      for row in t.by_region))
     ws = wb.create_sheet("主体明细")
-    ws.append(["主体编号", "主体名称", "统一社会信用代码", "区市", "结论", "条款", "名称", "文件", "条", "形式",
-               "金额(元)", "说明", "尚缺条件"])
     names = _region_names(run.results.values_list("region_id_snapshot", flat=True).distinct())
     qs = (run.results.select_related("organization").order_by("organization_id", "status", "provision_id")
           .only("organization__name", "organization__uscc", "region_id_snapshot", "status", "provision_id", "title",
                 "document", "article", "is_ceiling", "amount", "explanation", "missing"))
-    for r in qs.iterator(chunk_size=5000):
-        ws.append([r.organization_id, r.organization.name, r.organization.uscc or "", names.get(r.region_id_snapshot, ""),
-                   r.get_status_display(), r.provision_id, r.title, r.document, r.article,
-                   "上限" if r.is_ceiling else "应享", float(r.amount), r.explanation, "；".join(r.missing)])
+    xlsx.write_table(ws, [
+        Column("主体名称", 34), Column("统一社会信用代码", 22), Column("区市", 16), Column("结论", 10),
+        Column("政策条款", 36, wrap=True), Column("文件", 22), Column("条款", 10), Column("形式", 8),
+        Column("金额（元）", 16, xlsx.YUAN), Column("说明", 60, wrap=True), Column("尚缺条件", 40, wrap=True),
+    ], ([r.organization.name, r.organization.uscc or "", names.get(r.region_id_snapshot, ""), r.get_status_display(),
+         r.title, r.document, r.article, "上限" if r.is_ceiling else "应享", float(r.amount), r.explanation,
+         "；".join(r.missing)] for r in qs.iterator(chunk_size=5000)))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -569,6 +597,13 @@ def entity_organization(user: Any) -> Organization | None:
     if not getattr(user, "is_authenticated", False) or not user.organization_id:
         return None
     return user.organization
+
+
+def latest_fact_year(org: Organization) -> int:
+    """The latest year (up to this year) for which the registry holds the entity's yearly facts, else last year."""
+    this_year = timezone.localdate().year
+    latest = (org.annual_facts.filter(year__lte=this_year).order_by("-year").values_list("year", flat=True).first())
+    return latest or this_year - 1
 
 
 def entitlements(org: Organization, years: Iterable[int]) -> list[dict]:

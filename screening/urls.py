@@ -16,5 +16,6 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("mine/draft/", views.mine_draft, name="mine_draft"),
     path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/open/", views.notice_open, name="notice_open"),
     path("calculator/", views.calculator_page, name="calculator"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -62,13 +63,14 @@ def whatif(request: HttpRequest) -> HttpResponse:
         try:
             run = services.start_run(user, kind=ScreeningRun.Kind.WHATIF, year=d["year"], scope=scope,
                                      region=user.region if scope == ScreeningRun.Scope.REGION else None,
-                                     overrides={d["parameter"]: d["value"]})
+                                     overrides={d["parameter"]: d["engine_value"]})
         except services.ScreeningInputError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, f"已发起政策测算（{run.total} 家主体）。")
             return redirect("screening:run", pk=run.pk)
-    return render(request, "screening/whatif.html", {"form": form, "parameters": form.parameters})
+    return render(request, "screening/whatif.html", {"form": form, "parameters": form.parameters,
+                                                     "groups": form.groups})
 
 
 @login_required
@@ -76,7 +78,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if denied := _staff_only(request):
         return denied
     run = _get_run(request, pk)
-    ctx: dict[str, Any] = {"run": run, "changes": [(services.parameter_title(k), v) for k, v in run.overrides.items()]}
+    ctx: dict[str, Any] = {"run": run, "changes": services.describe_overrides(run.overrides)}
     if run.status == ScreeningRun.Status.DONE:
         if run.kind == ScreeningRun.Kind.WHATIF:
             cmp = services.whatif_comparison(run)
@@ -141,6 +143,10 @@ def run_notify(request: HttpRequest, pk: int) -> HttpResponse:
         return denied
     run = _get_run(request, pk)
     ids = None if request.POST.get("all") else [int(i) for i in request.POST.getlist("organization") if i.isdigit()]
+    if ids is None and not request.POST.get("confirmed"):  # sending to everyone is asked twice
+        totals = services.totals(run)
+        return render(request, "screening/notify_confirm.html", {
+            "run": run, "count": totals.entities, "already": run.notice_set.count()})
     if ids == []:
         messages.error(request, "请勾选要通知的主体，或选择“向全部发送”。")
         return redirect("screening:run", pk=pk)
@@ -175,11 +181,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         if services.can_screen(request.user):
             return redirect("screening:index")
         raise Http404("本账户未关联主体。")
-    this_year = timezone.localdate().year
+    default = services.latest_fact_year(org)
     try:
-        year = int(request.GET.get("year", this_year))
+        year = int(request.GET.get("year") or default)
     except ValueError:
-        year = this_year
+        year = default
+    year_note = "" if request.GET.get("year") else (
+        f"默认显示本单位有登记数据的最近年度：{default}年及上一年度。" if default != timezone.localdate().year
+        else f"显示本年度（{default}年）及上一年度。")
     try:
         years = services.entitlements(org, [year, year - 1])
         engine_error = ""
@@ -189,8 +198,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     for y in years:
         y["draft_ids"] = {pid for pid, yr in drafts if yr == y["year"]}
     unread = services.notices_for(org).filter(read_at__isnull=True).count()
-    return render(request, "screening/mine.html", {"org": org, "years": years, "year": year,
-                                                   "unread": unread, "engine_error": engine_error})
+    return render(request, "screening/mine.html", {"org": org, "years": years, "year": year, "year_note": year_note,
+                                                   "unread": unread, "engine_error": engine_error,
+                                                   "drafts": org.claim_drafts.all()[:50]})
 
 
 @login_required
@@ -199,14 +209,32 @@ def mine_draft(request: HttpRequest) -> HttpResponse:
     org = services.entity_organization(request.user)
     if org is None:
         raise Http404("本账户未关联主体。")
+    view_year = request.POST.get("view_year") or request.POST.get("year") or ""
     try:
         draft, created = services.create_claim_draft(request.user, org, request.POST.get("provision_id", ""),
                                                      request.POST.get("year"))
-        messages.success(request, f"已生成申报草稿：{draft.title}（{draft.year} 年度）。" if created
+        messages.success(request, f"已生成申报草稿：{draft.title}（{draft.year} 年度），见下方“我的申报草稿”。" if created
                          else "该条款的申报草稿已存在，未重复生成。")
+        anchor = f"#draft-{draft.pk}"
     except services.ScreeningInputError as exc:
         messages.error(request, str(exc))
-    return redirect("screening:mine")
+        anchor = ""
+    # Back to the year the user was looking at, with the draft in view (not to the default year).
+    query = f"?year={int(view_year)}" if str(view_year).isdigit() else ""
+    return redirect(reverse("screening:mine") + query + anchor)
+
+
+@login_required
+def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open what a notice is about, marking it read."""
+    org = services.entity_organization(request.user)
+    if org is None:
+        raise Http404("本账户未关联主体。")
+    try:
+        notice = services.mark_read(org, pk)
+    except services.Notice.DoesNotExist:
+        raise Http404("没有这条通知。") from None
+    return redirect(notice.link or reverse("screening:notices"))
 
 
 @login_required
@@ -243,4 +271,6 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
                     "ceiling": sum((Decimal(r.amount or 0) for r in applies if r.is_ceiling), Decimal(0))}
     else:
         ctx_year = None
-    return render(request, "screening/calculator.html", {"form": form, "y": ctx_year})
+    return render(request, "screening/calculator.html", {"form": form, "y": ctx_year,
+                                                         "offered": calculator.offered_provisions(),
+                                                         "fieldsets": calculator.FIELDSETS})

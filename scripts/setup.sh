@@ -37,9 +37,9 @@ fi
 # The fonts are needed for PDF reports (embedded Chinese fonts) and for Chinese text in the browser.
 apt_install fonts-wqy-microhei
 
-if [ ! -f node_modules/echarts/dist/echarts.min.js ]; then
+if [ ! -f node_modules/echarts/dist/echarts.min.js ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
   command -v npm >/dev/null || apt_install npm
-  echo "setup: installing ECharts from the npm registry"
+  echo "setup: installing ECharts and axe-core (accessibility checks in the browser tests) from the npm registry"
   npm install --no-audit --no-fund --silent >/dev/null
 fi
 

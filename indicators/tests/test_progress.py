@@ -99,3 +99,70 @@ def test_target_path_ends_at_target():
     assert path[0] == (2020, 738) and path[-1][1] == pytest.approx(1500)
     assert path[1][1] == pytest.approx(738 * (1500 / 738) ** 0.2, rel=1e-4)
     assert target_path(2020, 2.36, 2025, 2.8, compound=False)[1][1] == pytest.approx(2.448)
+
+
+# ---- issue 13: judged by the target year's value; no negative or inverted share ----------------------------------
+
+def test_passed_target_is_judged_on_its_target_year_value_a_art2_hte():
+    """A 第2条: 高新技术企业数量突破500家 by 2020. The 2018 count (560) already met it; 2025 (1500) must not be used.
+    The page showed "−296.7% 已达成": (738 − 560)/(500 − 560) = −2.967, an inverted baseline."""
+    p = level_progress({2018: 560, 2019: 650, 2020: 738, 2025: 1500}, baseline_year=None, baseline_value=None,
+                       target_year=2020, target_value=500, compound=True, unit="家")
+    assert p.status == "achieved" and p.final
+    assert p.latest_year == 2020 and p.latest_value == 738
+    assert p.share_of_way is None  # the base already met the target: no share of the way, never a negative one
+    assert "基期值560已不低于目标500" in p.note
+    assert "最终判定" in p.rule and "1500" not in p.rule
+    assert "目标年（2020年）已过" in p.final_text
+
+
+def test_missed_target_stays_missed_whatever_comes_later_a_art2():
+    """A 第2条: 省级以上创新平台达到330个 by 2020. 2020 = 300 → 未达成 for good, even if 2023 = 400."""
+    p = level_progress({2018: 250, 2020: 300, 2023: 400}, baseline_year=None, baseline_value=None, target_year=2020,
+                       target_value=330, compound=True, unit="个")
+    assert p.status == "missed" and p.final and p.latest_value == 300
+    assert p.share_of_way == pytest.approx(50 / 80)
+
+
+def test_no_target_year_value_gives_no_final_verdict():
+    p = level_progress({2018: 250, 2023: 400}, baseline_year=None, baseline_value=None, target_year=2020,
+                       target_value=330, compound=True)
+    assert p.status == "insufficient" and p.final and "2020年" in p.rule
+
+
+def test_share_of_way_is_never_negative():
+    """C 二（三）: 高企 738 (2020) → 1500; a count that fell to 700 is 0% of the way, not −5%."""
+    p = level_progress({2022: 700}, baseline_year=2020, baseline_value=738, target_year=2025, target_value=1500,
+                       compound=True)
+    assert p.share_of_way == 0.0 and p.bar_width == 0 and "低于基期值" in p.note
+    assert p.projected_share is None or p.projected_share >= 0
+
+
+def test_annual_points_after_target_year_use_the_target_year_a_art2():
+    """A 第2条: 高新技术产业产值占比每年增加1个百分点 to 2020: base 2018 = 56.5 → 58.5 by 2020; 2025's 63.85 ignored.
+    The page showed −215.0% 已达成."""
+    p = points_progress({2018: 56.5, 2019: 57.2, 2020: 58.6, 2025: 63.85}, baseline_year=None, baseline_value=None,
+                        target_year=2020, points_per_year=1)
+    assert p.status == "achieved" and p.final and p.latest_year == 2020
+    assert p.share_of_way == pytest.approx(2.1 / 2)
+
+
+def test_growth_judged_up_to_target_year_and_final():
+    """D 一（三）: 科技服务业增加值年均增长10%以上 to 2022."""
+    p = growth_progress({2019: 11.0, 2020: 9.0, 2021: 10.5, 2022: 10.2, 2024: -5.0}, target_year=2022,
+                        target_rate=10, start_year=2018)
+    assert p.final and p.latest_year == 2022 and p.status == "achieved"
+
+
+def test_one_year_span_is_not_written_as_a_range():
+    """"2025—2025年年均增长" was shown when one year remained."""
+    p = level_progress({2021: 900, 2024: 1400}, baseline_year=2020, baseline_value=738, target_year=2025,
+                       target_value=1500, compound=True)
+    assert "2025—2025" not in p.rule and "需2025年年均增长" in p.rule
+
+
+def test_counts_read_as_whole_numbers_in_the_rule():
+    """"1570.01个": a projected count is written as a whole number."""
+    p = level_progress({2021: 900, 2023: 1200}, baseline_year=2020, baseline_value=738, target_year=2025,
+                       target_value=1500, compound=True, unit="家", whole=True)
+    assert "1,659家" in p.rule and "1,659.3" not in p.rule

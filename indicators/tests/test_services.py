@@ -245,7 +245,26 @@ def test_excel_report_has_one_row_per_indicator():
     wb = load_workbook(io.BytesIO(reports.report_xlsx(2023)))
     ws = wb.active
     assert ws.max_row - 1 == Indicator.objects.count()
-    assert ws.cell(1, 12).value == "状态"
+    assert ws.cell(1, 15).value == "状态"
+
+
+def test_excel_report_stores_numbers_as_numbers_with_formats():
+    """Issue 13: the report stored "9.7" and "77.6%" as text; figures are numbers with number formats now."""
+    services.record_observation("c.rd_intensity", 2023, "2.45", source="统计公报")
+    ws = load_workbook(io.BytesIO(reports.report_xlsx(2023))).active
+    headers = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "全社会R&D经费支出占GDP比重")
+    cell = dict(zip(headers, row, strict=False))
+    assert cell["判定数值"].value == 2.45 and cell["判定数值"].number_format == "#,##0.00"
+    assert cell["基期值"].value == 2.36 and cell["目标值"].value == 2.8
+    assert cell["目标说明"].value == "2020—2025年累计增加0.44%"
+    assert isinstance(cell["完成进程"].value, float) and cell["完成进程"].number_format == "0.0%"
+    assert abs(cell["完成进程"].value - (2.45 - 2.36) / 0.44) < 1e-9
+    assert cell["数据年度"].value == 2023
+    count_row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "高新技术企业数量")
+    assert dict(zip(headers, count_row, strict=False))["目标值"].number_format == "#,##0"
+    assert ws.freeze_panes == "A2"
+    assert ws.column_dimensions["B"].width >= 20
 
 
 # ---- pages, API, CLI ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 def test_catalogue_and_coverage_in_browser(page, demo_city):
     from conftest import login
 
-    login(page, "enterprise")
+    login(page, "bureau")  # enterprise accounts are sent to the public catalogue (issue 13)
     page.goto(page.base_url + "/policy/")
     assert "政策条款目录" in page.content()
     assert page.locator("#B\\.09\\.rd_growth_subsidy").is_visible()

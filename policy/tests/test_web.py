@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -30,12 +31,21 @@ def client_for(username: str) -> Client:
 
 @pytest.mark.django_db
 def test_catalogue_and_coverage_pages(city):
-    c = client_for("enterprise")
+    c = client_for("bureau")
     page = c.get("/policy/").content.decode()
-    assert "威政发〔2023〕5号 第9条" in page and "a_survives_b" in page and "2028-07-13" in page
+    assert "威政发〔2023〕5号 第9条" in page and "2028-07-13" in page
+    # issue 13: codes only inside the staff page's 技术信息 sections; values as readers say them
+    visible = re.sub(r"<details class=\"tech\">.*?</details>", "", page, flags=re.S)
+    assert "a_survives_b" in page and "a_survives_b" not in visible and "True" not in visible
+    assert "POLICY_INTERPRETATIONS" not in visible and "principal_one_year" not in visible
+    assert "20 件" in visible  # A 第14条 patent threshold in 件, not 元
     cov = c.get("/policy/coverage/").content.decode()
     assert "未编码" in cov and "威政办字〔2018〕107号" in cov
     assert Client().get("/policy/").status_code == 302
+    # enterprise accounts read the public catalogue, without codes
+    ent = client_for("enterprise")
+    assert ent.get("/policy/")["Location"] == "/portal/catalogue/"
+    assert ent.get("/policy/coverage/")["Location"] == "/portal/catalogue/"
 
 
 @pytest.mark.django_db

@@ -164,7 +164,9 @@ def test_enterprise_account_sees_only_its_own_organization(client: Client, demo_
     assert client.get(f"/registry/{other.pk}/edit/").status_code == 404
     assert client.get(f"/api/registry/organizations/{other.pk}/").status_code == 404
     listing = client.get("/api/registry/organizations/").json()
-    assert [o["id"] for o in listing["results"]] == [user.organization_id]
+    own_platforms = set(PlatformMembership.objects.filter(organization_id=user.organization_id)
+                        .values_list("platform_id", flat=True))
+    assert {o["id"] for o in listing["results"]} == {user.organization_id} | own_platforms  # issue 13: its platforms
     response = client.post(f"/registry/{user.organization_id}/facts/new/", {
         "year": 2025, "sales_revenue": "-10", "rd_expense": "100",
     })

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+
+from core import formatting
 
 register = template.Library()
 
 
 @register.filter
 def money(value: Any) -> str:
-    """Yuan with thousands separators and two decimals: 1234567.5 → 1,234,567.50."""
-    try:
-        return f"{Decimal(str(value if value is not None else 0)):,.2f}"
-    except (InvalidOperation, ValueError):
-        return str(value)
+    """The platform's one money rule (core.formatting): "8,500 元", "123.46 万元"."""
+    return formatting.money(value if value is not None else 0)
 
 
 @register.filter

@@ -84,9 +84,11 @@ def test_staff_screening_progress_totals_and_whatif(page, demo_city, background_
         page.click("text=导出 Excel")
     assert download.value.suggested_filename.endswith(".xlsx")
     page.click("#notify-all")
+    page.click("#notify-confirmed")  # sending to everyone is confirmed first
     assert "已向" in page.inner_text(".messages")
 
     page.goto(page.base_url + "/screening/whatif/")
+    page.select_option("#start-whatif select[name=parameter]", "a.art_07.hte_first")
     page.fill("#start-whatif input[name=value]", "-1")
     page.fill("#start-whatif input[name=year]", str(YEAR))
     page.click("#start-whatif button[type=submit]")

@@ -63,9 +63,10 @@ def test_real_engine_pages(demo_city, real_engine):
     c = Client()
     data = {"year": YEAR, "kind": "enterprise", "region": "371002", "qualifications": ["tech_sme"],
             "newly_certified": ["high_tech_enterprise"], "sales_revenue": "30000000", "rd_expense": "3000000",
-            "rd_expense_prev": "1500000", "platform_type": "key_laboratory", "platform_level": "provincial"}
+            "rd_expense_prev": "1500000", "platform_type": "key_laboratory", "platform_level": "provincial",
+            "certified_on": f"{YEAR}-11-10", "platform_approved_on": f"{YEAR}-05-10"}
     text = c.post("/screening/calculator/", data).content.decode()
-    assert "200,000.00" in text and "威政发" in text and "接近符合（还差什么）" in text
+    assert "20 万元" in text and "威政发" in text and "接近符合（还差什么）" in text  # B 第17条 lacks Y-1 and Y-3
     c.force_login(User.objects.get(username="enterprise"))
     assert c.get(f"/screening/mine/?year={YEAR}").status_code == 200
     assert c.get(f"/api/screening/mine/?year={YEAR}").status_code == 200

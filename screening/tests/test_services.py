@@ -197,6 +197,19 @@ def test_notices_once_per_run_and_export(bureau):
     assert wb["主体明细"].max_row == ScreeningResult.objects.filter(run=run).count() + 1
 
 
+def test_export_is_readable_numbers_titles_frozen_header(bureau):
+    """Issue 13: amounts are numbers with a number format; provisions by Chinese title, never by code."""
+    run = services.start_run(bureau, year=YEAR)
+    wb = load_workbook(io.BytesIO(services.export_excel(run)))
+    ws = wb["按条款汇总"]
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["A"].width >= 30
+    assert ws.cell(1, 1).value == "政策条款" and ws.cell(2, 1).value == "高新技术企业首次认定奖励"
+    amount = ws.cell(2, 6)
+    assert isinstance(amount.value, int | float) and amount.value > 0 and "#,##0.00" in amount.number_format
+    codes = [c.value for row in wb["主体明细"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [v for v in codes if v.startswith("test.")]
+
+
 def test_claim_draft(city):
     org = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
                                        valid_from__year=YEAR).first().organization

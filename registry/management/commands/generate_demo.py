@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.demo import DEFAULT_ENTERPRISES, DEMO_PASSWORD, generate
+from registry.demo import DEFAULT_ENTERPRISES, DEMO_PASSWORD, LAST_YEAR, generate
 from registry.models import Organization
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--if-empty", action="store_true", help="登记库已有数据时跳过")
         parser.add_argument("--first-year", type=int, default=2019)
-        parser.add_argument("--last-year", type=int, default=2025)
+        parser.add_argument("--last-year", type=int, default=LAST_YEAR)
         parser.add_argument("--chunk", type=int, default=20_000)
 
     def handle(self, *args, **opts) -> None:
