@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "screening",
     "pgtrigger",
     "funding",
+    "vouchers",
 ]
 
 MIDDLEWARE = [
