@@ -131,6 +131,37 @@ def decide_provider(user: Any, provider: Provider, approve: bool, note: str = ""
     return provider
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    services: int
+    average_rating: Decimal | None
+    disputed: int
+    voucher_amount: Decimal
+
+    @property
+    def verdict(self) -> str:
+        """Stays on the list with at least one service, an average of 3 or more and disputes under 10%."""
+        if not self.services:
+            return "本年度无服务，待核实"
+        if (self.average_rating is not None and self.average_rating < 3) or self.disputed * 10 > self.services:
+            return "评价不合格，建议出库"
+        return "合格，保留入库"
+
+
+def provider_evaluations(providers: QuerySet[Provider], year: int) -> dict[int, Evaluation]:
+    """The annual evaluation of each provider from its service records of ``year`` and the users' ratings."""
+    from django.db.models import Avg
+
+    rows = (ServiceRecord.objects.filter(provider__in=providers, performed_on__year=year).values("provider_id")
+            .annotate(n=Count("id"), avg=Avg("rating"), disputed=Count("id", filter=Q(state="disputed"))))
+    money_ = dict(VoucherUse.objects.filter(record__provider__in=providers, record__performed_on__year=year,
+                                            state__in=("spent", "settled")).values("record__provider_id")
+                  .annotate(s=Sum(F("city_amount") + F("province_amount"))).values_list("record__provider_id", "s"))
+    out = {r["provider_id"]: Evaluation(r["n"], Decimal(str(r["avg"])).quantize(CENT) if r["avg"] is not None else None,
+                                        r["disputed"], money_.get(r["provider_id"]) or ZERO) for r in rows}
+    return {p.pk: out.get(p.pk, Evaluation(0, None, 0, ZERO)) for p in providers}
+
+
 # ------------------------------------------------------------------------------------------------ catalogue
 
 
@@ -610,8 +641,9 @@ def create_settlement(user: Any, use_ids: list[Any], evidence: dict[str, tuple[s
                 raise VoucherError("结算明细：只能结算本机构的服务。", "uses")
             if u.state != VoucherUse.State.SPENT or u.record.state != ServiceRecord.State.CONFIRMED:
                 raise VoucherError(f"服务记录 #{u.record_id} 尚未经服务对象确认（或创新券未抵扣），不能结算。", "uses")
-            if SettlementItem.objects.filter(use=u).exists():
-                raise VoucherError(f"服务记录 #{u.record_id} 已在其他结算批次中。", "uses")
+        taken = SettlementItem.objects.filter(use__in=[u.pk for u in uses]).values_list("use__record_id", flat=True)
+        if taken:
+            raise VoucherError(f"服务记录 #{taken[0]} 已在其他结算批次中。", "uses")
         programmes = {u.voucher.kind.programme_id for u in uses}
         if len(programmes) != 1:
             raise VoucherError("结算明细：一个批次只能包含同一年度计划的创新券。", "uses")

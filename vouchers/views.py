@@ -199,7 +199,15 @@ def providers(request: HttpRequest) -> HttpResponse:
                                                        request.POST.get("note", "")), "已审核。")
         return redirect("vouchers:providers")
     qs = access.providers(request.user).prefetch_related("services").order_by("status", "id")
-    return render(request, "vouchers/providers.html", {"page": Paginator(qs, 50).get_page(request.GET.get("page"))})
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        year = timezone.localdate().year - 1
+    evaluations = services.provider_evaluations(qs.filter(pk__in=[p.pk for p in page]), year)
+    for p in page:
+        p.evaluation = evaluations[p.pk]
+    return render(request, "vouchers/providers.html", {"page": page, "year": year})
 
 
 @login_required

@@ -105,3 +105,18 @@ def test_api_booking_and_record_post(world):
     assert rec.status_code == 201 and Decimal(rec.json()["amount"]) == Decimal("400")
     found = c.get("/api/vouchers/instruments/", {"kind": "电子显微镜"}).json()
     assert found["count"] == 1 and found["results"][0]["price"] == "400.00"
+
+
+def test_provider_annual_evaluation_from_ratings(world):
+    """Two records, one confirmed without a rating and one disputed with 2 points: average 2.00, a dispute in two
+    records (over 10%) → 建议出库."""
+    _paid_batch(world)
+    rec = services.record_service(world.pat, organization_id=world.org_b.pk, service_id=world.service.pk, quantity=1,
+                                  amount="500", performed_on=timezone.localdate())
+    services.confirm_record(world.bob, rec.pk, agree=False, rating=2)
+    year = timezone.localdate().year
+    ev = services.provider_evaluations(type(world.provider).objects.all(), year)[world.provider.pk]
+    assert (ev.services, ev.average_rating, ev.disputed) == (2, Decimal("2.00"), 1)
+    html = client(world.bea).get(f"/vouchers/providers/?year={year}").content.decode()
+    cell = html[html.find("class=\"evaluation\""):][:300]
+    assert "服务 2 次，平均评分 2.00，异议 1 次" in html and "建议出库" in html, cell
