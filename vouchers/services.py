@@ -216,6 +216,39 @@ def utilisation(instruments: QuerySet[Instrument], start: dt.date, end: dt.date)
     return rows
 
 
+INSTRUMENT_FIELDS = ("name", "model_no", "kind", "location", "price_basis", "price", "networked", "notice_hours",
+                     "max_hours", "cancel_hours", "needs_approval", "needs_training", "opens_at", "closes_at")
+
+
+def add_instrument(user: Any, values: dict[str, Any]) -> Instrument:
+    """An approved provider puts an instrument on the network (入网) with its rules."""
+    org = _org(user)
+    provider = Provider.objects.filter(organization=org, status=Provider.Status.APPROVED).first()
+    if provider is None:
+        raise VoucherError("只有已入库的服务机构可以登记入网仪器。")
+    ins = Instrument(provider=provider, region_id=org.region_id)
+    for f in INSTRUMENT_FIELDS:
+        if f in values:
+            setattr(ins, f, values[f])
+    if not str(ins.name or "").strip() or not str(ins.kind or "").strip():
+        raise VoucherError("仪器名称和仪器类别：请填写。", "name")
+    ins.price = parse_money(values.get("price"), "price", "单价")
+    try:
+        for f in ("notice_hours", "max_hours", "cancel_hours", "opens_at", "closes_at"):
+            setattr(ins, f, int(getattr(ins, f)))
+    except (TypeError, ValueError):
+        raise VoucherError("预约规则：提前小时数、最长小时数和开放时间须填写整数。", "max_hours") from None
+    if not 0 <= ins.opens_at < ins.closes_at <= 24:
+        raise VoucherError("开放时间：须在 0–24 时之间，且结束晚于开始。", "closes_at")
+    if ins.max_hours < 1:
+        raise VoucherError("单次最长：至少 1 小时。", "max_hours")
+    with transaction.atomic():
+        ins.full_clean()
+        ins.save()
+        record(user, "vouchers.instrument_added", ins, f"{provider} 登记入网仪器 {ins}")
+    return ins
+
+
 # ------------------------------------------------------------------------------------------------ bookings
 
 
@@ -251,7 +284,7 @@ def _check_rules(ins: Instrument, org: Organization, start: dt.datetime, end: dt
 
 
 def book(user: Any, instrument_id: Any, starts_at: dt.datetime, ends_at: dt.datetime, samples: int = 0,
-         purpose: str = "", now: dt.datetime | None = None) -> Booking:
+         purpose: str = "", now: dt.datetime | None = None, voucher_id: Any = None) -> Booking:
     """An enterprise books a slot. Bookings of one instrument are serialised: the first write of the transaction
     bumps the instrument's lock_version (a row lock on PostgreSQL; SQLite's write lock, i.e. BEGIN IMMEDIATE), then
     the overlap query runs; PostgreSQL's exclusion constraint refuses any overlap that gets past it."""
@@ -275,6 +308,8 @@ def book(user: Any, instrument_id: Any, starts_at: dt.datetime, ends_at: dt.date
             b.full_clean()
             b.save()
             record(user, "vouchers.booked", b, f"{org.name} 预约 {ins}", starts_at=str(starts_at))
+            if voucher_id:  # the voucher amount is held with the order, in the same transaction
+                hold_for_booking(user, voucher_id, b.pk)
     except IntegrityError:
         raise VoucherError("预约时段：该时段刚被他人预约，请另选时段。", "starts_at") from None
     notify(ins.provider.organization, "新的仪器预约", f"{org.name} 预约 {ins} {_local(starts_at)}。",

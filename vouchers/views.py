@@ -42,6 +42,13 @@ def _date(value: str, label: str, field: str) -> dt.date:
         raise VoucherError(f"{label}：请按 年-月-日 填写，如 2025-03-01。", field) from None
 
 
+def _int(value: Any, label: str, field: str) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        raise VoucherError(f"{label}：请填写整数。", field) from None
+
+
 def _act(request: HttpRequest, fn, ok: str) -> Any:
     try:
         out = fn()
@@ -72,10 +79,8 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
         p = request.POST
         try:
             b = services.book(request.user, ins.pk, _dt(p.get("starts_at"), "开始时间", "starts_at"),
-                              _dt(p.get("ends_at"), "结束时间", "ends_at"), int(p.get("samples") or 0),
-                              p.get("purpose", ""))
-            if p.get("voucher"):
-                services.hold_for_booking(request.user, p["voucher"], b.pk)
+                              _dt(p.get("ends_at"), "结束时间", "ends_at"), _int(p.get("samples"), "样品数", "samples"),
+                              p.get("purpose", ""), voucher_id=p.get("voucher") or None)
         except VoucherError as exc:
             messages.error(request, str(exc))
         else:
@@ -166,7 +171,14 @@ def provider_home(request: HttpRequest) -> HttpResponse:
     prov = Provider.objects.filter(organization_id=request.user.organization_id).first()
     if request.method == "POST":
         p = request.POST
-        if p.get("apply"):
+        if p.get("add_instrument"):
+            values = {f: p.get(f) for f in services.INSTRUMENT_FIELDS if f in p}
+            for flag in ("networked", "needs_approval", "needs_training"):
+                values[flag] = p.get(flag) == "1"
+            ins = _act(request, lambda: services.add_instrument(request.user, values), "已登记入网仪器。")
+            if ins:
+                return redirect("vouchers:instrument", pk=ins.pk)
+        elif p.get("apply"):
             svc = [{"name": p.get("service_name"), "category": p.get("category"), "price_basis": p.get("price_basis"),
                     "price": p.get("price")}]
             _act(request, lambda: services.apply_provider(request.user, p.get("inside_city") == "1",

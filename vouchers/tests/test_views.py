@@ -120,3 +120,32 @@ def test_provider_annual_evaluation_from_ratings(world):
     html = client(world.bea).get(f"/vouchers/providers/?year={year}").content.decode()
     cell = html[html.find("class=\"evaluation\""):][:300]
     assert "服务 2 次，平均评分 2.00，异议 1 次" in html and "建议出库" in html, cell
+
+
+def test_provider_adds_instrument_and_bad_input(world):
+    pat = client(world.pat)
+    r = pat.post("/vouchers/provider/", {"add_instrument": "1", "name": "激光粒度仪", "kind": "颗粒分析",
+                                         "price_basis": "sample", "price": "abc", "opens_at": "8", "closes_at": "18",
+                                         "notice_hours": "24", "max_hours": "4", "cancel_hours": "24"}, follow=True)
+    assert "单价：请填写金额数字" in r.content.decode()
+    r = pat.post("/vouchers/provider/", {"add_instrument": "1", "name": "激光粒度仪", "kind": "颗粒分析",
+                                         "price_basis": "sample", "price": "260", "opens_at": "8", "closes_at": "18",
+                                         "notice_hours": "24", "max_hours": "4", "cancel_hours": "24",
+                                         "networked": "1"}, follow=True)
+    html = r.content.decode()
+    assert "激光粒度仪" in html and "260.00 元/样（送样检测）" in html
+    assert client(world.bob).post("/vouchers/provider/", {"add_instrument": "1"}).status_code == 404
+
+
+def test_booking_with_uncovered_voucher_writes_nothing(world):
+    """The voucher is held with the order in one transaction: a refused voucher leaves no booking behind."""
+    world.universal.categories = ["testing"]
+    world.universal.save()
+    start = next_day(9)
+    r = client(world.alice).post(f"/vouchers/instruments/{world.instrument.pk}/", {
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "ends_at": next_day(10).strftime("%Y-%m-%dT%H:%M"),
+        "voucher": world.voucher_a.pk}, follow=True)
+    assert "服务类别「仪器共享」不在本券（普惠券）适用范围内；本券可用于：检验检测。" in r.content.decode()
+    from vouchers.models import Booking
+
+    assert Booking.objects.count() == 0
