@@ -359,10 +359,8 @@ class SettlementBatch(models.Model):
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.SUBMITTED, db_index=True)
     city_amount = models.DecimalField("市级补助(元)", max_digits=14, decimal_places=2, default=ZERO)
     province_amount = models.DecimalField("省级补助(元)", max_digits=14, decimal_places=2, default=ZERO)
-    city_claim = models.ForeignKey("funding.Claim", verbose_name="市级资金申报", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    province_claim = models.ForeignKey("funding.Claim", verbose_name="省级资金申报", null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+")
+    claims = models.ManyToManyField("funding.Claim", verbose_name="资金申报（按资金来源和政策依据各一项）", blank=True,
+                                    related_name="+")
     first_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="初审人", null=True, blank=True,
                                           on_delete=models.SET_NULL, related_name="+")
     second_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="复核人", null=True, blank=True,

@@ -689,19 +689,17 @@ def create_settlement(user: Any, use_ids: list[Any], evidence: dict[str, tuple[s
         flags = abuse_flags(uses)
         SettlementItem.objects.bulk_create([SettlementItem(batch=batch, use=u, flags=flags[u.pk]) for u in uses],
                                            batch_size=2000)
-        for source, amount in (("city", batch.city_amount), ("province", batch.province_amount)):
-            if amount <= 0:
-                continue
-            if source == "province" and vp.province_line is None:
-                raise VoucherError("本年度计划未设省级资金科目，不能结算省级补助。", "uses")
-            citation = (subsidy.B30_CITATION if source == "province"
-                        or any(u.citation == subsidy.B30_CITATION for u in uses) else subsidy.A17_CITATION)
+        parts = _parts(uses)
+        if any(source == "province" for source, _ in parts) and vp.province_line is None:
+            raise VoucherError("本年度计划未设省级资金科目，不能结算省级补助。", "uses")
+        claims = []
+        for (source, citation), amount in sorted(parts.items()):
             doc, _, art = citation.partition(" ")
             claim = Claim(programme=vp.funding_programme, organization=org, origin=Claim.Origin.REDEMPTION,
-                          provision_id=f"VOUCHER.{vp.year}.{source}.{batch.pk}",
+                          provision_id=f"VOUCHER.{vp.year}.{source}.{CITATION_TAGS[citation]}.{batch.pk}",
                           title=f"创新券结算（{'省级' if source == 'province' else '市级'}）批次 #{batch.pk}",
                           document=doc, article=art[:60], year=vp.year, is_ceiling=False, entitled_amount=amount,
-                          explanation=f"{len(uses)} 笔已确认服务的创新券补助", bank_name=bank_name[:100],
+                          explanation=f"{len(uses)} 笔已确认服务的创新券补助（{citation}）", bank_name=bank_name[:100],
                           bank_account=(bank_account or "").replace(" ", ""), created_by=account(user))
             claim.full_clean()
             claim.save()
@@ -715,15 +713,35 @@ def create_settlement(user: Any, use_ids: list[Any], evidence: dict[str, tuple[s
                 funding.perform(user, claim.pk, "submit")
             except funding.FundingError as exc:
                 raise VoucherError(str(exc), exc.field) from None
-            setattr(batch, f"{source}_claim", claim)
+            claims.append(claim)
+        batch.claims.set(claims)
         batch.save()
         record(user, "vouchers.settlement_submitted", batch, f"{provider} 提交结算 {len(uses)} 笔",
                city=str(batch.city_amount), province=str(batch.province_amount))
     return batch
 
 
+CITATION_TAGS = {subsidy.B30_CITATION: "B30", subsidy.A17_CITATION: "A17"}
+
+
+def _parts(uses: Any) -> dict[tuple[str, str], Decimal]:
+    """Money of a batch by funding source and legal basis: one funding claim (and ledger entry) per part, so every
+    entry names its own document and article and the province's share stays on its own line."""
+    out: dict[tuple[str, str], Decimal] = {}
+    for u in uses:
+        for source, amount in (("city", u.city_amount), ("province", u.province_amount)):
+            if amount > 0:
+                out[(source, u.citation)] = out.get((source, u.citation), ZERO) + amount
+    return out
+
+
 def _claims(batch: SettlementBatch) -> list[Claim]:
-    return [c for c in (batch.city_claim, batch.province_claim) if c is not None]
+    return list(batch.claims.order_by("id"))
+
+
+def _part_of(claim: Claim, citations: dict[str, str]) -> tuple[str, str]:
+    _, _, source, tag, _ = claim.provision_id.split(".")
+    return source, citations[tag]
 
 
 def exclude_item(user: Any, item_id: Any, reason: str) -> SettlementItem:
@@ -763,22 +781,24 @@ def approve_settlement(user: Any, batch_id: Any) -> SettlementBatch:
             batch.second_approved_by = user
         else:
             raise VoucherError(f"批次当前为「{batch.get_state_display()}」，不能审核。")
-        kept = batch.items.filter(excluded=False).select_related("use")
-        amounts = {"city": sum((i.use.city_amount for i in kept), ZERO),
-                   "province": sum((i.use.province_amount for i in kept), ZERO)}
+        kept = [i.use for i in batch.items.filter(excluded=False).select_related("use")]
+        parts = _parts(kept)
+        tags = {v: k for k, v in CITATION_TAGS.items()}
         vp = batch.programme
         try:
-            for source, claim in (("city", batch.city_claim), ("province", batch.province_claim)):
-                if claim is None:
-                    continue
+            for claim in _claims(batch):
+                source, citation = _part_of(claim, tags)
+                amount = parts.get((source, citation), ZERO)
                 line = vp.city_line if source == "city" else vp.province_line
                 funding.perform(user, claim.pk, "formal_pass")
-                if amounts[source] > 0:
-                    funding.perform(user, claim.pk, "decide", amount=amounts[source], budget_line_id=line.pk)
+                if amount > 0:
+                    funding.perform(user, claim.pk, "decide", amount=amount, budget_line_id=line.pk)
                 else:
                     funding.perform(user, claim.pk, "reject", reason="明细全部核减")
         except funding.FundingError as exc:
             raise VoucherError(str(exc), exc.field) from None
+        amounts = {"city": sum((u.city_amount for u in kept), ZERO),
+                   "province": sum((u.province_amount for u in kept), ZERO)}
         batch.city_amount, batch.province_amount = amounts["city"], amounts["province"]
         batch.state = SettlementBatch.State.PUBLICITY
         batch.save()

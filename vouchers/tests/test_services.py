@@ -179,3 +179,21 @@ def test_issue_is_idempotent(world):
     assert services.issue_vouchers(world.bea, world.universal, dt.date(2024, 3, 1)) == 0
     assert Voucher.objects.filter(kind=world.universal).count() == 2
     assert ServiceRecord.objects.count() == 0
+
+
+def test_mixed_batch_pays_one_entry_per_source_and_basis(world):
+    """A batch of an instrument service (威政发〔2023〕5号 第30条: 1,600 元 → province 640, city 320) and a testing
+    service (威政发〔2018〕20号 第6条、第17条, programme share 50%: 1,000 元 → city 500) pays three ledger entries, each
+    with its own document and article."""
+    _, _, use1 = _done_service(world)
+    rec = services.record_service(world.pat, organization_id=world.org_a.pk, service_id=world.service.pk,
+                                  quantity=2, amount="1000", performed_on=timezone.localdate(), invoice_no="T-1")
+    services.confirm_record(world.alice, rec.pk)
+    use2 = services.spend(world.alice, world.voucher_a.pk, rec.pk)
+    batch = services.create_settlement(world.pat, [use1.pk, use2.pk], evidence(), "银行", "6222000011112222")
+    services.approve_settlement(world.bea, batch.pk)
+    services.end_publicity(world.bea, batch.pk)
+    services.pay_settlement(world.fin, batch.pk)
+    pays = sorted((e.amount, e.budget_line.source, e.article) for e in LedgerEntry.objects.filter(kind="payment"))
+    assert pays == [(Decimal("320.00"), "city", "第30条"), (Decimal("500.00"), "city", "第6条、第17条；威政办字〔2018〕107号 二（四）3"[:60]),
+                    (Decimal("640.00"), "province", "第30条")]
