@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 
 from screening.models import Notice
 
@@ -22,9 +23,13 @@ def notify(organization: Any, title: str, body: str, path: str = "", actor: Any 
                                    created_by=actor if getattr(actor, "is_authenticated", False) else None)
     recipients = [e for e in organization.accounts.exclude(email="").values_list("email", flat=True)]
     if recipients:
-        try:
-            send_mail(title, full_body, getattr(settings, "DEFAULT_FROM_EMAIL", None), recipients,
-                      fail_silently=False)
-        except Exception:  # noqa: BLE001 - mail trouble must not undo the state change; the notice is kept
-            log.exception("notice e-mail failed for organisation %s", organization.pk)
+        def send() -> None:
+            try:
+                send_mail(title, full_body, getattr(settings, "DEFAULT_FROM_EMAIL", None), recipients,
+                          fail_silently=False)
+            except Exception:  # noqa: BLE001 - mail trouble must not undo the state change; the notice is kept
+                log.exception("notice e-mail failed for organisation %s", organization.pk)
+
+        # only once the step is committed: a step refused later in the same transaction sends nothing
+        transaction.on_commit(send)
     return notice

@@ -421,7 +421,8 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
         if name == "pay" and claim.state == "paid":
             raise FundingError("该决定已拨付，不能重复拨付（同一决定只付一次）。", "idempotency_key")
         if claim.state not in t.sources:
-            raise FundingError(f"申报当前为「{claim.internal_state}」，不能执行「{t.label}」。", "state")
+            shown = claim.applicant_state if access.is_applicant(user, claim) else claim.internal_state
+            raise FundingError(f"申报当前为「{shown}」，不能执行「{t.label}」。", "state")
         if not has_transition_perm(getattr(claim, name), user):
             raise FundingError(f"您的账户无权执行「{t.label}」。", "user")
         from_state = claim.state

@@ -188,8 +188,9 @@ def test_proactive_form_on_the_queue_page(client, world):
     assert "待确认" in html and "免申即享" in html
 
 
-def test_notice_also_sent_by_email(world, mailoutbox):
+def test_notice_also_sent_by_email(world, mailoutbox, django_capture_on_commit_callbacks):
     world.alice.email = "alice@example.com"
     world.alice.save()
-    submitted_claim(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted_claim(world)
     assert mailoutbox and mailoutbox[-1].subject == "申报已提交" and "/funding/claims/" in mailoutbox[-1].body
