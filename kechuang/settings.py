@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "funding",
     "portal",
+    "vouchers",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("funding/", include("funding.urls")),
     path("portal/", include("portal.urls")),
+    path("vouchers/", include("vouchers.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),
@@ -29,4 +30,5 @@ urlpatterns = [
     path("api/incubation/", include("incubation.api_urls")),
     path("api/experts/", include("experts.api_urls")),
     path("api/funding/", include("funding.api_urls")),
+    path("api/vouchers/", include("vouchers.api_urls")),
 ]

@@ -1,0 +1,91 @@
+"""Reports: vouchers issued, spent and settled by district, category and provider; instrument utilisation; Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, QuerySet, Sum
+from openpyxl import Workbook
+
+from vouchers.models import Category, Voucher, VoucherProgramme, VoucherUse
+
+ZERO = Decimal(0)
+
+
+def _region_name(regions: dict[int, str], rid: int | None) -> str:
+    return regions.get(rid, "—")
+
+
+def totals(vp: VoucherProgramme, vouchers: QuerySet[Voucher]) -> dict[str, Any]:
+    """Sums of one programme within what the viewer may see (``vouchers`` is already scoped)."""
+    from registry.models import Region
+
+    regions = dict(Region.objects.values_list("id", "name"))
+    vs = vouchers.filter(kind__programme=vp)
+    uses = VoucherUse.objects.filter(voucher__in=vs, state__in=("spent", "settled"))
+    amount = F("city_amount") + F("province_amount")
+    by_district: dict[str, dict[str, Decimal]] = {}
+    for rid, issued in vs.values_list("organization__region_id").annotate(s=Sum("amount")).values_list(
+            "organization__region_id", "s"):
+        by_district.setdefault(_region_name(regions, rid), {})["issued"] = issued or ZERO
+    for rid, state, s in uses.values_list("voucher__organization__region_id", "state").annotate(
+            s=Sum(amount)).values_list("voucher__organization__region_id", "state", "s"):
+        row = by_district.setdefault(_region_name(regions, rid), {})
+        row["spent"] = row.get("spent", ZERO) + (s or ZERO)
+        if state == "settled":
+            row["settled"] = row.get("settled", ZERO) + (s or ZERO)
+    by_category = {Category(c).label: {"spent": s or ZERO} for c, s in uses.values_list("record__category")
+                   .annotate(s=Sum(amount)).values_list("record__category", "s")}
+    by_provider: dict[str, dict[str, Decimal]] = {}
+    for name, state, s in uses.values_list("record__provider__organization__name", "state").annotate(
+            s=Sum(amount)).values_list("record__provider__organization__name", "state", "s"):
+        row = by_provider.setdefault(name, {})
+        row["spent"] = row.get("spent", ZERO) + (s or ZERO)
+        if state == "settled":
+            row["settled"] = row.get("settled", ZERO) + (s or ZERO)
+    split = uses.aggregate(c=Sum("city_amount"), p=Sum("province_amount"))
+    return {
+        "issued": vs.aggregate(s=Sum("amount"))["s"] or ZERO, "count": vs.count(),
+        "spent": sum((r.get("spent", ZERO) for r in by_district.values()), ZERO),
+        "settled": sum((r.get("settled", ZERO) for r in by_district.values()), ZERO),
+        "city": split["c"] or ZERO, "province": split["p"] or ZERO,
+        "by_district": sorted(by_district.items()), "by_category": sorted(by_category.items()),
+        "by_provider": sorted(by_provider.items(), key=lambda kv: -kv[1].get("spent", ZERO))[:50],
+    }
+
+
+def workbook(vp: VoucherProgramme, t: dict[str, Any], util: list[dict[str, Any]], start: dt.date,
+             end: dt.date) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "按区市"
+    ws.append([f"{vp} 创新券发放、使用与结算（元）"])
+    ws.append(["区市", "发放", "使用", "结算"])
+    for name, r in t["by_district"]:
+        ws.append([name, float(r.get("issued", 0)), float(r.get("spent", 0)), float(r.get("settled", 0))])
+    ws.append(["合计", float(t["issued"]), float(t["spent"]), float(t["settled"])])
+    ws2 = wb.create_sheet("按服务类别")
+    ws2.append(["服务类别", "使用"])
+    for name, r in t["by_category"]:
+        ws2.append([name, float(r["spent"])])
+    ws3 = wb.create_sheet("按服务机构")
+    ws3.append(["服务机构", "使用", "结算"])
+    for name, r in t["by_provider"]:
+        ws3.append([name, float(r.get("spent", 0)), float(r.get("settled", 0))])
+    ws4 = wb.create_sheet("仪器利用率")
+    ws4.append([f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"])
+    ws4.append(["仪器", "所属单位", "预约机时", "开放机时", "利用率(%)"])
+    for r in util:
+        ws4.append([str(r["instrument"]), r["instrument"].provider.organization.name, r["booked"], r["available"],
+                    r["rate"]])
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            for c in row[1:]:
+                if isinstance(c.value, float):
+                    c.number_format = "#,##0.00"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
