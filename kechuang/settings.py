@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "policy",
     "indicators",
     "screening",
+    "techmarket",
 ]
 
 MIDDLEWARE = [
