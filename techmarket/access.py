@@ -34,7 +34,7 @@ def needs(user: Any) -> QuerySet[TechNeed]:
     if is_staff(user):
         region = _district(user)
         return qs.filter(organization__region_id=region) if region else qs
-    return qs.filter(_public() | Q(organization_id=user.organization_id)) if user.organization_id else qs.filter(_public())
+    return qs.filter(_public() | Q(organization_id=getattr(user, "organization_id", None))) if getattr(user, "organization_id", None) else qs.filter(_public())
 
 
 def achievements(user: Any) -> QuerySet[Achievement]:
@@ -42,7 +42,7 @@ def achievements(user: Any) -> QuerySet[Achievement]:
     if is_staff(user):
         region = _district(user)
         return qs.filter(organization__region_id=region) if region else qs
-    return qs.filter(_public() | Q(organization_id=user.organization_id)) if user.organization_id else qs.filter(_public())
+    return qs.filter(_public() | Q(organization_id=getattr(user, "organization_id", None))) if getattr(user, "organization_id", None) else qs.filter(_public())
 
 
 def matches(user: Any) -> QuerySet[Match]:
@@ -51,7 +51,7 @@ def matches(user: Any) -> QuerySet[Match]:
         region = _district(user)
         return qs.filter(Q(need__organization__region_id=region) | Q(achievement__organization__region_id=region)) \
             if region else qs
-    org = user.organization_id
+    org = getattr(user, "organization_id", None)
     return qs.filter(Q(need__organization_id=org) | Q(achievement__organization_id=org) | Q(broker_id=org)) \
         if org else qs.none()
 
@@ -61,7 +61,7 @@ def contracts(user: Any) -> QuerySet[TechContract]:
     if is_staff(user):
         region = _district(user)
         return qs.filter(parties__organization__region_id=region).distinct() if region else qs
-    org = user.organization_id
+    org = getattr(user, "organization_id", None)
     return qs.filter(parties__organization_id=org).distinct() if org else qs.none()
 
 
@@ -74,20 +74,20 @@ def get(qs: QuerySet, pk: int) -> Any:
 
 def need_details_visible(user: Any, need: TechNeed) -> bool:
     """A confidential need's description, budget and owner only for staff, its owner and matched parties."""
-    if not need.confidential or is_staff(user) or need.organization_id == user.organization_id:
+    if not need.confidential or is_staff(user) or need.organization_id == getattr(user, "organization_id", None):
         return True
-    return bool(user.organization_id) and need.matches.filter(achievement__organization_id=user.organization_id).exists()
+    return bool(getattr(user, "organization_id", None)) and need.matches.filter(achievement__organization_id=getattr(user, "organization_id", None)).exists()
 
 
 def is_owner(user: Any, obj: Any) -> bool:
-    return bool(user.organization_id) and obj.organization_id == user.organization_id
+    return bool(getattr(user, "organization_id", None)) and obj.organization_id == getattr(user, "organization_id", None)
 
 
 def match_roles(user: Any, match: Match) -> set[str]:
     roles = set()
     if is_staff(user):
         roles.add("staff")
-    org = user.organization_id
+    org = getattr(user, "organization_id", None)
     if org and org in (match.need.organization_id, match.achievement.organization_id):
         roles.add("party")
     if org and org == match.broker_id:
