@@ -7,7 +7,7 @@ from django import forms
 from registry.models import IndustryChain, Region
 from techmarket.models import Achievement, ContractType, MatchContact, Maturity, NeedKind, TechNeed
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class NeedForm(forms.ModelForm):

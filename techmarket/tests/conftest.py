@@ -12,6 +12,7 @@ from django.test import Client
 
 from accounts.models import Role, User
 from registry.models import IndustryChain, Organization, Person, Qualification, Region
+from registry.reference import load_reference
 from registry.uscc import make_uscc
 from techmarket import matchers, services
 
@@ -42,6 +43,7 @@ def _org(name: str, kind: str, n: int, region: Region, chain: IndustryChain, **k
 @pytest.fixture
 def world(db) -> World:
     matchers.clear()
+    load_reference(Region, IndustryChain)  # transactional (browser) tests flush the migrations' reference data
     gaoqu = Region.objects.get(code="Z-GAOQU")
     huancui = Region.objects.exclude(pk=gaoqu.pk).filter(kind="division").first()
     chain = IndustryChain.objects.get(code="carbon_fiber")
