@@ -9,7 +9,7 @@ import statistics
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from openpyxl import Workbook
 
 from techmarket import access
@@ -54,7 +54,12 @@ def build(user: Any) -> dict[str, Any]:
         row["n"] += 1
         row["amount"] += amount
         row["tx"] += tx
+    brokers = [(r["broker__name"], r["n"], r["signed"], r["contracts"]) for r in matches.filter(
+        broker__isnull=False).order_by().values("broker__name").annotate(
+        n=Count("id", distinct=True), signed=Count("id", filter=Q(status=Match.Status.SIGNED), distinct=True),
+        contracts=Count("contracts", filter=Q(contracts__status=TechContract.Status.REGISTERED), distinct=True))]
     return {
+        "brokers": brokers,
         "needs_by_kind": [(label, kinds.get(code, 0)) for code, label in NeedKind.choices],
         "needs_by_chain": [(name or "未选择产业链", n) for name, n in chains],
         "matching_rate": rate, "accepted_needs": ok, "listed_needs": listed,
@@ -97,7 +102,8 @@ def to_excel(data: dict[str, Any]) -> bytes:
                                 ("合同类型", ["合同类型", "份数", "合同金额（元）", "技术交易额（元）"],
                                  data["contracts_by_type"]),
                                 ("合同区市", ["区市", "份数", "合同金额（元）", "技术交易额（元）"],
-                                 data["contracts_by_district"])):
+                                 data["contracts_by_district"]),
+                                ("技术转移机构", ["机构", "促成对接", "签约", "已登记合同"], data["brokers"])):
         sheet = wb.create_sheet(title)
         sheet.append(header)
         for r in rows:

@@ -177,9 +177,15 @@ def expire_listings(today: dt.date | None = None) -> int:
 
 
 def _notify(org: Organization, title: str, body: str, user: Any) -> None:
+    """In-platform notice (screening's 通知) and an e-mail to the organisation's accounts that have an address."""
+    from django.core.mail import send_mail
+
     from screening.models import Notice
 
     Notice.objects.create(organization=org, title=title[:200], body=body, created_by=audit.account(user))
+    emails = [e for e in org.accounts.values_list("email", flat=True) if e]
+    if emails:
+        send_mail(title[:200], body, None, emails, fail_silently=True)
 
 
 @transaction.atomic

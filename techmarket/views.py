@@ -215,7 +215,9 @@ def match_start(request: HttpRequest) -> HttpResponse:
         item = access.get(access.achievements(user), int(request.POST.get("achievement", 0)))
         event_id = request.POST.get("event")
         event = MarketEvent.objects.filter(pk=event_id).first() if event_id else None
-        match = services.start_match(user, need, item, event=event)
+        org = user.organization if user.organization_id else None
+        broker = org if org is not None and org.kind == "service_provider" else None
+        match = services.start_match(user, need, item, event=event, broker=broker)
     except (services.MarketInputError, ValueError) as exc:
         messages.error(request, str(exc) if isinstance(exc, services.MarketInputError) else "请选择需求和成果。")
         return redirect(request.META.get("HTTP_REFERER") or "techmarket:home")

@@ -145,3 +145,26 @@ def test_vice_president_visible_on_both_profiles(world):
     for org in (world.alice, world.uni):
         page = staff.get(f"/registry/{org.pk}/").content.decode()
         assert "科技副总" in page and "张研究员" in page and world.alice.name in page and "在任" in page
+
+
+def test_new_match_is_emailed_and_brokers_get_credit(world, listed):
+    from django.core import mail
+
+    from registry.models import Organization
+    from techmarket.tests.conftest import _org
+
+    need, ach, _ = listed
+    world.users["uni"].email = "tt@uni.example.cn"
+    world.users["uni"].save()
+    agency = _org("威海技术转移中心", "service_provider", 9, world.alice.region, world.chain)
+    world.users["bob"].organization = agency
+    world.users["bob"].save()
+    r = world.client("bob").post("/techmarket/matches/start/", {"need": need.pk, "achievement": ach.pk})
+    assert r.status_code == 302
+    m = Match.objects.get()
+    assert m.broker == agency and Organization.objects.get(pk=agency.pk)
+    assert [e.to for e in mail.outbox] == [["tt@uni.example.cn"]] and need.title in mail.outbox[0].subject
+    services.match_transition(world.users["uni"], m, "negotiate")
+    services.match_transition(world.users["alice"], m, "sign")
+    data = reports.build(world.users["bureau"])
+    assert data["brokers"] == [("威海技术转移中心", 1, 1, 0)]
