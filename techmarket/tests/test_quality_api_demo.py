@@ -30,6 +30,10 @@ def test_batch_and_single_search_agree():
     ids, scores = index.search_many(["碳纤维成型工艺", "电机控制"], k=2)
     assert ids[0, 0] == index.search("碳纤维成型工艺", 1)[0].id == 0 and ids[1, 0] == 2
     assert np.isclose(scores[0, 0], index.search("碳纤维成型工艺", 1)[0].score, atol=0.1)
+    sparse_ids, sparse_scores = index.search_many(["碳纤维成型工艺", "电机控制"], k=2, dense_budget=0)
+    assert (sparse_ids == ids).all() and np.allclose(sparse_scores, scores)
+    padded, _ = index.search_many(["海参"], k=3)
+    assert padded[0].tolist() == [1, -1, -1]  # one document matches; the rest is padding
 
 
 def test_api_needs_achievements_matches_contracts(world, listed):
