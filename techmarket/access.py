@@ -34,6 +34,8 @@ def needs(user: Any) -> QuerySet[TechNeed]:
     if is_staff(user):
         region = _district(user)
         return qs.filter(organization__region_id=region) if region else qs
+    if getattr(user, "role", "") == "expert":  # experts: public needs and those sent for 需求解析
+        return qs.filter(_public() | Q(analysis_requested=True))
     return qs.filter(_public() | Q(organization_id=getattr(user, "organization_id", None))) if getattr(user, "organization_id", None) else qs.filter(_public())
 
 
@@ -75,6 +77,8 @@ def get(qs: QuerySet, pk: int) -> Any:
 def need_details_visible(user: Any, need: TechNeed) -> bool:
     """A confidential need's description, budget and owner only for staff, its owner and matched parties."""
     if not need.confidential or is_staff(user) or need.organization_id == getattr(user, "organization_id", None):
+        return True
+    if getattr(user, "role", "") == "expert" and need.analysis_requested:
         return True
     return bool(getattr(user, "organization_id", None)) and need.matches.filter(achievement__organization_id=getattr(user, "organization_id", None)).exists()
 

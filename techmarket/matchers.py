@@ -101,7 +101,7 @@ def enterprise_index() -> TextIndex:
 
 
 def need_text(need: TechNeed) -> str:
-    return f"{need.title} {need.title} {need.description}"
+    return f"{need.title} {need.title} {need.description} {need.analysis}"
 
 
 def achievement_text(a: Achievement) -> str:

@@ -83,6 +83,11 @@ class TechNeed(Listing):
     deadline = models.DateField("期望解决期限", null=True, blank=True)
     confidential = models.BooleanField("保密需求", default=False,
                                        help_text="保密需求的详情只有工作人员和已对接的双方可见。")
+    analysis_requested = models.BooleanField("已申请需求解析", default=False)
+    analysis = models.TextField("需求解析（技术问题）", blank=True,
+                                help_text="专家或工作人员把需求重述为可检索的技术问题，匹配时一并使用。")
+    analysed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解析人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = "技术需求"

@@ -173,6 +173,33 @@ def expire_listings(today: dt.date | None = None) -> int:
     return n
 
 
+@transaction.atomic
+def request_analysis(user: Any, need: TechNeed) -> TechNeed:
+    """需求解析: the owner asks for a vaguely written need to be restated as technical questions."""
+    if not access.is_owner(user, need):
+        raise MarketInputError("只有需求方可以申请需求解析。")
+    need.analysis_requested = True
+    need.save(update_fields=["analysis_requested"])
+    audit.record(user, "techmarket.analysis_requested", need, f"申请需求解析：{need.title}")
+    return need
+
+
+@transaction.atomic
+def provide_analysis(user: Any, need: TechNeed, text: str) -> TechNeed:
+    """An expert (专家账户) or staff restates the need; the restatement joins the text that matching reads."""
+    if not (access.is_staff(user) or getattr(user, "role", "") == "expert"):
+        raise MarketInputError("只有专家或工作人员可以填写需求解析。")
+    if not need.analysis_requested:
+        raise MarketInputError("该需求未申请需求解析。")
+    if not (text or "").strip():
+        raise MarketInputError("需求解析：请把需求重述为具体的技术问题。", "analysis")
+    need.analysis, need.analysed_by = text.strip(), audit.account(user)
+    need.save(update_fields=["analysis", "analysed_by"])
+    audit.record(user, "techmarket.analysis_provided", need, f"完成需求解析：{need.title}")
+    _notify(need.organization, f"需求解析已完成：{need.title}", need.analysis, user)
+    return need
+
+
 # ---------------------------------------------------------------- matches
 
 
@@ -264,6 +291,14 @@ def overdue_matches(days: int = 7, now: dt.datetime | None = None):
     now = now or timezone.now()
     return Match.objects.filter(first_response_at__isnull=True, status=Match.Status.INTENT,
                                 created_at__lt=now - dt.timedelta(days=days)).order_by("created_at")
+
+
+def unanswered_needs(days: int = 14, today: dt.date | None = None):
+    """Published needs without any match ``days`` after publication (each need's response clock)."""
+    since = timezone.now() - dt.timedelta(days=days) if today is None else timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=days), dt.time()))
+    return TechNeed.objects.filter(status=ListingStatus.PUBLISHED, published_at__lt=since,
+                                   matches__isnull=True).order_by("published_at")
 
 
 @transaction.atomic

@@ -54,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["pending_achievements"] = access.achievements(user).filter(status=ListingStatus.PENDING)[:20]
         ctx["funnel"] = reports.funnel(access.matches(user))
         ctx["overdue"] = services.overdue_matches().filter(pk__in=access.matches(user).values("pk"))[:20]
+        ctx["unanswered"] = services.unanswered_needs().filter(pk__in=access.needs(user).values("pk"))[:20]
     else:
         ctx["my_needs"] = TechNeed.objects.filter(organization_id=user.organization_id)[:20]
         ctx["my_achievements"] = Achievement.objects.filter(organization_id=user.organization_id)[:20]
@@ -104,7 +105,8 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = access.get(access.needs(user), pk)
     visible = access.need_details_visible(user, need)
     owner = access.is_owner(user, need)
-    ctx = {"need": need, "visible": visible, "owner": owner, "staff": access.is_staff(user)}
+    ctx = {"need": need, "visible": visible, "owner": owner, "staff": access.is_staff(user),
+           "can_analyse": need.analysis_requested and (access.is_staff(user) or user.role == "expert")}
     roles = ({"staff"} if ctx["staff"] else set()) | ({"party"} if owner else set())
     ctx["actions"] = workflow.available(workflow.LISTING, need.status, roles)
     if owner or ctx["staff"]:
@@ -140,7 +142,20 @@ def _listing_action(request: HttpRequest, listing, url: str) -> HttpResponse:
 @login_required
 @require_POST
 def need_action(request: HttpRequest, pk: int) -> HttpResponse:
-    return _listing_action(request, access.get(access.needs(request.user), pk), "techmarket:need")
+    need = access.get(access.needs(request.user), pk)
+    action = request.POST.get("action", "")
+    if action in ("request_analysis", "analysis"):
+        try:
+            if action == "request_analysis":
+                services.request_analysis(request.user, need)
+                messages.success(request, "已申请专家需求解析。")
+            else:
+                services.provide_analysis(request.user, need, request.POST.get("analysis", ""))
+                messages.success(request, "需求解析已保存，匹配结果已按解析更新。")
+        except services.MarketInputError as exc:
+            messages.error(request, str(exc))
+        return redirect("techmarket:need", pk=pk)
+    return _listing_action(request, need, "techmarket:need")
 
 
 # ---------------------------------------------------------------- achievements

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from registry.models import Person
@@ -100,6 +101,10 @@ def test_overdue_matches_are_listed_for_staff(world, listed):
     assert list(services.overdue_matches()) == [Match.objects.get(pk=m.pk)]
     page = world.client("bureau").get("/techmarket/").content.decode()
     assert "超过 7 天未响应的对接" in page and need.title in page
+    TechNeed.objects.filter(pk=need.pk).update(published_at=timezone.now() - dt.timedelta(days=20))
+    assert list(services.unanswered_needs()) == []  # it has a match
+    m.delete()
+    assert list(services.unanswered_needs()) == [TechNeed.objects.get(pk=need.pk)]
 
 
 def test_funnel_matching_rate_and_median_response(world, listed):
@@ -168,3 +173,28 @@ def test_new_match_is_emailed_and_brokers_get_credit(world, listed):
     services.match_transition(world.users["alice"], m, "sign")
     data = reports.build(world.users["bureau"])
     assert data["brokers"] == [("威海技术转移中心", 1, 1, 0)]
+
+
+def test_need_analysis_by_an_expert_joins_the_matching_text(world, listed):
+    from accounts.models import Role, User
+
+    vague = services.listing_transition(world.users["bureau"], services.post_need(
+        world.users["alice"], {"title": "产品质量提升", "kind": "system", "description": "产品质量不稳定，希望提升。"}),
+        "approve")
+    assert matchers.for_need(vague).achievements == []
+    expert = User.objects.create_user("expert1", role=Role.EXPERT)
+    with pytest.raises(services.MarketInputError, match="未申请需求解析"):
+        services.provide_analysis(expert, vague, "x")
+    with pytest.raises(services.MarketInputError, match="只有需求方"):
+        services.request_analysis(world.users["bob"], vague)
+    services.request_analysis(world.users["alice"], vague)
+    c = Client()
+    c.force_login(expert)
+    r = c.post(f"/techmarket/needs/{vague.pk}/action/", {"action": "analysis",
+                                                          "analysis": "碳纤维预浸料热压罐成型孔隙率控制与层间剪切强度提升"})
+    assert r.status_code == 302
+    vague.refresh_from_db()
+    assert "孔隙率" in vague.analysis and vague.analysed_by == expert
+    _, ach, _ = listed
+    assert matchers.for_need(vague).achievements[0].id == ach.pk
+    assert "需求解析（技术问题）" in world.client("alice").get(f"/techmarket/needs/{vague.pk}/").content.decode()
