@@ -123,7 +123,7 @@ def generate(needs: int = 2000, achievements: int = 2000, seed: int = 16, today:
         if pick is None:
             continue
         a = by_id[int(pick[0])]
-        created = now - dt.timedelta(days=rng.randint(5, 330), hours=rng.randint(0, 23))
+        created = now - dt.timedelta(days=rng.randint(5, 700), hours=rng.randint(0, 23))
         status = rng.choice(states)
         first = created + dt.timedelta(hours=rng.randint(2, 240)) if status != "intent" or rng.random() < 0.4 else None
         accepted = first + dt.timedelta(days=rng.randint(0, 40)) if status in ("negotiating", "signed") else None
