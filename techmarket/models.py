@@ -271,6 +271,7 @@ class TechContract(models.Model):
         SUBMITTED = "submitted", "待登记"
         REGISTERED = "registered", "已登记"
         REFUSED = "refused", "不予登记"
+        APPEALED = "appealed", "复议中"
 
     title = models.CharField("合同名称", max_length=150)
     contract_type = models.CharField("合同类型", max_length=20, choices=ContractType.choices)

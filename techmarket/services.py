@@ -436,6 +436,11 @@ def contract_transition(user: Any, contract: TechContract, action: str, *, numbe
         if not reason.strip():
             raise MarketInputError("不予登记理由：请写明理由，以便当事人补正。", "refusal_reason")
         contract.refusal_reason = reason[:200]
+    elif action in ("appeal", "uphold"):
+        if not reason.strip():
+            label = "复议理由" if action == "appeal" else "复议决定理由"
+            raise MarketInputError(f"{label}：请写明理由。", "refusal_reason")
+        contract.refusal_reason = f"{contract.refusal_reason}；{t.label}：{reason}"[:200]
     contract.status = t.target
     try:
         with transaction.atomic():

@@ -373,7 +373,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.add_payment(user, contract, pay_form.cleaned_data["paid_on"], pay_form.cleaned_data["amount"])
                 messages.success(request, "已登记支付。")
                 return redirect("techmarket:contract", pk=pk)
-            if action in ("refuse", "correct"):
+            if action in ("refuse", "correct", "appeal", "uphold"):
                 services.contract_transition(user, contract, action, reason=request.POST.get("reason", ""))
                 messages.success(request, "已更新登记状态。")
                 return redirect("techmarket:contract", pk=pk)

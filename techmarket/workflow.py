@@ -31,11 +31,13 @@ LISTING = (
 )
 
 #: 技术合同登记: submitted → registered (number, date, 核定 amount) or refused with grounds; a refused one may be
-#: corrected (补正) and submitted again.
+#: corrected (补正) and submitted again, or appealed (复议): staff then register it or uphold the refusal.
 CONTRACT = (
-    Transition("register", "登记", ("submitted",), "registered", ("staff",)),
+    Transition("register", "登记", ("submitted", "appealed"), "registered", ("staff",)),
     Transition("refuse", "不予登记", ("submitted",), "refused", ("staff",)),
     Transition("correct", "补正后重新提交", ("refused",), "submitted", ("party", "staff")),
+    Transition("appeal", "申请复议", ("refused",), "appealed", ("party",)),
+    Transition("uphold", "维持不予登记", ("appealed",), "refused", ("staff",)),
 )
 
 

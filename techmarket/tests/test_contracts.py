@@ -136,3 +136,22 @@ def test_duplicate_number_on_the_page(world):
                                                                         "registration_number": "DUP-1",
                                                                         "registered_on": TODAY.isoformat()})
     assert r.status_code == 200 and "登记编号：DUP-1 已被其他合同使用" in r.content.decode()
+
+
+def test_refused_contract_can_be_appealed_then_registered_or_upheld(world):
+    c = contract(world, register=False)
+    c = services.contract_transition(world.users["bureau"], c, "refuse", reason="缺少技术成果说明")
+    with pytest.raises(services.MarketInputError, match="复议理由"):
+        services.contract_transition(world.users["alice"], c, "appeal")
+    with pytest.raises(services.MarketInputError, match="没有权限"):
+        services.contract_transition(world.users["bureau"], c, "appeal", reason="x")
+    c = services.contract_transition(world.users["alice"], c, "appeal", reason="已补充技术成果说明")
+    assert c.status == "appealed" and "申请复议" in c.refusal_reason
+    c = services.contract_transition(world.users["bureau"], c, "uphold", reason="仍不属于技术开发")
+    assert c.status == "refused"
+    c = services.contract_transition(world.users["alice"], c, "appeal", reason="再次说明")
+    c = services.contract_transition(world.users["bureau"], c, "register", number="APPEAL-1", on=TODAY)
+    assert c.status == "registered" and c.refusal_reason == ""
+    page = world.client("alice").get(f"/techmarket/contracts/{c.pk}/").content.decode()
+    assert "已登记" in page and "APPEAL-1" in page
+
