@@ -99,7 +99,7 @@ def main() -> None:
         {"kind": "above_designated_size", "valid_from": "2024-01-01", "valid_to": "2024-12-31"}],
         "recognitions": [{"kind": "platform_approval", "subject": "key_laboratory", "level": "provincial",
                           "occurred_on": "2024-03-01"},
-                         {"kind": "tech_contract", "subject": "x", "occurred_on": "2024-04-01", "amount": "8000000"}],
+                         {"kind": "tech_contract", "subject": "tech_development", "occurred_on": "2024-04-01", "amount": "8000000"}],
         "annual_facts": {"2024": {"rd_expense": "23000000", "sales_revenue": "9e7"},
                          "2023": {"rd_expense": "20000000", "sales_revenue": "8e7"}, "2021": {"sales_revenue": "5e7"}}}
     services.evaluate_situation(situation, "2024")

@@ -25,6 +25,8 @@ from registry.models import (
     PlatformType,
     Qualification,
     QualificationKind,
+    Recognition,
+    RecognitionKind,
 )
 
 #: Technology innovation platforms (C 二（三）"省级以上各类技术创新平台"): not incubation carriers nor agencies.
@@ -59,6 +61,7 @@ LABELS = {
     "enterprises_revenue_10bn": "当年主营业务收入超过100亿元的企业",
     "enterprises_revenue_100bn": "当年主营业务收入超过1000亿元的企业",
     "hte_pool": "年末在高企培育库中的企业",
+    "tech_contract_turnover": "当年登记的技术合同技术交易额（亿元，高新技术市场技术合同登记）",
 }
 
 
@@ -168,6 +171,17 @@ def _new_hte(year: int, area: list[str] | None, by_region: bool):
     return _org_count(qs, "organization", "organization__region__code", by_region)
 
 
+def _tech_contract_turnover(year: int, area: list[str] | None, by_region: bool):
+    """Registered technology contracts: one ``registration`` event per contract (written by the technology market's
+    contract registration), amount = the registrar's technology transaction amount, dated on registration."""
+    qs = Recognition.objects.filter(kind=RecognitionKind.TECH_CONTRACT, attributes__role="registration",
+                                    occurred_on__year=year).filter(area_q("organization__", area))
+    if by_region:
+        rows = qs.values("organization__region__code").annotate(s=Sum("amount"))
+        return {r["organization__region__code"]: float((r["s"] or 0) / YI) for r in rows}
+    return float((qs.aggregate(s=Sum("amount"))["s"] or 0) / YI)
+
+
 FUNCTIONS: dict[str, Callable] = {
     "high_tech_enterprises": lambda y, a, b: _qualified(QualificationKind.HIGH_TECH_ENTERPRISE, y, a, b),
     "tech_smes": lambda y, a, b: _qualified(QualificationKind.TECH_SME, y, a, b),
@@ -186,6 +200,7 @@ FUNCTIONS: dict[str, Callable] = {
     "enterprises_revenue_10bn": _revenue_over(10_000_000_000),
     "enterprises_revenue_100bn": _revenue_over(100_000_000_000),
     "hte_pool": _hte_pool,
+    "tech_contract_turnover": _tech_contract_turnover,
 }
 
 

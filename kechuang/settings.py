@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "funding",
     "portal",
     "vouchers",
+    "techmarket",
 ]
 
 MIDDLEWARE = [

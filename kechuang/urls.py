@@ -21,6 +21,7 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("portal/", include("portal.urls")),
     path("vouchers/", include("vouchers.urls")),
+    path("techmarket/", include("techmarket.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),
@@ -31,4 +32,5 @@ urlpatterns = [
     path("api/experts/", include("experts.api_urls")),
     path("api/funding/", include("funding.api_urls")),
     path("api/vouchers/", include("vouchers.api_urls")),
+    path("api/techmarket/", include("techmarket.api_urls")),
 ]

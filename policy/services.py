@@ -32,6 +32,7 @@ from policy.catalogue import B01_CEILING_SUBJECTS, BY_ID, INTERPRETATIONS, PROVI
 from policy.catalogue import B as B_DOC
 from policy_weihai import build_system
 from policy_weihai.variables.common import GRADE_CODES, RULES, Path, Rule, at_dates, window_ok
+from policy_weihai.variables.doc_b import B14_BUYER_ROLES, B14_CONTRACT_TYPES
 
 ORG_KINDS = {"enterprise": "企业", "research_institution": "高校院所", "platform": "创新平台/载体",
              "service_provider": "科技服务机构"}
@@ -255,10 +256,15 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
             raise PolicyInputError(f"{where}.subject：事项应为代码（如 technology_innovation_center），收到 {subject!r}。")
         attributes = r.get("attributes") or {}
         located = attributes.get("seller_located", "")
+        registered = attributes.get("registered")
+        seller_kind = attributes.get("seller_kind", "")
         events.append({"kind": r["kind"], "subject": subject, "level": level,
                        "grade": GRADE_CODES.get(grade, grade), "role": str(role), "date": on,
                        "amount": amount or 0.0, "title": r.get("title") or "", "amount_given": amount is not None,
-                       "seller_in_weihai": located != "outside_weihai", "seller_known": bool(located)})
+                       "seller_in_weihai": located != "outside_weihai",
+                       "seller_known": bool(located) and bool(seller_kind) and registered is not None,
+                       "registered": registered is not False,
+                       "seller_is_institution": seller_kind in ("", "research_institution")})
     facts["events"] = events
     return facts
 
@@ -376,6 +382,10 @@ def compute(rows: list[dict[str, Any]], year: int, tbs: Any) -> dict[str, np.nda
     sim.set_input("event_amount", period, np.array([e["amount"] for _, e in events] + [0.0] * n))
     sim.set_input("event_seller_in_weihai", period,
                   np.array([e.get("seller_in_weihai", True) for _, e in events] + [True] * n))
+    sim.set_input("event_contract_registered", period,
+                  np.array([e.get("registered", True) for _, e in events] + [True] * n))
+    sim.set_input("event_seller_is_institution", period,
+                  np.array([e.get("seller_is_institution", True) for _, e in events] + [True] * n))
     sim.set_input("event_org_kind", period, np.array([rows[i]["kind"] for i, _ in events] + placeholder, dtype=object))
     is_ent = np.array([r["kind"] == "enterprise" for r in rows])
     sim.set_input("event_is_enterprise", period, np.concatenate([is_ent[owner[: len(events)]], np.zeros(n, bool)]))
@@ -441,6 +451,27 @@ LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "city": "市级"
 GRADE_NAMES = {v: k for k, v in GRADE_CODES.items()}
 
 
+B14_TYPE_NAMES = {"tech_development": "技术开发", "tech_transfer": "技术转让", "tech_licence": "技术许可",
+                  "tech_consulting": "技术咨询", "tech_service": "技术服务"}
+
+
+def _b14_failures(e: dict[str, Any], row: dict[str, Any]) -> list[str]:
+    """Which condition of B 第14条 a buyer-side contract event fails, in Chinese."""
+    out = []
+    if e["subject"] not in B14_CONTRACT_TYPES:
+        name = B14_TYPE_NAMES.get(e["subject"], "未注明类型")
+        out.append(f"{name}合同不在补助范围（只补助经备案的技术开发、技术转让合同）")
+    if not e.get("registered", True):
+        out.append("合同未经技术合同登记备案")
+    if not (row.get("is_tech_sme") or row.get("is_high_tech_enterprise")):
+        out.append("买方当年不是科技型企业（科技型中小企业或高新技术企业）")
+    if not e.get("seller_is_institution", True):
+        out.append("卖方不是高校院所")
+    if not e.get("seller_in_weihai", True):
+        out.append("卖方不在威海：只补助与高校院所在威开展的技术转移转化")
+    return out
+
+
 def _event_label(e: dict[str, Any]) -> str:
     text = f"{e['date']} {LEVEL_NAMES.get(e['level'], '')}{EVENT_NAMES.get(e['subject'], e['subject'])}"
     if e["grade"] == "excellent":
@@ -484,21 +515,29 @@ def explain(rows: list[dict[str, Any]], arrays: dict[str, np.ndarray], year: int
             if p.id == "B.14.contract_subsidy":
                 per = arrays["b14_contract_subsidy_event"][lo:hi]
                 total = float(per.sum())
-                outside = [e for e in evs if e["kind"] == "tech_contract" and not e.get("seller_in_weihai", True)
-                           and e["role"] != "seller" and B25_WINDOW[0] <= e["date"] <= B25_WINDOW[1]]
-                if outside and total == 0 and row["kind"] == "enterprise":
-                    results.append(_result(p, 0, "near", f"技术合同 {len(outside)} 份", {"contracts": len(outside)},
-                                           missing="卖方不在威海：第14条只补助与高校院所在威开展的技术转移转化"))
+                failed = [(e, _b14_failures(e, row)) for k, e in enumerate(evs)
+                          if e["kind"] == "tech_contract" and e["role"] in B14_BUYER_ROLES and per[k] == 0
+                          and B25_WINDOW[0] <= e["date"] <= B25_WINDOW[1]]
+                if failed and total == 0 and row["kind"] == "enterprise":
+                    reasons = sorted({reason for _, rs in failed for reason in rs})
+                    results.append(_result(p, 0, "near", f"技术合同 {len(failed)} 份未获补助",
+                                           {"contracts": len(failed)},
+                                           missing=f"{B_DOC} 第14条：" + "；".join(reasons)))
                 if total > 0:
                     paid = [evs[k]["amount"] for k in range(len(evs)) if per[k] > 0]
                     cap = float(values[i])
                     over = total > cap + 1e-6
-                    text = (f"经备案技术合同支付额合计 {wan(sum(paid))} × 5% = {wan(total)}，"
-                            + (f"超过每家每年 {wan(cap)} 上限，按 {wan(cap)} 计" if over else "未超过每家每年 30 万元上限"))
+                    text = (f"经备案技术合同支付额合计 {wan(sum(paid))} × {pct(total / sum(paid))} = {wan(total)}，"
+                            + (f"超过每家每年 {wan(cap)} 上限，按 {wan(cap)} 计" if over
+                               else f"未超过每家每年 {wan(_cap_of_year(params, 'b.art_14.cap', year) or cap)} 上限"))
                     unknown = any(not evs[k].get("seller_known") for k in range(len(evs)) if per[k] > 0)
+                    caveats = ["需核实卖方为在威高校院所、合同已备案"] if unknown else []
+                    if failed:
+                        caveats.append(f"另有技术合同 {len(failed)} 份不符合条件：" + "；".join(
+                            sorted({reason for _, rs in failed for reason in rs})))
                     results.append(_result(p, cap if over else total, "applies", text,
                                            {"contracts": len(paid), "payments": str(yuan(sum(paid)))},
-                                           caveats=["需核实卖方为在威高校院所、合同已备案"] if unknown else None))
+                                           caveats=caveats or None))
                 continue
             if p.id.startswith("B.25."):
                 results.extend(_explain_b25(p, evs, arrays, lo, hi, float(values[i]), row["kind"] == "enterprise"))

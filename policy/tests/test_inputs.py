@@ -51,10 +51,12 @@ def test_override_outside_window_is_refused():
 
 def test_override_changes_amount_only_in_that_year():
     """B.14.contract_subsidy: what-if rate 10% → 20 万 on 200 万; the base system is untouched."""
-    sit = situation(events=[event("tech_contract", "2024-03-01", "x", amount="2000000")])
-    changed = services.evaluate_situation(sit, "2024", overrides={"b.art_14.rate": "0.1"})
-    assert changed.results[0].amount == 200000
-    assert services.evaluate_situation(sit, "2024").results[0].amount == 100000
+    sit = situation(quals=[{"kind": "tech_sme", "valid_from": "2024-01-01", "valid_to": "2024-12-31"}],
+                    events=[event("tech_contract", "2024-03-01", "tech_development", amount="2000000")])
+    def b14(result):
+        return next(r.amount for r in result.results if r.provision_id == "B.14.contract_subsidy")
+    assert b14(services.evaluate_situation(sit, "2024", overrides={"b.art_14.rate": "0.1"})) == 200000
+    assert b14(services.evaluate_situation(sit, "2024")) == 100000
 
 
 def test_unknown_interpretation():

@@ -48,8 +48,10 @@ def test_b09_rd_growth_subsidy_monotone_in_increment(before, inc, more):
 def test_b14_contract_subsidy_capped_and_monotone(payments, more):
     """B.14.contract_subsidy: capped at 30 万 per year, never negative, monotone in the payments."""
     evs = [event("tech_contract", "2024-03-01", "tech_development", amount=str(a)) for a in payments]
-    base = total(situation(events=evs), "B.14.contract_subsidy")
-    grown = total(situation(events=[*evs, event("tech_contract", "2024-04-01", "x", amount=str(more))]),
+    sme = [{"kind": "tech_sme", "valid_from": "2024-01-01", "valid_to": "2024-12-31"}]
+    base = total(situation(quals=sme, events=evs), "B.14.contract_subsidy")
+    grown = total(situation(quals=sme, events=[*evs, event("tech_contract", "2024-04-01", "tech_transfer",
+                                                            amount=str(more))]),
                   "B.14.contract_subsidy")
     assert Decimal(0) <= base <= CAPS["B.14.contract_subsidy"]
     assert grown >= base

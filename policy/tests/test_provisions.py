@@ -294,7 +294,9 @@ def test_b09_rd_growth_subsidy_window_edge():
 
 
 def contract(*pairs: tuple[str, str], kind: str = "enterprise") -> dict:
-    return situation(kind=kind, events=[event("tech_contract", on, "tech_development", amount=a) for on, a in pairs])
+    """A 科技型企业 buyer (B 第14条) with registered 技术开发 contracts paid on the given days."""
+    return situation(kind=kind, quals=[qual("tech_sme", "2023-01-01")],
+                     events=[event("tech_contract", on, "tech_development", amount=a) for on, a in pairs])
 
 
 def test_b14_contract_subsidy_qualifies():
@@ -493,7 +495,8 @@ def test_b29_brand_incubator_reward_does_not_qualify_as_approval():
 
 def test_b14_contract_subsidy_seller_outside_weihai_is_near():
     """B.14.contract_subsidy: a seller outside Weihai does not qualify (在威开展) → near, says why."""
-    sit = situation(events=[event("tech_contract", "2024-03-01", "development", amount="2000000",
+    sit = situation(quals=[qual("tech_sme", "2024-01-01")],
+                    events=[event("tech_contract", "2024-03-01", "tech_development", amount="2000000",
                                   attributes={"role": "buyer", "seller_located": "outside_weihai"})])
     r = results(sit, 2024)["B.14.contract_subsidy"]
     assert r.status == "near" and "卖方不在威海" in r.missing
@@ -501,9 +504,11 @@ def test_b14_contract_subsidy_seller_outside_weihai_is_near():
 
 def test_b14_contract_subsidy_seller_side_and_unknown_seller():
     """B.14.contract_subsidy: the seller side gets nothing; an unknown seller applies with a caveat to check."""
-    seller = situation(events=[event("tech_contract", "2024-03-01", "x", amount="2000000", role="seller")])
+    seller = situation(quals=[qual("tech_sme", "2024-01-01")],
+                       events=[event("tech_contract", "2024-03-01", "tech_development", amount="2000000", role="seller")])
     assert amounts(seller, 2024) == {}
-    r = results(situation(events=[event("tech_contract", "2024-03-01", "x", amount="2000000")]), 2024)
+    r = results(situation(quals=[qual("tech_sme", "2024-01-01")],
+                          events=[event("tech_contract", "2024-03-01", "tech_development", amount="2000000")]), 2024)
     assert any("核实" in c for c in r["B.14.contract_subsidy"].caveats)
 
 

@@ -17,6 +17,9 @@ from registry.models import Organization, Recognition
 
 YEAR = 2024
 
+#: A 科技型中小企业 in 2024: B 第14条 pays only 科技型企业 buyers.
+SME = {"kind": "tech_sme", "valid_from": "2024-01-01", "valid_to": "2024-12-31"}
+
 
 @pytest.fixture
 def city(demo_city):
@@ -51,10 +54,11 @@ def test_catalogue_and_coverage_pages(city):
 @pytest.mark.django_db
 def test_api_evaluate_and_errors(city):
     c = client_for("bureau")
-    body = {"situation": {"kind": "enterprise", "recognitions": [
-        {"kind": "tech_contract", "subject": "x", "occurred_on": "2024-03-01", "amount": "2000000"}]}, "period": "2024"}
+    body = {"situation": {"kind": "enterprise", "qualifications": [SME], "recognitions": [
+        {"kind": "tech_contract", "subject": "tech_development", "occurred_on": "2024-03-01", "amount": "2000000"}]}, "period": "2024"}
     r = c.post("/api/policy/evaluate/", body, content_type="application/json")
-    assert r.status_code == 200 and r.json()["results"][0]["amount"] == "100000.00"
+    b14 = [x for x in r.json()["results"] if x["provision_id"] == "B.14.contract_subsidy"]
+    assert r.status_code == 200 and b14[0]["amount"] == "100000.00"
     bad = c.post("/api/policy/evaluate/", {"situation": {"kind": "enterprise", "x": 1}, "period": "2024"},
                  content_type="application/json")
     assert bad.status_code == 400 and bad.json()["error"].startswith("situation.x")
@@ -99,11 +103,12 @@ def test_cli_evaluate_policy_and_coverage(city, tmp_path):
     call_command("evaluate_policy", "--organization", str(org.pk), "--year", "2023", "--to-year", "2024", stdout=out)
     assert "2023 年度" in out.getvalue() and "2024 年度" in out.getvalue()
     path = tmp_path / "s.json"
-    path.write_text(json.dumps({"kind": "enterprise", "recognitions": [
-        {"kind": "tech_contract", "subject": "x", "occurred_on": "2024-03-01", "amount": "8000000"}]}), encoding="utf-8")
+    path.write_text(json.dumps({"kind": "enterprise", "qualifications": [SME], "recognitions": [
+        {"kind": "tech_contract", "subject": "tech_development", "occurred_on": "2024-03-01", "amount": "8000000"}]}), encoding="utf-8")
     out = StringIO()
     call_command("evaluate_policy", "--situation", str(path), "--period", "2024", "--json", stdout=out)
-    assert json.loads(out.getvalue())[0]["results"][0]["amount"] == "300000.00"
+    b14 = [x for x in json.loads(out.getvalue())[0]["results"] if x["provision_id"] == "B.14.contract_subsidy"]
+    assert b14[0]["amount"] == "300000.00"
     with pytest.raises(CommandError, match="--organization"):
         call_command("evaluate_policy", "--organization", "999999", "--year", "2024")
     path.write_text(json.dumps({"kind": "enterprise", "annual_facts": {"2024": {"rd_expense": "-1"}}}))

@@ -20,6 +20,10 @@ from policy_weihai.variables.common import (
 )
 
 B = "威政发〔2023〕5号"
+#: 第14条 "经备案的技术开发、技术转让合同": contract types (registry subject codes) that qualify.
+B14_CONTRACT_TYPES = ("tech_development", "tech_transfer")
+#: Buyer-side events: "buyer", or blank for situations that do not say (the seller and registration rows never pay).
+B14_BUYER_ROLES = ("buyer", "")
 PLATFORM_CENTRES = ("key_laboratory", "technology_innovation_center", "clinical_research_center")
 
 
@@ -91,8 +95,13 @@ class b14_contract_subsidy_event(Variable):
     def formula(event, period, parameters):
         dates = event("event_date", period)
         rate = value_or_zero(at_dates(parameters, dates, "b.art_14.rate"))
+        # 第14条: 我市科技型企业（买方）与高校院所在威开展的技术转移转化，经备案的技术开发、技术转让合同。
+        buyer_tech = (event.organisation("is_tech_sme", period) | event.organisation("is_high_tech_enterprise", period))
         ok = ((txt(event, "event_kind", period) == "tech_contract") & event("event_is_enterprise", period)
-              & (txt(event, "event_role", period) != "seller") & event("event_seller_in_weihai", period))
+              & np.isin(txt(event, "event_role", period), B14_BUYER_ROLES)
+              & np.isin(txt(event, "event_subject", period), B14_CONTRACT_TYPES)
+              & event("event_contract_registered", period) & buyer_tech
+              & event("event_seller_is_institution", period) & event("event_seller_in_weihai", period))
         return np.where(ok, event("event_amount", period) * rate, 0.0)
 
 
