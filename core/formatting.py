@@ -40,6 +40,15 @@ def money(value: Any, unit: bool = True) -> str:
     return f"{text} 元" if unit else text
 
 
+def exact_yuan(value: Any) -> str:
+    """An amount to the fen, with separators and no unit ("200,000.00"): ledgers, payments, vouchers and claims,
+    where a page must show the very amount that is paid (the page writes 元 after it)."""
+    d = _decimal(value)
+    if d is None:
+        return "—" if value in (None, "") else str(value)
+    return f"{d.quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
+
+
 def number(value: Any, digits: int = 2) -> str:
     """A figure with separators and at most ``digits`` decimals (no trailing zeros)."""
     d = _decimal(value)

@@ -27,3 +27,9 @@ def number(value: Any, digits: int = 2) -> str:
 def plain(value: Any) -> str:
     """{{ sentence|plain }}: codes for developers taken out of brackets (core.formatting.plain_text)."""
     return formatting.plain_text(str(value or ""))
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """An exact amount for ledgers and payments (core.formatting.exact_yuan): "200,000.00", the page adds 元."""
+    return formatting.exact_yuan(value if value is not None else 0)

@@ -41,7 +41,7 @@ def test_fixed_claim_paid_end_to_end_a_art7(world):
     assert services.money_received(world.org_a) == Decimal(200000)
     assert [e.transition for e in claim.events.all()][-1] == "pay"
     assert Notice.objects.filter(organization=world.org_a, title="资金已拨付").exists()
-    assert f"/funding/claims/{claim.pk}/" in Notice.objects.filter(title="资金已拨付").get().body
+    assert Notice.objects.filter(title="资金已拨付").get().link == f"/funding/claims/{claim.pk}/"
 
 
 def test_ceiling_decided_by_review_within_ceiling_b_art4(world):

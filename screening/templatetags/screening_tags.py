@@ -23,3 +23,9 @@ def as_items(value: Any) -> list[str]:
     from screening.services import missing_items
 
     return missing_items(value)
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """An exact amount for ledgers and payments (core.formatting.exact_yuan): "200,000.00", the page adds 元."""
+    return formatting.exact_yuan(value if value is not None else 0)
