@@ -19,6 +19,7 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
+from accounts import access
 from core.audit import account, record
 from registry.models import (
     AnnualFacts,
@@ -269,6 +270,7 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
 
     codes = set(org_rows) | {code for code, _ in fact_rows}
     existing = {o.uscc: o for o in _existing(codes)}
+    _check_scope(result, actor, org_rows, fact_rows, existing)
     for (code, _year), values in fact_rows.items():
         if code not in existing and code not in org_rows:
             result.errors.append(RowError(FACTS_SHEET, values["row"], "统一社会信用代码",
@@ -282,6 +284,27 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
                f"Excel 导入：新建主体 {result.organizations_created}，更新主体 {result.organizations_updated}，"
                f"新建年度数据 {result.facts_created}，更新年度数据 {result.facts_updated}", rows=result.rows)
     return result
+
+
+def _check_scope(result: ImportResult, actor: Any, org_rows, fact_rows, existing: dict[str, Organization]) -> None:
+    """The importer may only create or change organisations in its own scope (accounts.access)."""
+    if actor is None or access.role_of(actor) == "bureau":
+        return
+    writable_ids = set(access.organizations(actor, write=True).filter(
+        pk__in=[o.pk for o in existing.values()]).values_list("pk", flat=True))
+    for code, row in org_rows.items():
+        org = existing.get(code)
+        if org is not None and org.pk not in writable_ids:
+            result.errors.append(RowError(ORG_SHEET, row["row"], "统一社会信用代码",
+                                          "该主体不在您的管辖范围内，不能通过导入修改；请删除此行或联系市科技局。"))
+        elif not access.can_write_region(actor, row["region"]):
+            result.errors.append(RowError(ORG_SHEET, row["row"], "区市/功能区",
+                                          f"只能导入本辖区的主体，“{row['region'].short_name or row['region'].name}”不在您的管辖范围内。"))
+    for (code, _year), values in fact_rows.items():
+        org = existing.get(code)
+        if org is not None and org.pk not in writable_ids:
+            result.errors.append(RowError(FACTS_SHEET, values["row"], "统一社会信用代码",
+                                          "该主体不在您的管辖范围内，不能导入其年度数据。"))
 
 
 def _existing(codes: set[str]) -> list[Organization]:

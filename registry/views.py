@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts import access
 from registry import excel
 from registry.forms import AnnualFactsForm, DirectoryForm, ImportForm, OrganizationForm
 from registry.models import AnnualFacts, IndustryChain, Organization, Person
@@ -150,7 +151,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 def people(request: HttpRequest) -> HttpResponse:
     """Talents and experts (科技人才 / 科技专家库), searchable by name, field and chain."""
     _require_government(request)
-    qs = Person.objects.select_related("organization", "industry_chain").order_by("id")
+    qs = access.people(request.user).order_by("id")
     q = (request.GET.get("q") or "").strip()
     if q:
         qs = qs.filter(name__contains=q) | qs.filter(field__contains=q)
