@@ -21,6 +21,9 @@ from indicators.models import Indicator, Observation
 from indicators.progress import Progress, growth_progress, level_progress, points_progress
 from registry.models import Region
 
+#: Observations are stored with 16 digits, 4 after the point: anything from 1 万亿 upwards is a typing error.
+VALUE_MAX = Decimal(10**12)
+
 
 class IndicatorInputError(ValueError):
     """Bad input: ``field`` names the field, the message (Chinese) says what is wrong and how to fix it."""
@@ -206,6 +209,8 @@ def _parse_value(ind: Indicator, raw: Any) -> Decimal:
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         raise IndicatorInputError("value", f"数值“{raw}”不是数字：请填写阿拉伯数字，如 2.45。") from None
+    if abs(value) >= VALUE_MAX:
+        raise IndicatorInputError("value", f"数值 {value:.4g} 过大：观测值须小于 1 万亿，请核对单位。")
     low, high = ind.bounds
     if low is not None and value < Decimal(str(low)):
         if ind.unit_kind == Indicator.UnitKind.GROWTH:
@@ -248,13 +253,18 @@ def _parse_region(ind: Indicator, raw: Any) -> Region:
         "region", f"区域“{code}”不适用于该指标：{ind.name}只按{ind.jurisdiction.name}整体统计，请留空。")
 
 
-def _clean(indicator_code: str, year: Any, value: Any, region: Any, source: str) -> tuple[Indicator, int, Decimal, Region]:
+def _clean(indicator_code: str, year: Any, value: Any, region: Any, source: str, note: str = "",
+           reason: str = "") -> tuple[Indicator, int, Decimal, Region]:
     ind = get_indicator(indicator_code)
     y = _parse_year(ind, year)
     v = _parse_value(ind, value)
     r = _parse_region(ind, region)
     if not (source or "").strip():
         raise IndicatorInputError("source", "请填写数据来源，如“威海市统计年鉴2024”或“市科技局统计快报”。")
+    for name, label, text in (("source", "数据来源", source), ("note", "备注", note), ("reason", "更正原因", reason)):
+        limit = Observation._meta.get_field(name).max_length
+        if len((text or "").strip()) > limit:
+            raise IndicatorInputError(name, f"{label}过长（{len(text.strip())} 字），最多 {limit} 字，请精简后重试。")
     return ind, y, v, r
 
 
@@ -266,7 +276,7 @@ def _existing(ind: Indicator, year: int, region: Region) -> Observation | None:
 def record_observation(indicator_code: str, year: Any, value: Any, *, source: str, user: Any = None,
                        region: Any = "", note: str = "", channel: str = "form") -> Observation:
     """A first value for (indicator, year, region); a second one is refused: corrections go through ``correct``."""
-    ind, y, v, r = _clean(indicator_code, year, value, region, source)
+    ind, y, v, r = _clean(indicator_code, year, value, region, source, note)
     prior = _existing(ind, y, r)
     if prior is not None:
         raise IndicatorInputError(
@@ -287,7 +297,7 @@ def record_observation(indicator_code: str, year: Any, value: Any, *, source: st
 def correct_observation(indicator_code: str, year: Any, value: Any, *, source: str, reason: str, user: Any = None,
                         region: Any = "", note: str = "", channel: str = "form") -> Observation:
     """A new version of an existing value; the earlier versions stay as history."""
-    ind, y, v, r = _clean(indicator_code, year, value, region, source)
+    ind, y, v, r = _clean(indicator_code, year, value, region, source, note, reason)
     if not (reason or "").strip():
         raise IndicatorInputError("reason", "更正必须填写更正原因，如“统计局正式数据替代快报数”。")
     prior = _existing(ind, y, r)

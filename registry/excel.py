@@ -46,6 +46,7 @@ FACT_COLUMNS = [
     ("发明专利授权(件)", "invention_patents_granted"),
     ("高新技术产品收入(元)", "high_tech_product_revenue"),
 ]
+_NAME_MAX = Organization._meta.get_field("name").max_length
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F0F2F5")
 
@@ -150,10 +151,13 @@ def _money(value: Any, column: str, sheet: str, row: int, errors: list[RowError]
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        errors.append(RowError(sheet, row, column, f"“{text}”不是数字，请填写以元为单位的数字。"))
+        errors.append(RowError(sheet, row, column, f"“{text[:40]}”不是数字，请填写以元为单位的数字。"))
         return None
     if amount < 0:
         errors.append(RowError(sheet, row, column, "金额不能为负数，请填写 0 或正数。"))
+        return None
+    if not amount.is_finite() or amount > AnnualFacts.MONEY_MAX:
+        errors.append(RowError(sheet, row, column, "金额超过 1 万亿元，请核对单位（以元为单位填写）。"))
         return None
     return amount.quantize(Decimal("0.01"))
 
@@ -163,7 +167,10 @@ def _count(value: Any, column: str, sheet: str, row: int, errors: list[RowError]
     if text == "":
         return None
     if not text.isdigit():
-        errors.append(RowError(sheet, row, column, f"“{text}”应为非负整数。"))
+        errors.append(RowError(sheet, row, column, f"“{text[:40]}”应为非负整数。"))
+        return None
+    if len(text) > 8 or int(text) > AnnualFacts.COUNT_MAX:
+        errors.append(RowError(sheet, row, column, "数值超过 1000 万，请核对。"))
         return None
     return int(text)
 
@@ -214,6 +221,8 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
                 result.errors.append(RowError(ORG_SHEET, n, "统一社会信用代码", f"与第{org_rows[code]['row']}行重复，每个主体只填一行。"))
             if not name:
                 result.errors.append(RowError(ORG_SHEET, n, "名称", "名称必填。"))
+            elif len(name) > _NAME_MAX:
+                result.errors.append(RowError(ORG_SHEET, n, "名称", f"名称过长（{len(name)} 字），最多 {_NAME_MAX} 字。"))
             if kind and kind not in kinds:
                 result.errors.append(RowError(ORG_SHEET, n, "主体类别", f"未知的主体类别“{kind}”，可填：{'、'.join(OrganizationKind.labels)}。"))
             if region not in regions:

@@ -33,7 +33,8 @@ def run_json(run: ScreeningRun) -> dict[str, Any]:
         "id": run.pk, "kind": run.kind, "year": run.year, "scope": run.scope, "scope_label": run.scope_label(),
         "status": run.status, "status_display": run.get_status_display(), "total": run.total,
         "processed": run.processed, "percent": run.percent, "cancel_requested": run.cancel_requested,
-        "overrides": run.overrides, "error": run.error, "created_at": run.created_at, "finished_at": run.finished_at,
+        "overrides": run.overrides, "error": run.error, "skipped_count": len(run.skipped or []),
+        "skipped": run.skipped or [], "created_at": run.created_at, "finished_at": run.finished_at,
     }
 
 

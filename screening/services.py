@@ -106,6 +106,8 @@ def _check_year(year: Any) -> int:
 
 def validate_overrides(overrides: dict[str, Any]) -> dict[str, str]:
     """Check each changed parameter against the engine's list and its domain; returns path → decimal string."""
+    if not isinstance(overrides, dict):
+        raise ScreeningInputError("参数调整须为“参数路径 → 新值”的对象，例如 {\"a.b\": 100000}。", "overrides")
     if not overrides:
         raise ScreeningInputError("请至少选择一个要调整的参数。", "parameter")
     try:
@@ -188,7 +190,7 @@ def start_run(
         raise ScreeningInputError("按清单筛查时请填写主体编号。", "organization_ids")
     clean_overrides: dict[str, str] = {}
     if kind == ScreeningRun.Kind.WHATIF:
-        clean_overrides = validate_overrides(overrides or {})
+        clean_overrides = validate_overrides({} if overrides is None else overrides)
     run = ScreeningRun(
         kind=kind, year=year, scope=scope, region=region if scope == ScreeningRun.Scope.REGION else None,
         industry_chain=industry_chain if scope == ScreeningRun.Scope.CHAIN else None,
@@ -306,6 +308,33 @@ def _aggregate(batch_no: int, run: ScreeningRun, variant: str, evaluated: dict[i
     ]
 
 
+def _evaluate_batch(ids: list[int], year: int, overrides: Any, skipped: dict[int, str]) -> list[tuple[int, list]]:
+    """Evaluate a batch; when it fails, split it until the organisations at fault are found and skip only them."""
+    ids = [i for i in ids if i not in skipped]
+    if not ids:
+        return []
+    try:
+        return list(engine.evaluate_many(ids, year, overrides))
+    except engine.EngineUnavailable:
+        raise
+    except Exception as exc:
+        if len(ids) == 1:
+            skipped[ids[0]] = (str(exc) or exc.__class__.__name__)[:300]
+            return []
+        mid = len(ids) // 2
+        return (_evaluate_batch(ids[:mid], year, overrides, skipped)
+                + _evaluate_batch(ids[mid:], year, overrides, skipped))
+
+
+def _skipped_rows(run: ScreeningRun, skipped: dict[int, str]) -> list[dict]:
+    names = dict(Organization.objects.filter(pk__in=list(skipped)).values_list("pk", "name"))
+    known = {row["id"] for row in run.skipped or []}
+    return list(run.skipped or []) + [
+        {"id": pk, "name": names.get(pk, ""), "reason": f"数据有误，无法计算：{reason}"}
+        for pk, reason in skipped.items() if pk not in known
+    ]
+
+
 def execute_run(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun | None:
     """Work through a run batch by batch (the job queue's task). Safe to call twice: the second call finds the run
     taken (or finished) and returns; after a crash it resumes after the last committed batch."""
@@ -331,15 +360,17 @@ def execute_run(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun | Non
             ids = [i for i, _ in batch]
             regions = dict(batch)
             started = time.perf_counter()
+            skipped: dict[int, str] = {}
             if run.kind == ScreeningRun.Kind.WHATIF:
-                base = dict(engine.evaluate_many(ids, run.year))
-                changed = dict(engine.evaluate_many(ids, run.year, overrides))
+                base = dict(_evaluate_batch(ids, run.year, None, skipped))
+                changed = dict(_evaluate_batch(ids, run.year, overrides, skipped))
+                base = {k: v for k, v in base.items() if k not in skipped}
                 rows: list = _aggregate(batch_no, run, "base", base, regions)
                 rows += _aggregate(batch_no, run, "changed", changed, regions)
                 model: Any = WhatIfAggregate
             else:
                 rows = []
-                for org_id, results in engine.evaluate_many(ids, run.year):
+                for org_id, results in _evaluate_batch(ids, run.year, None, skipped):
                     rows.extend(_result_rows(run, org_id, regions.get(org_id, 0), results))
                 model = ScreeningResult
             compute = time.perf_counter() - started
@@ -350,6 +381,9 @@ def execute_run(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun | Non
                     cursor=ids[-1], processed=F("processed") + len(ids), batches_done=F("batches_done") + 1,
                     heartbeat_at=timezone.now(), compute_seconds=F("compute_seconds") + compute,
                 )
+                if skipped:  # one bad organisation never stops a run: skipped, counted, listed with its reason
+                    run.skipped = _skipped_rows(run, skipped)
+                    ScreeningRun.objects.filter(pk=run_id).update(skipped=run.skipped)
             cursor, batch_no = ids[-1], batch_no + 1
     except Exception as exc:  # recorded on the run for staff to see; the queue does not retry
         message = str(exc) or exc.__class__.__name__

@@ -180,11 +180,15 @@ def mine(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year", this_year))
     except ValueError:
         year = this_year
+    if not 2000 <= year <= this_year + 1:
+        year = this_year
     try:
         years = services.entitlements(org, [year, year - 1])
         engine_error = ""
     except engine.EngineUnavailable as exc:
         years, engine_error = [], str(exc)
+    except Exception as exc:  # one bad fact of this entity must not make its own page a 500 (issue 12)
+        years, engine_error = [], f"本单位登记的数据有误，暂时无法计算：{exc}。请核对年度数据后再试，或联系主管部门。"
     drafts = set(org.claim_drafts.values_list("provision_id", "year"))
     for y in years:
         y["draft_ids"] = {pid for pid, yr in drafts if yr == y["year"]}
