@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from indicators.models import Indicator
@@ -49,3 +49,14 @@ def _has_policy_catalogue() -> bool:
     except NoReverseMatch:
         return False
     return True
+
+
+@login_required
+def import_errors(request: HttpRequest, token: str) -> HttpResponse:
+    """The full error list of one of this user's Excel imports (the page shows the first 200)."""
+    from core.imports import error_file
+
+    path = error_file(request.user, token)
+    if path is None:
+        raise Http404("没有这份错误清单，或它不属于您。")
+    return FileResponse(path.open("rb"), as_attachment=True, filename="import-errors.xlsx")

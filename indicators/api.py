@@ -58,6 +58,8 @@ class ObservationInSerializer(serializers.Serializer):
     region = serializers.CharField(required=False, allow_blank=True, help_text="区域编码，留空为指标适用区域整体")
     note = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, help_text="填写即为更正（生成新版本）")
+    base_version = serializers.IntegerField(required=False, min_value=1,
+                                            help_text="更正时：您看到的版本号；他人已先更正时拒绝并提示刷新")
 
 
 def _government(request: Request) -> None:
@@ -108,9 +110,11 @@ class ObservationView(APIView):
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
         d = dict(body.validated_data)
         reason = d.pop("reason", "")
+        base_version = d.pop("base_version", None)
         try:
             if reason:
-                obs = services.correct_observation(code, reason=reason, user=request.user, channel="api", **d)
+                obs = services.correct_observation(code, reason=reason, user=request.user, channel="api",
+                                                   base_version=base_version, **d)
             else:
                 obs = services.record_observation(code, user=request.user, channel="api", **d)
         except IndicatorInputError as e:

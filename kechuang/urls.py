@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("import-errors/<str:token>/", core_views.import_errors, name="import_errors"),
     path("registry/", include("registry.urls")),
     path("policy/", include("policy.urls")),
     path("indicators/", include("indicators.urls")),

@@ -21,6 +21,8 @@ from openpyxl.styles import Font, PatternFill
 
 from accounts import access
 from core.audit import account, record
+from core.imports import header_problem
+from core.xlsx import append_row
 from registry.models import (
     AnnualFacts,
     ChangeRecord,
@@ -77,13 +79,13 @@ class ImportResult:
 
 
 def _write_sheet(ws, headers: list[str], rows: Iterable[list[Any]]) -> None:
-    ws.append(headers)
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for i, _ in enumerate(headers):
         ws.column_dimensions[chr(ord("A") + i)].width = 20
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
 
 
 def template_workbook() -> bytes:
@@ -119,7 +121,7 @@ def export_organizations(qs, limit: int = 200_000) -> bytes:
     """Export a (filtered) directory to Excel: the "主体" sheet with current high-tech status."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(ORG_SHEET)
-    ws.append(ORG_COLUMNS + ["平台级别", "当前高新技术企业"])
+    append_row(ws, ORG_COLUMNS + ["平台级别", "当前高新技术企业"])
     today = dt.date.today()
     hte = set(
         Qualification.objects.filter(Qualification.in_force(today), kind="high_tech_enterprise").values_list(
@@ -127,7 +129,7 @@ def export_organizations(qs, limit: int = 200_000) -> bytes:
         )
     ) if qs.count() > 0 else set()
     for org in qs.select_related("region", "industry_chain")[:limit].iterator(chunk_size=2000):
-        ws.append([
+        append_row(ws, [
             org.uscc or "", org.name, org.get_kind_display(), org.region.short_name or org.region.name,
             org.industry_chain.name if org.industry_chain else "",
             org.established_on.isoformat() if org.established_on else "", org.get_level_display() if org.level else "",
@@ -193,6 +195,12 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
         return result
     if ORG_SHEET not in wb.sheetnames and FACTS_SHEET not in wb.sheetnames:
         result.errors.append(RowError("文件", 0, "工作表", f"找不到工作表“{ORG_SHEET}”或“{FACTS_SHEET}”，请使用下载的模板。"))
+        return result
+
+    for sheet, expected in ((ORG_SHEET, ORG_COLUMNS), (FACTS_SHEET, [c for c, _ in FACT_COLUMNS])):
+        if sheet in wb.sheetnames and (problem := header_problem(wb[sheet], expected)):
+            result.errors.append(RowError(sheet, 1, "表头", problem))
+    if result.errors:
         return result
 
     regions = {}

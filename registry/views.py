@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts import access
+from core.imports import compact
 from registry import excel
 from registry.forms import AnnualFactsForm, DirectoryForm, ImportForm, OrganizationForm
 from registry.models import AnnualFacts, IndustryChain, Organization, Person
@@ -135,7 +136,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = excel.import_workbook(form.cleaned_data["file"].read(), request.user)
+        result = compact(excel.import_workbook(form.cleaned_data["file"].read(), request.user), request.user)
         if result.ok:
             messages.success(
                 request,
@@ -143,7 +144,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 f"新建年度数据 {result.facts_created} 行，更新 {result.facts_updated} 行。",
             )
         else:
-            messages.error(request, f"文件中有 {len(result.errors)} 处错误，未导入任何数据。请修改后重新上传。")
+            messages.error(request, f"文件中有 {result.errors_total} 处错误，未导入任何数据。请修改后重新上传。")
     return render(request, "registry/import.html", {"form": form, "result": result})
 
 

@@ -22,6 +22,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core.audit import account, record
+from core.xlsx import append_row
 from registry.models import IndustryChain, Organization, Region
 from screening import engine
 from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
@@ -518,23 +519,23 @@ def export_excel(run: ScreeningRun) -> bytes:
     wb = Workbook(write_only=True)
     t = totals(run)
     ws = wb.create_sheet("按条款汇总")
-    ws.append(["条款", "名称", "文件", "条", "形式", "主体数", "金额(元)"])
+    append_row(ws, ["条款", "名称", "文件", "条", "形式", "主体数", "金额(元)"])
     for row in t.by_provision:
-        ws.append([row["provision_id"], row["title"], row["document"], row["article"],
+        append_row(ws, [row["provision_id"], row["title"], row["document"], row["article"],
                    "上限" if row["is_ceiling"] else "应享", row["entities"], float(row["amount"] or 0)])
     ws = wb.create_sheet("按区市汇总")
-    ws.append(["区市", "主体数", "应享金额(元)", "上限金额(元)"])
+    append_row(ws, ["区市", "主体数", "应享金额(元)", "上限金额(元)"])
     for row in t.by_region:
-        ws.append([row["region"], row["entities"], float(row["entitlement"]), float(row["ceiling"])])
+        append_row(ws, [row["region"], row["entities"], float(row["entitlement"]), float(row["ceiling"])])
     ws = wb.create_sheet("主体明细")
-    ws.append(["主体编号", "主体名称", "统一社会信用代码", "区市", "结论", "条款", "名称", "文件", "条", "形式",
+    append_row(ws, ["主体编号", "主体名称", "统一社会信用代码", "区市", "结论", "条款", "名称", "文件", "条", "形式",
                "金额(元)", "说明", "尚缺条件"])
     names = _region_names(run.results.values_list("region_id_snapshot", flat=True).distinct())
     qs = (run.results.select_related("organization").order_by("organization_id", "status", "provision_id")
           .only("organization__name", "organization__uscc", "region_id_snapshot", "status", "provision_id", "title",
                 "document", "article", "is_ceiling", "amount", "explanation", "missing"))
     for r in qs.iterator(chunk_size=5000):
-        ws.append([r.organization_id, r.organization.name, r.organization.uscc or "", names.get(r.region_id_snapshot, ""),
+        append_row(ws, [r.organization_id, r.organization.name, r.organization.uscc or "", names.get(r.region_id_snapshot, ""),
                    r.get_status_display(), r.provision_id, r.title, r.document, r.article,
                    "上限" if r.is_ceiling else "应享", float(r.amount), r.explanation, "；".join(r.missing)])
     buf = io.BytesIO()

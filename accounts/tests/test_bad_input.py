@@ -80,7 +80,6 @@ def test_import_with_1e20_and_overlong_name_lists_errors(parties):
 
 def test_observation_with_1e20_or_long_text_is_a_400(parties):
     from indicators.models import Indicator
-
     from indicators.services import plan_years
 
     ind = Indicator.objects.filter(districts=False).order_by("code").first() or Indicator.objects.first()

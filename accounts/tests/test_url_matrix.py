@@ -44,9 +44,10 @@ KWARGS: dict[str, Callable[[Any], Any]] = {
     "admin/:content_type_id": lambda w: w.org_content_type,
     "admin/:id": lambda w: w.parties.users["enterprise"].pk,
     "admin/:url": lambda w: "missing/",
+    "import-errors/:token": lambda w: w.error_token,
 }
 #: Kwargs that name another party's object: restricted roles must be refused on such URLs.
-OBJECT_KWARGS = {"pk", "object_id"}
+OBJECT_KWARGS = {"pk", "object_id", "token"}
 #: URL names anonymous users may open.
 PUBLIC = {"login", "logout", "screening:calculator", "screening_api:calculator", "api-schema", "api-docs",
           "api-token", "admin:login", "admin:logout", "healthz"}
@@ -126,6 +127,7 @@ class World:
     other_run: Any
     indicator_code: str
     org_content_type: int
+    error_token: str
 
 
 @pytest.fixture
@@ -142,7 +144,18 @@ def world(parties) -> World:
     assert Region.objects.get(code="Z-GAOQU") != other_region
     indicator = Indicator.objects.order_by("code").first()
     return World(parties, run, indicator.code if indicator else "none",
-                 ContentType.objects.get_for_model(Organization).pk)
+                 ContentType.objects.get_for_model(Organization).pk, _error_token(parties.users["bureau"]))
+
+
+def _error_token(user) -> str:
+    """Another party's (the bureau's) full import error list."""
+    from types import SimpleNamespace
+
+    from core.imports import compact
+    from registry.excel import RowError
+
+    result = compact(SimpleNamespace(errors=[RowError("主体", i, "名称", "x") for i in range(201)]), user)
+    return result.errors_url.rstrip("/").rsplit("/", 1)[1]
 
 
 @pytest.fixture
