@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -466,3 +467,5 @@ class ChangeRecord(models.Model):
         verbose_name = "变更记录"
         verbose_name_plural = "变更记录"
         ordering = ["-at", "-id"]
+        # Append-only in the database (PostgreSQL; SQLite gets the same triggers from core's migration).
+        triggers = [pgtrigger.Protect(name="history_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
