@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.ratelimits import limit_anonymous
 from screening import calculator, engine, services
 from screening.forms import ScreeningForm, WhatIfForm
 from screening.models import ScreeningRun
@@ -228,6 +229,7 @@ def notices(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/notices.html", {"org": org, "page": page})
 
 
+@limit_anonymous
 def calculator_page(request: HttpRequest) -> HttpResponse:
     """Public (no login): a short form of facts → the engine → the same result view as an entity's page."""
     form = calculator.CalculatorForm(request.POST or None)

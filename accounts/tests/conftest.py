@@ -23,8 +23,13 @@ class Parties:
 @pytest.fixture
 def parties(demo_city) -> Parties:
     from accounts.models import Role, User
-    from registry.models import Organization, Region
+    from indicators.catalogue import sync
+    from indicators.models import Indicator
+    from registry.models import IndustryChain, Organization, Region
+    from registry.reference import load_reference
 
+    load_reference(Region, IndustryChain)
+    sync(Indicator, Region)  # migration data that transactional tests elsewhere flush
     users = {u.username: u for u in User.objects.all()}
     zone = Region.objects.get(code="Z-GAOQU")
     provider_org = Organization.objects.filter(kind="service_provider").order_by("id").first()

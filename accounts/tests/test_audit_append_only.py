@@ -58,7 +58,7 @@ def test_admin_edit_of_organization_and_facts_writes_history_and_audit(parties):
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if not isinstance(v, list)}
     data.update({k: v.pk if hasattr(v, "pk") else v for k, v in data.items()})
     data["name"] = org.name + "（改）"
-    for prefix, model in (("qualifications", None), ("recognitions", None), ("annual_facts", AnnualFacts)):
+    for prefix in ("qualifications", "recognitions", "annual_facts"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     year = str((org.annual_facts.order_by("year").values_list("year", flat=True).first() or 2021) - 1)
     data.update({"annual_facts-TOTAL_FORMS": "1", "annual_facts-0-year": year, "annual_facts-0-sales_revenue": "5000",
