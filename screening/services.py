@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,9 +28,11 @@ from registry.models import IndustryChain, Organization, Region
 from screening import engine
 from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
 
-BATCH_SIZE = 2000
-#: A running run whose heartbeat is older than this is taken to be orphaned by a dead worker and is resumed.
-STALE_AFTER = dt.timedelta(seconds=int(os.environ.get("KECHUANG_SCREENING_STALE_S", "120")))
+BATCH_SIZE = int(os.environ.get("KECHUANG_SCREENING_BATCH", "2000"))
+#: A running run beats every HEARTBEAT_EVERY (a thread of the worker, also during a long batch); one whose
+#: heartbeat is older than STALE_AFTER is taken to be orphaned by a dead worker and is resumed (issue 12: < 30 s).
+HEARTBEAT_EVERY = dt.timedelta(seconds=float(os.environ.get("KECHUANG_SCREENING_HEARTBEAT_S", "5")))
+STALE_AFTER = dt.timedelta(seconds=float(os.environ.get("KECHUANG_SCREENING_STALE_S", "15")))
 ANY_PROVISION = "__any__"  # what-if aggregate row counting distinct beneficiaries (an entity with any provision)
 EMPTY_SELECTION = "所选范围内没有主体"
 
@@ -336,11 +339,51 @@ def _skipped_rows(run: ScreeningRun, skipped: dict[int, str]) -> list[dict]:
     ]
 
 
-def execute_run(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun | None:
-    """Work through a run batch by batch (the job queue's task). Safe to call twice: the second call finds the run
-    taken (or finished) and returns; after a crash it resumes after the last committed batch."""
+class _Heartbeat:
+    """A thread that stamps the run's heartbeat every HEARTBEAT_EVERY while this worker works on it. It dies with
+    the worker, so a killed worker's run goes stale after STALE_AFTER and another (or the restarted) worker resumes it."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-run-{run_id}", daemon=True)
+
+    def _beat(self) -> None:
+        from django.db import close_old_connections
+
+        try:
+            while not self.stop.wait(HEARTBEAT_EVERY.total_seconds()):
+                ScreeningRun.objects.filter(pk=self.run_id, status=ScreeningRun.Status.RUNNING).update(
+                    heartbeat_at=timezone.now())
+        except Exception:  # the run's own loop reports errors; a missed beat only makes it look stale sooner
+            pass
+        finally:
+            close_old_connections()
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=HEARTBEAT_EVERY.total_seconds() + 5)
+
+
+def execute_run(run_id: int, batch_size: int = BATCH_SIZE, *, heartbeat: bool = False) -> ScreeningRun | None:
+    """Work through a run batch by batch. ``heartbeat``: beat from a thread (the queue's worker does; a run
+    computed inside a request or a test has no separate worker that could die)."""
     if not _claim(run_id):
         return ScreeningRun.objects.filter(pk=run_id).first()
+    if not heartbeat:
+        return _execute_claimed(run_id, batch_size)
+    with _Heartbeat(run_id):
+        return _execute_claimed(run_id, batch_size)
+
+
+def _execute_claimed(run_id: int, batch_size: int) -> ScreeningRun | None:
+    """Work through a run batch by batch (the job queue's task). Safe to call twice: the second call finds the run
+    taken (or finished) and returns; after a crash it resumes after the last committed batch."""
     run = ScreeningRun.objects.get(pk=run_id)
     if run.started_at is None:
         ScreeningRun.objects.filter(pk=run_id).update(started_at=timezone.now())
@@ -401,10 +444,14 @@ def resume_interrupted(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
     from screening.tasks import enqueue_run
 
     limit = timezone.now() - stale_after
-    ids = list(ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING, heartbeat_at__lt=limit)
-               .values_list("id", flat=True))
-    for run_id in ids:
-        enqueue_run(run_id)
+    ids = []
+    for run_id in ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING, heartbeat_at__lt=limit).values_list(
+            "id", flat=True):
+        # Back to "queued" first (atomically): the next check does not queue it again while it waits for a worker.
+        if ScreeningRun.objects.filter(pk=run_id, status=ScreeningRun.Status.RUNNING,
+                                       heartbeat_at__lt=limit).update(status=ScreeningRun.Status.QUEUED):
+            ids.append(run_id)
+            enqueue_run(run_id)
     return ids
 
 
