@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -87,7 +88,7 @@ class IndicatorListView(APIView):
 
 
 class IndicatorDetailView(APIView):
-    @extend_schema(responses={200: serializers.DictField()}, summary="一个指标：定义、年度数据与进度")
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="一个指标：定义、年度数据与进度")
     def get(self, request: Request, code: str) -> Response:
         _government(request)
         try:
