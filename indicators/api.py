@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from indicators import services
 from indicators.models import Indicator
 from indicators.services import IndicatorInputError
@@ -64,7 +65,7 @@ class ObservationInSerializer(serializers.Serializer):
 
 
 def _government(request: Request) -> None:
-    if not request.user.is_government:
+    if not access.is_staff_reader(request.user):
         raise PermissionDenied("指标监测仅向市科技局、区市和财政部门工作人员开放。")
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import access
 from core.imports import compact
 from indicators import reports, services
 from indicators.computed import Computer
@@ -21,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _staff_only(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_government:
+    if not access.is_staff_reader(request.user):
         return HttpResponseForbidden("指标监测仅向市科技局、区市和财政部门工作人员开放。")
     return None
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from accounts import access
 from core.audit import account, record
 from core.xlsx import append_row
 from registry.models import IndustryChain, Organization, Region
@@ -50,7 +51,7 @@ class ScreeningInputError(ValueError):
 
 
 def can_screen(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_government)
+    return access.is_staff_reader(user)
 
 
 def visible_runs(user: Any) -> QuerySet[ScreeningRun]:
@@ -60,7 +61,7 @@ def visible_runs(user: Any) -> QuerySet[ScreeningRun]:
         return qs.none()
     if user.is_bureau or user.role == "finance":
         return qs
-    return qs.filter(scope=ScreeningRun.Scope.REGION, region_id=user.region_id)
+    return qs.filter(scope=ScreeningRun.Scope.REGION, region_id__in=access.user_region_ids(user))
 
 
 # --------------------------------------------------------------------------------------------------------------

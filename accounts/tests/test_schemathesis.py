@@ -15,14 +15,24 @@ from schemathesis.specs.openapi.checks import (
 )
 
 MAX_EXAMPLES = 6
+CASES: dict[str, int] = {}  # operation → requests sent (printed at the end with -s)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @pytest.fixture
 def api_schema(db):
+    """The schema, served by the real WSGI application in this process (inside the test's transaction: like
+    Django's test client, requests must not close the database connection when they end)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from kechuang.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -51,4 +61,13 @@ schema = schemathesis.pytest.from_fixture("api_schema")
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, token):
     response = case.call(headers={"Authorization": f"Token {token}"})
+    key = f"{case.operation.method.upper()} {case.operation.path}"
+    CASES[key] = CASES.get(key, 0) + 1
     case.validate_response(response, checks=CHECKS)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report():
+    yield
+    if CASES:
+        print(f"\nschemathesis: {len(CASES)} operations, {sum(CASES.values())} cases")
