@@ -127,6 +127,11 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("KECHUANG_PROXY_COUNT", "0"))
 # Anonymous endpoints (login, the public calculator): requests per address (django-ratelimit and DRF throttles).
 ANON_RATE = os.environ.get("KECHUANG_ANON_RATE", "1000/m" if TESTING else "30/m")
 RATELIMIT_ENABLE = True
+# Rate-limit counters (and the indicators' registry counts) must be shared by all gunicorn workers in production:
+# KECHUANG_CACHE=redis uses REDIS_URL; the default is a per-process memory cache (the demo, tests).
+if os.environ.get("KECHUANG_CACHE") == "redis":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
