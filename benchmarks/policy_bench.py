@@ -21,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
+os.environ.setdefault("KECHUANG_DEBUG", "1")  # development settings, as the figures in README were taken
 
 import django  # noqa: E402
 

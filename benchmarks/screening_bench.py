@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
+os.environ.setdefault("KECHUANG_DEBUG", "1")  # development settings, as the figures in README were taken
 
 from benchmarks.common import ensure_demo_city, percentile  # noqa: E402
 

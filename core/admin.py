@@ -9,6 +9,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["summary", "object_id"]
 
+    def has_add_permission(self, request) -> bool:  # entries are written by core.audit.record only
+        return False
+
     def has_change_permission(self, request, obj=None) -> bool:  # the log is append-only
         return False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import access
 from indicators import services
 from indicators.models import Indicator
 from indicators.services import IndicatorInputError
@@ -58,10 +60,12 @@ class ObservationInSerializer(serializers.Serializer):
     region = serializers.CharField(required=False, allow_blank=True, help_text="区域编码，留空为指标适用区域整体")
     note = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, allow_blank=True, help_text="填写即为更正（生成新版本）")
+    base_version = serializers.IntegerField(required=False, min_value=1,
+                                            help_text="更正时：您看到的版本号；他人已先更正时拒绝并提示刷新")
 
 
 def _government(request: Request) -> None:
-    if not request.user.is_government:
+    if not access.is_staff_reader(request.user):
         raise PermissionDenied("指标监测仅向市科技局、区市和财政部门工作人员开放。")
 
 
@@ -85,7 +89,7 @@ class IndicatorListView(APIView):
 
 
 class IndicatorDetailView(APIView):
-    @extend_schema(responses={200: serializers.DictField()}, summary="一个指标：定义、年度数据与进度")
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="一个指标：定义、年度数据与进度")
     def get(self, request: Request, code: str) -> Response:
         _government(request)
         try:
@@ -108,9 +112,11 @@ class ObservationView(APIView):
             return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
         d = dict(body.validated_data)
         reason = d.pop("reason", "")
+        base_version = d.pop("base_version", None)
         try:
             if reason:
-                obs = services.correct_observation(code, reason=reason, user=request.user, channel="api", **d)
+                obs = services.correct_observation(code, reason=reason, user=request.user, channel="api",
+                                                   base_version=base_version, **d)
             else:
                 obs = services.record_observation(code, user=request.user, channel="api", **d)
         except IndicatorInputError as e:

@@ -152,6 +152,8 @@ class Observation(models.Model):
     )
     value = models.DecimalField("数值", max_digits=16, decimal_places=4)
     version = models.PositiveSmallIntegerField("版本", default=1)
+    series = models.CharField("数据序列", max_length=60, blank=True, db_index=True,
+                              help_text="共用数据序列的指标写入同一序列；同一序列、年度、区域的版本号唯一。")
     source = models.CharField("数据来源", max_length=120)
     note = models.CharField("备注", max_length=200, blank=True)
     reason = models.CharField("更正原因", max_length=200, blank=True)
@@ -169,10 +171,18 @@ class Observation(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "year", "region", "version"], name="observation_version_unique"
             ),
+            # Two first entries through shared-series codes, or two simultaneous corrections, cannot both be
+            # "version N" of one series (issue 12).
+            models.UniqueConstraint(fields=["series", "year", "region", "version"], name="observation_series_version_unique"),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator.name} {self.year} = {self.value}（第{self.version}版）"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.series:
+            self.series = self.indicator.series_code
+        super().save(*args, **kwargs)
 
     CHANNEL_LABELS = {"form": "页面录入", "excel": "Excel 导入", "api": "接口", "cli": "命令行", "demo": "示范数据"}
 

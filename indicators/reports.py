@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils.html import escape
 from openpyxl import Workbook, load_workbook
 
-from core import xlsx
+from core import audit, xlsx
+from core.imports import header_problem
 from core.xlsx import Column
 from indicators import services
-from indicators.models import Indicator
+from indicators.models import Indicator, Observation
 from indicators.services import IndicatorInputError
 from registry.excel import RowError, _save, _write_sheet
 
@@ -68,45 +69,105 @@ def import_workbook(data: bytes, user: Any) -> ImportResult:
     if SHEET not in wb.sheetnames:
         result.errors.append(RowError("文件", 0, "工作表", f"缺少工作表“{SHEET}”：请使用下载的模板填写。"))
         return result
-    planned: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[tuple[str, int, str], int] = {}
-    for n, row in enumerate(wb[SHEET].iter_rows(min_row=2, values_only=True), start=2):
-        cells = list(row) + [None] * (len(COLUMNS) - len(row))
-        if all(c in (None, "") for c in cells[: len(COLUMNS)]):
-            continue
-        code, year, region, value, source, note, reason = (cells[i] for i in range(len(COLUMNS)))
-        try:
-            ind, y, _v, r = services._clean(str(code or ""), year, value, region, str(source or ""))
-            key = (ind.series_code, y, r.code)
-            if key in seen:
-                raise IndicatorInputError("year", f"与第{seen[key]}行重复（同一指标、年度、区域）：请只保留一行。")
-            seen[key] = n
-            exists = services.current_observations(ind, r).get(y) is not None
-            if exists and not str(reason or "").strip():
-                raise IndicatorInputError(
-                    "reason", f"{ind.name} {y} 年已有观测值：重复录入被拒绝；如需更正，请在“更正原因”列说明原因。")
-            if not exists and str(reason or "").strip():
-                raise IndicatorInputError("reason", f"{ind.name} {y} 年还没有观测值，无可更正：请清空“更正原因”。")
-        except IndicatorInputError as e:
-            result.errors.append(RowError(SHEET, n, FIELD_COLUMN.get(e.field, e.field), e.message))
-            continue
-        planned.append((n, {"indicator_code": ind.code, "year": y, "value": value, "region": r.code,
-                            "source": str(source), "note": str(note or ""), "reason": str(reason or "").strip()}))
+    if problem := header_problem(wb[SHEET], COLUMNS):
+        result.errors.append(RowError(SHEET, 1, "表头", problem))
+        return result
+    with services.memoised():
+        planned = _validate_rows(wb[SHEET], result)
     if result.errors:
         return result
     if not planned:
         result.errors.append(RowError(SHEET, 0, "数据", "文件中没有数据行：请在模板的“观测值”表中逐行填写。"))
         return result
+    _write(planned, user, result)
+    return result
+
+
+def _current_versions(series: set[str] | None = None) -> dict[tuple[str, int, int], Any]:
+    """(series, year, region id) → the current observation (highest version), read in one query."""
+    qs = Observation.objects.order_by("year", "version", "id")
+    if series is not None:
+        qs = qs.filter(series__in=series)
+    return {(o.series, o.year, o.region_id): o for o in qs.only("id", "series", "year", "region_id", "version", "value")}
+
+
+def _validate_rows(ws: Any, result: ImportResult) -> list[tuple[int, dict[str, Any]]]:
+    """Every row checked (streamed from the sheet); catalogue and current values read once, not per row."""
+    current = _current_versions()
+    planned: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[str, int, str], int] = {}
+    for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        cells = list(row) + [None] * (len(COLUMNS) - len(row))
+        if all(c in (None, "") for c in cells[: len(COLUMNS)]):
+            continue
+        code, year, region, value, source, note, reason = (cells[i] for i in range(len(COLUMNS)))
+        reason = str(reason or "").strip()
+        try:
+            ind, y, v, r = services._clean(str(code or ""), year, value, region, str(source or ""),
+                                           str(note or ""), reason)
+            key = (ind.series_code, y, r.code)
+            if key in seen:
+                raise IndicatorInputError("year", f"与第{seen[key]}行重复（同一指标、年度、区域）：请只保留一行。")
+            seen[key] = n
+            prior = current.get((ind.series_code, y, r.pk))
+            if prior is not None and not reason:
+                raise IndicatorInputError(
+                    "reason", f"{ind.name} {y} 年已有观测值：重复录入被拒绝；如需更正，请在“更正原因”列说明原因。")
+            if prior is None and reason:
+                raise IndicatorInputError("reason", f"{ind.name} {y} 年还没有观测值，无可更正：请清空“更正原因”。")
+        except IndicatorInputError as e:
+            result.errors.append(RowError(SHEET, n, FIELD_COLUMN.get(e.field, e.field), e.message))
+            continue
+        planned.append((n, {"indicator": ind, "year": y, "value": v, "region": r, "source": str(source).strip(),
+                            "note": str(note or "").strip(), "reason": reason,
+                            "base_version": prior.version if prior is not None else 0}))
+    return planned
+
+
+def _write(planned: list[tuple[int, dict[str, Any]]], user: Any, result: ImportResult) -> None:
+    """All rows in one transaction, in bulk; the series are locked and re-read so that a value corrected by
+    someone else meanwhile stops the import with "已被他人更正" instead of writing two current versions."""
+    from core.models import AuditEvent
+
+    account = audit.account(user)
+    series = {item["indicator"].series_code for _, item in planned}
     with transaction.atomic():
-        for _, item in planned:
-            reason = item.pop("reason")
-            if reason:
-                services.correct_observation(**item, reason=reason, user=user, channel="excel")
+        list(Indicator.objects.select_for_update().filter(code__in=series).values_list("pk", flat=True))
+        now_current = _current_versions(series)
+        rows, events = [], []
+        for n, item in planned:
+            ind, y, r = item["indicator"], item["year"], item["region"]
+            prior = now_current.get((ind.series_code, y, r.pk))
+            if (prior.version if prior is not None else 0) != item["base_version"]:
+                result.errors.append(RowError(SHEET, n, FIELD_COLUMN["value"],
+                                              f"{ind.name} {y} 年的数值{services.CHANGED_BY_OTHERS}"))
+                continue
+            obs = Observation(indicator_id=prior.indicator_id if prior is not None else ind.pk, year=y, region=r,
+                              value=item["value"], version=item["base_version"] + 1, source=item["source"],
+                              note=item["note"], reason=item["reason"], entered_by=account, channel="excel",
+                              series=ind.series_code)
+            obs.shown_as = ind
+            rows.append(obs)
+            if item["reason"]:
                 result.corrected += 1
             else:
-                services.record_observation(**item, user=user, channel="excel")
                 result.recorded += 1
-    return result
+        if result.errors:
+            transaction.set_rollback(True)
+            result.recorded = result.corrected = 0
+            return
+        Observation.objects.bulk_create(rows, batch_size=2000)
+        for obs in rows:
+            action = "indicators.observation.correct" if obs.reason else "indicators.observation.record"
+            events.append(AuditEvent(actor=account, action=action, object_type="indicators.observation",
+                                     object_id=str(obs.pk or ""), summary=f"{obs.shown_as.name} {obs.year} "
+                                     f"{obs.region.name} = {obs.value}"[:255],
+                                     data={"indicator": obs.shown_as.code, "year": obs.year, "region": obs.region.code,
+                                           "value": str(obs.value), "version": obs.version, "channel": "excel"}))
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        audit.record(user, "indicators.import", None,
+                     f"Excel 导入指标观测值：新录入 {result.recorded} 条，更正 {result.corrected} 条",
+                     recorded=result.recorded, corrected=result.corrected)
 
 
 # ---- the yearly monitoring report --------------------------------------------------------------------------------

@@ -7,6 +7,9 @@ Series = entered observations (official statistics; they win) completed by figur
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,6 +23,9 @@ from indicators.computed import LABELS, Computer
 from indicators.models import Indicator, Observation
 from indicators.progress import Progress, growth_progress, level_progress, points_progress
 from registry.models import Region
+
+#: Observations are stored with 16 digits, 4 after the point: anything from 1 万亿 upwards is a typing error.
+VALUE_MAX = Decimal(10**12)
 
 
 class IndicatorInputError(ValueError):
@@ -46,17 +52,41 @@ class Point:
 
 # ---- catalogue lookups -------------------------------------------------------------------------------------------
 
-def get_indicator(code: str) -> Indicator:
+_memo: ContextVar[dict | None] = ContextVar("indicators_memo", default=None)
+
+
+@contextmanager
+def memoised() -> Iterator[None]:
+    """Within the block, catalogue look-ups (indicator, series, plan years, regions) are read once (imports)."""
+    token = _memo.set({})
     try:
-        return Indicator.objects.select_related("jurisdiction").get(code=(code or "").strip())
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def get_indicator(code: str) -> Indicator:
+    code = (code or "").strip()
+    try:
+        return _cached(("indicator", code), lambda: Indicator.objects.select_related("jurisdiction").get(code=code))
     except Indicator.DoesNotExist:
-        raise IndicatorInputError("indicator", f"未知指标编码“{code}”：请从指标目录中选择，或下载模板查看全部编码。") from None
+        raise IndicatorInputError("indicator", f"未知指标编码“{code[:60]}”：请从指标目录中选择，或下载模板查看全部编码。") from None
 
 
 def series_codes(ind: Indicator) -> list[str]:
     """The indicators that share one statistical series (the canonical one and those pointing at it)."""
     canonical = ind.series_code
-    return [canonical, *Indicator.objects.filter(same_series_as=canonical).values_list("code", flat=True)]
+    return _cached(("series", canonical), lambda: [
+        canonical, *Indicator.objects.filter(same_series_as=canonical).values_list("code", flat=True)])
 
 
 def _years_of(group: list[Indicator]) -> tuple[int, int]:
@@ -65,15 +95,19 @@ def _years_of(group: list[Indicator]) -> tuple[int, int]:
 
 
 def plan_years(ind: Indicator) -> tuple[int, int]:
-    return _years_of(list(Indicator.objects.filter(code__in=series_codes(ind))) or [ind])
+    return _cached(("years", ind.code), lambda: _years_of(
+        list(Indicator.objects.filter(code__in=series_codes(ind))) or [ind]))
 
 
 def region_choices(ind: Indicator) -> list[Region]:
     """The jurisdiction itself and, for city-wide indicators with a district breakdown, its divisions and zones."""
-    out = [ind.jurisdiction]
-    if ind.districts and ind.jurisdiction.kind == Region.Kind.CITY:
-        out += list(Region.objects.filter(kind__in=[Region.Kind.DIVISION, Region.Kind.ZONE]).order_by("code"))
-    return out
+    def compute() -> list[Region]:
+        out = [ind.jurisdiction]
+        if ind.districts and ind.jurisdiction.kind == Region.Kind.CITY:
+            out += list(Region.objects.filter(kind__in=[Region.Kind.DIVISION, Region.Kind.ZONE]).order_by("code"))
+        return out
+
+    return _cached(("regions", ind.code), compute)
 
 
 def _area(ind: Indicator, region: Region | None) -> list[str] | None:
@@ -215,6 +249,8 @@ def _parse_value(ind: Indicator, raw: Any) -> Decimal:
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         raise IndicatorInputError("value", f"数值“{raw}”不是数字：请填写阿拉伯数字，如 2.45。") from None
+    if abs(value) >= VALUE_MAX:
+        raise IndicatorInputError("value", f"数值 {value:.4g} 过大：观测值须小于 1 万亿，请核对单位。")
     low, high = ind.bounds
     if low is not None and value < Decimal(str(low)):
         if ind.unit_kind == Indicator.UnitKind.GROWTH:
@@ -257,14 +293,28 @@ def _parse_region(ind: Indicator, raw: Any) -> Region:
         "region", f"区域“{code}”不适用于该指标：{ind.name}只按{ind.jurisdiction.name}整体统计，请留空。")
 
 
-def _clean(indicator_code: str, year: Any, value: Any, region: Any, source: str) -> tuple[Indicator, int, Decimal, Region]:
+def _clean(indicator_code: str, year: Any, value: Any, region: Any, source: str, note: str = "",
+           reason: str = "") -> tuple[Indicator, int, Decimal, Region]:
     ind = get_indicator(indicator_code)
     y = _parse_year(ind, year)
     v = _parse_value(ind, value)
     r = _parse_region(ind, region)
     if not (source or "").strip():
         raise IndicatorInputError("source", "请填写数据来源，如“威海市统计年鉴2024”或“市科技局统计快报”。")
+    for name, label, text in (("source", "数据来源", source), ("note", "备注", note), ("reason", "更正原因", reason)):
+        limit = Observation._meta.get_field(name).max_length
+        if len((text or "").strip()) > limit:
+            raise IndicatorInputError(name, f"{label}过长（{len(text.strip())} 字），最多 {limit} 字，请精简后重试。")
     return ind, y, v, r
+
+
+CHANGED_BY_OTHERS = "已被他人更正，请刷新后再试。"
+
+
+def lock_series(ind: Indicator) -> None:
+    """Serialise entries and corrections of one statistical series (a row lock on its canonical indicator;
+    PostgreSQL). The unique constraint on (series, year, region, version) is the last line on every database."""
+    list(Indicator.objects.select_for_update().filter(code=ind.series_code).values_list("pk", flat=True))
 
 
 def _existing(ind: Indicator, year: int, region: Region) -> Observation | None:
@@ -275,7 +325,8 @@ def _existing(ind: Indicator, year: int, region: Region) -> Observation | None:
 def record_observation(indicator_code: str, year: Any, value: Any, *, source: str, user: Any = None,
                        region: Any = "", note: str = "", channel: str = "form") -> Observation:
     """A first value for (indicator, year, region); a second one is refused: corrections go through ``correct``."""
-    ind, y, v, r = _clean(indicator_code, year, value, region, source)
+    ind, y, v, r = _clean(indicator_code, year, value, region, source, note)
+    lock_series(ind)
     prior = _existing(ind, y, r)
     if prior is not None:
         raise IndicatorInputError(
@@ -284,9 +335,10 @@ def record_observation(indicator_code: str, year: Any, value: Any, *, source: st
     try:
         with transaction.atomic():
             obs = Observation.objects.create(indicator=ind, year=y, region=r, value=v, source=source.strip(),
-                                             note=note.strip(), entered_by=audit.account(user), channel=channel)
+                                             note=note.strip(), entered_by=audit.account(user), channel=channel,
+                                             series=ind.series_code)
     except IntegrityError:
-        raise IndicatorInputError("year", f"{ind.name} {y} 年已有观测值：重复录入被拒绝，请使用“更正”。") from None
+        raise IndicatorInputError("year", f"{ind.name} {y} 年刚刚已被他人录入：{CHANGED_BY_OTHERS}") from None
     audit.record(user, "indicators.observation.record", obs, f"{ind.name} {y} {r.name} = {v}",
                  indicator=ind.code, year=y, region=r.code, value=str(v), source=obs.source)
     return obs
@@ -294,20 +346,28 @@ def record_observation(indicator_code: str, year: Any, value: Any, *, source: st
 
 @transaction.atomic
 def correct_observation(indicator_code: str, year: Any, value: Any, *, source: str, reason: str, user: Any = None,
-                        region: Any = "", note: str = "", channel: str = "form") -> Observation:
+                        region: Any = "", note: str = "", channel: str = "form",
+                        base_version: Any = None) -> Observation:
     """A new version of an existing value; the earlier versions stay as history."""
-    ind, y, v, r = _clean(indicator_code, year, value, region, source)
+    ind, y, v, r = _clean(indicator_code, year, value, region, source, note, reason)
     if not (reason or "").strip():
         raise IndicatorInputError("reason", "更正必须填写更正原因，如“统计局正式数据替代快报数”。")
+    lock_series(ind)
     prior = _existing(ind, y, r)
     if prior is None:
         raise IndicatorInputError("year", f"{ind.name} {y} 年（{r.name}）还没有观测值：请先录入，再更正。")
+    if base_version not in (None, "") and str(prior.version) != str(base_version).strip():
+        raise IndicatorInputError("value", f"{ind.name} {y} 年的数值{CHANGED_BY_OTHERS}（现为第{prior.version}版 {prior.value}）")
     group = series_codes(ind)
     version = (Observation.objects.filter(indicator__code__in=group, year=y, region=r)
                .aggregate(m=Max("version"))["m"] or 0) + 1
-    obs = Observation.objects.create(indicator=prior.indicator, year=y, region=r, value=v, version=version,
-                                     source=source.strip(), note=note.strip(), reason=reason.strip(),
-                                     entered_by=audit.account(user), channel=channel)
+    try:
+        with transaction.atomic():
+            obs = Observation.objects.create(indicator=prior.indicator, year=y, region=r, value=v, version=version,
+                                             source=source.strip(), note=note.strip(), reason=reason.strip(),
+                                             entered_by=audit.account(user), channel=channel, series=ind.series_code)
+    except IntegrityError:
+        raise IndicatorInputError("value", f"{ind.name} {y} 年的数值{CHANGED_BY_OTHERS}") from None
     audit.record(user, "indicators.observation.correct", obs, f"{ind.name} {y} {r.name}: {prior.value} → {v}",
                  indicator=ind.code, year=y, region=r.code, old=str(prior.value), new=str(v), reason=obs.reason,
                  version=version)

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import access
+from core.imports import compact
 from indicators import reports, services
 from indicators.computed import Computer
 from indicators.progress import STATUS_LABELS
@@ -20,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _staff_only(request: HttpRequest) -> HttpResponse | None:
-    if not request.user.is_government:
+    if not access.is_staff_reader(request.user):
         return HttpResponseForbidden("指标监测仅向市科技局、区市和财政部门工作人员开放。")
     return None
 
@@ -113,7 +115,8 @@ def observe(request: HttpRequest, code: str) -> HttpResponse:
               "region": p.get("region", ""), "note": p.get("note", ""), "user": request.user}
     try:
         if p.get("mode") == "correct":
-            obs = services.correct_observation(code, reason=p.get("reason", ""), **kwargs)
+            obs = services.correct_observation(code, reason=p.get("reason", ""), base_version=p.get("base_version"),
+                                               **kwargs)
             messages.success(request, f"已更正：{obs.year}年 {obs.value}（第{obs.version}版），原值保留在更正记录中。")
         else:
             obs = services.record_observation(code, **kwargs)
@@ -139,7 +142,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
         if upload is None:
             messages.error(request, "请选择要导入的 Excel 文件（.xlsx）。")
         else:
-            result = reports.import_workbook(upload.read(), request.user)
+            result = compact(reports.import_workbook(upload.read(), request.user), request.user)
             if result.ok:
                 messages.success(request, f"导入完成：新录入 {result.recorded} 条，更正 {result.corrected} 条。")
                 return redirect("indicators:dashboard")

@@ -16,8 +16,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KECHUANG_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("KECHUANG_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-DEBUG = os.environ.get("KECHUANG_DEBUG", "1") == "1"
+# Production-safe by default (issue 12): DEBUG only when KECHUANG_DEBUG=1 (scripts/run.sh sets it for the demo);
+# without DEBUG a real secret key is required. Test runs (pytest sets PYTEST_VERSION) get a test key.
+TESTING = "PYTEST_VERSION" in os.environ
+DEBUG = os.environ.get("KECHUANG_DEBUG", "0") == "1"
+PRODUCTION = not DEBUG and not TESTING
+SECRET_KEY = os.environ.get("KECHUANG_SECRET_KEY", "")
+if not SECRET_KEY:
+    if PRODUCTION:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "KECHUANG_SECRET_KEY 未设置：生产模式（KECHUANG_DEBUG 不为 1）必须提供至少 50 个字符的随机密钥，"
+            "例如 python -c 'import secrets; print(secrets.token_urlsafe(64))'。演示环境请设置 KECHUANG_DEBUG=1。"
+        )
+    SECRET_KEY = "dev-only-insecure-key-never-used-in-production"
 ALLOWED_HOSTS = os.environ.get("KECHUANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 POLICY_DIR = Path(os.environ.get("POLICY_DIR", BASE_DIR.parent / "shared" / "policies"))
 
@@ -35,6 +48,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
+    "pgtrigger",
+    "axes",
+    "csp",
     "core",
     "accounts",
     "registry",
@@ -43,7 +59,6 @@ INSTALLED_APPS = [
     "screening",
     "incubation",
     "experts",
-    "pgtrigger",
     "funding",
     "portal",
     "vouchers",
@@ -57,8 +72,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kechuang.urls"
@@ -86,6 +104,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "core.db.sqlite3"  # keeps the append-only triggers across flushes
     DATABASES["default"]["OPTIONS"] = {"timeout": 30}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -93,9 +112,33 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Django's validators; their messages come in Chinese (LANGUAGE_CODE zh-hans).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # login throttling (django-axes)
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: 5 wrong passwords for one user name from one address lock it for 15 minutes (Chinese page).
+AXES_ENABLED = os.environ.get("KECHUANG_AXES", "0" if TESTING else "1") == "1"
+AXES_FAILURE_LIMIT = int(os.environ.get("KECHUANG_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("KECHUANG_LOGIN_COOLOFF_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("KECHUANG_PROXY_COUNT", "0"))
+# Anonymous endpoints (login, the public calculator): requests per address (django-ratelimit and DRF throttles).
+ANON_RATE = os.environ.get("KECHUANG_ANON_RATE", "1000/m" if TESTING else "30/m")
+RATELIMIT_ENABLE = True
+# Rate-limit counters (and the indicators' registry counts) must be shared by all gunicorn workers in production:
+# KECHUANG_CACHE=redis uses REDIS_URL; the default is a per-process memory cache (the demo, tests).
+if os.environ.get("KECHUANG_CACHE") == "redis":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -123,6 +166,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -135,13 +183,64 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.document_errors"],
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationKindEnum": "registry.models.OrganizationKind",
+        "RegionKindEnum": "registry.models.Region.Kind",
+    },
 }
 
+# ---- security headers, cookies, CSP (django-csp) -----------------------------------------------------------------
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],  # inline scripts carry the per-request nonce
+        "style-src": [SELF, "'unsafe-inline'"],  # style attributes (ECharts, Swagger UI)
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("KECHUANG_SSL_REDIRECT", "1") == "1"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # nginx sets it (deploy/nginx/kechuang.conf)
+    SECURE_HSTS_SECONDS = int(os.environ.get("KECHUANG_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if h and h not in ("testserver",)]
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # the load balancer's plain-HTTP probe
+
+# KECHUANG_LOG_FORMAT=json: one JSON object per line (python-json-logger) for journald / a log shipper.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": "json" if os.environ.get("KECHUANG_LOG_FORMAT") == "json" else "text"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KECHUANG_LOG_LEVEL", "WARNING")},
 }
 
 from screening.huey_settings import HUEY  # noqa: E402, F401

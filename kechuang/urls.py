@@ -3,15 +3,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
+from core.ratelimits import limit_anonymous
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", limit_anonymous(auth_views.LoginView.as_view()), name="login"),
+    path("healthz/", core_views.healthz, name="healthz"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("import-errors/<str:token>/", core_views.import_errors, name="import_errors"),
     path("registry/", include("registry.urls")),
     path("policy/", include("policy.urls")),
     path("indicators/", include("indicators.urls")),
@@ -23,7 +26,7 @@ urlpatterns = [
     path("vouchers/", include("vouchers.urls")),
     path("techmarket/", include("techmarket.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),
     path("api/policy/", include("policy.api_urls")),
     path("api/indicators/", include("indicators.api_urls")),
@@ -34,3 +37,7 @@ urlpatterns = [
     path("api/vouchers/", include("vouchers.api_urls")),
     path("api/techmarket/", include("techmarket.api_urls")),
 ]
+
+handler403 = "core.views.forbidden"
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"

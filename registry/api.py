@@ -77,7 +77,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     @extend_schema(request=AnnualFactsSerializer, responses=AnnualFactsSerializer)
     @action(detail=True, methods=["post"], url_path="facts")
-    def facts(self, request: Request, pk: str | None = None) -> Response:
+    def facts(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:  # noqa: A002
         """填报或修改一个年度的数据（同一年度再次提交即为修改，变更记入历史）。"""
         org = self.get_object()
         if not can_edit(request.user, org):
@@ -100,7 +100,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         responses=QualificationCheckSerializer,
     )
     @action(detail=True, methods=["get"], url_path="holds")
-    def holds(self, request: Request, pk: str | None = None) -> Response:
+    def holds(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:  # noqa: A002
         """某日是否具有某项资质，例如“X 在 D 日是否为高新技术企业”。"""
         org = self.get_object()
         kind = request.query_params.get("kind", "")

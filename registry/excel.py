@@ -19,7 +19,10 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
+from accounts import access
 from core.audit import account, record
+from core.imports import header_problem
+from core.xlsx import append_row
 from registry.models import (
     AnnualFacts,
     ChangeRecord,
@@ -45,6 +48,7 @@ FACT_COLUMNS = [
     ("发明专利授权(件)", "invention_patents_granted"),
     ("高新技术产品收入(元)", "high_tech_product_revenue"),
 ]
+_NAME_MAX = Organization._meta.get_field("name").max_length
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F0F2F5")
 
@@ -75,13 +79,13 @@ class ImportResult:
 
 
 def _write_sheet(ws, headers: list[str], rows: Iterable[list[Any]]) -> None:
-    ws.append(headers)
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for i, _ in enumerate(headers):
         ws.column_dimensions[chr(ord("A") + i)].width = 20
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
 
 
 def template_workbook() -> bytes:
@@ -120,7 +124,7 @@ def export_organizations(qs, limit: int = 200_000) -> bytes:
     ws.freeze_panes = "A2"  # the header stays in view; widths fit the columns (issue 13)
     for letter, width in zip("ABCDEFGH", (22, 36, 12, 16, 18, 12, 10, 14), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.append(ORG_COLUMNS + ["平台级别", "当前高新技术企业"])
+    append_row(ws, ORG_COLUMNS + ["平台级别", "当前高新技术企业"])
     today = dt.date.today()
     hte = set(
         Qualification.objects.filter(Qualification.in_force(today), kind="high_tech_enterprise").values_list(
@@ -128,7 +132,7 @@ def export_organizations(qs, limit: int = 200_000) -> bytes:
         )
     ) if qs.count() > 0 else set()
     for org in qs.select_related("region", "industry_chain")[:limit].iterator(chunk_size=2000):
-        ws.append([
+        append_row(ws, [
             org.uscc or "", org.name, org.get_kind_display(), org.region.short_name or org.region.name,
             org.industry_chain.name if org.industry_chain else "",
             org.established_on.isoformat() if org.established_on else "", org.get_level_display() if org.level else "",
@@ -152,10 +156,13 @@ def _money(value: Any, column: str, sheet: str, row: int, errors: list[RowError]
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        errors.append(RowError(sheet, row, column, f"“{text}”不是数字，请填写以元为单位的数字。"))
+        errors.append(RowError(sheet, row, column, f"“{text[:40]}”不是数字，请填写以元为单位的数字。"))
         return None
     if amount < 0:
         errors.append(RowError(sheet, row, column, "金额不能为负数，请填写 0 或正数。"))
+        return None
+    if not amount.is_finite() or amount > AnnualFacts.MONEY_MAX:
+        errors.append(RowError(sheet, row, column, "金额超过 1 万亿元，请核对单位（以元为单位填写）。"))
         return None
     return amount.quantize(Decimal("0.01"))
 
@@ -165,7 +172,10 @@ def _count(value: Any, column: str, sheet: str, row: int, errors: list[RowError]
     if text == "":
         return None
     if not text.isdigit():
-        errors.append(RowError(sheet, row, column, f"“{text}”应为非负整数。"))
+        errors.append(RowError(sheet, row, column, f"“{text[:40]}”应为非负整数。"))
+        return None
+    if len(text) > 8 or int(text) > AnnualFacts.COUNT_MAX:
+        errors.append(RowError(sheet, row, column, "数值超过 1000 万，请核对。"))
         return None
     return int(text)
 
@@ -188,6 +198,12 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
         return result
     if ORG_SHEET not in wb.sheetnames and FACTS_SHEET not in wb.sheetnames:
         result.errors.append(RowError("文件", 0, "工作表", f"找不到工作表“{ORG_SHEET}”或“{FACTS_SHEET}”，请使用下载的模板。"))
+        return result
+
+    for sheet, expected in ((ORG_SHEET, ORG_COLUMNS), (FACTS_SHEET, [c for c, _ in FACT_COLUMNS])):
+        if sheet in wb.sheetnames and (problem := header_problem(wb[sheet], expected)):
+            result.errors.append(RowError(sheet, 1, "表头", problem))
+    if result.errors:
         return result
 
     regions = {}
@@ -216,6 +232,8 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
                 result.errors.append(RowError(ORG_SHEET, n, "统一社会信用代码", f"与第{org_rows[code]['row']}行重复，每个主体只填一行。"))
             if not name:
                 result.errors.append(RowError(ORG_SHEET, n, "名称", "名称必填。"))
+            elif len(name) > _NAME_MAX:
+                result.errors.append(RowError(ORG_SHEET, n, "名称", f"名称过长（{len(name)} 字），最多 {_NAME_MAX} 字。"))
             if kind and kind not in kinds:
                 result.errors.append(RowError(ORG_SHEET, n, "主体类别", f"未知的主体类别“{kind}”，可填：{'、'.join(OrganizationKind.labels)}。"))
             if region not in regions:
@@ -272,6 +290,7 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
 
     codes = set(org_rows) | {code for code, _ in fact_rows}
     existing = {o.uscc: o for o in _existing(codes)}
+    _check_scope(result, actor, org_rows, fact_rows, existing)
     for (code, _year), values in fact_rows.items():
         if code not in existing and code not in org_rows:
             result.errors.append(RowError(FACTS_SHEET, values["row"], "统一社会信用代码",
@@ -285,6 +304,27 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
                f"Excel 导入：新建主体 {result.organizations_created}，更新主体 {result.organizations_updated}，"
                f"新建年度数据 {result.facts_created}，更新年度数据 {result.facts_updated}", rows=result.rows)
     return result
+
+
+def _check_scope(result: ImportResult, actor: Any, org_rows, fact_rows, existing: dict[str, Organization]) -> None:
+    """The importer may only create or change organisations in its own scope (accounts.access)."""
+    if actor is None or access.role_of(actor) == "bureau":
+        return
+    writable_ids = set(access.organizations(actor, write=True).filter(
+        pk__in=[o.pk for o in existing.values()]).values_list("pk", flat=True))
+    for code, row in org_rows.items():
+        org = existing.get(code)
+        if org is not None and org.pk not in writable_ids:
+            result.errors.append(RowError(ORG_SHEET, row["row"], "统一社会信用代码",
+                                          "该主体不在您的管辖范围内，不能通过导入修改；请删除此行或联系市科技局。"))
+        elif not access.can_write_region(actor, row["region"]):
+            result.errors.append(RowError(ORG_SHEET, row["row"], "区市/功能区",
+                                          f"只能导入本辖区的主体，“{row['region'].short_name or row['region'].name}”不在您的管辖范围内。"))
+    for (code, _year), values in fact_rows.items():
+        org = existing.get(code)
+        if org is not None and org.pk not in writable_ids:
+            result.errors.append(RowError(FACTS_SHEET, values["row"], "统一社会信用代码",
+                                          "该主体不在您的管辖范围内，不能导入其年度数据。"))
 
 
 def _existing(codes: set[str]) -> list[Organization]:

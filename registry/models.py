@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -341,12 +342,34 @@ class AnnualFacts(models.Model):
     MONEY_FIELDS = ("sales_revenue", "main_business_revenue", "rd_expense", "high_tech_product_revenue")
     COUNT_FIELDS = ("employees", "rd_staff", "invention_patents_granted")
     FIGURE_FIELDS = MONEY_FIELDS[:3] + ("rd_active",) + COUNT_FIELDS + MONEY_FIELDS[3:]
+    #: Sane bounds, also enforced by the database (CheckConstraint below): 1 万亿元, 1,000 万人/件, 1949 onwards.
+    MONEY_MAX = 10**12
+    COUNT_MAX = 10**7
+    YEAR_MIN = 1949
 
     class Meta:
         verbose_name = "年度数据"
         verbose_name_plural = "年度数据"
         ordering = ["organization", "year"]
-        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="annual_facts_unique_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="annual_facts_unique_year"),
+            # Bad data cannot be stored by any path (issue 12): a sane year, money and counts below sane bounds.
+            models.CheckConstraint(condition=models.Q(year__gte=1949, year__lte=2100), name="annual_facts_year_sane"),
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__isnull": True}) | models.Q(**{f"{name}__gte": 0, f"{name}__lte": 10**12}),
+                    name=f"annual_facts_{name}_sane",
+                )
+                for name in ("sales_revenue", "main_business_revenue", "rd_expense", "high_tech_product_revenue")
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__isnull": True}) | models.Q(**{f"{name}__lte": 10**7}),
+                    name=f"annual_facts_{name}_sane",
+                )
+                for name in ("employees", "rd_staff", "invention_patents_granted")
+            ],
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization} {self.year}"
@@ -357,8 +380,14 @@ class AnnualFacts(models.Model):
             value = getattr(self, name)
             if value is not None and value < 0:
                 errors[name] = f"{self._meta.get_field(name).verbose_name}不能为负数，请填写 0 或正数。"
-        if self.year and self.year > dt.date.today().year:
-            errors["year"] = f"年度不能晚于 {dt.date.today().year} 年。"
+            elif value is not None and value > self.MONEY_MAX:
+                errors[name] = f"{self._meta.get_field(name).verbose_name}超过 1 万亿元，请核对单位（以元为单位填写）。"
+        for name in self.COUNT_FIELDS:
+            value = getattr(self, name)
+            if value is not None and value > self.COUNT_MAX:
+                errors[name] = f"{self._meta.get_field(name).verbose_name}超过 1000 万，请核对。"
+        if self.year is not None and not (self.YEAR_MIN <= self.year <= dt.date.today().year):
+            errors["year"] = f"年度应在 {self.YEAR_MIN} 至 {dt.date.today().year} 年之间，请填写四位年份。"
         if self.rd_staff is not None and self.employees is not None and self.rd_staff > self.employees:
             errors["rd_staff"] = "研发人员不能多于从业人员，请核对。"
         if errors:
@@ -438,3 +467,5 @@ class ChangeRecord(models.Model):
         verbose_name = "变更记录"
         verbose_name_plural = "变更记录"
         ordering = ["-at", "-id"]
+        # Append-only in the database (PostgreSQL; SQLite gets the same triggers from core's migration).
+        triggers = [pgtrigger.Protect(name="history_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]

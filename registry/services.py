@@ -14,17 +14,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
+from accounts import access
 from core.audit import account, record
 from registry.models import (
     TIER_PATH,
     AnnualFacts,
     ChangeRecord,
     Organization,
-    OrganizationKind,
-    PlatformMembership,
     Qualification,
     QualificationKind,
     Region,
@@ -32,33 +30,16 @@ from registry.models import (
 
 
 def visible_organizations(user: Any) -> QuerySet[Organization]:
-    qs = Organization.objects.select_related("region", "industry_chain")
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    if user.is_entity_account:
-        if not user.organization_id:
-            return qs.none()
-        # its own organisation, and the platforms it leads or takes part in (linked from its own profile)
-        platforms = PlatformMembership.objects.filter(organization_id=user.organization_id).values("platform_id")
-        return qs.filter(Q(pk=user.organization_id) | Q(kind=OrganizationKind.PLATFORM, pk__in=platforms))
-    if user.role == "district" and user.region_id and not user.is_superuser:
-        return qs.filter(region_id=user.region_id)
-    if user.is_government:
-        return qs
-    return qs.none()
+    """Organisations ``user`` may read (accounts.access decides)."""
+    return access.organizations(user)
 
 
 def get_visible_organization(user: Any, pk: int) -> Organization:
-    try:
-        return visible_organizations(user).get(pk=pk)
-    except Organization.DoesNotExist as exc:
-        raise Http404("未找到该主体，或您无权查看。") from exc
+    return access.get_organization(user, pk)
 
 
 def can_edit(user: Any, org: Organization) -> bool:
-    if user.is_entity_account:
-        return user.organization_id == org.pk
-    return user.is_bureau or (user.role == "district" and user.region_id == org.region_id)
+    return access.can_edit_organization(user, org)
 
 
 @dataclass
@@ -154,6 +135,12 @@ def apply_changes(
 
     Raises ValidationError (Chinese, per field) and saves nothing when the result is invalid.
     """
+    org_before = obj if isinstance(obj, Organization) else getattr(obj, "organization", None)
+    if getattr(actor, "is_authenticated", False):
+        if org_before is not None and org_before.pk and not created and not access.can_edit_organization(actor, org_before):
+            raise ValidationError({"__all__": ["该主体不在您的管辖范围内，不能修改。"]})
+        if "region" in changes and not access.can_write_region(actor, changes["region"]):
+            raise ValidationError({"region": ["只能把主体登记在您管辖的区市或功能区内。"]})
     before = {name: getattr(obj, name) for name in changes}
     for name, value in changes.items():
         setattr(obj, name, value)

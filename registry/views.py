@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts import access
+from core.imports import compact
 from registry import excel
 from registry.forms import AnnualFactsForm, DirectoryForm, ImportForm, OrganizationForm
 from registry.models import AnnualFacts, IndustryChain, Organization, Person
@@ -134,7 +136,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = excel.import_workbook(form.cleaned_data["file"].read(), request.user)
+        result = compact(excel.import_workbook(form.cleaned_data["file"].read(), request.user), request.user)
         if result.ok:
             messages.success(
                 request,
@@ -142,7 +144,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
                 f"新建年度数据 {result.facts_created} 行，更新 {result.facts_updated} 行。",
             )
         else:
-            messages.error(request, f"文件中有 {len(result.errors)} 处错误，未导入任何数据。请修改后重新上传。")
+            messages.error(request, f"文件中有 {result.errors_total} 处错误，未导入任何数据。请修改后重新上传。")
     return render(request, "registry/import.html", {"form": form, "result": result})
 
 
@@ -150,7 +152,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 def people(request: HttpRequest) -> HttpResponse:
     """Talents and experts (科技人才 / 科技专家库), searchable by name, field and chain."""
     _require_government(request)
-    qs = Person.objects.select_related("organization", "industry_chain").order_by("id")
+    qs = access.people(request.user).order_by("id")
     q = (request.GET.get("q") or "").strip()
     if q:
         qs = qs.filter(name__contains=q) | qs.filter(field__contains=q)

@@ -7,12 +7,15 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.ratelimits import AnonymousThrottle
 from registry.models import IndustryChain, Region
+from screening import api_schema as doc
 from screening import calculator, engine, services
 from screening.models import ScreeningRun
 
@@ -33,7 +36,8 @@ def run_json(run: ScreeningRun) -> dict[str, Any]:
         "id": run.pk, "kind": run.kind, "year": run.year, "scope": run.scope, "scope_label": run.scope_label(),
         "status": run.status, "status_display": run.get_status_display(), "total": run.total,
         "processed": run.processed, "percent": run.percent, "cancel_requested": run.cancel_requested,
-        "overrides": run.overrides, "error": run.error, "created_at": run.created_at, "finished_at": run.finished_at,
+        "overrides": run.overrides, "error": run.error, "skipped_count": len(run.skipped or []),
+        "skipped": run.skipped or [], "created_at": run.created_at, "finished_at": run.finished_at,
     }
 
 
@@ -63,9 +67,11 @@ class RunListView(APIView):
 
     permission_classes = [StaffOnly]
 
+    @extend_schema(responses=doc.RunSerializer(many=True), operation_id="screening_runs_list")
     def get(self, request: Request) -> Response:
         return Response([run_json(r) for r in services.visible_runs(request.user)[:100]])
 
+    @extend_schema(request=doc.RunRequestSerializer, responses={201: doc.RunSerializer})
     def post(self, request: Request) -> Response:
         d = request.data
         region = chain = None
@@ -100,6 +106,7 @@ class RunDetailView(APIView):
 
     permission_classes = [StaffOnly]
 
+    @extend_schema(responses=doc.RunSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(run_json(get_object_or_404(services.visible_runs(request.user), pk=pk)))
 
@@ -107,6 +114,7 @@ class RunDetailView(APIView):
 class RunCancelView(APIView):
     permission_classes = [StaffOnly]
 
+    @extend_schema(request=None, responses=doc.RunSerializer)
     def post(self, request: Request, pk: int) -> Response:
         run = get_object_or_404(services.visible_runs(request.user), pk=pk)
         try:
@@ -121,6 +129,7 @@ class RunTotalsView(APIView):
 
     permission_classes = [StaffOnly]
 
+    @extend_schema(responses={200: doc.TotalsSerializer, 409: doc.RunStateErrorSerializer})
     def get(self, request: Request, pk: int) -> Response:
         run = get_object_or_404(services.visible_runs(request.user), pk=pk)
         if run.status != ScreeningRun.Status.DONE:
@@ -143,6 +152,7 @@ class ParametersView(APIView):
 
     permission_classes = [StaffOnly]
 
+    @extend_schema(responses=doc.ParameterSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response([{k: (str(v) if isinstance(v, Decimal) else v) for k, v in p.items()}
                          for p in engine.tunable_parameters()])
@@ -151,6 +161,8 @@ class ParametersView(APIView):
 class MineView(APIView):
     """The logged-in entity account's entitlements for ?year= (default this year) and the year before."""
 
+    @extend_schema(responses=doc.MineSerializer,
+                   parameters=[OpenApiParameter("year", int, description="年度，默认今年")])
     def get(self, request: Request) -> Response:
         org = services.entity_organization(request.user)
         if org is None:
@@ -174,7 +186,9 @@ class CalculatorView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    throttle_classes = [AnonymousThrottle]
 
+    @extend_schema(request=doc.CalculatorRequestSerializer, responses=doc.CalculatorSerializer)
     def post(self, request: Request) -> Response:
         form = calculator.CalculatorForm(request.data)
         if not form.is_valid():

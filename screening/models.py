@@ -46,6 +46,8 @@ class ScreeningRun(models.Model):
     cancel_requested = models.BooleanField("已请求取消", default=False)
     attempts = models.PositiveSmallIntegerField("执行次数", default=0)
     error = models.TextField("错误", blank=True)
+    skipped = models.JSONField("跳过的主体", default=list, blank=True,
+                               help_text="数据有误、无法计算而跳过的主体：[{id, name, reason}]。")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True, on_delete=models.SET_NULL
     )

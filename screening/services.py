@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,14 +22,17 @@ from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from accounts import access
 from core.audit import account, record
 from registry.models import IndustryChain, Organization, Region
 from screening import engine
 from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
 
-BATCH_SIZE = 2000
-#: A running run whose heartbeat is older than this is taken to be orphaned by a dead worker and is resumed.
-STALE_AFTER = dt.timedelta(seconds=int(os.environ.get("KECHUANG_SCREENING_STALE_S", "120")))
+BATCH_SIZE = int(os.environ.get("KECHUANG_SCREENING_BATCH", "2000"))
+#: A running run beats every HEARTBEAT_EVERY (a thread of the worker, also during a long batch); one whose
+#: heartbeat is older than STALE_AFTER is taken to be orphaned by a dead worker and is resumed (issue 12: < 30 s).
+HEARTBEAT_EVERY = dt.timedelta(seconds=float(os.environ.get("KECHUANG_SCREENING_HEARTBEAT_S", "5")))
+STALE_AFTER = dt.timedelta(seconds=float(os.environ.get("KECHUANG_SCREENING_STALE_S", "15")))
 ANY_PROVISION = "__any__"  # what-if aggregate row counting distinct beneficiaries (an entity with any provision)
 EMPTY_SELECTION = "所选范围内没有主体"
 
@@ -46,7 +50,7 @@ class ScreeningInputError(ValueError):
 
 
 def can_screen(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_government)
+    return access.is_staff_reader(user)
 
 
 def visible_runs(user: Any) -> QuerySet[ScreeningRun]:
@@ -56,7 +60,7 @@ def visible_runs(user: Any) -> QuerySet[ScreeningRun]:
         return qs.none()
     if user.is_bureau or user.role == "finance":
         return qs
-    return qs.filter(scope=ScreeningRun.Scope.REGION, region_id=user.region_id)
+    return qs.filter(scope=ScreeningRun.Scope.REGION, region_id__in=access.user_region_ids(user))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -106,6 +110,8 @@ def _check_year(year: Any) -> int:
 
 def validate_overrides(overrides: dict[str, Any]) -> dict[str, str]:
     """Check each changed parameter against the engine's list and its domain; returns path → decimal string."""
+    if not isinstance(overrides, dict):
+        raise ScreeningInputError("参数调整须为“参数路径 → 新值”的对象，例如 {\"a.b\": 100000}。", "overrides")
     if not overrides:
         raise ScreeningInputError("请至少选择一个要调整的参数。", "parameter")
     try:
@@ -206,7 +212,7 @@ def start_run(
         raise ScreeningInputError("按清单筛查时请填写主体编号。", "organization_ids")
     clean_overrides: dict[str, str] = {}
     if kind == ScreeningRun.Kind.WHATIF:
-        clean_overrides = validate_overrides(overrides or {})
+        clean_overrides = validate_overrides({} if overrides is None else overrides)
     run = ScreeningRun(
         kind=kind, year=year, scope=scope, region=region if scope == ScreeningRun.Scope.REGION else None,
         industry_chain=industry_chain if scope == ScreeningRun.Scope.CHAIN else None,
@@ -324,11 +330,78 @@ def _aggregate(batch_no: int, run: ScreeningRun, variant: str, evaluated: dict[i
     ]
 
 
-def execute_run(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun | None:
-    """Work through a run batch by batch (the job queue's task). Safe to call twice: the second call finds the run
-    taken (or finished) and returns; after a crash it resumes after the last committed batch."""
+def _evaluate_batch(ids: list[int], year: int, overrides: Any, skipped: dict[int, str]) -> list[tuple[int, list]]:
+    """Evaluate a batch; when it fails, split it until the organisations at fault are found and skip only them."""
+    ids = [i for i in ids if i not in skipped]
+    if not ids:
+        return []
+    try:
+        return list(engine.evaluate_many(ids, year, overrides))
+    except engine.EngineUnavailable:
+        raise
+    except Exception as exc:
+        if len(ids) == 1:
+            skipped[ids[0]] = (str(exc) or exc.__class__.__name__)[:300]
+            return []
+        mid = len(ids) // 2
+        return (_evaluate_batch(ids[:mid], year, overrides, skipped)
+                + _evaluate_batch(ids[mid:], year, overrides, skipped))
+
+
+def _skipped_rows(run: ScreeningRun, skipped: dict[int, str]) -> list[dict]:
+    names = dict(Organization.objects.filter(pk__in=list(skipped)).values_list("pk", "name"))
+    known = {row["id"] for row in run.skipped or []}
+    return list(run.skipped or []) + [
+        {"id": pk, "name": names.get(pk, ""), "reason": f"数据有误，无法计算：{reason}"}
+        for pk, reason in skipped.items() if pk not in known
+    ]
+
+
+class _Heartbeat:
+    """A thread that stamps the run's heartbeat every HEARTBEAT_EVERY while this worker works on it. It dies with
+    the worker, so a killed worker's run goes stale after STALE_AFTER and another (or the restarted) worker resumes it."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-run-{run_id}", daemon=True)
+
+    def _beat(self) -> None:
+        from django.db import close_old_connections
+
+        try:
+            while not self.stop.wait(HEARTBEAT_EVERY.total_seconds()):
+                ScreeningRun.objects.filter(pk=self.run_id, status=ScreeningRun.Status.RUNNING).update(
+                    heartbeat_at=timezone.now())
+        except Exception:  # the run's own loop reports errors; a missed beat only makes it look stale sooner
+            pass
+        finally:
+            close_old_connections()
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=HEARTBEAT_EVERY.total_seconds() + 5)
+
+
+def execute_run(run_id: int, batch_size: int = BATCH_SIZE, *, heartbeat: bool = False) -> ScreeningRun | None:
+    """Work through a run batch by batch. ``heartbeat``: beat from a thread (the queue's worker does; a run
+    computed inside a request or a test has no separate worker that could die)."""
     if not _claim(run_id):
         return ScreeningRun.objects.filter(pk=run_id).first()
+    if not heartbeat:
+        return _execute_claimed(run_id, batch_size)
+    with _Heartbeat(run_id):
+        return _execute_claimed(run_id, batch_size)
+
+
+def _execute_claimed(run_id: int, batch_size: int) -> ScreeningRun | None:
+    """Work through a run batch by batch (the job queue's task). Safe to call twice: the second call finds the run
+    taken (or finished) and returns; after a crash it resumes after the last committed batch."""
     run = ScreeningRun.objects.get(pk=run_id)
     if run.started_at is None:
         ScreeningRun.objects.filter(pk=run_id).update(started_at=timezone.now())
@@ -349,15 +422,17 @@ def execute_run(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun | Non
             ids = [i for i, _ in batch]
             regions = dict(batch)
             started = time.perf_counter()
+            skipped: dict[int, str] = {}
             if run.kind == ScreeningRun.Kind.WHATIF:
-                base = dict(engine.evaluate_many(ids, run.year))
-                changed = dict(engine.evaluate_many(ids, run.year, overrides))
+                base = dict(_evaluate_batch(ids, run.year, None, skipped))
+                changed = dict(_evaluate_batch(ids, run.year, overrides, skipped))
+                base = {k: v for k, v in base.items() if k not in skipped}
                 rows: list = _aggregate(batch_no, run, "base", base, regions)
                 rows += _aggregate(batch_no, run, "changed", changed, regions)
                 model: Any = WhatIfAggregate
             else:
                 rows = []
-                for org_id, results in engine.evaluate_many(ids, run.year):
+                for org_id, results in _evaluate_batch(ids, run.year, None, skipped):
                     rows.extend(_result_rows(run, org_id, regions.get(org_id, 0), results))
                 model = ScreeningResult
             compute = time.perf_counter() - started
@@ -368,6 +443,9 @@ def execute_run(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun | Non
                     cursor=ids[-1], processed=F("processed") + len(ids), batches_done=F("batches_done") + 1,
                     heartbeat_at=timezone.now(), compute_seconds=F("compute_seconds") + compute,
                 )
+                if skipped:  # one bad organisation never stops a run: skipped, counted, listed with its reason
+                    run.skipped = _skipped_rows(run, skipped)
+                    ScreeningRun.objects.filter(pk=run_id).update(skipped=run.skipped)
             cursor, batch_no = ids[-1], batch_no + 1
     except Exception as exc:  # recorded on the run for staff to see; the queue does not retry
         message = str(exc) or exc.__class__.__name__
@@ -384,10 +462,14 @@ def resume_interrupted(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
     from screening.tasks import enqueue_run
 
     limit = timezone.now() - stale_after
-    ids = list(ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING, heartbeat_at__lt=limit)
-               .values_list("id", flat=True))
-    for run_id in ids:
-        enqueue_run(run_id)
+    ids = []
+    for run_id in ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING, heartbeat_at__lt=limit).values_list(
+            "id", flat=True):
+        # Back to "queued" first (atomically): the next check does not queue it again while it waits for a worker.
+        if ScreeningRun.objects.filter(pk=run_id, status=ScreeningRun.Status.RUNNING,
+                                       heartbeat_at__lt=limit).update(status=ScreeningRun.Status.QUEUED):
+            ids.append(run_id)
+            enqueue_run(run_id)
     return ids
 
 

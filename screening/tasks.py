@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 
 from django.db import transaction
 from huey import crontab
@@ -15,7 +17,7 @@ logger = logging.getLogger(__name__)
 def run_job(run_id: int) -> None:
     from screening.services import execute_run
 
-    execute_run(run_id)
+    execute_run(run_id, heartbeat=not HUEY.immediate)
 
 
 def enqueue_run(run_id: int) -> None:
@@ -41,6 +43,37 @@ def resume_after_restart() -> None:
         logger.exception("screening: could not check for interrupted runs")
     finally:
         close_old_connections()
+    _start_watchdog()
+
+
+_watchdog: threading.Thread | None = None
+
+
+def _start_watchdog() -> None:
+    """Every HEARTBEAT_EVERY, re-queue runs whose heartbeat went stale (their worker was killed): a crash is
+    noticed within STALE_AFTER + HEARTBEAT_EVERY (20 s by default), not at the next minute's periodic task."""
+    global _watchdog
+    if _watchdog is not None and _watchdog.is_alive():
+        return
+
+    def loop() -> None:
+        from django.db import close_old_connections
+
+        from screening.services import HEARTBEAT_EVERY, resume_interrupted
+
+        while True:
+            time.sleep(HEARTBEAT_EVERY.total_seconds())
+            try:
+                resumed = resume_interrupted()
+                if resumed:
+                    logger.warning("screening: worker crash noticed, resuming runs %s", resumed)
+            except Exception:
+                logger.exception("screening: watchdog could not check for stale runs")
+            finally:
+                close_old_connections()
+
+    _watchdog = threading.Thread(target=loop, name="screening-watchdog", daemon=True)
+    _watchdog.start()
 
 
 @db_periodic_task(crontab(minute="*"))

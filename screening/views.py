@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.ratelimits import limit_anonymous
 from screening import calculator, engine, services
 from screening.forms import ScreeningForm, WhatIfForm
 from screening.models import ScreeningRun
@@ -186,14 +187,19 @@ def mine(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year") or default)
     except ValueError:
         year = default
+    this_year = timezone.localdate().year
+    if not 2000 <= year <= this_year + 1:
+        year = default
     year_note = "" if request.GET.get("year") else (
-        f"默认显示本单位有登记数据的最近年度：{default}年及上一年度。" if default != timezone.localdate().year
+        f"默认显示本单位有登记数据的最近年度：{default}年及上一年度。" if default != this_year
         else f"显示本年度（{default}年）及上一年度。")
     try:
         years = services.entitlements(org, [year, year - 1])
         engine_error = ""
     except engine.EngineUnavailable as exc:
         years, engine_error = [], str(exc)
+    except Exception as exc:  # one bad fact of this entity must not make its own page a 500 (issue 12)
+        years, engine_error = [], f"本单位登记的数据有误，暂时无法计算：{exc}。请核对年度数据后再试，或联系主管部门。"
     drafts = set(org.claim_drafts.values_list("provision_id", "year"))
     for y in years:
         y["draft_ids"] = {pid for pid, yr in drafts if yr == y["year"]}
@@ -252,6 +258,7 @@ def notices(request: HttpRequest) -> HttpResponse:
     return render(request, "screening/notices.html", {"org": org, "page": page})
 
 
+@limit_anonymous
 def calculator_page(request: HttpRequest) -> HttpResponse:
     """Public (no login): a short form of facts → the engine → the same result view as an entity's page."""
     form = calculator.CalculatorForm(request.POST or None)

@@ -3,6 +3,7 @@
 # background-job worker (huey on an SQLite file: no server needed).
 #   KECHUANG_DEMO_ENTERPRISES=4000 (default) sizes the demo city; DATABASE_URL selects another database.
 set -euo pipefail
+export KECHUANG_DEBUG="${KECHUANG_DEBUG:-1}"  # the demo runs in debug mode; production leaves it unset (off)
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python manage.py migrate --noinput -v0
