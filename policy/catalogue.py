@@ -284,6 +284,23 @@ PROVISIONS += [
               "费用×50%，最高 50 万元（按每家每年计）", ("enterprise",), ("a.art_18.navigation_rate", "a.art_18.navigation_cap"),
               event_level=False, interpretations=A_SILENT, cap_parameter="a.art_18.navigation_cap"),
 ]
+# ---- science-and-technology finance: beneficiaries besides enterprises (partner banks) and A 第8条's matching; the
+# events come from the scifinance app's loans and loss claims (see scifinance/engine.py).
+PROVISIONS += [
+    Provision("A.19.risk_compensation", "科技成果转化贷款损失市级风险补偿（合作银行）", A, "第19条", "proportional", False,
+              "a19_risk_compensation", "获得省科技成果转化贷款风险补偿备案的合作银行，违约前已备案的贷款发生损失（financing，"
+              "subject=risk_compensation_loss，amount=损失本金）：市级补偿损失×35%（省级另补 35%）", ("service_provider",),
+              ("a.art_19.city_share",), interpretations=A_SILENT),
+    Provision("B.24.chokepoint_loan_risk_ceiling", "合作银行“卡脖子攻关贷”风险资金补助", B, "第24条", "ceiling", True,
+              "b24_chokepoint_loan_risk_ceiling", "合作银行当年新增的“卡脖子攻关贷”贷款余额（financing，subject=chokepoint_loan_new_balance，"
+              "amount=年末余额）：不超过余额×0.6%", ("service_provider",), ("b.art_24.chokepoint_loan_risk_rate",),
+              window=WINDOWS["B"]),
+    Provision("A.08.industrial_base_matching", "国家火炬特色产业基地等上级支持资金1:1配套", A, "第8条", "matching", False,
+              "a08_industrial_base_matching", "获批国家火炬特色产业基地、国家创新型产业集群、国家高新技术产业化基地、国家创新创业特色载体"
+              "（platform_approval，subject=national_torch_base / national_innovative_cluster / national_industrialisation_base / "
+              "national_innovation_carrier，level=national，amount=上级支持资金）：按上级支持资金 1:1 配套", ALL_KINDS,
+              ("a.art_08.matching_ratio",), interpretations=A_SILENT),
+]
 BY_ID = {p.id: p for p in PROVISIONS}
 
 #: B art. 1 paths that are ceilings (不超过/择优) rather than fixed amounts.

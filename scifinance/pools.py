@@ -88,6 +88,7 @@ def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: l
     The city's 35% (A 第19条) becomes a funding claim of the pool's programme, submitted by the bank."""
     loss = parse_money(loss, "损失本金", "loss")
     filed_on = parse_date(filed_on, "申请日期", "filed_on")
+    loan = Loan.objects.select_related("lender__organization", "borrower").get(pk=loan.pk)
     pool = pool_for(loan)
     if pool is None:
         raise FinanceError(f"{loan.get_product_display()} 不在任何风险补偿资金池的补偿范围内，不能申请风险补偿。", "loan")

@@ -415,6 +415,7 @@ def revoke_unmet_filings(user: Any, year: int) -> int:
 
 def mark_default(user: Any, loan: Loan, on: Any) -> Loan:
     on = parse_date(on, "违约日期", "defaulted_on")
+    loan = Loan.objects.get(pk=loan.pk)
     if on < loan.contract_date or on > timezone.localdate():
         raise FinanceError("违约日期：须在合同签订日与今天之间。", "defaulted_on")
     loan.defaulted_on = on
