@@ -113,6 +113,8 @@ def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: l
         raise FinanceError("银行账号：请填写收款银行账号。", "bank_account")
     city = _cents(loss * pool.city_share)
     province = _cents(loss * pool.province_share)
+    if city <= 0:
+        raise FinanceError(f"损失本金：{loss:,.2f} 元按市级比例计算的补偿不足 0.01 元，无需申请。", "loss")
     with transaction.atomic():
         if LossClaim.objects.filter(loan=loan).exists():
             raise FinanceError("该笔贷款已申请过风险补偿，不能重复申请。", "loan")
@@ -131,6 +133,7 @@ def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: l
         lc = LossClaim.objects.create(loan=loan, pool=pool, loss=loss, days_overdue=days, filed_on=filed_on,
                                       city_amount=city, province_amount=province, claim=claim)
         funding.perform(user, claim.pk, "submit")
+        claim.refresh_from_db()
         record(user, "scifinance.loss_claim_filed", lc, f"{loan.lender} 申请风险补偿 {city:,.2f} 元")
     return lc
 
