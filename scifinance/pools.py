@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from core.audit import account, record
 from funding import services as funding
-from funding.models import BudgetLine, Claim, LedgerEntry
+from funding.models import BudgetLine, CapCounter, Claim, LedgerEntry
 from scifinance import rules
 from scifinance.models import (
     PRODUCT_SCHEME,
@@ -128,6 +128,7 @@ def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: l
                       bank_name=bank_name, bank_account=bank_account, created_by=account(user))
         claim.full_clean()
         claim.save()
+        _raise_yearly_amount(claim)
         for label, filename, data in evidence:
             funding.attach(user, claim, label, filename, data)
         lc = LossClaim.objects.create(loan=loan, pool=pool, loss=loss, days_overdue=days, filed_on=filed_on,
@@ -136,6 +137,17 @@ def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: l
         claim.refresh_from_db()
         record(user, "scifinance.loss_claim_filed", lc, f"{loan.lender} 申请风险补偿 {city:,.2f} 元")
     return lc
+
+
+def _raise_yearly_amount(claim: Claim) -> None:
+    """A 第19条 has no yearly cap: the bank's amount for the year is the sum of its claims' 35%. The funding ledger
+    checks each decision against a per-organisation, per-article, per-year lock row whose cap is the engine's amount
+    for that year, so each new claim raises that row by its own amount (under the row lock)."""
+    counter, created = CapCounter.objects.select_for_update().get_or_create(
+        organization=claim.organization, provision_id=claim.provision_id, year=claim.year,
+        defaults={"cap": claim.entitled_amount})
+    if not created:
+        CapCounter.objects.filter(pk=counter.pk).update(cap=F("cap") + claim.entitled_amount)
 
 
 def approve_loss_claim(user: Any, lc: LossClaim, budget_line: BudgetLine | None = None) -> LossClaim:
