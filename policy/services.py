@@ -34,7 +34,7 @@ from policy_weihai import build_system
 from policy_weihai.variables.common import GRADE_CODES, RULES, Path, Rule, at_dates, window_ok
 
 ORG_KINDS = {"enterprise": "企业", "research_institution": "高校院所", "platform": "创新平台/载体",
-             "service_provider": "科技服务机构"}
+             "service_provider": "科技服务机构", "region": "区市/开发区/乡镇（政府、管委）", "person": "个人"}
 RECOGNITION_KINDS = {"platform_approval", "platform_evaluation", "award", "certification", "project", "talent",
                      "listing", "tech_contract", "financing", "standard", "other"}
 QUALIFICATION_KINDS = {"tech_sme", "high_tech_enterprise", "gazelle", "unicorn", "leading_tech_enterprise",

@@ -86,3 +86,91 @@ def test_a08_industrial_base_matching_window_edge():
     assert amounts(base("national_industrialisation_base", "2018-11-12", "1000000"), 2018) == {}
     assert amounts(base("national_industrialisation_base", "2018-11-13", "1000000"), 2018)[
         "A.08.industrial_base_matching"] == 100 * W
+
+
+# ---- districts and zones (kind "region") and persons (kind "person")
+
+
+def region(subject: str, on: str, kind: str = "certification", **kw) -> dict:
+    return situation(kind="region", events=[event(kind, on, subject, **kw)])
+
+
+def test_a20_innovative_county_reward_qualifies_county_and_town():
+    """A.20.innovative_county_reward (威政发〔2018〕20号 第20条): 国家创新型县（市）500 万元, 创新型乡镇 100 万元."""
+    assert amounts(region("national_innovative_county", "2020-05-01"), 2020)["A.20.innovative_county_reward"] == 500 * W
+    assert amounts(region("innovative_town", "2020-05-01"), 2020)["A.20.innovative_county_reward"] == 100 * W
+
+
+def test_a20_innovative_county_reward_not_for_enterprises_and_window_edge():
+    """A.20.innovative_county_reward: an enterprise gets nothing; before A (2018-11-12) nothing; under B only with
+    a_survives_b."""
+    sit = situation(events=[event("certification", "2020-05-01", "national_innovative_county")])
+    assert "A.20.innovative_county_reward" not in amounts(sit, 2020)
+    assert amounts(region("national_innovative_county", "2018-11-12"), 2018) == {}
+    assert "A.20.innovative_county_reward" not in amounts(region("innovative_town", "2024-05-01"), 2024,
+                                                           interpretations={"a_survives_b": 0})
+
+
+def test_a22_hightech_zone_ranking_reward_per_position_and_at_cap():
+    """A.22.hightech_zone_ranking_reward (威政发〔2018〕20号 第22条): 每前移 1 个位次 200 万元; 3 位 → 600 万; 0 → nothing."""
+    sit = region("hightech_zone_ranking_advance", "2020-12-01", kind="other", amount="3")
+    assert amounts(sit, 2020)["A.22.hightech_zone_ranking_reward"] == 600 * W
+    sit = region("hightech_zone_ranking_advance", "2020-12-01", kind="other", amount="0")
+    assert "A.22.hightech_zone_ranking_reward" not in amounts(sit, 2020)
+
+
+def test_a22_hightech_zone_ranking_reward_window_edge():
+    """A.22.hightech_zone_ranking_reward: A in force from 2018-11-13."""
+    early = region("hightech_zone_ranking_advance", "2018-11-12", kind="other", amount="1")
+    on = region("hightech_zone_ranking_advance", "2018-11-13", kind="other", amount="1")
+    assert amounts(early, 2018) == {} and amounts(on, 2018)["A.22.hightech_zone_ranking_reward"] == 200 * W
+
+
+def person(on: str, level: str) -> dict:
+    return situation(kind="person", events=[event("award", on, "top_science_award", level)])
+
+
+def test_a14_top_science_award_person_qualifies_and_window_edge():
+    """A.14.top_science_award_person (威政发〔2018〕20号 第14条): 国家 500 万, 省 200 万; from 2023-07-13 B 第22条 pays it
+    (B.22.top_science_award_person), once."""
+    assert amounts(person("2020-01-10", "national"), 2020)["A.14.top_science_award_person"] == 500 * W
+    assert amounts(person("2023-07-12", "provincial"), 2023) == {"A.14.top_science_award_person": 200 * W}
+    assert amounts(person("2023-07-13", "provincial"), 2023) == {"B.22.top_science_award_person": 200 * W}
+
+
+def test_b22_top_science_award_person_qualifies_fails_and_window_end():
+    """B.22.top_science_award_person (威政发〔2023〕5号 第22条): 国家 500 万 (the highest amount); a city award or an
+    organisation gets nothing; B ends 2028-07-12."""
+    assert amounts(person("2024-01-10", "national"), 2024) == {"B.22.top_science_award_person": 500 * W}
+    assert amounts(person("2024-01-10", "city"), 2024) == {}
+    org = situation(events=[event("award", "2024-01-10", "top_science_award", "national")])
+    assert "B.22.top_science_award_person" not in amounts(org, 2024)
+    assert "B.22.top_science_award_person" not in amounts(person("2028-07-13", "national"), 2028)
+
+
+def test_a14_top_science_award_person_fails_for_organisations_and_before_a():
+    """A.14.top_science_award_person: an enterprise winning gets nothing; before 2018-11-13 nothing."""
+    org = situation(events=[event("award", "2020-01-10", "top_science_award", "national")])
+    assert "A.14.top_science_award_person" not in amounts(org, 2020)
+    assert amounts(person("2018-11-12", "national"), 2018) == {}
+
+
+def test_b22_top_science_award_person_provincial_cites_the_article():
+    """B.22.top_science_award_person: 省最高科学技术奖 200 万元, cited 威政发〔2023〕5号 第22条."""
+    r = results(person("2025-02-01", "provincial"), 2025)["B.22.top_science_award_person"]
+    assert r.amount == 200 * W and r.document == "威政发〔2023〕5号" and r.article == "第22条"
+
+
+def test_a20_a22_region_rewards_cite_their_articles():
+    """A.20.innovative_county_reward and A.22.hightech_zone_ranking_reward carry 威政发〔2018〕20号 and their article."""
+    r = results(region("innovative_town", "2021-05-01"), 2021)["A.20.innovative_county_reward"]
+    assert (r.document, r.article) == ("威政发〔2018〕20号", "第20条")
+    sit = region("hightech_zone_ranking_advance", "2021-12-01", kind="other", amount="2")
+    r = results(sit, 2021)["A.22.hightech_zone_ranking_reward"]
+    assert (r.article, r.amount) == ("第22条", 400 * W)
+
+
+def test_a14_top_science_award_person_cites_a_before_b():
+    """A.14.top_science_award_person: 2022 省最高科学技术奖 → 200 万元, cited 威政发〔2018〕20号 第14条."""
+    r = results(person("2022-06-01", "provincial"), 2022)["A.14.top_science_award_person"]
+    assert (r.document, r.article, r.amount) == ("威政发〔2018〕20号", "第14条", 200 * W)

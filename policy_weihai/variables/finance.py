@@ -1,4 +1,5 @@
-"""Science-and-technology finance provisions whose beneficiary is not the borrowing enterprise, and A 第8条's
+"""Provisions whose beneficiary is not an organisation of the registry — partner banks, districts and zones
+(situations of kind ``region``), persons (kind ``person``) — and, for science-and-technology finance, A 第8条's
 matching: the partner bank's risk compensation (A 第19条), the bank's 卡脖子攻关贷 risk subsidy (B 第24条) and the
 1:1 matching of higher-level support for national torch bases, innovative clusters, industrialisation bases and
 创新创业特色载体 (A 第8条). The events come from the scifinance app's records (loans, loss claims) or the registry."""
@@ -28,3 +29,29 @@ VARIABLES += rule_variables(
                ("national_torch_base", "national_innovative_cluster", "national_industrialisation_base",
                 "national_innovation_carrier"), levels=("national",), times_amount=True),),
          window="a_silent", base_label="上级支持资金"))
+
+# ---- districts, zones and towns (kind "region": the government or 管委 receives the reward)
+VARIABLES += rule_variables(
+    "a20_innovative_county_reward", "认定为国家创新型县（市）、创新型乡镇奖励（500万元、100万元）", f"{A} 第20条",
+    Rule((Path("a.art_20.national_innovative_county", "certification", ("national_innovative_county",),
+               org_kinds=("region",)),
+          Path("a.art_20.innovative_town", "certification", ("innovative_town",), org_kinds=("region",))),
+         window="a_silent"))
+VARIABLES += rule_variables(
+    "a22_hightech_zone_ranking_reward", "国家高新区排名较往年最高位次每前移1个位次奖励200万元", f"{A} 第22条",
+    Rule((Path("a.art_22.per_position", "other", ("hightech_zone_ranking_advance",), org_kinds=("region",),
+               times_amount=True),), window="a_silent", base_label="较往年最高位次前移的位次数"))
+
+# ---- persons: the top science awards (A 第14条 to 2023-07-12; B 第22条 restates them while in force)
+VARIABLES += rule_variables(
+    "a14_top_science_award_person", "获得国家、省最高科学技术奖的个人配套奖励（500万元、200万元）", f"{A} 第14条",
+    Rule((Path("a.art_14.top_award_national", "award", ("top_science_award",), levels=("national",),
+               org_kinds=("person",)),
+          Path("a.art_14.top_award_provincial", "award", ("top_science_award",), levels=("provincial",),
+               org_kinds=("person",))), window="a_replaced"))
+VARIABLES += rule_variables(
+    "b22_top_science_award_person", "获得国家、省最高科学技术奖的个人配套奖励（500万元、200万元）", f"{B} 第22条",
+    Rule((Path("b.art_22.top_award_national", "award", ("top_science_award",), levels=("national",),
+               org_kinds=("person",)),
+          Path("b.art_22.top_award_provincial", "award", ("top_science_award",), levels=("provincial",),
+               org_kinds=("person",)))))
