@@ -350,6 +350,16 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.amount:,.2f} 元 · {self.organization_id}"
 
 
+class LineTotals(models.Model):
+    """Running sums of one budget line's entries, kept in the same transaction as each entry (services._append) so
+    that a decision under the line's row lock need not re-add the whole ledger. The ledger stays the truth:
+    ``services.reconcile`` compares the two."""
+
+    budget_line = models.OneToOneField(BudgetLine, primary_key=True, on_delete=models.CASCADE, related_name="totals")
+    committed = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    paid = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+
 class CapCounter(models.Model):
     """The lock row of one organisation's yearly cap under one article (每家每年): decisions lock it, then sum the
     ledger. ``cap`` is the engine's amount for that organisation and year."""
@@ -394,3 +404,93 @@ class BlacklistEntry(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "截止日期不能早于起始日期。"})
+
+
+class Project(models.Model):
+    """After 立项: the 任务书 (lead, period, milestones with tranches), 中期检查, 验收 and 绩效评价 of a decided claim."""
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "优秀", "优秀"
+        GOOD = "良好", "良好"
+        PASS = "合格", "合格"
+        FAIL = "不合格", "不合格"
+
+    claim = models.OneToOneField(Claim, verbose_name="立项决定", on_delete=models.PROTECT, related_name="project")
+    lead = models.CharField("项目负责人/技术总师", max_length=40)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    registry_subject = models.CharField("登记事项代码", max_length=60, blank=True,
+                                        help_text="验收/绩效评价写入登记库时的 subject，如 open_challenge_project。")
+    midterm_on = models.DateField("中期检查日期", null=True, blank=True)
+    midterm_result = models.TextField("中期检查意见", blank=True)
+    accepted_on = models.DateField("验收日期", null=True, blank=True)
+    acceptance_result = models.TextField("验收结论", blank=True)
+    grade = models.CharField("绩效评价等次", max_length=8, choices=Grade.choices, blank=True)
+    graded_on = models.DateField("绩效评价日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "项目（任务书）"
+        verbose_name_plural = "项目（任务书）"
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")),
+                                              name="project_period_order")]
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField("里程碑", max_length=200)
+    due_on = models.DateField("计划完成")
+    amount = models.DecimalField("拨付金额(元)", max_digits=16, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"), "金额须大于 0。")])
+    accepted_on = models.DateField("验收日期", null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="milestone_amount_positive")]
+
+
+class ChallengeKind(models.TextChoices):
+    """威政发〔2023〕5号 第7条: the four kinds of technology a challenge may concern."""
+
+    CHOKEPOINT = "chokepoint", "单个企业的“卡脖子”技术"
+    CHAIN = "chain", "产业上下游协同攻关的链条式技术"
+    SYSTEM = "system", "系统化集成创新的体系化技术"
+    DISRUPTIVE = "disruptive", "引领性且具有裂变前景的颠覆性技术"
+
+
+class Challenge(models.Model):
+    """揭榜挂帅 榜单: a technical problem posted by the bureau on behalf of a lead enterprise."""
+
+    programme = models.ForeignKey(Programme, verbose_name="专项", on_delete=models.PROTECT, related_name="challenges")
+    title = models.CharField("榜单名称", max_length=200)
+    kind = models.CharField("技术类别", max_length=12, choices=ChallengeKind.choices)
+    lead_enterprise = models.ForeignKey("registry.Organization", verbose_name="发榜企业", on_delete=models.PROTECT,
+                                        related_name="posted_challenges")
+    description = models.TextField("攻关需求")
+    bounty = models.DecimalField("榜额(元)", max_digits=16, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"), "榜额须大于 0。")])
+    deadline = models.DateTimeField("揭榜截止")
+    milestones = models.JSONField("里程碑", default=list, blank=True,
+                                  help_text="[{\"title\":…, \"months\":…, \"share\":0.3}]，share 合计为 1。")
+    selected = models.ForeignKey("ChallengeBid", verbose_name="入选团队", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "揭榜挂帅榜单"
+        verbose_name_plural = "揭榜挂帅榜单"
+        ordering = ["-deadline"]
+        constraints = [models.CheckConstraint(condition=Q(bounty__gt=0), name="challenge_bounty_positive")]
+
+
+class ChallengeBid(models.Model):
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="bids")
+    organization = models.ForeignKey("registry.Organization", verbose_name="揭榜单位", on_delete=models.PROTECT,
+                                     related_name="challenge_bids")
+    team_lead = models.CharField("团队负责人", max_length=40)
+    plan = models.TextField("攻关方案")
+    bank_account = models.CharField("收款账号", max_length=40, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["challenge", "organization"], name="bid_once")]

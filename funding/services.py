@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
@@ -29,6 +29,7 @@ from funding.models import (
     Claim,
     ClaimEvent,
     LedgerEntry,
+    LineTotals,
     Objection,
     Programme,
 )
@@ -95,6 +96,7 @@ def add_budget_line(user: Any, programme: Programme, name: str, source: str, amo
                       amount=parse_amount(amount, "amount", "预算金额"))
     line.full_clean()
     line.save()
+    LineTotals.objects.create(budget_line=line)
     record(user, "funding.budget_line_added", line, f"{line} 预算 {money(line.amount)} 元")
     return line
 
@@ -125,6 +127,24 @@ class Balance:
 def _sums(qs: QuerySet[LedgerEntry]) -> tuple[Decimal, Decimal]:
     s = qs.aggregate(c=Sum("committed_delta"), p=Sum("paid_delta"))
     return s["c"] or ZERO, s["p"] or ZERO
+
+
+def _append(**fields: Any) -> LedgerEntry:
+    """The one way to write a ledger entry: insert it and move the line's running sums in the same transaction."""
+    entry = LedgerEntry.objects.create(**fields)
+    updated = LineTotals.objects.filter(budget_line_id=entry.budget_line_id).update(
+        committed=F("committed") + entry.committed_delta, paid=F("paid") + entry.paid_delta)
+    if not updated:
+        committed, paid = _sums(LedgerEntry.objects.filter(budget_line_id=entry.budget_line_id))
+        LineTotals.objects.create(budget_line_id=entry.budget_line_id, committed=committed, paid=paid)
+    return entry
+
+
+def reconcile(line: BudgetLine) -> tuple[Balance, Balance]:
+    """(from the entries, from the running sums): equal unless something wrote the ledger around ``_append``."""
+    totals = LineTotals.objects.filter(budget_line=line).first()
+    cached = Balance(line.amount, totals.committed, totals.paid) if totals else Balance(line.amount, ZERO, ZERO)
+    return line_balance(line), cached
 
 
 def line_balance(line: BudgetLine) -> Balance:
@@ -322,7 +342,12 @@ def _lock_and_commit(user: Any, claim: Claim, amount: Decimal, line: BudgetLine)
         raise FundingError("预算科目：请选择本专项的预算科目。", "budget_line")
     if not line.confirmed_at:
         raise FundingError(f"预算科目「{line.name}」尚未经财政部门确认，不能安排资金。", "budget_line")
-    available = line_balance(line).available
+    # under the line's lock: the running sums (kept with every entry) instead of re-adding the whole ledger
+    totals = LineTotals.objects.filter(budget_line=line).first()
+    if totals is None:  # first entry of the line, or entries written before the sums existed
+        committed, paid = _sums(LedgerEntry.objects.filter(budget_line=line))
+        totals = LineTotals.objects.create(budget_line=line, committed=committed, paid=paid)
+    available = line.amount - totals.committed - totals.paid
     if amount > available:
         raise FundingError(f"决定金额 {money(amount)} 元超过预算科目「{line.name}」可用余额 {money(available)} 元，"
                            "请调低金额或选择其他预算科目。", "amount")
@@ -339,7 +364,7 @@ def _lock_and_commit(user: Any, claim: Claim, amount: Decimal, line: BudgetLine)
                            f"（已安排 {money(used)} 元），请调低金额。", "amount")
     if not (claim.document and claim.article):
         raise FundingError("该申报缺少政策依据（文件和条款），不能安排资金。", "document")
-    return LedgerEntry.objects.create(
+    return _append(
         kind=LedgerEntry.Kind.COMMITMENT, budget_line=line, organization=claim.organization, claim=claim,
         amount=amount, committed_delta=amount, paid_delta=ZERO, decision=f"市科技局决定（申报 #{claim.pk}）",
         document=claim.document, article=claim.article, provision_id=key, year=claim.year,
@@ -361,7 +386,7 @@ def _pay(user: Any, claim: Claim, key: str) -> LedgerEntry:
         raise FundingError("该申报没有有效的资金安排（承诺分录），不能拨付。", "claim")
     if not claim.bank_account:
         raise FundingError("银行账号：申报单位尚未填写收款账号，请退回补充。", "bank_account")
-    return LedgerEntry.objects.create(
+    return _append(
         kind=LedgerEntry.Kind.PAYMENT, budget_line=commitment.budget_line, organization=claim.organization,
         claim=claim, amount=commitment.amount, committed_delta=-commitment.amount, paid_delta=commitment.amount,
         decision=commitment.decision, document=commitment.document, article=commitment.article,
@@ -401,6 +426,7 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
             raise FundingError(f"您的账户无权执行「{t.label}」。", "user")
         from_state = claim.state
         data: dict[str, Any] = {}
+        commit: tuple[Decimal, BudgetLine] | None = None
         if name in ("submit", "confirm"):
             _check_submission(claim)
         elif name == "review_done":
@@ -416,10 +442,10 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
                                    f"{money(claim.entitled_amount)} 元，请调低到上限以内。", "amount")
             line = _budget_line(claim, budget_line_id)
             check_not_blacklisted(claim.organization, "获得资助")
-            entry = _lock_and_commit(user, claim, amount, line)
             claim.decided_amount, claim.budget_line = amount, line
             claim.publicity_ends_on = timezone.localdate() + dt.timedelta(days=claim.programme.publicity_days)
-            data.update(amount=str(amount), ledger_entry=entry.pk)
+            data.update(amount=str(amount), budget_line=line.pk)
+            commit = (amount, line)
         elif name == "publicity_end":
             if claim.publicity_ends_on and timezone.localdate() < claim.publicity_ends_on:
                 raise FundingError(f"公示期至 {claim.publicity_ends_on:%Y年%m月%d日}，期满后才能结束公示。", "state")
@@ -440,6 +466,9 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
         if name == "pay":
             body += f"\n拨付金额 {money(claim.decided_amount)} 元。"
         notify(claim.organization, NOTICE_TITLES.get(name, t.label), body, f"/funding/claims/{claim.pk}/", user)
+        if commit:
+            # last, so that the budget line's lock is held only for the money checks and the entry
+            _lock_and_commit(user, claim, *commit)
     return claim
 
 
@@ -482,7 +511,7 @@ def reverse_entry(user: Any, entry_id: int, reason: str) -> LedgerEntry:
             raise FundingError("只能冲销承诺或拨付分录。", "entry")
         try:
             with transaction.atomic():
-                rev = LedgerEntry.objects.create(
+                rev = _append(
                     kind=LedgerEntry.Kind.REVERSAL, budget_line=entry.budget_line, organization=entry.organization,
                     claim=entry.claim, amount=entry.amount, committed_delta=-entry.committed_delta,
                     paid_delta=-entry.paid_delta, decision=entry.decision, document=entry.document,
@@ -506,7 +535,7 @@ def clawback(user: Any, claim: Claim, amount: Any, reason: str, key: str = "") -
         if amount > paid:
             raise FundingError(f"追回金额 {money(amount)} 元超过已拨付 {money(paid)} 元，请核对。", "amount")
         payment = claim.entries.filter(kind=LedgerEntry.Kind.PAYMENT).first()
-        entry = LedgerEntry.objects.create(
+        entry = _append(
             kind=LedgerEntry.Kind.CLAWBACK, budget_line=payment.budget_line, organization=claim.organization,
             claim=claim, amount=amount, committed_delta=ZERO, paid_delta=-amount, decision=payment.decision,
             document=payment.document, article=payment.article, provision_id=payment.provision_id,

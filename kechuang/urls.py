@@ -16,6 +16,7 @@ urlpatterns = [
     path("policy/", include("policy.urls")),
     path("indicators/", include("indicators.urls")),
     path("screening/", include("screening.urls")),
+    path("funding/", include("funding.urls")),
     path("scifinance/", include("scifinance.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -23,5 +24,6 @@ urlpatterns = [
     path("api/policy/", include("policy.api_urls")),
     path("api/indicators/", include("indicators.api_urls")),
     path("api/screening/", include("screening.api_urls")),
+    path("api/funding/", include("funding.api_urls")),
     path("api/scifinance/", include("scifinance.api_urls")),
 ]

@@ -8,6 +8,7 @@ bash scripts/setup.sh
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py generate_demo --if-empty --enterprises "${KECHUANG_DEMO_ENTERPRISES:-4000}"
 .venv/bin/python manage.py indicators demo --if-empty
+.venv/bin/python manage.py funding demo --if-empty
 .venv/bin/python manage.py finance_demo --if-empty
 mkdir -p var
 if .venv/bin/python manage.py help run_huey >/dev/null 2>&1; then

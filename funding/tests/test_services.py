@@ -130,6 +130,8 @@ def test_reversal_and_clawback_restore_balance(world):
         services.reverse_entry(world.fin, pay.pk, "again")
     bal = services.line_balance(world.line)
     assert (bal.committed, bal.paid) == (Decimal(200000), Decimal(-50000))
+    from_entries, running = services.reconcile(world.line)
+    assert from_entries == running
 
 
 def test_payee_on_blacklist_refused_at_payment_with_reason_and_end(world):

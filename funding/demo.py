@@ -1,0 +1,149 @@
+"""Demo data: a 2024 programme with a confirmed budget, claims in every state, paid ledger entries, a call with
+applications, a blacklist entry and a finance account. Deterministic and idempotent (skips when the programme exists).
+
+Entitlements come from the real policy engine for the demo city's organisations; budget figures are invented for the
+demo (示范数据). Applicant steps are written directly (the demo has no account per organisation); every staff step
+runs through ``services.perform``, so the ledger holds real commitments and payments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from funding import services
+from funding.models import Attachment, BlacklistEntry, Call, Challenge, Claim, ClaimEvent, Programme
+from registry.models import Organization
+
+NAME = "科技创新发展专项资金"
+YEAR = 2024
+PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# final state of each demo claim, in order (repeated states make the lists and the ledger look alive)
+PLAN = ["paid", "paid", "paid", "paid", "paid", "approved", "approved", "publicity", "publicity", "decision",
+        "review", "formal_check", "district_check", "district_check", "returned", "withdrawn", "rejected", "draft",
+        "awaiting_confirmation", "awaiting_confirmation"]
+
+
+def _demo_users():
+    from accounts.models import Role, User
+    from registry.demo import DEMO_PASSWORD
+
+    fin, _ = User.objects.get_or_create(username="finance")
+    fin.first_name, fin.role = "市财政局演示账户", Role.FINANCE
+    fin.set_password(DEMO_PASSWORD)
+    fin.save()
+    return User.objects.get(username="bureau"), fin
+
+
+def _entitlements(limit: int) -> list[tuple[Organization, object]]:
+    """(organisation, engine result) pairs that apply in 2024, one per organisation, the demo account's first."""
+    from accounts.models import User
+    from screening import engine
+
+    first = User.objects.filter(username="enterprise").values_list("organization_id", flat=True).first()
+    ids = list(Organization.objects.filter(kind="enterprise").order_by("id").values_list("id", flat=True)[:600])
+    if first in ids:
+        ids.remove(first)
+    ids = ([first] if first else []) + ids
+    orgs = Organization.objects.in_bulk(ids)
+    out = []
+    for org_id, results in engine.evaluate_many(ids, YEAR):
+        applying = [r for r in results if r.status == "applies" and Decimal(r.amount or 0) > 0]
+        for r in applying[: (3 if org_id == first else 1)]:
+            out.append((orgs[org_id], r))
+    out.sort(key=lambda p: (p[0].pk != first, p[0].pk))
+    return out[:limit]
+
+
+def _submitted(claim: Claim) -> None:
+    Attachment.objects.create(claim=claim, label="证明材料", filename="证明材料.pdf", content_type="application/pdf",
+                              size=len(PDF), sha256=hashlib.sha256(PDF + str(claim.pk).encode()).hexdigest(), data=PDF)
+    claim.state = services.workflow.next_step(claim.programme.workflow, None, claim.is_ceiling)
+    claim.save(update_fields=["state"])
+    ClaimEvent.objects.create(claim=claim, transition="submit", from_state="draft", to_state=claim.state,
+                              reason="（示范数据）")
+
+
+def _drive(claim: Claim, target: str, bureau, fin) -> None:
+    order = ["district_check", "formal_check", "review", "decision", "publicity", "approved", "paid"]
+    if target in ("draft", "awaiting_confirmation"):
+        return
+    _submitted(claim)
+    if target in ("returned", "withdrawn", "rejected"):
+        name = {"returned": "return_to_applicant", "rejected": "reject", "withdrawn": None}[target]
+        if name:
+            services.perform(bureau, claim.pk, name, "证明材料与登记信息不一致，请核对后重新提交（示范数据）")
+        else:
+            Claim.objects.filter(pk=claim.pk).update(state="withdrawn")
+        return
+    steps = {"district_check": "district_pass", "formal_check": "formal_pass", "review": "review_done",
+             "decision": "decide", "publicity": "publicity_end", "approved": "pay"}
+    while True:
+        claim.refresh_from_db()
+        if order.index(claim.state) >= order.index(target):
+            return
+        name = steps[claim.state]
+        amount = (claim.entitled_amount * Decimal("0.6")).quantize(Decimal("1")) if claim.is_ceiling else None
+        services.perform(fin if name == "pay" else bureau, claim.pk, name, "符合条件（示范数据）"
+                         if name == "review_done" else "", amount=amount, scores={"total": 85})
+        if name == "decide" and target not in ("publicity",):
+            Claim.objects.filter(pk=claim.pk).update(publicity_ends_on=timezone.localdate())
+
+
+def generate(if_empty: bool = True) -> dict[str, int]:
+    if Programme.objects.filter(name=NAME, year=YEAR).exists():
+        return {"skipped": 1}
+    bureau, fin = _demo_users()
+    pairs = _entitlements(len(PLAN))
+    with transaction.atomic():
+        programme = services.create_programme(bureau, NAME, YEAR, "威政发〔2023〕5号",
+                                              lines=[("企业创新奖补（示范数据）", "city", "30000000"),
+                                                     ("区级配套（示范数据）", "district", "8000000"),
+                                                     ("省级引导资金（示范数据）", "province", "5000000")],
+                                              required_attachments=["证明材料"], publicity_days=5)
+        for line in programme.budget_lines.all():
+            services.confirm_budget_line(fin, line)
+        for (org, r), target in zip(pairs, PLAN, strict=False):
+            claim = Claim.objects.create(
+                programme=programme, organization=org,
+                origin="proactive" if target == "awaiting_confirmation" else "redemption",
+                provision_id=str(r.provision_id), title=str(r.title)[:200], document=str(r.document or ""),
+                article=str(r.article or ""), year=YEAR, is_ceiling=bool(r.is_ceiling),
+                entitled_amount=Decimal(r.amount).quantize(Decimal("0.01")), explanation=str(r.explanation or ""),
+                state="awaiting_confirmation" if target == "awaiting_confirmation" else "draft",
+                bank_name="威海市商业银行", bank_account=f"62220000{org.pk:08d}",
+                acceptance_due=dt.date(2025, 6, 30) if target == "paid" and org.pk % 2 else None)
+            ClaimEvent.objects.create(claim=claim, transition="create", from_state="", to_state=claim.state,
+                                      reason="示范数据")
+            _drive(claim, target, bureau, fin)
+        now = timezone.now()
+        call = Call.objects.create(programme=programme, title="2024 年度“揭榜挂帅”项目申报指南（示范数据）",
+                                   description="面向我市企业征集关键核心技术攻关项目，择优立项（威政发〔2023〕5号 第7条）。",
+                                   opens_at=now - dt.timedelta(days=10), closes_at=now + dt.timedelta(days=30),
+                                   max_amount=Decimal(2000000), document="威政发〔2023〕5号", article="第7条")
+        for org in Organization.objects.filter(kind="enterprise").order_by("-id")[:3]:
+            c = Claim.objects.create(programme=programme, call=call, organization=org, origin="call",
+                                     title=call.title, document=call.document, article=call.article, year=YEAR,
+                                     is_ceiling=True, entitled_amount=call.max_amount,
+                                     project_title=f"{org.name}关键技术攻关（示范数据）", bank_account=f"62220000{org.pk:08d}")
+            _submitted(c)
+        leads = list(Organization.objects.filter(kind="enterprise").order_by("id")[10:14])
+        for lead, (kind, title, bounty) in zip(leads, [
+                ("chokepoint", "高端轴承精密磨削工艺", 2000000), ("chain", "海洋牧场装备智能控制系统", 1500000),
+                ("system", "医用高分子材料集成制造平台", 1800000), ("disruptive", "固态电池新型电解质", 2000000)],
+                strict=False):
+            Challenge.objects.create(
+                programme=programme, title=f"{title}（示范数据）", kind=kind, lead_enterprise=lead,
+                description=f"{lead.name}发榜：攻克{title}关键技术。", bounty=Decimal(bounty),
+                deadline=now + dt.timedelta(days=45),
+                milestones=[{"title": "关键技术突破", "months": 12, "share": 0.4},
+                            {"title": "样机/示范应用并验收", "months": 24, "share": 0.6}])
+        listed = Organization.objects.filter(kind="enterprise").order_by("-id")[5]
+        BlacklistEntry.objects.create(organization=listed, reason="fraud", decision="威科字〔2024〕示范1号",
+                                      starts_on=dt.date(2024, 3, 1), ends_on=dt.date(2027, 2, 28))
+    return {"claims": Claim.objects.filter(programme=programme).count(),
+            "ledger_entries": programme.budget_lines.first().entries.count()}

@@ -1,0 +1,115 @@
+"""Generated documents: 立项通知书/拨付通知 and the 公示 list as PDF (Chinese font embedded), Excel batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from funding.models import Claim, LedgerEntry
+from funding.services import money
+from indicators.reports import _font
+
+
+def _pdf(title: str, paragraphs: list[str], table: list[list[str]] | None = None,
+         widths: list[float] | None = None) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+    font = _font()
+    head = ParagraphStyle("t", fontName=font, fontSize=16, leading=24, alignment=1)
+    body = ParagraphStyle("b", fontName=font, fontSize=11, leading=18)
+    cell = ParagraphStyle("c", fontName=font, fontSize=8, leading=11)
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
+                            bottomMargin=18 * mm, title=title, author="科创 · 威海市科技创新政策平台")
+    story = [Paragraph(escape(title), head), Spacer(1, 6 * mm)]
+    story += [Paragraph(escape(p), body) for p in paragraphs]
+    if table:
+        story.append(Spacer(1, 4 * mm))
+        t = LongTable([[Paragraph(escape(str(x)), cell) for x in row] for row in table],
+                      colWidths=[w * mm for w in widths] if widths else None, repeatRows=1)
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke)]))
+        story.append(t)
+    doc.build(story)
+    return buf.getvalue()
+
+
+def claim_notice_pdf(claim: Claim) -> bytes:
+    """立项通知书 (decided) or 资金拨付通知 (paid)."""
+    paid = claim.state == "paid"
+    title = "资金拨付通知" if paid else "立项（资助）通知书"
+    lines = [
+        f"{claim.organization.name}（统一社会信用代码 {claim.organization.uscc or '—'}）：",
+        f"经审核、评审{'、公示' if claim.state in ('approved', 'paid') else ''}，贵单位申报的“{claim.title}”"
+        f"{('（' + claim.project_title + '）') if claim.project_title else ''}"
+        f"获{claim.programme}支持，资助金额 {money(claim.decided_amount)} 元。",
+        f"政策依据：{claim.citation}。预算科目：{claim.budget_line.name if claim.budget_line else '—'}"
+        f"（{claim.budget_line.get_source_display() if claim.budget_line else ''}）。",
+    ]
+    if paid:
+        pay = claim.entries.filter(kind=LedgerEntry.Kind.PAYMENT).first()
+        lines.append(f"资金已于 {pay.created_at:%Y年%m月%d日} 拨付至贵单位账户 {claim.bank_account}，"
+                     f"台账分录编号 {pay.pk}。" if pay else "")
+    lines.append(f"威海市科学技术局　{dt.date.today():%Y年%m月%d日}")
+    return _pdf(title, lines)
+
+
+def publicity_pdf(claims: Iterable[Claim]) -> bytes:
+    rows = [["序号", "单位", "事项", "政策依据", "拟资助金额(元)", "公示截止"]]
+    for i, c in enumerate(claims, 1):
+        rows.append([str(i), c.organization.name, c.title, c.citation, money(c.decided_amount),
+                     f"{c.publicity_ends_on:%Y-%m-%d}" if c.publicity_ends_on else ""])
+    return _pdf("科技创新专项资金拟支持项目公示", [
+        "以下事项经审核、评审拟予支持，现予公示。公示期内对公示内容有异议的，可通过平台公示页面提出（请写明姓名和联系方式）。"],
+        rows, [10, 40, 45, 32, 25, 22])
+
+
+def _workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(headers)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    for i, h in enumerate(headers, 1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(h) * 2 + 4)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+PAYMENT_HEADERS = ["序号", "收款单位", "统一社会信用代码", "开户银行", "银行账号", "金额(元)", "预算科目", "资金来源",
+                   "政策依据", "申报编号"]
+
+
+def payment_batch_xlsx(claims: Iterable[Claim]) -> bytes:
+    """A batch of payments to make (待拨付), one row per payee, in the layout a finance office loads."""
+    rows = []
+    for i, c in enumerate(claims, 1):
+        line = c.budget_line
+        rows.append([i, c.organization.name, c.organization.uscc or "", c.bank_name, c.bank_account,
+                     float(c.decided_amount or 0), line.name if line else "",
+                     line.get_source_display() if line else "", c.citation, c.pk])
+    return _workbook("拨付批次", PAYMENT_HEADERS, rows)
+
+
+LEDGER_HEADERS = ["分录号", "记账时间", "类型", "专项", "预算科目", "收款单位", "统一社会信用代码", "金额(元)",
+                  "政策依据", "决定", "冲销分录", "摘要"]
+
+
+def ledger_xlsx(entries: Iterable[LedgerEntry]) -> bytes:
+    rows = [[e.pk, e.created_at.strftime("%Y-%m-%d %H:%M"), e.get_kind_display(), str(e.budget_line.programme),
+             e.budget_line.name, e.organization.name, e.organization.uscc or "", float(e.amount),
+             f"{e.document} {e.article}", e.decision, e.reverses_id or "", e.memo] for e in entries]
+    return _workbook("资金台账", LEDGER_HEADERS, rows)
