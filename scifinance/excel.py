@@ -13,8 +13,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from core.audit import record
-from scifinance.models import Collateral, Partner, Product, Repayment
-from scifinance.services import FinanceError, LoanDraft, check_loan, parse_date, parse_money, write_loan
+from scifinance.models import Collateral, Loan, Partner, Product, Repayment, ScheduledRepayment
+from scifinance.services import FinanceError, LoanDraft, Lookups, check_loan, parse_date, parse_money
 
 LOAN_SHEET, REPAY_SHEET = "贷款", "还款"
 LOAN_COLUMNS = [("借款人统一社会信用代码", "borrower_uscc"), ("贷款产品", "product"), ("合同编号", "contract_no"),
@@ -115,16 +115,21 @@ def import_loans(data: bytes, lender: Partner, actor: Any) -> ImportResult:
     if missing:
         result.errors.append(RowError(LOAN_SHEET, 1, "表头", f"缺少列：{'、'.join(missing)}，请使用下载的模板。"))
         return result
+    pending: list[LoanDraft] = []
+    parsed = []
     for n, row in enumerate(rows[1:], start=2):
         if all(v in (None, "") for v in row):
             continue
-        values = {name: _value(row[header.index(col)]) if col in header and header.index(col) < len(row) else ""
-                  for col, name in LOAN_COLUMNS}
-        draft, errors = check_loan(lender, values, [d for _, d in drafts])
+        parsed.append((n, {name: _value(row[header.index(col)]) if col in header and header.index(col) < len(row)
+                           else "" for col, name in LOAN_COLUMNS}))
+    lookups = Lookups.load(lender, {str(v["borrower_uscc"]).strip().upper() for _, v in parsed})
+    for n, values in parsed:
+        draft, errors = check_loan(lender, values, pending, lookups=lookups)
         for name, message in errors.items():
             result.errors.append(RowError(LOAN_SHEET, n, labels.get(name, name), message))
         if draft is not None:
             drafts.append((n, draft))
+            pending.append(draft)
     by_contract = {d.contract_no: d for _, d in drafts}
     repayments: list[tuple[str, dt.date, Decimal, Decimal]] = []
     paid: dict[str, Decimal] = {}
@@ -160,8 +165,18 @@ def import_loans(data: bytes, lender: Partner, actor: Any) -> ImportResult:
     if result.errors:
         return result
     with transaction.atomic():
-        loans = {d.contract_no: write_loan(actor, lender, d) for _, d in drafts}
-        Repayment.objects.bulk_create([Repayment(loan=loans[c], paid_on=on, principal=p, interest=i)
+        created = Loan.objects.bulk_create([Loan(
+            lender=lender, borrower=d.borrower, product=d.product, contract_no=d.contract_no,
+            contract_date=d.contract_date, amount=d.amount, term_months=d.term_months, rate=d.rate,
+            collateral=d.collateral, talent_name=d.talent_name, talent_id=d.talent_id,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None) for _, d in drafts])
+        if any(x.pk is None for x in created):  # a backend that returns no ids
+            created = list(Loan.objects.filter(lender=lender, contract_no__in=[d.contract_no for _, d in drafts]))
+        loans = {x.contract_no: x for x in created}
+        ScheduledRepayment.objects.bulk_create([ScheduledRepayment(loan=x, due_on=x.maturity, principal=x.amount)
+                                                for x in created])
+        Repayment.objects.bulk_create([Repayment(loan=loans[c], paid_on=on, principal=p, interest=i,
+                                                  on_time=on <= loans[c].maturity)
                                        for c, on, p, i in repayments])
         result.loans, result.repayments = len(loans), len(repayments)
         record(actor, "scifinance.loans_imported", lender, f"{lender} 导入贷款 {result.loans} 笔、还款 {result.repayments} 笔")

@@ -138,8 +138,29 @@ def _blacklisted(org: Organization, on: dt.date) -> bool:
     return blacklist_entry(org, on) is not None
 
 
+@dataclass
+class Lookups:
+    """What a batch of loans needs from the database, read once (an Excel import of thousands of rows)."""
+
+    orgs: dict[str, Organization]
+    contracts: set[str]
+    blacklist: dict[int, list[tuple[dt.date, dt.date]]]
+
+    @classmethod
+    def load(cls, lender: Partner, usccs: set[str]) -> Lookups:
+        from funding.models import BlacklistEntry
+
+        orgs = {o.uscc: o for o in Organization.objects.filter(uscc__in=usccs)}
+        ids = [o.pk for o in orgs.values()]
+        bl: dict[int, list[tuple[dt.date, dt.date]]] = {}
+        for org_id, a, b in BlacklistEntry.objects.filter(organization_id__in=ids, confirmed=True).values_list(
+                "organization_id", "starts_on", "ends_on"):
+            bl.setdefault(org_id, []).append((a, b))
+        return cls(orgs, set(Loan.objects.filter(lender=lender).values_list("contract_no", flat=True)), bl)
+
+
 def check_loan(lender: Partner, values: dict[str, Any], pending: list[LoanDraft] = (),
-               today: dt.date | None = None) -> tuple[LoanDraft | None, dict[str, str]]:
+               today: dt.date | None = None, lookups: Lookups | None = None) -> tuple[LoanDraft | None, dict[str, str]]:
     """Check one loan (from a form, an API body or an Excel row). ``pending`` are loans checked earlier in the same
     batch, counted against the limits. Returns the draft or every field's problem, in Chinese."""
     today = today or timezone.localdate()
@@ -159,7 +180,7 @@ def check_loan(lender: Partner, values: dict[str, Any], pending: list[LoanDraft]
     elif uscc_error(uscc):
         errors["borrower_uscc"] = f"借款人统一社会信用代码：{uscc_error(uscc)}"
     else:
-        borrower = Organization.objects.filter(uscc=uscc).first()
+        borrower = lookups.orgs.get(uscc) if lookups else Organization.objects.filter(uscc=uscc).first()
         if borrower is None:
             errors["borrower_uscc"] = (f"借款人统一社会信用代码：平台登记的创新主体中没有 {uscc}，"
                                        "请核对代码，或请借款企业先在平台登记。")
@@ -171,8 +192,8 @@ def check_loan(lender: Partner, values: dict[str, Any], pending: list[LoanDraft]
     contract_no = str(values.get("contract_no") or "").strip()
     if not contract_no:
         errors["contract_no"] = "合同编号：必填，请填写借款合同编号。"
-    elif Loan.objects.filter(lender=lender, contract_no=contract_no).exists() or any(
-            d.contract_no == contract_no for d in pending):
+    elif (contract_no in lookups.contracts if lookups else Loan.objects.filter(
+            lender=lender, contract_no=contract_no).exists()) or any(d.contract_no == contract_no for d in pending):
         errors["contract_no"] = f"合同编号：本机构已登记过合同 {contract_no}，同一合同不能重复登记。"
     contract_date = grab("contract_date", lambda v: parse_date(v, "合同签订日", "contract_date"))
     if contract_date and contract_date > today:
@@ -199,7 +220,9 @@ def check_loan(lender: Partner, values: dict[str, Any], pending: list[LoanDraft]
     talent_name = str(values.get("talent_name") or "").strip()
     talent_id = str(values.get("talent_id") or "").strip()
 
-    if borrower is not None and contract_date and _blacklisted(borrower, contract_date):
+    listed = (any(a <= contract_date <= b for a, b in lookups.blacklist.get(borrower.pk, ())) if lookups
+              else _blacklisted(borrower, contract_date)) if borrower is not None and contract_date else False
+    if listed:
         errors["borrower_uscc"] = (f"借款人统一社会信用代码：{borrower.name} 在合同签订日处于科研失信名单期内，"
                                    "不能纳入科技金融政策支持。")
     if product and lender and not errors.get("product"):
