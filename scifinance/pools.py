@@ -301,7 +301,7 @@ def suspend_over_threshold(user: Any, pool: RiskPool, on: dt.date | None = None)
 
 
 def monthly_bulletin(pool: RiskPool, year: int, month: int) -> dict[str, Any]:
-    """The month's figures: claims filed, compensation paid, recoveries, balance at month end."""
+    """The month's figures: claims filed, compensation paid, recoveries; and the balance now."""
     start = dt.date(year, month, 1)
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     claims = pool.loss_claims.filter(filed_on__range=(start, end))

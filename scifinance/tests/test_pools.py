@@ -176,3 +176,17 @@ def test_pool_balance_equals_the_sum_of_its_ledger_entries(fw, ops):
             assert balance == pools.pool_balance(pool)
             assert balance >= 0
         transaction.set_rollback(True)
+
+
+def test_monthly_bulletin_and_cli(fw, capsys):
+    from django.core.management import call_command
+
+    lc = pools.file_loss_claim(fw.banker, defaulted_loan(fw), "2000000", "2024-06-15", EVIDENCE, "", "6222")
+    pools.approve_loss_claim(fw.bea, lc)
+    b = pools.monthly_bulletin(fw.pools[Scheme.TRANSFORMATION_LOAN], 2024, 6)
+    assert (b["claims_filed"], b["losses_claimed"]) == (1, Decimal(2000000))
+    assert b["balance"] == Decimal(10000000 - 700000)
+    call_command("scifinance", "bulletin", "--month", "2024-06")
+    out = capsys.readouterr().out
+    assert "科技成果转化贷款风险补偿 2024-06：新增补偿申请 1 笔（损失 2,000,000.00 元）" in out
+    assert "当前余额 9,300,000.00 元" in out
