@@ -211,7 +211,8 @@ def ledger_balance(pool: RiskPool) -> Decimal:
     allocated = BudgetLine.objects.filter(programme=pool.programme).aggregate(s=Sum("amount"))["s"] or ZERO
     s = LedgerEntry.objects.filter(budget_line__programme=pool.programme).aggregate(
         c=Sum("committed_delta"), p=Sum("paid_delta"))
-    return allocated - (s["c"] or ZERO) - (s["p"] or ZERO)
+    # to the cent: SQLite sums decimals in binary floating point
+    return _cents(allocated - (s["c"] or ZERO) - (s["p"] or ZERO))
 
 
 def pool_balance(pool: RiskPool) -> Decimal:
@@ -221,7 +222,7 @@ def pool_balance(pool: RiskPool) -> Decimal:
     decided = pool.loss_claims.filter(claim__state__in=("publicity", "approved", "paid")).aggregate(
         s=Sum("city_amount"))["s"] or ZERO
     back = Recovery.objects.filter(loss_claim__pool=pool).aggregate(s=Sum("city_amount"))["s"] or ZERO
-    return city_in - decided + back
+    return _cents(city_in - decided + back)
 
 
 @dataclass
