@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "portal",
     "vouchers",
     "techmarket",
+    "scifinance",
 ]
 
 MIDDLEWARE = [
@@ -244,3 +245,6 @@ LOGGING = {
 }
 
 from screening.huey_settings import HUEY  # noqa: E402, F401
+
+# Records that feed the policy engine's situations besides the registry's hand-typed events (loans, policies).
+POLICY_EVENT_SOURCES = ["scifinance.engine.add_finance_events"]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("vouchers/", include("vouchers.urls")),
     path("techmarket/", include("techmarket.urls")),
+    path("scifinance/", include("scifinance.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),
@@ -36,6 +37,7 @@ urlpatterns = [
     path("api/funding/", include("funding.api_urls")),
     path("api/vouchers/", include("vouchers.api_urls")),
     path("api/techmarket/", include("techmarket.api_urls")),
+    path("api/scifinance/", include("scifinance.api_urls")),
 ]
 
 handler403 = "core.views.forbidden"

@@ -284,6 +284,41 @@ PROVISIONS += [
               "费用×50%，最高 50 万元（按每家每年计）", ("enterprise",), ("a.art_18.navigation_rate", "a.art_18.navigation_cap"),
               event_level=False, interpretations=A_SILENT, cap_parameter="a.art_18.navigation_cap"),
 ]
+# ---- science-and-technology finance: beneficiaries besides enterprises (partner banks) and A 第8条's matching; the
+# events come from the scifinance app's loans and loss claims (see scifinance/engine.py).
+PROVISIONS += [
+    Provision("A.19.risk_compensation", "科技成果转化贷款损失市级风险补偿（合作银行）", A, "第19条", "proportional", False,
+              "a19_risk_compensation", "获得省科技成果转化贷款风险补偿备案的合作银行，违约前已备案的贷款发生损失（financing，"
+              "subject=risk_compensation_loss，amount=损失本金）：市级补偿损失×35%（省级另补 35%）", ("service_provider",),
+              ("a.art_19.city_share",), interpretations=A_SILENT),
+    Provision("B.24.chokepoint_loan_risk_ceiling", "合作银行“卡脖子攻关贷”风险资金补助", B, "第24条", "ceiling", True,
+              "b24_chokepoint_loan_risk_ceiling", "合作银行当年新增的“卡脖子攻关贷”贷款余额（financing，subject=chokepoint_loan_new_balance，"
+              "amount=年末余额）：不超过余额×0.6%", ("service_provider",), ("b.art_24.chokepoint_loan_risk_rate",),
+              window=WINDOWS["B"]),
+    Provision("A.08.industrial_base_matching", "国家火炬特色产业基地等上级支持资金1:1配套", A, "第8条", "matching", False,
+              "a08_industrial_base_matching", "获批国家火炬特色产业基地、国家创新型产业集群、国家高新技术产业化基地、国家创新创业特色载体"
+              "（platform_approval，subject=national_torch_base / national_innovative_cluster / national_industrialisation_base / "
+              "national_innovation_carrier，level=national，amount=上级支持资金）：按上级支持资金 1:1 配套", ALL_KINDS,
+              ("a.art_08.matching_ratio",), interpretations=A_SILENT),
+    # beneficiaries that are not organisations of the registry: situations of kind "region" (the district or zone
+    # government / 管委) and "person" (POST /api/policy/evaluate/ or the calculator)
+    Provision("A.20.innovative_county_reward", "国家创新型县（市）、创新型乡镇奖励", A, "第20条", "fixed", False,
+              "a20_innovative_county_reward", "区市认定为国家创新型县（市）500 万元、乡镇认定为创新型乡镇 100 万元（certification，"
+              "subject=national_innovative_county / innovative_town；主体类别 region）", ("region",),
+              ("a.art_20.national_innovative_county", "a.art_20.innovative_town"), interpretations=A_SILENT),
+    Provision("A.22.hightech_zone_ranking_reward", "国家高新区排名前移奖励", A, "第22条", "per_unit", False,
+              "a22_hightech_zone_ranking_reward", "国家高新区排名较往年最高位次每前移 1 个位次 200 万元（other，"
+              "subject=hightech_zone_ranking_advance，amount=前移的位次数；主体类别 region，即高区管委）", ("region",),
+              ("a.art_22.per_position",), interpretations=A_SILENT),
+    Provision("A.14.top_science_award_person", "国家、省最高科学技术奖个人配套奖励", A, "第14条", "fixed", False,
+              "a14_top_science_award_person", "个人获得国家、省最高科学技术奖（award，subject=top_science_award，level=national/"
+              "provincial；主体类别 person）：500 万元、200 万元；B 生效期间由 B 第22条重述", ("person",),
+              ("a.art_14.top_award_national", "a.art_14.top_award_provincial")),
+    Provision("B.22.top_science_award_person", "国家、省最高科学技术奖个人配套奖励", B, "第22条", "fixed", False,
+              "b22_top_science_award_person", "个人获得国家、省最高科学技术奖（award，subject=top_science_award，level=national/"
+              "provincial；主体类别 person）：500 万元、200 万元", ("person",),
+              ("b.art_22.top_award_national", "b.art_22.top_award_provincial"), window=WINDOWS["B"]),
+]
 BY_ID = {p.id: p for p in PROVISIONS}
 
 #: B art. 1 paths that are ceilings (不超过/择优) rather than fixed amounts.

@@ -11,7 +11,7 @@ import yaml
 from policy.catalogue import BY_ID
 
 HERE = Path(__file__).resolve().parent
-TEST_DIRS = [HERE / "tests", HERE.parent / "policy_weihai" / "tests"]
+TEST_DIRS = [HERE / "tests", HERE.parent / "policy_weihai" / "tests", HERE.parent / "scifinance" / "tests"]
 STATUS_LABELS = {"encoded": "已编码", "case_by_case": "一事一议/比例未定（编目）", "not_encoded": "未编码（待办）",
                  "target": "目标指标（无兑现金额）"}
 DOCUMENTS = {"A": "威政发〔2018〕20号", "B": "威政发〔2023〕5号", "D": "威政办字〔2018〕107号",

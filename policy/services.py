@@ -35,7 +35,7 @@ from policy_weihai.variables.common import GRADE_CODES, RULES, Path, Rule, at_da
 from policy_weihai.variables.doc_b import B14_BUYER_ROLES, B14_CONTRACT_TYPES
 
 ORG_KINDS = {"enterprise": "企业", "research_institution": "高校院所", "platform": "创新平台/载体",
-             "service_provider": "科技服务机构"}
+             "service_provider": "科技服务机构", "region": "区市/开发区/乡镇（政府、管委）", "person": "个人"}
 RECOGNITION_KINDS = {"platform_approval", "platform_evaluation", "award", "certification", "project", "talent",
                      "listing", "tech_contract", "financing", "standard", "other"}
 QUALIFICATION_KINDS = {"tech_sme", "high_tech_enterprise", "gazelle", "unicorn", "leading_tech_enterprise",
@@ -727,7 +727,7 @@ def _explain_b25(p: Provision, evs: list[dict], arrays: dict, lo: int, hi: int, 
                 continue
             if per[k] <= 0:
                 continue
-            parts.append(f"贷款 {wan(e['amount'])}（{e['date']} 签订，上月 {prev} 1年期LPR {lpr[k]:.2f}%）"
+            parts.append(f"{e['title'] or '贷款'} {wan(e['amount'])}（{e['date']} 签订，上月 {prev} 1年期LPR {lpr[k]:.2f}%）"
                          f"× {lpr[k]:.2f}% × 20% = {wan(per[k])}")
         elif per[k] > 0:
             share = "30%" if p.id == "B.25.ip_evaluation_fee" else "20%"
@@ -874,7 +874,18 @@ def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
         out[f["organization_id"]]["annual_facts"][str(f["year"])] = {
             "sales_revenue": None if f["sales_revenue"] is None else str(f["sales_revenue"]),
             "rd_expense": None if f["rd_expense"] is None else str(f["rd_expense"]), "rd_active": f["rd_active"]}
+    for source in _event_sources():
+        source(ids, out)
     return out
+
+
+@functools.cache
+def _event_sources() -> tuple[Any, ...]:
+    """Apps that keep qualifying events in records of their own (``POLICY_EVENT_SOURCES``: dotted paths of
+    ``f(org_ids, situations)`` that add or replace recognitions), e.g. loans and insurance policies."""
+    from django.utils.module_loading import import_string
+
+    return tuple(import_string(path) for path in getattr(settings, "POLICY_EVENT_SOURCES", ()))
 
 
 def evaluate_organization(org: Any, year: int, overrides: dict | None = None,

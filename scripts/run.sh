@@ -14,6 +14,7 @@ bash scripts/setup.sh
 .venv/bin/python manage.py funding demo --if-empty
 .venv/bin/python manage.py vouchers_demo
 .venv/bin/python manage.py techmarket_demo
+.venv/bin/python manage.py finance_demo --if-empty
 mkdir -p var
 if .venv/bin/python manage.py help run_huey >/dev/null 2>&1; then
   .venv/bin/python manage.py run_huey > var/worker.log 2>&1 &
