@@ -234,6 +234,12 @@ class Claim(ClaimTransitions, models.Model):
             raise ValidationError({"decided_amount": f"决定金额不能超过上限 {self.entitled_amount:,.2f} 元，请调低。"})
 
 
+EVENT_LABELS = {"create": "创建", "attach": "上传材料", "objection": "公示异议", "task_book": "下达任务书",
+                "midterm": "中期检查", "acceptance": "项目验收", "grade": "绩效评价", "review_round": "专家评审",
+                "change_filed": "提出变更申请", "change_decided": "变更审批", "terminate": "终止项目",
+                "close_out": "结题", "bank_return": "银行回单"}
+
+
 class ClaimEvent(models.Model):
     """One step of a claim's history: who, when, from which state to which, and why."""
 
@@ -253,7 +259,7 @@ class ClaimEvent(models.Model):
     @property
     def label(self) -> str:
         t = workflow.BY_NAME.get(self.transition)
-        return t.label if t else {"create": "创建", "attach": "上传材料", "objection": "公示异议"}.get(
+        return t.label if t else EVENT_LABELS.get(
             self.transition, self.transition)
 
 
@@ -423,8 +429,11 @@ class Project(models.Model):
                                         help_text="验收/绩效评价写入登记库时的 subject，如 open_challenge_project。")
     midterm_on = models.DateField("中期检查日期", null=True, blank=True)
     midterm_result = models.TextField("中期检查意见", blank=True)
+    midterm_conclusion = models.CharField("中期检查结论", max_length=8, blank=True,
+                                          choices=[("通过", "通过"), ("整改", "限期整改"), ("不通过", "不通过")])
     accepted_on = models.DateField("验收日期", null=True, blank=True)
     acceptance_result = models.TextField("验收结论", blank=True)
+    acceptance_passed = models.BooleanField("验收通过", null=True, blank=True)
     grade = models.CharField("绩效评价等次", max_length=8, choices=Grade.choices, blank=True)
     graded_on = models.DateField("绩效评价日期", null=True, blank=True)
 

@@ -682,7 +682,7 @@ def open_calls(now: dt.datetime | None = None) -> QuerySet[Call]:
 
 
 def claims_for_org(org: Organization) -> QuerySet[Claim]:
-    return Claim.objects.filter(organization=org).select_related("programme").order_by("-id")
+    return Claim.objects.filter(organization=org).select_related("programme", "project").order_by("-id")
 
 
 def queue(user: Any, state: str) -> QuerySet[Claim]:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from funding import access, documents, services, workflow
@@ -75,6 +76,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lines": claim.programme.budget_lines.filter(confirmed_at__isnull=False),
         "state_label": claim.applicant_state if applicant else claim.internal_state,
         "next_step": services.next_step_text(claim),
+        "bureau": access.is_bureau(request.user), "project": getattr(claim, "project", None),
+        "today": timezone.localdate(),
     })
 
 
@@ -309,6 +312,43 @@ def milestone_act(request: HttpRequest, pk: int, ms_id: int) -> HttpResponse:
         else:
             projects.accept_milestone(request.user, ms.pk)
             messages.success(request, f"里程碑已验收：{ms.title}")
+    except FundingError as exc:
+        messages.error(request, str(exc))
+    return redirect("funding:claim", pk=pk)
+
+
+@login_required
+@require_POST
+def project_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """任务书, 中期检查, 验收, 绩效评价 on the claim page (bureau staff; the service checks the role)."""
+    from funding import projects
+
+    claim = access.get_claim(request.user, pk)
+    action, post = request.POST.get("action", ""), request.POST
+    try:
+        if action == "task_book":
+            projects.create_task_book(
+                request.user, claim, post.get("lead", ""),
+                projects.parse_date(post.get("starts_on"), "starts_on", "开始日期"),
+                projects.parse_date(post.get("ends_on"), "ends_on", "结束日期"),
+                projects.parse_milestones(post.get("milestones", "")), post.get("registry_subject", ""))
+            messages.success(request, "任务书已下达。")
+        else:
+            project = getattr(claim, "project", None)
+            if project is None:
+                raise FundingError("该项目尚未签订任务书，请先下达任务书。", "claim")
+            if action == "midterm":
+                projects.midterm_check(request.user, project, post.get("result", ""), post.get("conclusion", ""))
+                messages.success(request, "已记录中期检查。")
+            elif action == "accept":
+                passed = post.get("passed") == "1"
+                projects.accept_project(request.user, project, post.get("result", ""), passed=passed)
+                messages.success(request, "已记录验收结论。")
+            elif action == "grade":
+                projects.grade_project(request.user, project, post.get("grade", ""))
+                messages.success(request, "已记录绩效评价。")
+            else:
+                raise FundingError("请选择要办理的项目管理事项。", "action")
     except FundingError as exc:
         messages.error(request, str(exc))
     return redirect("funding:claim", pk=pk)

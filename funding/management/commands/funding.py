@@ -21,6 +21,18 @@ class Command(BaseCommand):
         p.add_argument("--run", type=int, required=True)
         p.add_argument("--ids", default="")
         p.add_argument("--user", default="bureau")
+        pr = sub.add_parser("project", help="项目管理批量办理：taskbook | midterm | accept | grade | list")
+        pr.add_argument("op", choices=["taskbook", "midterm", "accept", "grade", "list"])
+        pr.add_argument("--claim", type=int, action="append", default=[], help="申报编号，可重复")
+        pr.add_argument("--user", default="bureau", help="办理人账户（市科技局）")
+        pr.add_argument("--lead", default="")
+        pr.add_argument("--start", default="")
+        pr.add_argument("--end", default="")
+        pr.add_argument("--milestones", default="", help="名称,日期,金额;名称,日期,金额")
+        pr.add_argument("--result", default="")
+        pr.add_argument("--conclusion", default="通过")
+        pr.add_argument("--failed", action="store_true", help="验收不通过")
+        pr.add_argument("--grade", default="")
         led = sub.add_parser("ledger", help="导出资金台账 Excel")
         led.add_argument("--xlsx", required=True)
 
@@ -61,6 +73,8 @@ class Command(BaseCommand):
                 ids = [int(x) for x in opts["ids"].split(",") if x.strip()] or None
                 created, skipped = services.create_proactive_claims(user, opts["run"], ids)
                 self.stdout.write(f"已生成免申即享事项 {created} 项，跳过已存在 {skipped} 项。")
+            elif action == "project":
+                self._project(opts)
             elif action == "ledger":
                 from funding.documents import ledger_xlsx
                 from funding.models import LedgerEntry
@@ -73,3 +87,47 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         except ValueError as exc:
             raise CommandError(f"参数有误：{exc}") from exc
+
+    def _project(self, opts) -> None:
+        """Batch project work: every --claim gets the same step; one failure does not stop the others."""
+        from accounts.models import User
+        from funding import projects
+        from funding.models import Claim, Project
+
+        if opts["op"] == "list":
+            for p in Project.objects.select_related("claim__organization").order_by("claim_id"):
+                verdict = "—" if p.acceptance_passed is None else ("通过" if p.acceptance_passed else "不通过")
+                self.stdout.write(f"#{p.claim_id} {p.claim.organization.name} · {p.claim.title}：负责人 {p.lead}，"
+                                  f"中期 {p.midterm_conclusion or '—'}，验收 {verdict}，绩效 {p.grade or '—'}")
+            return
+        user = User.objects.filter(username=opts["user"]).first()
+        if user is None:
+            raise CommandError(f"办理人账户 {opts['user']} 不存在，请用 --user 指定市科技局账户。")
+        if not opts["claim"]:
+            raise CommandError("请用 --claim 指定至少一个申报编号。")
+        done = 0
+        for claim_id in opts["claim"]:
+            claim = Claim.objects.filter(pk=claim_id).first()
+            try:
+                if claim is None:
+                    raise services.FundingError(f"申报 #{claim_id} 不存在。")
+                if opts["op"] == "taskbook":
+                    plan = projects.parse_milestones(opts["milestones"].replace(";", "\n").replace("；", "\n"))
+                    projects.create_task_book(user, claim, opts["lead"],
+                                              projects.parse_date(opts["start"], "starts_on", "开始日期"),
+                                              projects.parse_date(opts["end"], "ends_on", "结束日期"), plan)
+                else:
+                    project = getattr(claim, "project", None)
+                    if project is None:
+                        raise services.FundingError(f"申报 #{claim_id} 尚未签订任务书。")
+                    if opts["op"] == "midterm":
+                        projects.midterm_check(user, project, opts["result"], opts["conclusion"])
+                    elif opts["op"] == "accept":
+                        projects.accept_project(user, project, opts["result"], passed=not opts["failed"])
+                    else:
+                        projects.grade_project(user, project, opts["grade"])
+                done += 1
+                self.stdout.write(f"#{claim_id}：已办理。")
+            except services.FundingError as exc:
+                self.stdout.write(f"#{claim_id}：未办理：{exc}")
+        self.stdout.write(f"共 {len(opts['claim'])} 项，已办理 {done} 项。")
