@@ -431,6 +431,10 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
         if name in ("submit", "confirm"):
             _check_submission(claim)
         elif name == "review_done":
+            if not scores:
+                from funding.reviews import score_summary
+
+                scores = score_summary(claim)
             data["scores"] = scores or {}
             claim.scores = {"opinion": reason, **(scores or {})}
         elif name == "decide":

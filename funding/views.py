@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -77,8 +79,14 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "state_label": claim.applicant_state if applicant else claim.internal_state,
         "next_step": services.next_step_text(claim),
         "bureau": access.is_bureau(request.user), "project": getattr(claim, "project", None),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "expert_scores": _expert_scores(claim),
     })
+
+
+def _expert_scores(claim) -> list[dict]:
+    from funding import reviews
+
+    return reviews.scores_for_claim(claim)
 
 
 @login_required
@@ -159,8 +167,47 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     counts = [(s, workflow.internal_label(s), visible.filter(state=s).count()) for s in workflow.STATES]
     return render(request, "funding/queue.html", {
         "state": state, "state_label": workflow.internal_label(state), "counts": counts,
-        "claims": services.queue(request.user, state)[:200],
+        "claims": services.queue(request.user, state)[:200], **_review_context(request, state),
     })
+
+
+def _review_context(request: HttpRequest, state: str) -> dict:
+    from funding import reviews
+
+    if state != reviews.REVIEW_STATE or not access.is_bureau(request.user):
+        return {}
+    rows = [(p, len(reviews.claims_awaiting_round(request.user, p))) for p in Programme.objects.all()]
+    return {"bureau": True, "review_programmes": [(p, n) for p, n in rows if n],
+            "default_deadline": timezone.localdate() + dt.timedelta(days=14)}
+
+
+@login_required
+@require_POST
+def review_round(request: HttpRequest) -> HttpResponse:
+    """From the 评审 queue: one expert review round for a programme's claims in that step."""
+    from funding import projects, reviews
+
+    _staff(request)
+    back = redirect(reverse("funding:queue") + "?state=review")
+    try:
+        programme = Programme.objects.filter(pk=int(request.POST.get("programme") or 0)).first()
+        if programme is None:
+            raise FundingError("专项：请选择专项。", "programme")
+        deadline = None
+        if request.POST.get("deadline", "").strip():
+            day = projects.parse_date(request.POST["deadline"], "deadline", "评审截止日期")
+            deadline = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+        try:
+            k = int(request.POST.get("reviewers_per_item") or 5)
+        except ValueError:
+            raise FundingError("每项评审专家数：请填写 1–15 的整数。", "reviewers_per_item") from None
+        if not 1 <= k <= 15:
+            raise FundingError("每项评审专家数：请填写 1–15 的整数。", "reviewers_per_item")
+        rnd = reviews.start_expert_review(request.user, programme, deadline, reviewers_per_item=k)
+        messages.success(request, f"已发起专家评审「{rnd.name}」，共 {rnd.items.count()} 项；请在专家评审中分配专家并发布。")
+    except (FundingError, ValueError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, FundingError) else "专项：请选择专项。")
+    return back
 
 
 @login_required
