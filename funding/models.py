@@ -436,12 +436,52 @@ class Project(models.Model):
     acceptance_passed = models.BooleanField("验收通过", null=True, blank=True)
     grade = models.CharField("绩效评价等次", max_length=8, choices=Grade.choices, blank=True)
     graded_on = models.DateField("绩效评价日期", null=True, blank=True)
+    status = models.CharField("项目状态", max_length=12, default="active",
+                              choices=[("active", "实施中"), ("terminated", "已终止（待结题）"), ("closed", "已结题")])
+    terminated_on = models.DateField("终止日期", null=True, blank=True)
+    termination_reason = models.TextField("终止原因", blank=True)
+    clawback_due = models.DecimalField("应追回金额(元)", max_digits=16, decimal_places=2, default=0)
+    closed_on = models.DateField("结题日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "项目（任务书）"
         verbose_name_plural = "项目（任务书）"
         constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")),
                                               name="project_period_order")]
+
+
+class ChangeRequest(models.Model):
+    """A change after 立项 (延期, 预算调剂 between unpaid milestones, change of project lead): filed by the applicant,
+    approved or refused by the bureau; the change applies only when approved."""
+
+    class Kind(models.TextChoices):
+        EXTENSION = "extension", "延期"
+        BUDGET = "budget", "预算调剂"
+        LEAD = "lead", "变更项目负责人"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "不予批准"
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField("变更类型", max_length=10, choices=Kind.choices)
+    payload = models.JSONField("变更内容", default=dict)
+    summary = models.CharField("变更内容", max_length=300)
+    reason = models.TextField("变更理由")
+    state = models.CharField("审批状态", max_length=10, choices=State.choices, default=State.PENDING)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "项目变更"
+        verbose_name_plural = "项目变更"
+        ordering = ["filed_at", "id"]
 
 
 class Milestone(models.Model):

@@ -95,6 +95,8 @@ def pay_milestone(user: Any, milestone_id: int) -> LedgerEntry:
         claim = Claim.objects.select_for_update().get(pk=ms.project.claim_id)
         if claim.state != "approved":
             raise FundingError(f"项目处于「{claim.internal_state}」，公示期满后才能拨付。", "state")
+        if ms.project.status != "active":
+            raise FundingError(f"项目{ms.project.get_status_display()}，不能再拨付。", "project")
         if ms.accepted_on is None:
             raise FundingError(f"里程碑「{ms.title}」尚未验收，验收通过后才能拨付该笔资金。", "milestone")
         check_not_blacklisted(claim.organization, "获得拨付")

@@ -495,6 +495,13 @@ def available_transitions(user: Any, claim: Claim) -> list[workflow.Transition]:
 
 
 def next_step_text(claim: Claim) -> str:
+    """The next step and who holds it; a project is done only after 结题 (no project skips it)."""
+    project = getattr(claim, "project", None)
+    if project is not None and project.status != "closed" and claim.state in ("publicity", "approved", "paid"):
+        stage = "项目实施中" if project.status == "active" else "项目已终止，待追回与结题"
+        return f"{stage} · 办理方：市科技局（验收、绩效评价、结题）"
+    if project is not None and project.status == "closed":
+        return "已办结（已结题）"
     holder = claim.holder
     if claim.state in ("paid", "withdrawn", "rejected"):
         return "已办结"

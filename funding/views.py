@@ -80,6 +80,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_step": services.next_step_text(claim),
         "bureau": access.is_bureau(request.user), "project": getattr(claim, "project", None),
         "today": timezone.localdate(), "expert_scores": _expert_scores(claim),
+        "finance": request.user.is_authenticated and request.user.role == "finance",
     })
 
 
@@ -368,7 +369,7 @@ def milestone_act(request: HttpRequest, pk: int, ms_id: int) -> HttpResponse:
 @require_POST
 def project_act(request: HttpRequest, pk: int) -> HttpResponse:
     """任务书, 中期检查, 验收, 绩效评价 on the claim page (bureau staff; the service checks the role)."""
-    from funding import projects
+    from funding import changes, projects
 
     claim = access.get_claim(request.user, pk)
     action, post = request.POST.get("action", ""), request.POST
@@ -394,6 +395,26 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "grade":
                 projects.grade_project(request.user, project, post.get("grade", ""))
                 messages.success(request, "已记录绩效评价。")
+            elif action == "change":
+                amounts = {k.removeprefix("ms_"): v for k, v in post.items() if k.startswith("ms_") and v.strip()}
+                changes.file_change(request.user, project, post.get("kind", ""), post.get("reason", ""),
+                                    {"ends_on": post.get("ends_on"), "lead": post.get("lead"), "amounts": amounts})
+                messages.success(request, "变更申请已提交，等待市科技局审批。")
+            elif action == "decide_change":
+                change = get_object_or_404(project.changes, pk=int(post.get("change") or 0))
+                changes.decide_change(request.user, change.pk, post.get("approve") == "1", post.get("note", ""))
+                messages.success(request, "已审批变更申请。")
+            elif action == "terminate":
+                changes.terminate(request.user, project, post.get("reason", ""), post.get("clawback") or 0)
+                messages.success(request, "项目已终止，结余已退回。")
+            elif action == "recover":
+                if not access.is_finance(request.user):
+                    raise FundingError("只有财政部门可以登记追回。")
+                changes.recover(request.user, project)
+                messages.success(request, "已登记追回。")
+            elif action == "close_out":
+                changes.close_out(request.user, project, post.get("note", ""))
+                messages.success(request, "项目已结题。")
             else:
                 raise FundingError("请选择要办理的项目管理事项。", "action")
     except FundingError as exc:
