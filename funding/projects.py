@@ -99,7 +99,9 @@ def pay_milestone(user: Any, milestone_id: int) -> LedgerEntry:
             raise FundingError(f"项目{ms.project.get_status_display()}，不能再拨付。", "project")
         if ms.accepted_on is None:
             raise FundingError(f"里程碑「{ms.title}」尚未验收，验收通过后才能拨付该笔资金。", "milestone")
-        check_not_blacklisted(claim.organization, "获得拨付")
+        from funding.checks import check_payable
+
+        check_payable(claim, ms.amount)  # eligibility and the blacklist again, at payment time
         key = f"milestone:{ms.pk}"
         if LedgerEntry.objects.filter(idempotency_key=key).exists():
             raise FundingError(f"里程碑「{ms.title}」已拨付，不能重复拨付。", "idempotency_key")

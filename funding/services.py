@@ -386,6 +386,9 @@ def _pay(user: Any, claim: Claim, key: str) -> LedgerEntry:
         raise FundingError("该申报没有有效的资金安排（承诺分录），不能拨付。", "claim")
     if not claim.bank_account:
         raise FundingError("银行账号：申报单位尚未填写收款账号，请退回补充。", "bank_account")
+    from funding.checks import check_payable
+
+    check_payable(claim, commitment.amount)  # eligibility and the blacklist again, at payment time
     return _append(
         kind=LedgerEntry.Kind.PAYMENT, budget_line=commitment.budget_line, organization=claim.organization,
         claim=claim, amount=commitment.amount, committed_delta=-commitment.amount, paid_delta=commitment.amount,

@@ -80,8 +80,16 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_step": services.next_step_text(claim),
         "bureau": access.is_bureau(request.user), "project": getattr(claim, "project", None),
         "today": timezone.localdate(), "expert_scores": _expert_scores(claim),
+        "duplicates": _duplicates(request.user, claim),
         "finance": request.user.is_authenticated and request.user.role == "finance",
     })
+
+
+def _duplicates(user, claim) -> list:
+    """重复申报 flags: staff only (the applicant sees nothing of other claims here)."""
+    from funding.checks import possible_duplicates
+
+    return possible_duplicates(claim) if access.is_staff_role(user) else []
 
 
 def _expert_scores(claim) -> list[dict]:
