@@ -74,16 +74,16 @@ def file_change(user: Any, project: Project, kind: str, reason: str, values: dic
 def _budget_payload(project: Project, amounts: dict[Any, Any]) -> dict:
     """预算调剂: new amounts for unpaid milestones; the total of the 任务书 stays the decided amount."""
     milestones = {m.pk: m for m in project.milestones.all()}
-    paid = set(LedgerEntry.objects.filter(claim=project.claim, kind=LedgerEntry.Kind.PAYMENT,
-                                          idempotency_key__startswith="milestone:")
-               .values_list("idempotency_key", flat=True))
+    paid = {k.split(":")[1] for k in LedgerEntry.objects.filter(
+        claim=project.claim, kind=LedgerEntry.Kind.PAYMENT, reversed_by__isnull=True,
+        idempotency_key__startswith="milestone:").values_list("idempotency_key", flat=True)}
     new: dict[str, str] = {}
     for key, value in amounts.items():
         try:
             ms = milestones[int(key)]
         except (KeyError, ValueError, TypeError):
             raise FundingError("预算调剂：请选择本项目任务书中的里程碑。", "amounts") from None
-        if f"milestone:{ms.pk}" in paid:
+        if str(ms.pk) in paid:
             raise FundingError(f"里程碑「{ms.title}」已拨付，不能调剂。", "amounts")
         amount = parse_amount(value, "amounts", f"里程碑「{ms.title}」调剂后金额")
         if amount != ms.amount:

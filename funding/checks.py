@@ -8,7 +8,7 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-from funding.models import Claim, LedgerEntry
+from funding.models import Claim
 from funding.services import FundingError, check_call_eligibility, check_not_blacklisted, money
 
 JACCARD_THRESHOLD = 0.8
@@ -30,9 +30,7 @@ def check_payable(claim: Claim, amount: Decimal) -> None:
                                f"{claim.citation}{'（尚缺：' + str(missing) + '）' if missing else ''}，暂停拨付；"
                                "请市科技局核实后处理。", "eligibility")
         granted = Decimal(str(match.amount or 0))
-        paid_before = sum((e.paid_delta for e in claim.entries.filter(kind__in=(LedgerEntry.Kind.PAYMENT,
-                                                                                LedgerEntry.Kind.CLAWBACK))),
-                          Decimal(0))
+        paid_before = sum((e.paid_delta for e in claim.entries.all()), Decimal(0))  # net of reversals
         if paid_before + amount > granted:
             raise FundingError(f"拨付前复核：经政策测算，{claim.citation}现可享 {money(granted)} 元，"
                                f"本次拨付后累计 {money(paid_before + amount)} 元将超过该金额，暂停拨付；"

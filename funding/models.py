@@ -543,3 +543,42 @@ class ChallengeBid(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["challenge", "organization"], name="bid_once")]
+
+
+class BankReturn(models.Model):
+    """One imported bank return file (回单): the same file is imported once (its checksum)."""
+
+    filename = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    rows = models.PositiveIntegerField("行数", default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "银行回单"
+        verbose_name_plural = "银行回单"
+        ordering = ["-imported_at"]
+
+
+class BankReturnLine(models.Model):
+    """The bank's answer for one payment (by its idempotency key): 成功, 失败 or 退票."""
+
+    class Result(models.TextChoices):
+        PAID = "paid", "成功"
+        FAILED = "failed", "失败"
+        RETURNED = "returned", "退票"
+
+    batch = models.ForeignKey(BankReturn, on_delete=models.CASCADE, related_name="lines")
+    entry = models.ForeignKey(LedgerEntry, verbose_name="拨付分录", on_delete=models.PROTECT,
+                              related_name="bank_lines")
+    reference = models.CharField("付款参考号", max_length=120)
+    result = models.CharField("银行结果", max_length=10, choices=Result.choices)
+    amount = models.DecimalField("银行金额(元)", max_digits=16, decimal_places=2)
+    note = models.CharField("银行说明", max_length=200, blank=True)
+    reversal = models.ForeignKey(LedgerEntry, verbose_name="冲销分录", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["entry"], name="bank_line_once_per_payment")]

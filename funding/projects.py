@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from core.audit import record
@@ -103,8 +103,12 @@ def pay_milestone(user: Any, milestone_id: int) -> LedgerEntry:
 
         check_payable(claim, ms.amount)  # eligibility and the blacklist again, at payment time
         key = f"milestone:{ms.pk}"
-        if LedgerEntry.objects.filter(idempotency_key=key).exists():
+        earlier = LedgerEntry.objects.filter(Q(idempotency_key=key) | Q(idempotency_key__startswith=f"{key}:r"),
+                                             kind=LedgerEntry.Kind.PAYMENT)
+        if earlier.filter(reversed_by__isnull=True).exists():
             raise FundingError(f"里程碑「{ms.title}」已拨付，不能重复拨付。", "idempotency_key")
+        if earlier.exists():  # the bank failed or returned the earlier payment: re-issue under a new key
+            key = f"{key}:r{earlier.count()}"
         commitment = claim.entries.get(kind=LedgerEntry.Kind.COMMITMENT, reversed_by__isnull=True)
         paid = claim.entries.aggregate(s=Sum("paid_delta"))["s"] or ZERO
         if paid + ms.amount > commitment.amount:

@@ -374,7 +374,7 @@ def _lock_and_commit(user: Any, claim: Claim, amount: Decimal, line: BudgetLine)
 
 def _pay(user: Any, claim: Claim, key: str) -> LedgerEntry:
     check_not_blacklisted(claim.organization, "获得拨付")
-    if LedgerEntry.objects.filter(claim=claim, kind=LedgerEntry.Kind.PAYMENT).exists() \
+    if LedgerEntry.objects.filter(claim=claim, kind=LedgerEntry.Kind.PAYMENT, reversed_by__isnull=True).exists() \
             or LedgerEntry.objects.filter(idempotency_key=key).exists():
         raise FundingError("该决定已拨付，不能重复拨付（同一决定只付一次）。", "idempotency_key")
     open_objections = claim.objections.filter(resolved_at__isnull=True).count()
@@ -461,7 +461,9 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
             if n:
                 raise FundingError(f"公示异议尚有 {n} 条未处理，处理完毕后才能结束公示。", "objections")
         elif name == "pay":
-            entry = _pay(user, claim, idempotency_key or f"pay:{claim.pk}")
+            from funding.bank import reissue_key
+
+            entry = _pay(user, claim, idempotency_key or reissue_key(claim))
             data.update(amount=str(entry.amount), ledger_entry=entry.pk)
         getattr(claim, name)()
         claim.save()

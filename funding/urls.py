@@ -29,4 +29,5 @@ urlpatterns = [
     path("claims/<int:pk>/milestones/<int:ms_id>/", views.milestone_act, name="milestone_act"),
     path("claims/<int:pk>/project/", views.project_act, name="project_act"),
     path("review-rounds/", views.review_round, name="review_round"),
+    path("bank/", views.bank, name="bank"),
 ]

@@ -80,9 +80,15 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_step": services.next_step_text(claim),
         "bureau": access.is_bureau(request.user), "project": getattr(claim, "project", None),
         "today": timezone.localdate(), "expert_scores": _expert_scores(claim),
-        "duplicates": _duplicates(request.user, claim),
+        "duplicates": _duplicates(request.user, claim), "pay_key": _pay_key(claim),
         "finance": request.user.is_authenticated and request.user.role == "finance",
     })
+
+
+def _pay_key(claim) -> str:
+    from funding.bank import reissue_key
+
+    return reissue_key(claim)
 
 
 def _duplicates(user, claim) -> list:
@@ -428,3 +434,30 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
     except FundingError as exc:
         messages.error(request, str(exc))
     return redirect("funding:claim", pk=pk)
+
+
+@login_required
+def bank(request: HttpRequest) -> HttpResponse:
+    """Finance: import the bank's return file; reconciliation of ledger payments with the bank's totals."""
+    from funding import bank as bank_mod
+    from funding.models import BankReturn
+
+    if not access.is_finance(request.user):
+        raise Http404("仅限财政部门和市科技局。")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise FundingError("银行回单：请选择要导入的 Excel 文件。", "file")
+            if upload.size > bank_mod.MAX_FILE:
+                raise FundingError(f"银行回单「{upload.name}」：超过 5 MB，请分批导入。", "file")
+            out = bank_mod.import_return(request.user, upload.name, upload.read())
+            messages.success(request, f"已导入银行回单：成功 {out.paid} 笔，失败/退票 {len(out.reversed)} 笔"
+                                      "（已冲销，可重新拨付）。")
+        except FundingError as exc:
+            messages.error(request, str(exc))
+        return redirect("funding:bank")
+    return render(request, "funding/bank.html", {
+        "rec": bank_mod.reconcile_with_bank(request.user), "batches": BankReturn.objects.all()[:20],
+        "can_import": request.user.role == "finance",
+    })
