@@ -99,3 +99,19 @@ def test_only_finance_imports(world):
         bank.import_return(world.bea, "回单.xlsx", _xlsx([("pay:1", "成功", 1, "")]))
     with pytest.raises(FundingError, match="须由财政部门账户导入"):
         bank.import_return(world.alice, "回单.xlsx", _xlsx([("pay:1", "成功", 1, "")]))
+
+
+def test_cli_bank_return_and_reconcile(world, tmp_path):
+    """第7条 200,000 元: the CLI imports the same file format and prints the reconciliation."""
+    from django.core.management import call_command
+
+    a = _paid(world, world.alice, world.org_a)
+    path = tmp_path / "回单.xlsx"
+    path.write_bytes(_xlsx([(f"pay:{a.pk}", "失败", 200000, "户名不符")]))
+    out = io.StringIO()
+    call_command("funding", "bank-return", "--file", str(path), "--user", "fin", stdout=out)
+    call_command("funding", "reconcile", stdout=out)
+    call_command("funding", "open-projects", stdout=out)
+    text = out.getvalue()
+    assert "成功 0 笔，失败/退票 1 笔" in text and "台账拨付 0.00 元，银行确认 0.00 元，差额 0.00 元；失败/退票 200,000.00 元" in text
+    assert "未结题项目 0 项" in text

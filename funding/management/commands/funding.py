@@ -33,6 +33,11 @@ class Command(BaseCommand):
         pr.add_argument("--conclusion", default="通过")
         pr.add_argument("--failed", action="store_true", help="验收不通过")
         pr.add_argument("--grade", default="")
+        br = sub.add_parser("bank-return", help="导入银行回单 Excel（付款参考号、结果、金额）并对账")
+        br.add_argument("--file", required=True)
+        br.add_argument("--user", default="finance", help="财政部门账户")
+        sub.add_parser("reconcile", help="台账拨付与银行确认金额对账，列出差额")
+        sub.add_parser("open-projects", help="尚未结题的项目（每个项目都须结题）")
         led = sub.add_parser("ledger", help="导出资金台账 Excel")
         led.add_argument("--xlsx", required=True)
 
@@ -75,6 +80,33 @@ class Command(BaseCommand):
                 self.stdout.write(f"已生成免申即享事项 {created} 项，跳过已存在 {skipped} 项。")
             elif action == "project":
                 self._project(opts)
+            elif action == "bank-return":
+                from accounts.models import User
+                from funding import bank
+
+                user = User.objects.filter(username=opts["user"]).first()
+                if user is None:
+                    raise CommandError(f"账户 {opts['user']} 不存在，请用 --user 指定财政部门账户。")
+                with open(opts["file"], "rb") as f:
+                    out = bank.import_return(user, opts["file"].rsplit("/", 1)[-1], f.read())
+                self.stdout.write(f"已导入银行回单：成功 {out.paid} 笔，失败/退票 {len(out.reversed)} 笔（已冲销）。")
+            elif action == "reconcile":
+                from accounts.models import User
+                from funding import bank
+
+                rec = bank.reconcile_with_bank(User(role="finance"))
+                self.stdout.write(f"台账拨付 {services.money(rec.ledger_paid)} 元，银行确认 {services.money(rec.bank_paid)} 元，"
+                                  f"差额 {services.money(rec.gap)} 元；失败/退票 {services.money(rec.bank_failed)} 元。")
+                for e in rec.unconfirmed:
+                    self.stdout.write(f"  未确认：{e.idempotency_key} {e.organization.name} {services.money(e.amount)} 元")
+            elif action == "open-projects":
+                from funding.changes import open_projects
+
+                rows = list(open_projects())
+                for p in rows:
+                    self.stdout.write(f"#{p.claim_id} {p.claim.organization.name} · {p.claim.title}："
+                                      f"{p.get_status_display()}，实施期至 {p.ends_on}")
+                self.stdout.write(f"未结题项目 {len(rows)} 项。")
             elif action == "ledger":
                 from funding.documents import ledger_xlsx
                 from funding.models import LedgerEntry
