@@ -433,6 +433,8 @@ def project_act(request: HttpRequest, pk: int) -> HttpResponse:
                 raise FundingError("请选择要办理的项目管理事项。", "action")
     except FundingError as exc:
         messages.error(request, str(exc))
+    except ValueError:
+        messages.error(request, "请选择要审批的变更申请。")
     return redirect("funding:claim", pk=pk)
 
 

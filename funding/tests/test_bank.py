@@ -94,7 +94,11 @@ def test_return_file_reverses_failed_payment_reissue_and_reconcile(client, world
     assert (bal.committed, bal.paid, bal.available) == (Decimal(0), Decimal(400000), Decimal(600000))
 
 
-def test_only_finance_imports(world):
+def test_only_finance_imports(client, world):
+    for user in (world.alice, world.dora, world.ed):
+        client.force_login(user)
+        assert client.get("/funding/bank/").status_code == 404
+        assert client.post("/funding/bank/", {}).status_code == 404
     with pytest.raises(FundingError, match="须由财政部门账户导入"):
         bank.import_return(world.bea, "回单.xlsx", _xlsx([("pay:1", "成功", 1, "")]))
     with pytest.raises(FundingError, match="须由财政部门账户导入"):

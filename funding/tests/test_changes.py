@@ -57,6 +57,9 @@ def test_change_requests_filed_approved_refused_with_history(client, world, proj
     html = client.post(f"/funding/claims/{claim.pk}/project/", {"action": "decide_change", "change": change.pk,
                                                                  "approve": "0"}, follow=True).content.decode()
     assert "不予批准须填写审批意见" in html
+    html = client.post(f"/funding/claims/{claim.pk}/project/", {"action": "decide_change", "change": "x"},
+                       follow=True).content.decode()
+    assert "请选择要审批的变更申请" in html
     html = client.post(f"/funding/claims/{claim.pk}/project/", {"action": "decide_change", "change": change.pk,
                                                                  "approve": "1", "note": "同意"},
                        follow=True).content.decode()
