@@ -66,6 +66,9 @@ def test_task_book_midterm_acceptance_grade_on_pages(client, world):
     assert "记录中期检查" not in page and "下达任务书" not in page.split("办理记录")[0].split("任务书")[0]
     mine = client.get("/funding/mine/").content.decode()
     assert "中期检查 限期整改" in mine and "验收 通过" in mine and "绩效评价 优秀" in mine
+    api = client.get(f"/api/funding/claims/{claim.pk}/").json()["project"]
+    assert (api["midterm_conclusion"], api["acceptance_passed"], api["grade"]) == ("整改", True, "优秀")
+    assert [m["amount"] for m in api["milestones"]] == ["200000.00", "300000.00"]
     history = page.split("办理记录")[1]
     assert "下达任务书" in history and "中期检查" in history and "项目验收" in history
 
