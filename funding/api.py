@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from funding import access, services
-from funding.models import Claim, ClaimEvent, LedgerEntry, Programme
+from funding.models import ChangeRequest, Claim, ClaimEvent, LedgerEntry, Milestone, Programme, Project
 from funding.services import FundingError
 
 
@@ -44,11 +44,58 @@ class ClaimSerializer(serializers.ModelSerializer):
         return services.next_step_text(obj)
 
 
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "due_on", "amount", "accepted_on"]
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChangeRequest
+        fields = ["id", "kind", "summary", "reason", "state", "filed_at", "decided_at", "decision_note"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    changes = ChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["lead", "starts_on", "ends_on", "midterm_on", "midterm_conclusion", "midterm_result", "accepted_on",
+                  "acceptance_passed", "acceptance_result", "grade", "graded_on", "status", "terminated_on",
+                  "clawback_due", "closed_on", "milestones", "changes"]
+
+
+class ExpertScoreSerializer(serializers.Serializer):
+    round = serializers.CharField()
+    status = serializers.CharField()
+    scale = serializers.IntegerField()
+    reviews = serializers.IntegerField()
+    expected = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    trimmed_mean = serializers.FloatField(allow_null=True)
+    normalized = serializers.FloatField(allow_null=True)
+
+
 class ClaimDetailSerializer(ClaimSerializer):
     events = EventSerializer(many=True, read_only=True)
+    project = serializers.SerializerMethodField()
+    expert_scores = serializers.SerializerMethodField()
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "events"]
+        fields = [*ClaimSerializer.Meta.fields, "events", "project", "expert_scores"]
+
+    @extend_schema_field(ProjectSerializer(allow_null=True))
+    def get_project(self, obj: Claim) -> dict | None:
+        project = getattr(obj, "project", None)
+        return ProjectSerializer(project).data if project is not None else None
+
+    @extend_schema_field(ExpertScoreSerializer(many=True))
+    def get_expert_scores(self, obj: Claim) -> list[dict]:
+        from funding.reviews import scores_for_claim
+
+        return ExpertScoreSerializer(scores_for_claim(obj), many=True).data
 
 
 class CreateClaimSerializer(serializers.Serializer):

@@ -234,6 +234,12 @@ class Claim(ClaimTransitions, models.Model):
             raise ValidationError({"decided_amount": f"决定金额不能超过上限 {self.entitled_amount:,.2f} 元，请调低。"})
 
 
+EVENT_LABELS = {"create": "创建", "attach": "上传材料", "objection": "公示异议", "task_book": "下达任务书",
+                "midterm": "中期检查", "acceptance": "项目验收", "grade": "绩效评价", "review_round": "专家评审",
+                "change_filed": "提出变更申请", "change_decided": "变更审批", "terminate": "终止项目",
+                "close_out": "结题", "bank_return": "银行回单"}
+
+
 class ClaimEvent(models.Model):
     """One step of a claim's history: who, when, from which state to which, and why."""
 
@@ -253,7 +259,7 @@ class ClaimEvent(models.Model):
     @property
     def label(self) -> str:
         t = workflow.BY_NAME.get(self.transition)
-        return t.label if t else {"create": "创建", "attach": "上传材料", "objection": "公示异议"}.get(
+        return t.label if t else EVENT_LABELS.get(
             self.transition, self.transition)
 
 
@@ -423,16 +429,59 @@ class Project(models.Model):
                                         help_text="验收/绩效评价写入登记库时的 subject，如 open_challenge_project。")
     midterm_on = models.DateField("中期检查日期", null=True, blank=True)
     midterm_result = models.TextField("中期检查意见", blank=True)
+    midterm_conclusion = models.CharField("中期检查结论", max_length=8, blank=True,
+                                          choices=[("通过", "通过"), ("整改", "限期整改"), ("不通过", "不通过")])
     accepted_on = models.DateField("验收日期", null=True, blank=True)
     acceptance_result = models.TextField("验收结论", blank=True)
+    acceptance_passed = models.BooleanField("验收通过", null=True, blank=True)
     grade = models.CharField("绩效评价等次", max_length=8, choices=Grade.choices, blank=True)
     graded_on = models.DateField("绩效评价日期", null=True, blank=True)
+    status = models.CharField("项目状态", max_length=12, default="active",
+                              choices=[("active", "实施中"), ("terminated", "已终止（待结题）"), ("closed", "已结题")])
+    terminated_on = models.DateField("终止日期", null=True, blank=True)
+    termination_reason = models.TextField("终止原因", blank=True)
+    clawback_due = models.DecimalField("应追回金额(元)", max_digits=16, decimal_places=2, default=0)
+    closed_on = models.DateField("结题日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "项目（任务书）"
         verbose_name_plural = "项目（任务书）"
         constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")),
                                               name="project_period_order")]
+
+
+class ChangeRequest(models.Model):
+    """A change after 立项 (延期, 预算调剂 between unpaid milestones, change of project lead): filed by the applicant,
+    approved or refused by the bureau; the change applies only when approved."""
+
+    class Kind(models.TextChoices):
+        EXTENSION = "extension", "延期"
+        BUDGET = "budget", "预算调剂"
+        LEAD = "lead", "变更项目负责人"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "不予批准"
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField("变更类型", max_length=10, choices=Kind.choices)
+    payload = models.JSONField("变更内容", default=dict)
+    summary = models.CharField("变更内容", max_length=300)
+    reason = models.TextField("变更理由")
+    state = models.CharField("审批状态", max_length=10, choices=State.choices, default=State.PENDING)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "项目变更"
+        verbose_name_plural = "项目变更"
+        ordering = ["filed_at", "id"]
 
 
 class Milestone(models.Model):
@@ -494,3 +543,42 @@ class ChallengeBid(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["challenge", "organization"], name="bid_once")]
+
+
+class BankReturn(models.Model):
+    """One imported bank return file (回单): the same file is imported once (its checksum)."""
+
+    filename = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    rows = models.PositiveIntegerField("行数", default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "银行回单"
+        verbose_name_plural = "银行回单"
+        ordering = ["-imported_at"]
+
+
+class BankReturnLine(models.Model):
+    """The bank's answer for one payment (by its idempotency key): 成功, 失败 or 退票."""
+
+    class Result(models.TextChoices):
+        PAID = "paid", "成功"
+        FAILED = "failed", "失败"
+        RETURNED = "returned", "退票"
+
+    batch = models.ForeignKey(BankReturn, on_delete=models.CASCADE, related_name="lines")
+    entry = models.ForeignKey(LedgerEntry, verbose_name="拨付分录", on_delete=models.PROTECT,
+                              related_name="bank_lines")
+    reference = models.CharField("付款参考号", max_length=120)
+    result = models.CharField("银行结果", max_length=10, choices=Result.choices)
+    amount = models.DecimalField("银行金额(元)", max_digits=16, decimal_places=2)
+    note = models.CharField("银行说明", max_length=200, blank=True)
+    reversal = models.ForeignKey(LedgerEntry, verbose_name="冲销分录", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["entry"], name="bank_line_once_per_payment")]

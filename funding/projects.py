@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from core.audit import record
@@ -33,6 +33,14 @@ def create_task_book(user: Any, claim: Claim, lead: str, starts_on: dt.date, end
         raise FundingError("只有已决定资助金额、尚未拨付的项目可以签订任务书。", "claim")
     if ends_on <= starts_on:
         raise FundingError("结束日期须晚于开始日期。", "ends_on")
+    if not (lead or "").strip():
+        raise FundingError("项目负责人：请填写项目负责人（技术总师）姓名。", "lead")
+    if Project.objects.filter(claim=claim).exists():
+        raise FundingError("该项目已签订任务书，不能重复签订。", "claim")
+    for title, due, _ in milestones:
+        if not starts_on <= due <= ends_on:
+            raise FundingError(f"里程碑「{title}」的计划完成日期 {due} 须在实施期 {starts_on} 至 {ends_on} 之内。",
+                               "milestones")
     amounts = [parse_amount(a, "milestones", f"里程碑「{t}」拨付金额") for t, _, a in milestones]
     if sum(amounts, ZERO) != claim.decided_amount:
         raise FundingError(f"里程碑拨付金额合计 {money(sum(amounts, ZERO))} 元，须等于决定金额 "
@@ -44,7 +52,38 @@ def create_task_book(user: Any, claim: Claim, lead: str, starts_on: dt.date, end
             Milestone.objects.create(project=project, title=title, due_on=due, amount=amount)
         Claim.objects.filter(pk=claim.pk).update(acceptance_due=ends_on)
         record(user, "funding.task_book", claim, f"任务书：{len(milestones)} 个里程碑，验收期限 {ends_on}")
+        _event(claim, "task_book", user, claim.state,
+               f"任务书：负责人 {lead}，{len(milestones)} 个里程碑，合计 {money(claim.decided_amount)} 元")
+    notify(claim.organization, "任务书已下达", f"{claim.title}：任务书已下达，实施期至 {ends_on:%Y年%m月%d日}。",
+           f"/funding/claims/{claim.pk}/", user)
     return project
+
+
+def parse_date(value: Any, field: str, label: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip().replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise FundingError(f"{label}：请按 年-月-日 填写日期，如 2025-06-30。", field) from None
+
+
+def parse_milestones(text: str) -> list[tuple[str, dt.date, str]]:
+    """One milestone a line: 名称，计划完成日期，拨付金额 (commas, Chinese commas or tabs)."""
+    out = []
+    for n, raw in enumerate((text or "").splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        parts = [p.strip() for p in line.replace("，", ",").replace("\t", ",").split(",", 2)]
+        if len(parts) != 3 or not parts[0]:
+            raise FundingError(f"里程碑第 {n} 行「{line}」：请按「名称，计划完成日期，拨付金额」填写，如 "
+                               "「样机研制，2025-06-30，300000」。", "milestones")
+        out.append((parts[0][:200], parse_date(parts[1], "milestones", f"里程碑第 {n} 行的计划完成日期"), parts[2]))
+    if not out:
+        raise FundingError("里程碑：请至少填写一个里程碑（名称，计划完成日期，拨付金额）。", "milestones")
+    return out
 
 
 def pay_milestone(user: Any, milestone_id: int) -> LedgerEntry:
@@ -56,12 +95,20 @@ def pay_milestone(user: Any, milestone_id: int) -> LedgerEntry:
         claim = Claim.objects.select_for_update().get(pk=ms.project.claim_id)
         if claim.state != "approved":
             raise FundingError(f"项目处于「{claim.internal_state}」，公示期满后才能拨付。", "state")
+        if ms.project.status != "active":
+            raise FundingError(f"项目{ms.project.get_status_display()}，不能再拨付。", "project")
         if ms.accepted_on is None:
             raise FundingError(f"里程碑「{ms.title}」尚未验收，验收通过后才能拨付该笔资金。", "milestone")
-        check_not_blacklisted(claim.organization, "获得拨付")
+        from funding.checks import check_payable
+
+        check_payable(claim, ms.amount)  # eligibility and the blacklist again, at payment time
         key = f"milestone:{ms.pk}"
-        if LedgerEntry.objects.filter(idempotency_key=key).exists():
+        earlier = LedgerEntry.objects.filter(Q(idempotency_key=key) | Q(idempotency_key__startswith=f"{key}:r"),
+                                             kind=LedgerEntry.Kind.PAYMENT)
+        if earlier.filter(reversed_by__isnull=True).exists():
             raise FundingError(f"里程碑「{ms.title}」已拨付，不能重复拨付。", "idempotency_key")
+        if earlier.exists():  # the bank failed or returned the earlier payment: re-issue under a new key
+            key = f"{key}:r{earlier.count()}"
         commitment = claim.entries.get(kind=LedgerEntry.Kind.COMMITMENT, reversed_by__isnull=True)
         paid = claim.entries.aggregate(s=Sum("paid_delta"))["s"] or ZERO
         if paid + ms.amount > commitment.amount:
@@ -92,30 +139,49 @@ def accept_milestone(user: Any, milestone_id: int) -> Milestone:
     return ms
 
 
-def midterm_check(user: Any, project: Project, result: str) -> Project:
+MIDTERM_CONCLUSIONS = ("通过", "整改", "不通过")
+
+
+def midterm_check(user: Any, project: Project, result: str, conclusion: str = "通过") -> Project:
+    """中期检查: a conclusion (通过 / 限期整改 / 不通过) and the comments."""
     _bureau(user)
+    if conclusion not in MIDTERM_CONCLUSIONS:
+        raise FundingError("中期检查结论：请选择 通过、限期整改 或 不通过。", "midterm_conclusion")
     if not (result or "").strip():
-        raise FundingError("中期检查意见：请填写检查结论。", "midterm_result")
+        raise FundingError("中期检查意见：请填写检查意见。", "midterm_result")
     project.midterm_on, project.midterm_result = timezone.localdate(), result.strip()
-    project.save(update_fields=["midterm_on", "midterm_result"])
+    project.midterm_conclusion = conclusion
+    project.save(update_fields=["midterm_on", "midterm_result", "midterm_conclusion"])
+    record(user, "funding.midterm_check", project.claim, f"中期检查：{conclusion}；{result.strip()[:80]}")
+    _event(project.claim, "midterm", user, project.claim.state, f"中期检查{conclusion}：{result.strip()}")
     return project
 
 
-def accept_project(user: Any, project: Project, result: str, on: dt.date | None = None) -> Recognition:
-    """验收 becomes a dated registry event (kind 承担科技项目) that the policy engine can read."""
+def accept_project(user: Any, project: Project, result: str, on: dt.date | None = None,
+                   passed: bool = True) -> Recognition | None:
+    """验收: passed, it becomes a dated registry event (kind 承担科技项目) that the policy engine can read; not
+    passed, the conclusion is recorded (the project stays open for a re-check)."""
     _bureau(user)
     if not (result or "").strip():
         raise FundingError("验收结论：请填写验收意见。", "acceptance_result")
+    if project.acceptance_passed:
+        raise FundingError("该项目已通过验收，不能重复验收。", "acceptance_result")
     on = on or timezone.localdate()
     with transaction.atomic():
         project.accepted_on, project.acceptance_result = on, result.strip()
-        project.save(update_fields=["accepted_on", "acceptance_result"])
+        project.acceptance_passed = passed
+        project.save(update_fields=["accepted_on", "acceptance_result", "acceptance_passed"])
+        verdict = "通过" if passed else "不通过"
+        _event(project.claim, "acceptance", user, project.claim.state, f"验收{verdict}：{result.strip()}")
+        record(user, "funding.project_accepted" if passed else "funding.project_not_accepted", project.claim,
+               f"项目验收{verdict}：{result[:80]}")
+        if not passed:
+            return None
         Claim.objects.filter(pk=project.claim_id).update(accepted_on=on)
         event = Recognition.objects.create(
             organization=project.claim.organization, kind="project", subject=project.registry_subject or "project",
             title=f"{project.claim.title}（通过验收）"[:200], level="city", grade="通过验收", occurred_on=on,
             reference=f"{project.claim.citation}；项目验收", attributes={"funding_claim": project.claim_id})
-        record(user, "funding.project_accepted", project.claim, f"项目验收：{result[:80]}")
     return event
 
 
@@ -134,6 +200,7 @@ def grade_project(user: Any, project: Project, grade: str, on: dt.date | None = 
             grade=grade, occurred_on=on, reference=f"{project.claim.citation}；绩效评价",
             attributes={"funding_claim": project.claim_id})
         record(user, "funding.project_graded", project.claim, f"绩效评价：{grade}")
+        _event(project.claim, "grade", user, project.claim.state, f"绩效评价：{grade}")
     return event
 
 

@@ -374,7 +374,7 @@ def _lock_and_commit(user: Any, claim: Claim, amount: Decimal, line: BudgetLine)
 
 def _pay(user: Any, claim: Claim, key: str) -> LedgerEntry:
     check_not_blacklisted(claim.organization, "获得拨付")
-    if LedgerEntry.objects.filter(claim=claim, kind=LedgerEntry.Kind.PAYMENT).exists() \
+    if LedgerEntry.objects.filter(claim=claim, kind=LedgerEntry.Kind.PAYMENT, reversed_by__isnull=True).exists() \
             or LedgerEntry.objects.filter(idempotency_key=key).exists():
         raise FundingError("该决定已拨付，不能重复拨付（同一决定只付一次）。", "idempotency_key")
     open_objections = claim.objections.filter(resolved_at__isnull=True).count()
@@ -386,6 +386,9 @@ def _pay(user: Any, claim: Claim, key: str) -> LedgerEntry:
         raise FundingError("该申报没有有效的资金安排（承诺分录），不能拨付。", "claim")
     if not claim.bank_account:
         raise FundingError("银行账号：申报单位尚未填写收款账号，请退回补充。", "bank_account")
+    from funding.checks import check_payable
+
+    check_payable(claim, commitment.amount)  # eligibility and the blacklist again, at payment time
     return _append(
         kind=LedgerEntry.Kind.PAYMENT, budget_line=commitment.budget_line, organization=claim.organization,
         claim=claim, amount=commitment.amount, committed_delta=-commitment.amount, paid_delta=commitment.amount,
@@ -431,6 +434,10 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
         if name in ("submit", "confirm"):
             _check_submission(claim)
         elif name == "review_done":
+            if not scores:
+                from funding.reviews import score_summary
+
+                scores = score_summary(claim)
             data["scores"] = scores or {}
             claim.scores = {"opinion": reason, **(scores or {})}
         elif name == "decide":
@@ -454,7 +461,9 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
             if n:
                 raise FundingError(f"公示异议尚有 {n} 条未处理，处理完毕后才能结束公示。", "objections")
         elif name == "pay":
-            entry = _pay(user, claim, idempotency_key or f"pay:{claim.pk}")
+            from funding.bank import reissue_key
+
+            entry = _pay(user, claim, idempotency_key or reissue_key(claim))
             data.update(amount=str(entry.amount), ledger_entry=entry.pk)
         getattr(claim, name)()
         claim.save()
@@ -491,6 +500,13 @@ def available_transitions(user: Any, claim: Claim) -> list[workflow.Transition]:
 
 
 def next_step_text(claim: Claim) -> str:
+    """The next step and who holds it; a project is done only after 结题 (no project skips it)."""
+    project = getattr(claim, "project", None)
+    if project is not None and project.status != "closed" and claim.state in ("publicity", "approved", "paid"):
+        stage = "项目实施中" if project.status == "active" else "项目已终止，待追回与结题"
+        return f"{stage} · 办理方：市科技局（验收、绩效评价、结题）"
+    if project is not None and project.status == "closed":
+        return "已办结（已结题）"
     holder = claim.holder
     if claim.state in ("paid", "withdrawn", "rejected"):
         return "已办结"
@@ -682,7 +698,7 @@ def open_calls(now: dt.datetime | None = None) -> QuerySet[Call]:
 
 
 def claims_for_org(org: Organization) -> QuerySet[Claim]:
-    return Claim.objects.filter(organization=org).select_related("programme").order_by("-id")
+    return Claim.objects.filter(organization=org).select_related("programme", "project").order_by("-id")
 
 
 def queue(user: Any, state: str) -> QuerySet[Claim]:

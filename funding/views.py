@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from funding import access, documents, services, workflow
@@ -75,7 +78,30 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lines": claim.programme.budget_lines.filter(confirmed_at__isnull=False),
         "state_label": claim.applicant_state if applicant else claim.internal_state,
         "next_step": services.next_step_text(claim),
+        "bureau": access.is_bureau(request.user), "project": getattr(claim, "project", None),
+        "today": timezone.localdate(), "expert_scores": _expert_scores(claim),
+        "duplicates": _duplicates(request.user, claim), "pay_key": _pay_key(claim),
+        "finance": request.user.is_authenticated and request.user.role == "finance",
     })
+
+
+def _pay_key(claim) -> str:
+    from funding.bank import reissue_key
+
+    return reissue_key(claim)
+
+
+def _duplicates(user, claim) -> list:
+    """重复申报 flags: staff only (the applicant sees nothing of other claims here)."""
+    from funding.checks import possible_duplicates
+
+    return possible_duplicates(claim) if access.is_staff_role(user) else []
+
+
+def _expert_scores(claim) -> list[dict]:
+    from funding import reviews
+
+    return reviews.scores_for_claim(claim)
 
 
 @login_required
@@ -156,8 +182,47 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     counts = [(s, workflow.internal_label(s), visible.filter(state=s).count()) for s in workflow.STATES]
     return render(request, "funding/queue.html", {
         "state": state, "state_label": workflow.internal_label(state), "counts": counts,
-        "claims": services.queue(request.user, state)[:200],
+        "claims": services.queue(request.user, state)[:200], **_review_context(request, state),
     })
+
+
+def _review_context(request: HttpRequest, state: str) -> dict:
+    from funding import reviews
+
+    if state != reviews.REVIEW_STATE or not access.is_bureau(request.user):
+        return {}
+    rows = [(p, len(reviews.claims_awaiting_round(request.user, p))) for p in Programme.objects.all()]
+    return {"bureau": True, "review_programmes": [(p, n) for p, n in rows if n],
+            "default_deadline": timezone.localdate() + dt.timedelta(days=14)}
+
+
+@login_required
+@require_POST
+def review_round(request: HttpRequest) -> HttpResponse:
+    """From the 评审 queue: one expert review round for a programme's claims in that step."""
+    from funding import projects, reviews
+
+    _staff(request)
+    back = redirect(reverse("funding:queue") + "?state=review")
+    try:
+        programme = Programme.objects.filter(pk=int(request.POST.get("programme") or 0)).first()
+        if programme is None:
+            raise FundingError("专项：请选择专项。", "programme")
+        deadline = None
+        if request.POST.get("deadline", "").strip():
+            day = projects.parse_date(request.POST["deadline"], "deadline", "评审截止日期")
+            deadline = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+        try:
+            k = int(request.POST.get("reviewers_per_item") or 5)
+        except ValueError:
+            raise FundingError("每项评审专家数：请填写 1–15 的整数。", "reviewers_per_item") from None
+        if not 1 <= k <= 15:
+            raise FundingError("每项评审专家数：请填写 1–15 的整数。", "reviewers_per_item")
+        rnd = reviews.start_expert_review(request.user, programme, deadline, reviewers_per_item=k)
+        messages.success(request, f"已发起专家评审「{rnd.name}」，共 {rnd.items.count()} 项；请在专家评审中分配专家并发布。")
+    except (FundingError, ValueError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, FundingError) else "专项：请选择专项。")
+    return back
 
 
 @login_required
@@ -312,3 +377,89 @@ def milestone_act(request: HttpRequest, pk: int, ms_id: int) -> HttpResponse:
     except FundingError as exc:
         messages.error(request, str(exc))
     return redirect("funding:claim", pk=pk)
+
+
+@login_required
+@require_POST
+def project_act(request: HttpRequest, pk: int) -> HttpResponse:
+    """任务书, 中期检查, 验收, 绩效评价 on the claim page (bureau staff; the service checks the role)."""
+    from funding import changes, projects
+
+    claim = access.get_claim(request.user, pk)
+    action, post = request.POST.get("action", ""), request.POST
+    try:
+        if action == "task_book":
+            projects.create_task_book(
+                request.user, claim, post.get("lead", ""),
+                projects.parse_date(post.get("starts_on"), "starts_on", "开始日期"),
+                projects.parse_date(post.get("ends_on"), "ends_on", "结束日期"),
+                projects.parse_milestones(post.get("milestones", "")), post.get("registry_subject", ""))
+            messages.success(request, "任务书已下达。")
+        else:
+            project = getattr(claim, "project", None)
+            if project is None:
+                raise FundingError("该项目尚未签订任务书，请先下达任务书。", "claim")
+            if action == "midterm":
+                projects.midterm_check(request.user, project, post.get("result", ""), post.get("conclusion", ""))
+                messages.success(request, "已记录中期检查。")
+            elif action == "accept":
+                passed = post.get("passed") == "1"
+                projects.accept_project(request.user, project, post.get("result", ""), passed=passed)
+                messages.success(request, "已记录验收结论。")
+            elif action == "grade":
+                projects.grade_project(request.user, project, post.get("grade", ""))
+                messages.success(request, "已记录绩效评价。")
+            elif action == "change":
+                amounts = {k.removeprefix("ms_"): v for k, v in post.items() if k.startswith("ms_") and v.strip()}
+                changes.file_change(request.user, project, post.get("kind", ""), post.get("reason", ""),
+                                    {"ends_on": post.get("ends_on"), "lead": post.get("lead"), "amounts": amounts})
+                messages.success(request, "变更申请已提交，等待市科技局审批。")
+            elif action == "decide_change":
+                change = get_object_or_404(project.changes, pk=int(post.get("change") or 0))
+                changes.decide_change(request.user, change.pk, post.get("approve") == "1", post.get("note", ""))
+                messages.success(request, "已审批变更申请。")
+            elif action == "terminate":
+                changes.terminate(request.user, project, post.get("reason", ""), post.get("clawback") or 0)
+                messages.success(request, "项目已终止，结余已退回。")
+            elif action == "recover":
+                if not access.is_finance(request.user):
+                    raise FundingError("只有财政部门可以登记追回。")
+                changes.recover(request.user, project)
+                messages.success(request, "已登记追回。")
+            elif action == "close_out":
+                changes.close_out(request.user, project, post.get("note", ""))
+                messages.success(request, "项目已结题。")
+            else:
+                raise FundingError("请选择要办理的项目管理事项。", "action")
+    except FundingError as exc:
+        messages.error(request, str(exc))
+    except ValueError:
+        messages.error(request, "请选择要审批的变更申请。")
+    return redirect("funding:claim", pk=pk)
+
+
+@login_required
+def bank(request: HttpRequest) -> HttpResponse:
+    """Finance: import the bank's return file; reconciliation of ledger payments with the bank's totals."""
+    from funding import bank as bank_mod
+    from funding.models import BankReturn
+
+    if not access.is_finance(request.user):
+        raise Http404("仅限财政部门和市科技局。")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise FundingError("银行回单：请选择要导入的 Excel 文件。", "file")
+            if upload.size > bank_mod.MAX_FILE:
+                raise FundingError(f"银行回单「{upload.name}」：超过 5 MB，请分批导入。", "file")
+            out = bank_mod.import_return(request.user, upload.name, upload.read())
+            messages.success(request, f"已导入银行回单：成功 {out.paid} 笔，失败/退票 {len(out.reversed)} 笔"
+                                      "（已冲销，可重新拨付）。")
+        except FundingError as exc:
+            messages.error(request, str(exc))
+        return redirect("funding:bank")
+    return render(request, "funding/bank.html", {
+        "rec": bank_mod.reconcile_with_bank(request.user), "batches": BankReturn.objects.all()[:20],
+        "can_import": request.user.role == "finance",
+    })

@@ -21,6 +21,23 @@ class Command(BaseCommand):
         p.add_argument("--run", type=int, required=True)
         p.add_argument("--ids", default="")
         p.add_argument("--user", default="bureau")
+        pr = sub.add_parser("project", help="项目管理批量办理：taskbook | midterm | accept | grade | list")
+        pr.add_argument("op", choices=["taskbook", "midterm", "accept", "grade", "list"])
+        pr.add_argument("--claim", type=int, action="append", default=[], help="申报编号，可重复")
+        pr.add_argument("--user", default="bureau", help="办理人账户（市科技局）")
+        pr.add_argument("--lead", default="")
+        pr.add_argument("--start", default="")
+        pr.add_argument("--end", default="")
+        pr.add_argument("--milestones", default="", help="名称,日期,金额;名称,日期,金额")
+        pr.add_argument("--result", default="")
+        pr.add_argument("--conclusion", default="通过")
+        pr.add_argument("--failed", action="store_true", help="验收不通过")
+        pr.add_argument("--grade", default="")
+        br = sub.add_parser("bank-return", help="导入银行回单 Excel（付款参考号、结果、金额）并对账")
+        br.add_argument("--file", required=True)
+        br.add_argument("--user", default="finance", help="财政部门账户")
+        sub.add_parser("reconcile", help="台账拨付与银行确认金额对账，列出差额")
+        sub.add_parser("open-projects", help="尚未结题的项目（每个项目都须结题）")
         led = sub.add_parser("ledger", help="导出资金台账 Excel")
         led.add_argument("--xlsx", required=True)
 
@@ -61,6 +78,35 @@ class Command(BaseCommand):
                 ids = [int(x) for x in opts["ids"].split(",") if x.strip()] or None
                 created, skipped = services.create_proactive_claims(user, opts["run"], ids)
                 self.stdout.write(f"已生成免申即享事项 {created} 项，跳过已存在 {skipped} 项。")
+            elif action == "project":
+                self._project(opts)
+            elif action == "bank-return":
+                from accounts.models import User
+                from funding import bank
+
+                user = User.objects.filter(username=opts["user"]).first()
+                if user is None:
+                    raise CommandError(f"账户 {opts['user']} 不存在，请用 --user 指定财政部门账户。")
+                with open(opts["file"], "rb") as f:
+                    out = bank.import_return(user, opts["file"].rsplit("/", 1)[-1], f.read())
+                self.stdout.write(f"已导入银行回单：成功 {out.paid} 笔，失败/退票 {len(out.reversed)} 笔（已冲销）。")
+            elif action == "reconcile":
+                from accounts.models import User
+                from funding import bank
+
+                rec = bank.reconcile_with_bank(User(role="finance"))
+                self.stdout.write(f"台账拨付 {services.money(rec.ledger_paid)} 元，银行确认 {services.money(rec.bank_paid)} 元，"
+                                  f"差额 {services.money(rec.gap)} 元；失败/退票 {services.money(rec.bank_failed)} 元。")
+                for e in rec.unconfirmed:
+                    self.stdout.write(f"  未确认：{e.idempotency_key} {e.organization.name} {services.money(e.amount)} 元")
+            elif action == "open-projects":
+                from funding.changes import open_projects
+
+                rows = list(open_projects())
+                for p in rows:
+                    self.stdout.write(f"#{p.claim_id} {p.claim.organization.name} · {p.claim.title}："
+                                      f"{p.get_status_display()}，实施期至 {p.ends_on}")
+                self.stdout.write(f"未结题项目 {len(rows)} 项。")
             elif action == "ledger":
                 from funding.documents import ledger_xlsx
                 from funding.models import LedgerEntry
@@ -73,3 +119,47 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         except ValueError as exc:
             raise CommandError(f"参数有误：{exc}") from exc
+
+    def _project(self, opts) -> None:
+        """Batch project work: every --claim gets the same step; one failure does not stop the others."""
+        from accounts.models import User
+        from funding import projects
+        from funding.models import Claim, Project
+
+        if opts["op"] == "list":
+            for p in Project.objects.select_related("claim__organization").order_by("claim_id"):
+                verdict = "—" if p.acceptance_passed is None else ("通过" if p.acceptance_passed else "不通过")
+                self.stdout.write(f"#{p.claim_id} {p.claim.organization.name} · {p.claim.title}：负责人 {p.lead}，"
+                                  f"中期 {p.midterm_conclusion or '—'}，验收 {verdict}，绩效 {p.grade or '—'}")
+            return
+        user = User.objects.filter(username=opts["user"]).first()
+        if user is None:
+            raise CommandError(f"办理人账户 {opts['user']} 不存在，请用 --user 指定市科技局账户。")
+        if not opts["claim"]:
+            raise CommandError("请用 --claim 指定至少一个申报编号。")
+        done = 0
+        for claim_id in opts["claim"]:
+            claim = Claim.objects.filter(pk=claim_id).first()
+            try:
+                if claim is None:
+                    raise services.FundingError(f"申报 #{claim_id} 不存在。")
+                if opts["op"] == "taskbook":
+                    plan = projects.parse_milestones(opts["milestones"].replace(";", "\n").replace("；", "\n"))
+                    projects.create_task_book(user, claim, opts["lead"],
+                                              projects.parse_date(opts["start"], "starts_on", "开始日期"),
+                                              projects.parse_date(opts["end"], "ends_on", "结束日期"), plan)
+                else:
+                    project = getattr(claim, "project", None)
+                    if project is None:
+                        raise services.FundingError(f"申报 #{claim_id} 尚未签订任务书。")
+                    if opts["op"] == "midterm":
+                        projects.midterm_check(user, project, opts["result"], opts["conclusion"])
+                    elif opts["op"] == "accept":
+                        projects.accept_project(user, project, opts["result"], passed=not opts["failed"])
+                    else:
+                        projects.grade_project(user, project, opts["grade"])
+                done += 1
+                self.stdout.write(f"#{claim_id}：已办理。")
+            except services.FundingError as exc:
+                self.stdout.write(f"#{claim_id}：未办理：{exc}")
+        self.stdout.write(f"共 {len(opts['claim'])} 项，已办理 {done} 项。")
