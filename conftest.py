@@ -60,12 +60,22 @@ def login(page, username: str, password: str = "demo12345") -> None:
     page.wait_for_load_state("networkidle")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests (browser and concurrency tests) end by emptying every table, reference data included
-    (regions, chains, the indicator catalogue loaded by data migrations). Serialized rollback reloads that data at
-    the start of each of them, so the order in which apps' tests run does not matter."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
-            item.add_marker(pytest.mark.django_db(*marker.args, **marker.kwargs, serialized_rollback=True),
-                            append=False)
+    (regions, chains and the indicator catalogue that data migrations load). Each of them gets that data back first,
+    so the order in which the apps' tests run does not matter."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from indicators.catalogue import sync
+        from indicators.models import Indicator
+        from registry.models import IndustryChain, Region
+        from registry.reference import load_reference
+
+        if not Region.objects.exists():
+            load_reference(Region, IndustryChain)
+        if not Indicator.objects.exists():
+            sync(Indicator, Region)
+    yield

@@ -183,7 +183,7 @@ class Claim(ClaimTransitions, models.Model):
     bank_account = models.CharField("银行账号", max_length=40, blank=True)
     screening_result = models.ForeignKey("screening.ScreeningResult", verbose_name="筛查结果", null=True,
                                          blank=True, on_delete=models.SET_NULL, related_name="+")
-    state = FSMField("状态", default="draft", choices=[(k, v[0]) for k, v in workflow.STATES.items()],
+    state = FSMField("状态", default="draft", choices=workflow.STATE_CHOICES,
                      db_index=True)
     scores = models.JSONField("评审意见", default=dict, blank=True)
     publicity_ends_on = models.DateField("公示截止", null=True, blank=True)

@@ -188,6 +188,25 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "registry.models.OrganizationKind",
         "RegionKindEnum": "registry.models.Region.Kind",
+        # one name per choice set where several models call a field status, state, origin or product
+        "ScreeningRunStatusEnum": "screening.models.ScreeningRun.Status",
+        "ScreeningResultStatusEnum": "screening.models.ScreeningResult.Status",
+        "ExpertStatusEnum": "experts.models.Expert.Status",
+        "ReviewRoundStatusEnum": "experts.models.ReviewRound.Status",
+        "AssignmentStatusEnum": "experts.models.Assignment.Status",
+        "ProviderStatusEnum": "vouchers.models.Provider.Status",
+        "MatchStatusEnum": "techmarket.models.Match.Status",
+        "TechContractStatusEnum": "techmarket.models.TechContract.Status",
+        "ChangeRequestStateEnum": "funding.models.ChangeRequest.State",
+        "BookingStateEnum": "vouchers.models.Booking.State",
+        "ServiceRecordStateEnum": "vouchers.models.ServiceRecord.State",
+        "VoucherUseStateEnum": "vouchers.models.VoucherUse.State",
+        "SettlementBatchStateEnum": "vouchers.models.SettlementBatch.State",
+        "LoanProductEnum": "scifinance.models.Product",
+        "InsurancePolicyProductEnum": "scifinance.models.PolicyProduct",
+        "ListingStatusEnum": "techmarket.models.ListingStatus",
+        "ClaimOriginEnum": "funding.models.Claim.Origin",
+        "ClaimStateEnum": "funding.workflow.STATE_CHOICES",
     },
 }
 

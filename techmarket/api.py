@@ -78,7 +78,7 @@ class MatchSerializer(serializers.ModelSerializer):
                             "accepted_at", "closed_at"]
 
 
-class TransitionSerializer(serializers.Serializer):
+class MatchTransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["negotiate", "sign", "abandon"])
     outcome = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -216,11 +216,11 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         except services.MarketInputError as exc:
             raise _bad(exc) from None
 
-    @extend_schema(request=TransitionSerializer, responses=MatchSerializer, summary="推进对接状态")
+    @extend_schema(request=MatchTransitionSerializer, responses=MatchSerializer, summary="推进对接状态")
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
         match = self.get_object()
-        s = TransitionSerializer(data=request.data)
+        s = MatchTransitionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         try:
             match = services.match_transition(request.user, match, s.validated_data["action"],

@@ -70,7 +70,7 @@ def test_need_to_match_to_registered_contract_to_b14_subsidy(page, world, listed
     logout(page)
 
     login(page, "alice")
-    page.goto(page.base_url + "/screening/mine/")
+    page.goto(page.base_url + f"/screening/mine/?year={TODAY.year}")
     row = page.locator(f"div[data-year='{TODAY.year}'] table.applies tr", has_text="技术合同购买方补助")
     text = row.inner_text()
     assert "威政发〔2023〕5号 第14条" in text and "100,000" in text
