@@ -73,5 +73,5 @@ def test_need_to_match_to_registered_contract_to_b14_subsidy(page, world, listed
     page.goto(page.base_url + f"/screening/mine/?year={TODAY.year}")
     row = page.locator(f"div[data-year='{TODAY.year}'] table.applies tr", has_text="技术合同购买方补助")
     text = row.inner_text()
-    assert "威政发〔2023〕5号 第14条" in text and "100,000" in text
+    assert "威政发〔2023〕5号 第14条" in text and "10 万元" in text and "200 万元 × 5% = 10 万元" in text
     assert "200 万元 × 5% = 10 万元" in text
