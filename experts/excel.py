@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from core.audit import record
+from core.xlsx import append_row
 from experts.disciplines import TOP_LEVEL, code_error
 from experts.models import Expert
 from registry.models import IndustryChain, Organization, Person
@@ -53,7 +54,7 @@ def _save(wb: Workbook) -> bytes:
 
 
 def _header(ws, headers: list[str]) -> None:
-    ws.append(headers)
+    append_row(ws, headers)
     for i, cell in enumerate(ws[1]):
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="F0F2F5")
         ws.column_dimensions[chr(ord("A") + i)].width = 22
@@ -64,7 +65,7 @@ def template_workbook() -> bytes:
     ws = wb.active
     ws.title = SHEET
     _header(ws, COLUMNS)
-    ws.append(["张明（示例，请删除）", "哈尔滨工业大学（威海）", "高校院所", "教授", "碳纤维及复合材料",
+    append_row(ws, ["张明（示例，请删除）", "哈尔滨工业大学（威海）", "高校院所", "教授", "碳纤维及复合材料",
                "430、530", "碳纤维、复合材料、界面改性", "入库", 60])
     help_ws = wb.create_sheet("填写说明")
     _header(help_ws, ["项目", "可填写的值"])
@@ -76,7 +77,7 @@ def template_workbook() -> bytes:
         ["状态", "、".join(Expert.Status.labels)],
         ["说明", "同一姓名和单位的专家已在库时更新其资料；任一行有误时整个文件都不会导入，并列出所有错误行。"],
     ]:
-        help_ws.append(row)
+        append_row(help_ws, row)
     return _save(wb)
 
 

@@ -7,19 +7,20 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from core.xlsx import append_row
 from experts import services
 from experts.models import ReviewRound
 
 
 def _sheet(wb: Workbook, title: str, headers: list[str], rows) -> None:
     ws = wb.create_sheet(title)
-    ws.append(headers)
+    append_row(ws, headers)
     for cell in ws[1]:
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="F0F2F5")
     for i in range(len(headers)):
         ws.column_dimensions[chr(ord("A") + i)].width = 18
     for r in rows:
-        ws.append(r)
+        append_row(ws, r)
 
 
 def round_workbook(rnd: ReviewRound) -> bytes:

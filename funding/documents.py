@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.xlsx import append_row
 from funding.models import Claim, LedgerEntry
 from funding.services import money
 from indicators.reports import _font
@@ -77,11 +78,11 @@ def _workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title
-    ws.append(headers)
+    append_row(ws, headers)
     for c in ws[1]:
         c.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
     for i, h in enumerate(headers, 1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(h) * 2 + 4)
     buf = io.BytesIO()

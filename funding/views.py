@@ -238,7 +238,8 @@ def programmes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def confirm_line(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    if not access.is_finance(request.user):  # city budget lines: finance (and the bureau) only; districts get 404
+        raise Http404("仅限财政部门账户。")
     from funding.models import BudgetLine
 
     try:

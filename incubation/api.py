@@ -37,14 +37,14 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(responses=StaySerializer(many=True), summary="载体的在孵名册（含已毕业、退出）")
     @action(detail=True, methods=["get"])
-    def stays(self, request: Request, pk: str | None = None) -> Response:
+    def stays(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         carrier = self.get_object()
         qs = carrier.stays.select_related("incubatee__organization").order_by("entered_on", "id")
         return Response(StaySerializer(qs, many=True).data)
 
     @extend_schema(request=StayCreateSerializer, responses={201: StaySerializer}, summary="登记在孵对象")
     @stays.mapping.post
-    def add_stay(self, request: Request, pk: str | None = None) -> Response:
+    def add_stay(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         carrier = self.get_object()
         if not access.can_keep_roster(request.user, carrier):
             raise NotFound("未找到该载体，或您无权修改。")
@@ -63,7 +63,7 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                    responses={201: RosterImportResultSerializer, 400: RosterImportResultSerializer},
                    summary="Excel 导入在孵名册（全部正确才导入，列出每个错误行）")
     @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
-    def import_roster(self, request: Request, pk: str | None = None) -> Response:
+    def import_roster(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         carrier = self.get_object()
         if not access.can_keep_roster(request.user, carrier):
             raise NotFound("未找到该载体，或您无权修改。")
@@ -85,7 +85,7 @@ class StayViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=StayExitSerializer, responses=StaySerializer, summary="登记毕业或退出")
     @action(detail=True, methods=["post"])
-    def exit(self, request: Request, pk: str | None = None) -> Response:
+    def exit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         stay = self.get_object()
         if not access.can_keep_roster(request.user, stay.carrier):
             raise NotFound("未找到该在孵记录，或您无权修改。")

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from core.audit import record
+from core.xlsx import append_row
 from incubation import services
 from incubation.models import Carrier, ExitReason
 
@@ -43,13 +44,13 @@ def template() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append(COLUMNS)
+    append_row(ws, COLUMNS)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    ws.append(["（已注册企业填代码）", "", "", "2024-03-01", "A座301", 120, "创业辅导、投融资对接", "", "", "否"])
-    ws.append(["", "（未注册团队填名称）", "（负责人）", "2024-05-01", "", "", "", "", "", "否"])
-    ws.append(["说明：毕业/退出原因填 " + "、".join(REASONS) + "；从其他载体迁入填 是/否。示例行请删除。"])
+    append_row(ws, ["（已注册企业填代码）", "", "", "2024-03-01", "A座301", 120, "创业辅导、投融资对接", "", "", "否"])
+    append_row(ws, ["", "（未注册团队填名称）", "（负责人）", "2024-05-01", "", "", "", "", "", "否"])
+    append_row(ws, ["说明：毕业/退出原因填 " + "、".join(REASONS) + "；从其他载体迁入填 是/否。示例行请删除。"])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -95,7 +97,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return access.visible_loans(self.request.user)
 
     @extend_schema(request=LoanCreateSerializer, responses={201: LoanSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partner = _partner(request)
         body = LoanCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -109,7 +111,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=RepaymentSerializer, responses={201: RepaymentSerializer})
     @action(detail=True, methods=["post"])
-    def repayments(self, request: Request, pk: str | None = None) -> Response:
+    def repayments(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         loan = self.get_object()
         _partner(request)
         try:
@@ -129,7 +131,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return access.visible_policies(self.request.user)
 
     @extend_schema(request=PolicyCreateSerializer, responses={201: PolicySerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         partner = _partner(request)
         body = PolicyCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from core.audit import record
+from core.xlsx import append_row
 from scifinance.models import Collateral, Loan, Partner, Product, Repayment, ScheduledRepayment
 from scifinance.services import FinanceError, LoanDraft, Lookups, check_loan, parse_date, parse_money
 
@@ -56,11 +57,11 @@ def _save(wb: Workbook) -> bytes:
 def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], first: bool = False):
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
-    ws.append(headers)
+    append_row(ws, headers)
     for c in ws[1]:
         c.font = Font(bold=True)
     for r in rows:
-        ws.append(r)
+        append_row(ws, r)
     for i, h in enumerate(headers):
         ws.column_dimensions[ws.cell(1, i + 1).column_letter].width = max(12, len(h) * 2 + 2)
     return ws

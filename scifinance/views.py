@@ -233,6 +233,11 @@ def chokepoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def revoke_filings(request: HttpRequest) -> HttpResponse:
     if not access.is_bureau(request.user):
         raise Http404("页面不存在。")
-    n = services.revoke_unmet_filings(request.user, int(request.POST.get("year")))
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, "年度：请填写四位数字的年份，例如 2025。")
+        return redirect("scifinance:pools")
+    n = services.revoke_unmet_filings(request.user, year)
     messages.success(request, f"已撤销 {n} 笔年末条件未满足的贷款备案。")
     return redirect("scifinance:pools")

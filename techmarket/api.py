@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -162,7 +164,7 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
 
     @extend_schema(responses=SuggestionsSerializer, summary="为需求匹配成果、研发团队和专家（需求方或工作人员）")
     @action(detail=True, methods=["get"])
-    def suggestions(self, request: Request, pk: str | None = None) -> Response:
+    def suggestions(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         need = self.get_object()
         if not (access.is_owner(request.user, need) or access.is_staff(request.user)):
             return Response({"detail": "只有需求方和工作人员可以查看匹配结果。"}, status=status.HTTP_403_FORBIDDEN)
@@ -218,7 +220,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     @extend_schema(request=MatchTransitionSerializer, responses=MatchSerializer, summary="推进对接状态")
     @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: str | None = None) -> Response:
+    def transition(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         match = self.get_object()
         s = MatchTransitionSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -239,7 +241,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return access.contracts(self.request.user)
 
     @extend_schema(request=ContractCreateSerializer, responses={201: ContractSerializer}, summary="提交技术合同登记")
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         s = ContractCreateSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = dict(s.validated_data)
@@ -258,7 +260,7 @@ class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=RegisterSerializer, responses=ContractSerializer, summary="登记（工作人员）")
     @action(detail=True, methods=["post"])
-    def register(self, request: Request, pk: str | None = None) -> Response:
+    def register(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         contract = self.get_object()
         s = RegisterSerializer(data=request.data)
         s.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from openpyxl import Workbook
 
+from core.xlsx import append_row
 from techmarket import access
 from techmarket.models import ContractParty, ContractType, ListingStatus, Match, NeedKind, TechContract
 
@@ -90,12 +91,12 @@ def to_excel(data: dict[str, Any]) -> bytes:
     ws = wb.active
     ws.title = "概况"
     rate = data["matching_rate"]
-    ws.append(["指标", "数值"])
-    ws.append(["对接成功率（30天内有对接进入洽谈的需求占比）", f"{rate * 100:.1f}%" if rate is not None else "暂无"])
-    ws.append(["其中：有对接的需求数", data["accepted_needs"]])
-    ws.append(["已公开需求数", data["listed_needs"]])
+    append_row(ws, ["指标", "数值"])
+    append_row(ws, ["对接成功率（30天内有对接进入洽谈的需求占比）", f"{rate * 100:.1f}%" if rate is not None else "暂无"])
+    append_row(ws, ["其中：有对接的需求数", data["accepted_needs"]])
+    append_row(ws, ["已公开需求数", data["listed_needs"]])
     med = data["median_response_hours"]
-    ws.append(["首次响应时间中位数（小时）", round(med, 1) if med is not None else "暂无"])
+    append_row(ws, ["首次响应时间中位数（小时）", round(med, 1) if med is not None else "暂无"])
     for title, header, rows in (("需求类别", ["类别", "需求数"], data["needs_by_kind"]),
                                 ("需求产业链", ["产业链", "需求数"], data["needs_by_chain"]),
                                 ("对接漏斗", ["状态", "对接数"], data["funnel"]),
@@ -105,9 +106,9 @@ def to_excel(data: dict[str, Any]) -> bytes:
                                  data["contracts_by_district"]),
                                 ("技术转移机构", ["机构", "促成对接", "签约", "已登记合同"], data["brokers"])):
         sheet = wb.create_sheet(title)
-        sheet.append(header)
+        append_row(sheet, header)
         for r in rows:
-            sheet.append([float(x) if isinstance(x, Decimal) else x for x in r])
+            append_row(sheet, [float(x) if isinstance(x, Decimal) else x for x in r])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

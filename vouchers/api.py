@@ -125,6 +125,7 @@ class BookingStep(APIView):
 
     @extend_schema(request=BookingStepSerializer, responses={200: BookingSerializer, 400: VoucherErrorSerializer})
     def post(self, request: Request, pk: int) -> Response:
+        access.get(access.bookings(request.user), pk)  # another party's booking answers 404 before any validation
         s = BookingStepSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         try:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import F, QuerySet, Sum
 from openpyxl import Workbook
 
+from core.xlsx import append_row
 from vouchers.models import Category, Voucher, VoucherProgramme, VoucherUse
 
 ZERO = Decimal(0)
@@ -62,24 +63,24 @@ def workbook(vp: VoucherProgramme, t: dict[str, Any], util: list[dict[str, Any]]
     wb = Workbook()
     ws = wb.active
     ws.title = "按区市"
-    ws.append([f"{vp} 创新券发放、使用与结算（元）"])
-    ws.append(["区市", "发放", "使用", "结算"])
+    append_row(ws, [f"{vp} 创新券发放、使用与结算（元）"])
+    append_row(ws, ["区市", "发放", "使用", "结算"])
     for name, r in t["by_district"]:
-        ws.append([name, float(r.get("issued", 0)), float(r.get("spent", 0)), float(r.get("settled", 0))])
-    ws.append(["合计", float(t["issued"]), float(t["spent"]), float(t["settled"])])
+        append_row(ws, [name, float(r.get("issued", 0)), float(r.get("spent", 0)), float(r.get("settled", 0))])
+    append_row(ws, ["合计", float(t["issued"]), float(t["spent"]), float(t["settled"])])
     ws2 = wb.create_sheet("按服务类别")
-    ws2.append(["服务类别", "使用"])
+    append_row(ws2, ["服务类别", "使用"])
     for name, r in t["by_category"]:
-        ws2.append([name, float(r["spent"])])
+        append_row(ws2, [name, float(r["spent"])])
     ws3 = wb.create_sheet("按服务机构")
-    ws3.append(["服务机构", "使用", "结算"])
+    append_row(ws3, ["服务机构", "使用", "结算"])
     for name, r in t["by_provider"]:
-        ws3.append([name, float(r.get("spent", 0)), float(r.get("settled", 0))])
+        append_row(ws3, [name, float(r.get("spent", 0)), float(r.get("settled", 0))])
     ws4 = wb.create_sheet("仪器利用率")
-    ws4.append([f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"])
-    ws4.append(["仪器", "所属单位", "预约机时", "开放机时", "利用率(%)"])
+    append_row(ws4, [f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"])
+    append_row(ws4, ["仪器", "所属单位", "预约机时", "开放机时", "利用率(%)"])
     for r in util:
-        ws4.append([str(r["instrument"]), r["instrument"].provider.organization.name, r["booked"], r["available"],
+        append_row(ws4, [str(r["instrument"]), r["instrument"].provider.organization.name, r["booked"], r["available"],
                     r["rate"]])
     for sheet in wb.worksheets:
         for row in sheet.iter_rows(min_row=2):

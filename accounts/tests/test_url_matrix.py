@@ -45,12 +45,49 @@ KWARGS: dict[str, Callable[[Any], Any]] = {
     "admin/:id": lambda w: w.parties.users["enterprise"].pk,
     "admin/:url": lambda w: "missing/",
     "import-errors/:token": lambda w: w.error_token,
+    "portal/documents/:key": lambda w: "A",
+    "experts/reviews/:answer": lambda w: "accept",
+    "experts/rounds/:action": lambda w: "solve",
+    # Another party's objects in the apps of issues 10, 14–17 (built by OTHER_OBJECTS below).
+    "funding/claims/:pk": lambda w: w.other["claim"].pk,
+    "funding/claims/:att_id": lambda w: w.other["attachment"].pk,
+    "funding/claims/:ms_id": lambda w: w.other["milestone"].pk,
+    "api/funding/claims/:pk": lambda w: w.other["claim"].pk,
+    "funding/budget-lines/:pk": lambda w: w.other["budget_line"].pk,
+    "vouchers/bookings/:pk": lambda w: w.other["booking"].pk,
+    "api/vouchers/bookings/:pk": lambda w: w.other["booking"].pk,
+    "vouchers/records/:pk": lambda w: w.other["record"].pk,
+    "vouchers/settlements/:pk": lambda w: w.other["settlement"].pk,
+    "techmarket/needs/:pk": lambda w: w.other["need"].pk,
+    "api/techmarket/needs/:pk": lambda w: w.other["need"].pk,
+    "techmarket/achievements/:pk": lambda w: w.other["achievement"].pk,
+    "api/techmarket/achievements/:pk": lambda w: w.other["achievement"].pk,
+    "techmarket/matches/:pk": lambda w: w.other["match"].pk,
+    "api/techmarket/matches/:pk": lambda w: w.other["match"].pk,
+    "techmarket/contracts/:pk": lambda w: w.other["contract"].pk,
+    "api/techmarket/contracts/:pk": lambda w: w.other["contract"].pk,
+    "incubation/carriers/:pk": lambda w: w.other["carrier"].pk,
+    "api/incubation/carriers/:pk": lambda w: w.other["carrier"].pk,
+    "incubation/stays/:pk": lambda w: w.other["stay"].pk,
+    "api/incubation/stays/:pk": lambda w: w.other["stay"].pk,
+    "experts/reviews/:pk": lambda w: w.other["assignment"].pk,
+    "api/experts/assignments/:pk": lambda w: w.other["assignment"].pk,
+    "experts/rounds/:pk": lambda w: w.other["round"].pk,
+    "api/experts/rounds/:pk": lambda w: w.other["round"].pk,
+    "experts/rounds/:item_pk": lambda w: w.other["item"].pk,
+    "scifinance/loans/:pk": lambda w: w.other["loan"].pk,
+    "api/scifinance/loans/:pk": lambda w: w.other["loan"].pk,
+    "api/scifinance/policies/:pk": lambda w: w.other["policy"].pk,
 }
 #: Kwargs that name another party's object: restricted roles must be refused on such URLs.
 OBJECT_KWARGS = {"pk", "object_id", "token"}
 #: URL names anonymous users may open.
 PUBLIC = {"login", "logout", "screening:calculator", "screening_api:calculator", "api-schema", "api-docs",
-          "api-token", "admin:login", "admin:logout", "healthz"}
+          "api-token", "admin:login", "admin:logout", "healthz",
+          # the public front door (issue 13): home for anonymous visitors, policy catalogue, documents, registration
+          "home", "portal:home", "portal:catalogue", "portal:document", "portal:register",
+          # the public 公示 list, its PDF and the objection form on it (issue 10: anyone may object)
+          "funding:publicity", "funding:publicity_pdf"}
 LOGIN_PREFIXES = ("/login/", "/admin/login/")
 
 
@@ -128,6 +165,7 @@ class World:
     indicator_code: str
     org_content_type: int
     error_token: str
+    other: dict[str, Any]  # another party's objects, by name (OTHER_OBJECTS)
 
 
 @pytest.fixture
@@ -143,8 +181,141 @@ def world(parties) -> World:
                                       status=ScreeningRun.Status.DONE, created_by=parties.users["bureau"], total=1)
     assert Region.objects.get(code="Z-GAOQU") != other_region
     indicator = Indicator.objects.order_by("code").first()
+    other: dict[str, Any] = {}
+    for build_objects in OTHER_OBJECTS:
+        other.update(build_objects(parties, other))
     return World(parties, run, indicator.code if indicator else "none",
-                 ContentType.objects.get_for_model(Organization).pk, _error_token(parties.users["bureau"]))
+                 ContentType.objects.get_for_model(Organization).pk, _error_token(parties.users["bureau"]), other)
+
+
+# --- Another party's objects, one builder per app ------------------------------------------------------------------
+# Each builder gets the parties and the objects built so far and returns {name: object}. Everything belongs to
+# ``parties.other_org`` (an enterprise in another district, not the enterprise account's) or to a provider / expert
+# that is not the provider / expert account. New app? Append a builder and point its KWARGS lines at w.other[name].
+
+def _other_provider_org(parties) -> Any:
+    from registry.models import Organization
+
+    mine = parties.users["provider"].organization_id
+    return (Organization.objects.filter(kind="service_provider").exclude(pk=mine)
+            .exclude(region=parties.users["district"].region_id).order_by("id").first())
+
+
+def _funding(parties, made: dict) -> dict[str, Any]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from funding.models import Attachment, BudgetLine, Claim, Milestone, Programme, Project
+
+    year = dt.date.today().year
+    programme = Programme.objects.create(name="矩阵测试专项", year=year)
+    line = BudgetLine.objects.create(programme=programme, name="市级资金", source=BudgetLine._meta.get_field(
+        "source").choices[0][0], amount=Decimal("1000000"))
+    claim = Claim.objects.create(programme=programme, organization=parties.other_org, origin="call", title="他方申报",
+                                 year=year, entitled_amount=Decimal("100000"), state="submitted",
+                                 bank_account="6222000011112222")
+    attachment = Attachment.objects.create(claim=claim, label="申报书", filename="a.pdf", content_type="application/pdf",
+                                           size=4, sha256="0" * 64, data=b"%PDF")
+    project = Project.objects.create(claim=claim, lead="张三", starts_on=dt.date(year, 1, 1),
+                                     ends_on=dt.date(year + 1, 12, 31))
+    milestone = Milestone.objects.create(project=project, title="中期", due_on=dt.date(year, 6, 30),
+                                         amount=Decimal("50000"))
+    return {"programme": programme, "budget_line": line, "claim": claim, "attachment": attachment,
+            "milestone": milestone}
+
+
+def _vouchers(parties, made: dict) -> dict[str, Any]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from vouchers.models import Booking, Instrument, Provider, ServiceRecord, SettlementBatch, VoucherProgramme
+
+    provider, _ = Provider.objects.get_or_create(organization=_other_provider_org(parties),
+                                                 defaults={"status": "approved"})
+    instrument = Instrument.objects.create(provider=provider, name="他方仪器", kind="测试",
+                                           region=provider.organization.region, price=Decimal("100"))
+    start = timezone.now() + dt.timedelta(days=3)
+    booking = Booking.objects.create(instrument=instrument, organization=parties.other_org, starts_at=start,
+                                     ends_at=start + dt.timedelta(hours=2))
+    record = ServiceRecord.objects.create(provider=provider, organization=parties.other_org, category="testing",
+                                          performed_on=dt.date.today(), quantity=Decimal("1"), amount=Decimal("1000"))
+    today = dt.date.today()
+    programme = VoucherProgramme.objects.create(year=today.year, funding_programme=made["programme"],
+                                                city_line=made["budget_line"], starts_on=today,
+                                                expires_on=today + dt.timedelta(days=365), yearly_cap=Decimal("100000"))
+    settlement = SettlementBatch.objects.create(provider=provider, programme=programme)
+    return {"booking": booking, "record": record, "settlement": settlement}
+
+
+def _techmarket(parties, made: dict) -> dict[str, Any]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from techmarket.models import Achievement, ContractParty, Match, TechContract, TechNeed
+
+    other = parties.other_org
+    need = TechNeed.objects.create(organization=other, title="他方保密需求", description="保密", kind="chain",
+                                   confidential=True)
+    achievement = Achievement.objects.create(organization=_other_provider_org(parties), title="他方未发布成果",
+                                             abstract="草稿", maturity="lab", transfer_mode="licence")
+    match = Match.objects.create(need=need, achievement=achievement)
+    contract = TechContract.objects.create(title="他方技术合同", contract_type="tech_development",
+                                           signed_on=dt.date.today(), amount=Decimal("500000"),
+                                           transaction_amount=Decimal("500000"))
+    ContractParty.objects.create(contract=contract, role="buyer", name=other.name, uscc=other.uscc,
+                                 organization=other)
+    return {"need": need, "achievement": achievement, "match": match, "contract": contract}
+
+
+def _incubation(parties, made: dict) -> dict[str, Any]:
+    import datetime as dt
+
+    from incubation.models import Carrier, Incubatee, Stay
+
+    carrier, _ = Carrier.objects.get_or_create(organization=parties.other_org, defaults={"stage": "incubator"})
+    stay = Stay.objects.create(carrier=carrier, incubatee=Incubatee.objects.create(team_name="他方团队", team_leader="李四"),
+                               entered_on=dt.date.today() - dt.timedelta(days=30))
+    return {"carrier": carrier, "stay": stay}
+
+
+def _experts(parties, made: dict) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from experts.models import Assignment, Expert, ReviewItem, ReviewRound
+    from registry.models import Person
+
+    person = Person.objects.create(kind="expert", name="他方专家")
+    expert = Expert.objects.create(person=person)
+    review_round = ReviewRound.objects.create(name="他方评审批次", deadline=timezone.now() + dt.timedelta(days=10))
+    item = ReviewItem.objects.create(round=review_round, title="他方申报项目", applicant=parties.other_org)
+    assignment = Assignment.objects.create(round=review_round, item=item, expert=expert)
+    return {"round": review_round, "item": item, "assignment": assignment}
+
+
+def _scifinance(parties, made: dict) -> dict[str, Any]:
+    import datetime as dt
+    from decimal import Decimal
+
+    from scifinance.models import InsurancePolicy, Loan, Partner
+
+    bank, _ = Partner.objects.get_or_create(organization=_other_provider_org(parties), defaults={"kind": "bank"})
+    loan = Loan.objects.create(lender=bank, borrower=parties.other_org, product="transformation_loan",
+                               contract_no="JZ-0001", contract_date=dt.date.today(), amount=Decimal("1000000"),
+                               term_months=12, rate=Decimal("3.45"), collateral="credit")
+    policy = InsurancePolicy.objects.create(insurer=bank, insured=parties.other_org,
+                                            product="chokepoint_rd_insurance", policy_no="BD-0001",
+                                            start_on=dt.date.today(), premium=Decimal("10000"),
+                                            premium_paid_on=dt.date.today())
+    return {"loan": loan, "policy": policy}
+
+
+OTHER_OBJECTS: list[Callable[[Any, dict[str, Any]], dict[str, Any]]] = [
+    _funding, _vouchers, _techmarket, _incubation, _experts, _scifinance,
+]
 
 
 def _error_token(user) -> str:
