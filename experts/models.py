@@ -216,6 +216,8 @@ class ReviewRound(models.Model):
             errors["max_load"] = "每位专家最多评审项数不能小于最少评审项数。"
         if self.reviewers_per_item < 1:
             errors["reviewers_per_item"] = "每项评审专家数至少为 1。"
+        if self.deadline and not 2000 <= self.deadline.year <= 2100:
+            errors["deadline"] = "评审截止时间须在 2000 年至 2100 年之间，请检查年份。"
         for c in self.criteria or []:
             if not isinstance(c, dict) or not c.get("name") or int(c.get("max") or 0) <= 0:
                 errors["criteria"] = "每个评审指标须有名称和大于 0 的满分。"

@@ -172,6 +172,11 @@ def search(qs: QuerySet[Instrument], q: str = "", kind: str = "", region: Any = 
                        | Q(provider__organization__name__icontains=q))
     if kind:
         qs = qs.filter(kind=kind)
+    try:
+        region = int(region) if region not in (None, "") else None
+        provider = int(provider) if provider not in (None, "") else None
+    except (TypeError, ValueError):
+        return qs.none()  # a region or provider that is not an id matches no instrument
     if region:
         qs = qs.filter(Q(region_id=region) | Q(region__parent_id=region))
     if provider:
