@@ -40,5 +40,5 @@ def test_carrier_adds_incubatee_which_is_certified_and_sees_its_reward(page, wor
     page.goto(page.base_url + "/screening/mine/?year=2024")
     card = page.locator("[data-year='2024']")
     applies = card.locator("table.applies").inner_text()
-    assert "在孵企业升级高企奖励孵化器" in applies and "100,000.00" in applies
+    assert "在孵企业升级高企奖励孵化器" in applies and "10 万元" in applies
     assert carrier.organization.name in page.inner_text("h1")
