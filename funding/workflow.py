@@ -27,6 +27,8 @@ STATES: dict[str, tuple[str, str]] = {
     "withdrawn": ("已撤回", "已撤回"),
     "rejected": ("未通过", "未通过"),
 }
+#: The claim states as model/schema choices (one enum name in the API schema: ClaimStateEnum).
+STATE_CHOICES = [(k, v[0]) for k, v in STATES.items()]
 
 # The steps between submission and payment, in order; a programme runs a subset of the optional ones.
 STEPS = ["district_check", "formal_check", "review", "decision", "publicity", "approved"]

@@ -188,6 +188,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "registry.models.OrganizationKind",
         "RegionKindEnum": "registry.models.Region.Kind",
+        "ClaimOriginEnum": "funding.models.Claim.Origin",
+        "ClaimStateEnum": "funding.workflow.STATE_CHOICES",
+        "LoanProductEnum": "scifinance.models.Product",
+        "InsuranceProductEnum": "scifinance.models.PolicyProduct",
+        "ListingStatusEnum": "techmarket.models.ListingStatus",
     },
 }
 

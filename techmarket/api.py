@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -80,6 +80,7 @@ class MatchSerializer(serializers.ModelSerializer):
                             "accepted_at", "closed_at"]
 
 
+@extend_schema_serializer(component_name="MatchTransition")  # funding.api has a "Transition" too
 class TransitionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["negotiate", "sign", "abandon"])
     outcome = serializers.CharField(required=False, allow_blank=True, default="")
