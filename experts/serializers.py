@@ -47,6 +47,11 @@ class RoundInSerializer(serializers.Serializer):
     criteria = CriterionSerializer(many=True, required=False, default=list)
     items = ItemInSerializer(many=True, required=False, default=list)
 
+    def validate_deadline(self, value):
+        if not 2000 <= value.year <= 2100:
+            raise serializers.ValidationError("评审截止时间：请填写 2000 至 2100 年之间的日期时间。")
+        return value
+
     def validate(self, data: dict) -> dict:
         if data["max_load"] < data["min_load"]:
             raise serializers.ValidationError({"max_load": "每位专家最多评审项数不能小于最少评审项数。"})

@@ -3,6 +3,8 @@ The same services and access rules as the pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
@@ -89,7 +91,18 @@ class InstrumentList(generics.ListAPIView):
     def get_queryset(self):
         g = self.request.query_params
         return services.search(access.catalogue(self.request.user), q=g.get("q", ""), kind=g.get("kind", ""),
-                               region=g.get("region") or None, provider=g.get("provider") or None)
+                               region=_int_param(g, "region", "区市"), provider=_int_param(g, "provider", "服务机构"))
+
+
+def _int_param(params: Any, name: str, label: str) -> int | None:
+    """An optional integer filter; anything else answers 400 naming the field (never a 500)."""
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise serializers.ValidationError({name: f"{label}：请填写编号（整数），或不填。"}) from None
 
 
 class InstrumentDetail(generics.RetrieveAPIView):
