@@ -21,7 +21,11 @@ def check_payable(claim: Claim, amount: Decimal) -> None:
     from screening import engine
 
     check_not_blacklisted(claim.organization, "获得拨付")
-    if claim.provision_id and not claim.provision_id.startswith("challenge:"):
+    from policy.catalogue import BY_ID
+
+    # Only provisions the engine computes per organisation are re-checked; claims that other apps create for their
+    # own decisions (voucher settlements, loss claims, challenges) carry ids the engine does not know.
+    if claim.provision_id in BY_ID and claim.origin in (Claim.Origin.REDEMPTION, Claim.Origin.PROACTIVE):
         result = engine.evaluate_organization(claim.organization, claim.year)
         match = next((r for r in result.results if str(r.provision_id) == claim.provision_id), None)
         if match is None or match.status != "applies":
