@@ -18,6 +18,7 @@ from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
+from core import formatting
 from core.audit import account, record
 from funding import access, workflow
 from funding.models import (
@@ -55,7 +56,8 @@ class FundingError(ValueError):
 
 
 def money(amount: Any) -> str:
-    return f"{Decimal(str(amount or 0)):,.2f}"
+    """An exact amount for messages ("200,000.00"): the platform's one rule for ledgers (core.formatting)."""
+    return formatting.exact_yuan(amount or 0)
 
 
 def parse_amount(value: Any, field: str, label: str) -> Decimal:

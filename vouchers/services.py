@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from core import formatting
 from core.audit import account, record
 from funding import services as funding
 from funding.models import Claim
@@ -55,7 +56,8 @@ class VoucherError(ValueError):
 
 
 def money(x: Any) -> str:
-    return f"{Decimal(str(x or 0)):,.2f}"
+    """An exact amount for messages ("200,000.00"): the platform's one rule for ledgers (core.formatting)."""
+    return formatting.exact_yuan(x or 0)
 
 
 def parse_money(value: Any, field: str, label: str) -> Decimal:
