@@ -15,6 +15,12 @@ JACCARD_THRESHOLD = 0.8
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
+#: Provisions whose amount another app decides by its own rules on its own records (scifinance's pool loss claims under
+#: A 第19条: the city's share of a documented loss); apps add to it in AppConfig.ready(). The engine is not asked again
+#: for these at payment time.
+DECIDED_ELSEWHERE: set[str] = set()
+
+
 def check_payable(claim: Claim, amount: Decimal) -> None:
     """At payment time: the payee is not on the blacklist now, and the policy engine still grants the provision
     (for this organisation and year) at least the amount to be paid; a call's eligibility rule is asked again."""
@@ -25,7 +31,8 @@ def check_payable(claim: Claim, amount: Decimal) -> None:
 
     # Only provisions the engine computes per organisation are re-checked; claims that other apps create for their
     # own decisions (voucher settlements, loss claims, challenges) carry ids the engine does not know.
-    if claim.provision_id in BY_ID and claim.origin in (Claim.Origin.REDEMPTION, Claim.Origin.PROACTIVE):
+    if (claim.provision_id in BY_ID and claim.provision_id not in DECIDED_ELSEWHERE
+            and claim.origin in (Claim.Origin.REDEMPTION, Claim.Origin.PROACTIVE)):
         result = engine.evaluate_organization(claim.organization, claim.year)
         match = next((r for r in result.results if str(r.provision_id) == claim.provision_id), None)
         if match is None or match.status != "applies":

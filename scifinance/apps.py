@@ -5,3 +5,11 @@ class ScifinanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "scifinance"
     verbose_name = "科技金融"
+
+    def ready(self) -> None:
+        # A loss claim's amount is the pool's rule on the defaulted loan (A 第19条), decided here, not the engine's
+        # yearly figure for the bank; funding's payment-time re-check leaves it to this app.
+        from funding import checks
+        from scifinance.pools import PROVISION_ID
+
+        checks.DECIDED_ELSEWHERE.add(PROVISION_ID)
