@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from glob import glob
 
 import numpy
-from openfisca_core.parameters import ParameterNode
+from openfisca_core.parameters import ParameterNode, load_parameter_file
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import config as variable_config
 
@@ -23,12 +24,27 @@ class WeihaiTaxBenefitSystem(TaxBenefitSystem):
 
     def __init__(self) -> None:
         super().__init__(entities)
-        self.load_parameters(os.path.join(HERE, "parameters"))
+        self.load_parameters(os.path.join(HERE, "parameters"))  # interpretations.yaml
+        for document in DOCUMENTS_WITH_RULES:
+            self.parameters.add_child(document, document_parameters(document))
         self.parameters.add_child("reference", reference_parameters())
         from policy_weihai.variables import ALL_VARIABLES
 
         for variable in ALL_VARIABLES:
             self.add_variable(variable)
+
+
+#: Documents with a folder of articles: ``<doc>/art_NN/parameters.yaml`` holds the parameters ``<doc>.art_NN``.
+DOCUMENTS_WITH_RULES = ("a", "b")
+
+
+def document_parameters(document: str) -> ParameterNode:
+    """Node ``document`` with one child ``art_NN`` per article folder that has a ``parameters.yaml``."""
+    node = ParameterNode(document, data={})
+    for path in sorted(glob(os.path.join(HERE, document, "art_*", "parameters.yaml"))):
+        article = os.path.basename(os.path.dirname(path))
+        node.add_child(article, load_parameter_file(path, f"{document}.{article}"))
+    return node
 
 
 def reference_parameters() -> ParameterNode:

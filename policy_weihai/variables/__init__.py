@@ -1,6 +1,19 @@
-"""Variables: common inputs, then one module per document (doc_a, doc_b), and the finance provisions (finance)."""
+"""Variables: the shared inputs (common), then each article's own (``policy_weihai/<doc>/art_NN/variables.py``).
 
-from policy_weihai.variables import doc_a, doc_b, finance
-from policy_weihai.variables.common import INPUTS
+``ALL_VARIABLES`` is collected on first use, so that an article module can be imported on its own (it imports
+``common``, which runs this file) without this file importing the articles back.
+"""
 
-ALL_VARIABLES = [*INPUTS, *doc_a.VARIABLES, *doc_b.VARIABLES, *finance.VARIABLES]
+from __future__ import annotations
+
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ALL_VARIABLES":
+        from policy_weihai.variables import doc_a, doc_b
+        from policy_weihai.variables.common import INPUTS
+
+        globals()[name] = [*INPUTS, *doc_a.VARIABLES, *doc_b.VARIABLES]
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,61 @@
+"""威政发〔2023〕5号 第14条: the buyer's subsidy on registered technology contracts with universities and institutes in
+Weihai (yearly cap per enterprise), and registered technology transfer agencies with an excellent yearly evaluation."""
+
+from __future__ import annotations
+
+import numpy as np
+from openfisca_core.periods import YEAR
+from openfisca_core.variables import Variable
+
+from policy_weihai.entities import Event, Organisation
+from policy_weihai.variables.common import Path, Rule, at_dates, rule_variables, txt, value_or_zero, year_end
+from policy_weihai.variables.shared import B
+
+#: "经备案的技术开发、技术转让合同": contract types (registry subject codes) that qualify.
+B14_CONTRACT_TYPES = ("tech_development", "tech_transfer")
+#: Buyer-side events: "buyer", or blank for situations that do not say (the seller and registration rows never pay).
+B14_BUYER_ROLES = ("buyer", "")
+
+
+class b14_contract_subsidy_event(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "技术合同购买方补助（单笔，未计年度上限）"
+    reference = f"{B} 第14条"
+
+    def formula(event, period, parameters):
+        dates = event("event_date", period)
+        rate = value_or_zero(at_dates(parameters, dates, "b.art_14.rate"))
+        # 第14条: 我市科技型企业（买方）与高校院所在威开展的技术转移转化，经备案的技术开发、技术转让合同。
+        buyer_tech = (event.organisation("is_tech_sme", period) | event.organisation("is_high_tech_enterprise", period))
+        ok = ((txt(event, "event_kind", period) == "tech_contract") & event("event_is_enterprise", period)
+              & np.isin(txt(event, "event_role", period), B14_BUYER_ROLES)
+              & np.isin(txt(event, "event_subject", period), B14_CONTRACT_TYPES)
+              & event("event_contract_registered", period) & buyer_tech
+              & event("event_seller_is_institution", period) & event("event_seller_in_weihai", period))
+        return np.where(ok, event("event_amount", period) * rate, 0.0)
+
+
+class b14_contract_subsidy(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "技术合同购买方补助（支付金额×5%，每家每年不超过30万元）"
+    reference = f"{B} 第14条"
+
+    def formula(org, period, parameters):
+        total = org.sum(org.members("b14_contract_subsidy_event", period))
+        cap = at_dates(parameters, year_end(period), "b.art_14.cap")[0]
+        if np.isnan(cap):  # year after B expired: the cap of the last year in force applies to remaining events
+            cap = float(parameters("2028-07-12").b.art_14.cap)
+        return np.minimum(total, cap)
+
+
+VARIABLES: list[type] = [b14_contract_subsidy_event, b14_contract_subsidy]
+VARIABLES += rule_variables(
+    "b14_tech_transfer_agency_ceiling", "市级备案技术转移服务机构年度绩效优秀补助（每家不超过10万元）", f"{B} 第14条",
+    Rule((
+        Path("b.art_14.tech_transfer_agency", "platform_evaluation", ("tech_transfer_agency",), levels=("city",),
+             grades=("excellent",)),
+    ), cap="b.art_14.tech_transfer_agency"))

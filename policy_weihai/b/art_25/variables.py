@@ -1,0 +1,117 @@
+"""威政发〔2023〕5号 第25条: intellectual-property finance — interest on IP-pledged loans (a share of the previous
+month's 1-year LPR), evaluation fees and pledge insurance premiums, each with a yearly cap."""
+
+from __future__ import annotations
+
+import numpy as np
+from openfisca_core.periods import YEAR
+from openfisca_core.variables import Variable
+
+from policy_weihai.entities import Event, Organisation
+from policy_weihai.variables.common import at_dates, txt, value_or_zero, year_end
+from policy_weihai.variables.shared import B
+
+
+def _previous_month_start(dates: np.ndarray) -> np.ndarray:
+    months = dates.astype("datetime64[M]") - np.timedelta64(1, "M")
+    return months.astype("datetime64[D]")
+
+
+def _ip_item(event, period, parameters, subject: str, rate_path: str, base: np.ndarray | None = None) -> np.ndarray:
+    dates = event("event_date", period)
+    ok = ((txt(event, "event_kind", period) == "financing") & (txt(event, "event_subject", period) == subject)
+          & event("event_is_enterprise", period))
+    rate = value_or_zero(at_dates(parameters, dates, rate_path))
+    amount = event("event_amount", period) if base is None else base
+    return np.where(ok, amount * rate, 0.0)
+
+
+def _capped(org, period, parameters, event_variable: str, cap_path: str) -> np.ndarray:
+    total = org.sum(org.members(event_variable, period))
+    cap = at_dates(parameters, year_end(period), cap_path)[0]
+    if np.isnan(cap):  # the year B expires: the cap of its last day in force
+        cap = at_dates(parameters, np.array(["2028-07-12"], dtype="datetime64[D]"), cap_path)[0]
+    return np.minimum(total, cap)
+
+
+class b25_ip_loan_lpr(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "贷款合同签订日上月的1年期LPR（%，缺数据为 NaN）"
+    reference = f"{B} 第25条"
+
+    def formula(event, period, parameters):
+        return at_dates(parameters, _previous_month_start(event("event_date", period)), "reference.lpr_1y")
+
+
+class b25_ip_loan_interest_event(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "知识产权质押贷款贴息（单笔：贷款额×上月1年期LPR×20%，未计年度上限）"
+    reference = f"{B} 第25条"
+
+    def formula(event, period, parameters):
+        lpr = value_or_zero(event("b25_ip_loan_lpr", period)) / 100
+        return _ip_item(event, period, parameters, "ip_pledge_loan", "b.art_25.loan_interest_share",
+                        event("event_amount", period) * lpr)
+
+
+class b25_ip_evaluation_fee_event(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "知识产权评估费补贴（单笔：实际发生额×30%）"
+    reference = f"{B} 第25条"
+
+    def formula(event, period, parameters):
+        return _ip_item(event, period, parameters, "ip_evaluation_fee", "b.art_25.evaluation_fee_rate")
+
+
+class b25_ip_insurance_event(Variable):
+    value_type = float
+    entity = Event
+    definition_period = YEAR
+    label = "知识产权质押保险保费补贴（单笔：实际发生额×20%）"
+    reference = f"{B} 第25条"
+
+    def formula(event, period, parameters):
+        return _ip_item(event, period, parameters, "ip_pledge_insurance", "b.art_25.insurance_rate")
+
+
+class b25_ip_loan_interest(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "知识产权质押贷款贴息（年贴息额度最高20万元）"
+    reference = f"{B} 第25条"
+
+    def formula(org, period, parameters):
+        return _capped(org, period, parameters, "b25_ip_loan_interest_event", "b.art_25.loan_interest_cap")
+
+
+class b25_ip_evaluation_fee(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "知识产权评估费补贴（30%，最高5万元）"
+    reference = f"{B} 第25条"
+
+    def formula(org, period, parameters):
+        return _capped(org, period, parameters, "b25_ip_evaluation_fee_event", "b.art_25.evaluation_fee_cap")
+
+
+class b25_ip_insurance(Variable):
+    value_type = float
+    entity = Organisation
+    definition_period = YEAR
+    label = "知识产权质押保险保费补贴（20%，最高2万元）"
+    reference = f"{B} 第25条"
+
+    def formula(org, period, parameters):
+        return _capped(org, period, parameters, "b25_ip_insurance_event", "b.art_25.insurance_cap")
+
+
+VARIABLES: list[type] = [b25_ip_loan_lpr, b25_ip_loan_interest_event, b25_ip_evaluation_fee_event,
+                         b25_ip_insurance_event, b25_ip_loan_interest, b25_ip_evaluation_fee, b25_ip_insurance]
