@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,32 +12,53 @@ import yaml
 from policy.catalogue import BY_ID
 
 HERE = Path(__file__).resolve().parent
-TEST_DIRS = [HERE / "tests", HERE.parent / "policy_weihai" / "tests", HERE.parent / "scifinance" / "tests"]
+#: The jurisdiction package: ``<doc>/art_NN/`` holds an article's coverage rows and OpenFisca YAML tests, and
+#: ``<doc>/coverage.yaml`` the document's rows for articles without rules (targets, case by case).
+PACKAGE = HERE.parent / "policy_weihai"
+TEST_DIRS = [HERE / "tests", HERE.parent / "scifinance" / "tests"]
 STATUS_LABELS = {"encoded": "已编码", "case_by_case": "一事一议/比例未定（编目）", "not_encoded": "未编码（待办）",
                  "target": "目标指标（无兑现金额）"}
 DOCUMENTS = {"A": "威政发〔2018〕20号", "B": "威政发〔2023〕5号", "D": "威政办字〔2018〕107号",
              "E": "荣成市强化科技创新助推经济高质量发展行动方案"}
 
 
+def _article_number(row: dict[str, Any]) -> int:
+    """第N条 → N, for ordering a document's rows; D's and E's headings (二（四）1) keep their file order."""
+    match = re.match(r"第(\d+)条", str(row["article"]))
+    return int(match.group(1)) if match else 0
+
+
 @functools.lru_cache(maxsize=1)
 def inventory() -> dict[str, list[dict[str, Any]]]:
-    with open(HERE / "data" / "coverage.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    """Document key → its rows, in article order: the document's ``coverage.yaml`` and each article folder's."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key in DOCUMENTS:
+        folder = PACKAGE / key.lower()
+        rows: list[dict[str, Any]] = []
+        for path in [folder / "coverage.yaml", *sorted(folder.glob("art_*/coverage.yaml"))]:
+            if path.exists():
+                with open(path, encoding="utf-8") as fh:
+                    rows += yaml.safe_load(fh) or []
+        out[key] = sorted(rows, key=_article_number)
+    return out
+
+
+def test_files() -> list[Path]:
+    """Python test modules and OpenFisca YAML files of TEST_DIRS, and every article's ``tests.yaml``."""
+    files = [path for folder in TEST_DIRS for path in sorted(folder.glob("*")) if path.suffix in (".py", ".yaml")]
+    return files + sorted(PACKAGE.glob("*/art_*/tests.yaml"))
 
 
 def test_counts() -> dict[str, int]:
     """How many test cases cite each provision id (test functions and OpenFisca YAML cases)."""
     counts = dict.fromkeys(BY_ID, 0)
-    for folder in TEST_DIRS:
-        for path in folder.glob("*"):
-            if path.suffix not in (".py", ".yaml"):
-                continue
-            text = path.read_text(encoding="utf-8")
-            chunks = text.split("\ndef test_") if path.suffix == ".py" else text.split("\n- name:")
-            for chunk in chunks[1:]:
-                for pid in BY_ID:
-                    if pid in chunk:
-                        counts[pid] += 1
+    for path in test_files():
+        text = path.read_text(encoding="utf-8")
+        chunks = text.split("\ndef test_") if path.suffix == ".py" else text.split("\n- name:")
+        for chunk in chunks[1:]:
+            for pid in BY_ID:
+                if pid in chunk:
+                    counts[pid] += 1
     return counts
 
 
