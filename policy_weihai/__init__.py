@@ -1,9 +1,7 @@
 """openfisca-core country package for Weihai (威海) and Rongcheng (荣成): science and technology policy as code.
 
-Layout (a reader holding a document finds each article's code by its key and article number):
-- parameters/<doc>/art_NN.yaml — amounts, rates and caps with the date they take effect and their citation;
-- variables/doc_<doc>.py — one variable per provision, each with ``reference``;
-- tests/*.yaml — OpenFisca YAML tests (run with ``openfisca test`` or ``pytest policy``).
+Layout (see README.md): one folder per document and article with rules, ``<doc>/art_NN/`` holding the article's
+``parameters.yaml`` (dated, cited), ``variables.py``, ``tests.yaml`` (OpenFisca YAML tests) and ``coverage.yaml``.
 """
 
 from policy_weihai.system import WeihaiTaxBenefitSystem, build_system
