@@ -31,6 +31,10 @@ class WeihaiTaxBenefitSystem(TaxBenefitSystem):
             self.add_variable(variable)
 
 
+#: The name openfisca's tools (``openfisca test``, ``openfisca serve``) look for in a country package.
+CountryTaxBenefitSystem = WeihaiTaxBenefitSystem
+
+
 def reference_parameters() -> ParameterNode:
     """Reference data with a source, loaded from data files (not constants in code): the monthly 1-year LPR.
 
