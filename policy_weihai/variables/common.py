@@ -29,18 +29,23 @@ def at_dates(parameters: Any, dates: np.ndarray, path: str) -> np.ndarray:
     thousands of times per simulation). A value of null closes the parameter (NaN from that day), as does a date
     before the first value or a path the tree does not have.
     """
-    out = np.full(len(dates), NOT_IN_FORCE, dtype=float)
     if len(dates) == 0:
-        return out
+        return np.zeros(0, dtype=float)
     dated = _dated_values(parameters, path)
     if dated is None:  # a tracing simulation or a parameter kind without dated values: ask openfisca date by date
         return _at_dates_per_day(parameters, dates, path)
     starts, values = dated
     if len(starts) == 0:
-        return out
+        return np.full(len(dates), NOT_IN_FORCE, dtype=float)
     days = np.asarray(dates).astype("datetime64[D]", copy=False).view(np.int64)
-    index = np.searchsorted(starts, days, side="right")  # 0: before the first value; k: the k-th value (1-based)
-    return np.concatenate(([NOT_IN_FORCE], values))[index]
+    # index 0: before the first value; k: the k-th value (1-based). A few comparisons beat a binary search.
+    if len(starts) <= 4:
+        index = (days >= starts[0]).astype(np.intp)
+        for start in starts[1:]:
+            index += days >= start
+    else:
+        index = np.searchsorted(starts, days, side="right")
+    return values[index]
 
 
 def _at_dates_per_day(parameters: Any, dates: np.ndarray, path: str) -> np.ndarray:
@@ -59,7 +64,7 @@ def _at_dates_per_day(parameters: Any, dates: np.ndarray, path: str) -> np.ndarr
     return out
 
 
-#: parameter tree → path → (leaf, its values_list when read, start dates ascending, values with NaN for null). Keyed
+#: parameter tree → path → (leaf, its values_list when read, start dates ascending, values as ``_dated_values``). Keyed
 #: by the tree object, so a cloned system with overridden parameters (policy.services._system) has its own entries;
 #: an entry is re-read when ``Parameter.update`` has replaced the leaf's values_list.
 _DATED: weakref.WeakKeyDictionary[ParameterNode, dict[str, tuple[Parameter, list, np.ndarray, np.ndarray]]] = (
@@ -76,8 +81,8 @@ def _tree(parameters: Any) -> ParameterNode | None:
 
 
 def _dated_values(parameters: Any, path: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """The leaf's start dates (ascending, as days since 1970) and values (NaN where null), or None when they cannot be
-    read directly."""
+    """The leaf's start dates (ascending, as days since 1970) and the values: NaN before the first start, then the
+    value from each start (NaN where null); None when they cannot be read directly."""
     tree = _tree(parameters)
     if tree is None:
         return None
@@ -98,13 +103,13 @@ def _dated_values(parameters: Any, path: str) -> tuple[np.ndarray, np.ndarray] |
         return None
     dated = sorted(node.values_list, key=lambda v: v.instant_str)
     starts = np.array([v.instant_str for v in dated], dtype="datetime64[D]").view(np.int64)
-    values = np.array([np.nan if v.value is None else float(v.value) for v in dated], dtype=float)
+    values = np.array([NOT_IN_FORCE] + [NOT_IN_FORCE if v.value is None else float(v.value) for v in dated])
     entries[path] = (node, node.values_list, starts, values)
     return starts, values
 
 
 _NO_DATES = np.zeros(0, dtype=np.int64)
-_NO_VALUES = np.zeros(0, dtype=float)
+_NO_VALUES = np.array([NOT_IN_FORCE])
 
 
 def in_force(parameters: Any, dates: np.ndarray, path: str) -> np.ndarray:
@@ -232,8 +237,9 @@ _HASH_MULTIPLIERS = np.random.default_rng(20231113).integers(1, 2**63, size=64, 
 
 
 def _factorize(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct values and codes of a fixed-width bytes array without sorting the strings: a hash of the bytes groups
-    them, and the grouping is checked exactly against the values (a collision falls back to sorting the strings)."""
+    """Distinct values and codes of a fixed-width bytes array without sorting the strings: a hash of the bytes that
+    are in use (values are zero-padded) groups them, and the grouping is checked exactly against the values (a hash
+    collision falls back to sorting the strings)."""
     n, width = len(raw), raw.dtype.itemsize
     if raw.dtype.kind != "S" or n == 0 or width == 0 or width > 4 * len(_HASH_MULTIPLIERS):
         labels, codes = np.unique(raw, return_inverse=True)
@@ -246,14 +252,29 @@ def _factorize(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         buffer = np.zeros((n, padded), dtype=np.uint8)
         buffer[:, :width] = data.view(np.uint8).reshape(n, width)
         words = buffer.view(np.uint32)
-    hashes = words.astype(np.uint64) @ _HASH_MULTIPLIERS[: padded // 4]
-    _, first, codes = np.unique(hashes, return_index=True, return_inverse=True)
-    codes = codes.reshape(-1)
-    labels = data[first]
-    if not np.array_equal(labels[codes], data):
+    hashes = words.astype(np.uint64) @ _HASH_MULTIPLIERS[: words.shape[1]]
+    ordered = np.sort(hashes)  # few distinct values: fast
+    distinct = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+    codes = _hash_codes(distinct, hashes)
+    first = np.empty(len(distinct), dtype=np.intp)
+    first[codes] = np.arange(n)  # a row of each value
+    if not np.array_equal(words[first][codes], words):
         labels, codes = np.unique(raw, return_inverse=True)
         return labels, codes.reshape(-1)
-    return labels, codes
+    return data[first], codes
+
+
+def _hash_codes(distinct: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """The index in ``distinct`` (sorted) of each hash: a lookup table on the top bits where they tell the distinct
+    hashes apart (a shift and a gather), else a binary search."""
+    k = len(distinct)
+    for bits in range(max(4, int(k).bit_length() + 2), 21):
+        top = distinct >> np.uint64(64 - bits)
+        if len(np.unique(top)) == k:
+            table = np.zeros(1 << bits, dtype=np.intp)
+            table[top.astype(np.intp)] = np.arange(k)
+            return table[(hashes >> np.uint64(64 - bits)).astype(np.intp)]
+    return np.searchsorted(distinct, hashes)
 
 
 #: Award grades as ASCII codes (openfisca string storage is ASCII); the service maps the Chinese names.
