@@ -47,6 +47,10 @@ def document_parameters(document: str) -> ParameterNode:
     return node
 
 
+#: The name openfisca's tools (``openfisca test``, ``openfisca serve``) look for in a country package.
+CountryTaxBenefitSystem = WeihaiTaxBenefitSystem
+
+
 def reference_parameters() -> ParameterNode:
     """Reference data with a source, loaded from data files (not constants in code): the monthly 1-year LPR.
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 from openfisca_core.errors import ParameterNotFoundError
+from openfisca_core.parameters import Parameter, ParameterNode
 from openfisca_core.periods import YEAR
+from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event, Organisation
@@ -19,13 +22,36 @@ NOT_IN_FORCE = np.nan
 def at_dates(parameters: Any, dates: np.ndarray, path: str) -> np.ndarray:
     """The value of parameter ``path`` in force at each date (NaN where the document is not in force that day).
 
-    Vectorised over the distinct dates, so that an event of 2023-05-01 and one of 2023-08-01 in the same year read
-    different documents.
+    Vectorised over the dates, so that an event of 2023-05-01 and one of 2023-08-01 in the same year read different
+    documents. ``parameters`` is what openfisca hands a formula (the system's ``get_parameters_at_instant``) or a
+    parameter tree. The leaf is found once per tree and path and its dated values are read for all dates at once
+    (asking openfisca for the whole tree at each distinct date overflowed its 128-instant cache and rebuilt the tree
+    thousands of times per simulation). A value of null closes the parameter (NaN from that day), as does a date
+    before the first value or a path the tree does not have.
     """
-    out = np.full(len(dates), NOT_IN_FORCE, dtype=float)
     if len(dates) == 0:
-        return out
-    days = dates.astype("datetime64[D]")
+        return np.zeros(0, dtype=float)
+    dated = _dated_values(parameters, path)
+    if dated is None:  # a tracing simulation or a parameter kind without dated values: ask openfisca date by date
+        return _at_dates_per_day(parameters, dates, path)
+    starts, values = dated
+    if len(starts) == 0:
+        return np.full(len(dates), NOT_IN_FORCE, dtype=float)
+    days = np.asarray(dates).astype("datetime64[D]", copy=False).view(np.int64)
+    # index 0: before the first value; k: the k-th value (1-based). A few comparisons beat a binary search.
+    if len(starts) <= 4:
+        index = (days >= starts[0]).astype(np.intp)
+        for start in starts[1:]:
+            index += days >= start
+    else:
+        index = np.searchsorted(starts, days, side="right")
+    return values[index]
+
+
+def _at_dates_per_day(parameters: Any, dates: np.ndarray, path: str) -> np.ndarray:
+    """``at_dates`` through openfisca's parameters at each distinct date (tracing simulations and odd parameters)."""
+    out = np.full(len(dates), NOT_IN_FORCE, dtype=float)
+    days = np.asarray(dates).astype("datetime64[D]")
     for day in np.unique(days):
         try:
             node = parameters(str(day))
@@ -36,6 +62,54 @@ def at_dates(parameters: Any, dates: np.ndarray, path: str) -> np.ndarray:
             continue
         out[days == day] = value
     return out
+
+
+#: parameter tree → path → (leaf, its values_list when read, start dates ascending, values as ``_dated_values``). Keyed
+#: by the tree object, so a cloned system with overridden parameters (policy.services._system) has its own entries;
+#: an entry is re-read when ``Parameter.update`` has replaced the leaf's values_list.
+_DATED: weakref.WeakKeyDictionary[ParameterNode, dict[str, tuple[Parameter, list, np.ndarray, np.ndarray]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _tree(parameters: Any) -> ParameterNode | None:
+    if isinstance(parameters, ParameterNode):
+        return parameters
+    owner = getattr(parameters, "__self__", None)
+    if isinstance(owner, TaxBenefitSystem) and getattr(parameters, "__name__", "") == "get_parameters_at_instant":
+        return owner.parameters
+    return None
+
+
+def _dated_values(parameters: Any, path: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The leaf's start dates (ascending, as days since 1970) and the values: NaN before the first start, then the
+    value from each start (NaN where null); None when they cannot be read directly."""
+    tree = _tree(parameters)
+    if tree is None:
+        return None
+    entries = _DATED.get(tree)
+    if entries is None:
+        entries = _DATED[tree] = {}
+    entry = entries.get(path)
+    if entry is not None and entry[1] is entry[0].values_list:
+        return entry[2], entry[3]
+    node: Any = tree
+    for part in path.split("."):
+        if not isinstance(node, ParameterNode):
+            return None
+        node = node.children.get(part)
+        if node is None:  # openfisca raises ParameterNotFoundError on every day: never in force
+            return _NO_DATES, _NO_VALUES
+    if not isinstance(node, Parameter):
+        return None
+    dated = sorted(node.values_list, key=lambda v: v.instant_str)
+    starts = np.array([v.instant_str for v in dated], dtype="datetime64[D]").view(np.int64)
+    values = np.array([NOT_IN_FORCE] + [NOT_IN_FORCE if v.value is None else float(v.value) for v in dated])
+    entries[path] = (node, node.values_list, starts, values)
+    return starts, values
+
+
+_NO_DATES = np.zeros(0, dtype=np.int64)
+_NO_VALUES = np.array([NOT_IN_FORCE])
 
 
 def in_force(parameters: Any, dates: np.ndarray, path: str) -> np.ndarray:
@@ -103,8 +177,104 @@ def year_end(period: Any) -> np.ndarray:
 
 
 def txt(entity: Any, name: str, period: Any) -> np.ndarray:
-    """A string input as a unicode array (openfisca stores ``str`` variables as fixed-width bytes)."""
-    return entity(name, period).astype(str)
+    """A string input as a unicode array (openfisca stores ``str`` variables as fixed-width bytes), read-only.
+
+    Converted once per simulation, entity, variable and period (see ``text_codes``).
+    """
+    cached = _text_entry(entity, name, period)
+    if cached is None:
+        return entity(name, period).astype(str)
+    if cached[3] is None:
+        text = cached[1][cached[2]]
+        text.flags.writeable = False
+        cached[3] = text
+    return cached[3]
+
+
+def text_codes(entity: Any, name: str, period: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A string input as its distinct values (unicode) and, per entity, the index of its value among them.
+
+    Kept on the simulation beside the stored array it came from (made again only if a later ``set_input`` replaced
+    that array), so each string input is decoded once per simulation and a test "is one of these values" costs an
+    integer gather instead of string comparisons (see ``text_in``).
+    """
+    cached = _text_entry(entity, name, period)
+    if cached is None:
+        labels, codes = np.unique(entity(name, period).astype(str), return_inverse=True)
+        return labels, codes.reshape(-1)
+    return cached[1], cached[2]
+
+
+def text_in(entity: Any, name: str, period: Any, values: Any) -> np.ndarray:
+    """Whether a string input is one of ``values`` (a string or a collection of strings), per entity."""
+    labels, codes = text_codes(entity, name, period)
+    return np.isin(labels, [values] if isinstance(values, str) else list(values))[codes]
+
+
+def _text_entry(entity: Any, name: str, period: Any) -> list | None:
+    """[stored array, distinct values as str, codes, text array or None], cached on the entity's simulation."""
+    simulation = getattr(entity, "simulation", None)
+    if simulation is None:
+        return None
+    raw = entity(name, period)
+    if not isinstance(raw, np.ndarray) or raw.ndim != 1:
+        return None
+    cache = simulation.__dict__.setdefault("_text_cache", {})
+    key = (getattr(getattr(entity, "entity", None), "key", None), name, period)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is raw:
+        return hit
+    labels, codes = _factorize(raw)
+    text = labels.astype(str)
+    width = max((len(x) for x in text.tolist()), default=1) or 1
+    labels = text.astype(f"<U{width}")
+    labels.flags.writeable = codes.flags.writeable = False
+    cache[key] = entry = [raw, labels, codes, None]
+    return entry
+
+
+_HASH_MULTIPLIERS = np.random.default_rng(20231113).integers(1, 2**63, size=64, dtype=np.uint64) | np.uint64(1)
+
+
+def _factorize(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values and codes of a fixed-width bytes array without sorting the strings: a hash of the bytes that
+    are in use (values are zero-padded) groups them, and the grouping is checked exactly against the values (a hash
+    collision falls back to sorting the strings)."""
+    n, width = len(raw), raw.dtype.itemsize
+    if raw.dtype.kind != "S" or n == 0 or width == 0 or width > 4 * len(_HASH_MULTIPLIERS):
+        labels, codes = np.unique(raw, return_inverse=True)
+        return labels, codes.reshape(-1)
+    padded = -(-width // 4) * 4
+    data = np.ascontiguousarray(raw)
+    if padded == width:
+        words = data.view(np.uint32).reshape(n, padded // 4)
+    else:
+        buffer = np.zeros((n, padded), dtype=np.uint8)
+        buffer[:, :width] = data.view(np.uint8).reshape(n, width)
+        words = buffer.view(np.uint32)
+    hashes = words.astype(np.uint64) @ _HASH_MULTIPLIERS[: words.shape[1]]
+    ordered = np.sort(hashes)  # few distinct values: fast
+    distinct = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+    codes = _hash_codes(distinct, hashes)
+    first = np.empty(len(distinct), dtype=np.intp)
+    first[codes] = np.arange(n)  # a row of each value
+    if not np.array_equal(words[first][codes], words):
+        labels, codes = np.unique(raw, return_inverse=True)
+        return labels, codes.reshape(-1)
+    return data[first], codes
+
+
+def _hash_codes(distinct: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """The index in ``distinct`` (sorted) of each hash: a lookup table on the top bits where they tell the distinct
+    hashes apart (a shift and a gather), else a binary search."""
+    k = len(distinct)
+    for bits in range(max(4, int(k).bit_length() + 2), 21):
+        top = distinct >> np.uint64(64 - bits)
+        if len(np.unique(top)) == k:
+            table = np.zeros(1 << bits, dtype=np.intp)
+            table[top.astype(np.intp)] = np.arange(k)
+            return table[(hashes >> np.uint64(64 - bits)).astype(np.intp)]
+    return np.searchsorted(distinct, hashes)
 
 
 #: Award grades as ASCII codes (openfisca string storage is ASCII); the service maps the Chinese names.
@@ -127,9 +297,11 @@ def b_in_force(parameters: Any, dates: np.ndarray) -> np.ndarray:
 
 def a_applies_where_b_silent(parameters: Any, dates: np.ndarray) -> np.ndarray:
     """An A provision B does not repeat: applies before B, after B, and during B only if a_survives_b."""
-    survives = np.array([bool(parameters(str(d)).interpretations.a_survives_b) for d in dates.astype("datetime64[D]")],
-                        dtype=bool) if len(dates) else np.zeros(0, dtype=bool)
-    return ~b_in_force(parameters, dates) | survives
+    survives = at_dates(parameters, dates, "interpretations.a_survives_b")
+    if np.isnan(survives).any():  # as openfisca does for a day the interpretation does not cover
+        day = str(np.asarray(dates).astype("datetime64[D]")[np.isnan(survives)][0])
+        raise ParameterNotFoundError("interpretations.a_survives_b", day)
+    return ~b_in_force(parameters, dates) | (survives != 0)
 
 
 @dataclass(frozen=True)
@@ -175,23 +347,29 @@ def window_ok(rule: Rule, parameters: Any, dates: np.ndarray) -> np.ndarray:
 
 def _rule_event_formula(rule: Rule):
     def formula(event, period, parameters):
-        kind, subject = txt(event, "event_kind", period), txt(event, "event_subject", period)
-        out = np.zeros(len(kind))
-        candidates = [(path, (kind == path.kind) & np.isin(subject, path.subjects)) for path in rule.paths]
-        if not any(mask.any() for _, mask in candidates):  # most rules match no event: skip the other inputs
+        kinds, kind_codes = text_codes(event, "event_kind", period)
+        subjects, subject_codes = text_codes(event, "event_subject", period)
+        out = np.zeros(len(kind_codes))
+        candidates = []
+        for path in rule.paths:  # most rules match no event: decided on the distinct values, then skipped
+            kind = np.flatnonzero(kinds == path.kind)
+            subject = np.isin(subjects, path.subjects)
+            if len(kind) and subject.any():
+                mask = (kind_codes == kind[0]) & subject[subject_codes]
+                if mask.any():
+                    candidates.append((path, mask))
+        if not candidates:
             return out
-        level, grade = txt(event, "event_level", period), txt(event, "event_grade", period)
-        role, org_kind = txt(event, "event_role", period), txt(event, "event_org_kind", period)
         dates, amount = event("event_date", period), event("event_amount", period)
         for path, mask in reversed(candidates):  # the first matching path wins
             if path.levels:
-                mask &= np.isin(level, path.levels)
+                mask &= text_in(event, "event_level", period, path.levels)
             if path.grades:
-                mask &= np.isin(grade, path.grades)
+                mask &= text_in(event, "event_grade", period, path.grades)
             if path.role:
-                mask &= role == path.role
+                mask &= text_in(event, "event_role", period, path.role)
             if path.org_kinds:
-                mask &= np.isin(org_kind, path.org_kinds)
+                mask &= text_in(event, "event_org_kind", period, path.org_kinds)
             if path.quals:
                 held = np.zeros(len(dates), dtype=bool)
                 for name in path.quals:

@@ -1,0 +1,174 @@
+"""openfisca cost per entity·variable: the Weihai rules against plain openfisca formulas (issue 11). Prints figures;
+not a test, asserts nothing.
+
+    .venv/bin/python benchmarks/openfisca_bench.py --n 100000 --repeat 3
+
+A synthetic population of N organisations with about one qualifying event each (a mix of the kinds, subjects,
+levels and grades the rules read, dated across 2023–2025 so that about 1,100 distinct dates occur, with B coming
+into force on 2023-07-13) is put into one simulation for 2024 with ready numpy arrays, as the screening does.
+(a) Every Weihai variable that has a formula is calculated ("weihai"); (b) the same number of plain variables per
+entity (a toy formula of simple numpy arithmetic on the inputs) on the same arrays ("plain"). Each figure is the best
+of ``--repeat`` fresh simulations, divided by Σ over the variables of the number of entities of the variable's entity.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from openfisca_core.periods import YEAR  # noqa: E402
+from openfisca_core.simulations import SimulationBuilder  # noqa: E402
+from openfisca_core.variables import Variable  # noqa: E402
+
+from policy_weihai import build_system  # noqa: E402
+from policy_weihai.entities import Event, Organisation  # noqa: E402
+from policy_weihai.variables.common import GRADE_CODES, RULES  # noqa: E402
+
+PERIOD = "2024"
+LEVELS = ("national", "provincial", "city", "")
+#: Events the hand-written (not table-driven) provisions read, besides those of the rule tables.
+EXTRA = [("tech_contract", "tech_development", "buyer"), ("tech_contract", "tech_transfer", "buyer"),
+         ("tech_contract", "tech_development", "seller"), ("financing", "ip_pledge_loan", ""),
+         ("financing", "ip_evaluation_fee", ""), ("financing", "ip_pledge_insurance", ""),
+         ("financing", "tech_bank_loan", ""), ("platform_approval", "technology_innovation_center", "lead"),
+         ("platform_approval", "key_laboratory", "lead"), ("platform_approval", "incubator", ""),
+         ("platform_approval", "makerspace", ""), ("platform_approval", "university_science_park", ""),
+         ("award", "national_st_award", "lead"), ("award", "provincial_st_award", "lead"),
+         ("certification", "incubatee_high_tech", ""), ("certification", "brand_incubator", ""),
+         ("certification", "brand_makerspace", "")]
+
+
+def event_templates() -> list[tuple[str, str, str]]:
+    out = set(EXTRA)
+    for rule in RULES.values():
+        for path in rule.paths:
+            for subject in path.subjects:
+                out.add((path.kind, subject, path.role or "lead"))
+    return sorted(out)
+
+
+def population(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Input arrays: events (with one placeholder per organisation, as policy.services.compute does) and orgs."""
+    templates = event_templates()
+    per_org = rng.poisson(1.0, n)
+    owner = np.concatenate([np.repeat(np.arange(n), per_org), np.arange(n)])
+    real = int(per_org.sum())
+    pick = rng.integers(0, len(templates), real)
+    kind = np.array([templates[k][0] for k in pick] + [""] * n, dtype=object)
+    subject = np.array([templates[k][1] for k in pick] + [""] * n, dtype=object)
+    role = np.array([templates[k][2] for k in pick] + [""] * n, dtype=object)
+    level = np.concatenate([np.array(LEVELS, dtype=object)[rng.integers(0, len(LEVELS), real)],
+                            np.array([""] * n, dtype=object)])
+    grades = np.array(sorted(set(GRADE_CODES.values())), dtype=object)
+    grade = np.concatenate([grades[rng.integers(0, len(grades), real)], np.array([""] * n, dtype=object)])
+    start = np.datetime64("2023-01-01")
+    dates = np.concatenate([start + rng.integers(0, 3 * 365 + 1, real), np.full(n, np.datetime64("2024-01-01"))])
+    org_kinds = np.array(["enterprise"] * 8 + ["research_institution", "platform", "service_provider"], dtype=object)
+    org_kind = org_kinds[rng.integers(0, len(org_kinds), n)]
+    before = rng.lognormal(14, 1.5, n)
+    now = before * rng.uniform(0.8, 1.5, n)
+    hte = rng.random(n) < 0.3
+    certified = hte & (rng.random(n) < 0.3)
+    return {
+        "_owner": owner, "event_kind": kind, "event_subject": subject, "event_role": role, "event_level": level,
+        "event_grade": grade, "event_date": dates.astype("datetime64[D]"),
+        "event_amount": np.concatenate([rng.lognormal(13, 1.5, real), np.zeros(n)]),
+        "event_org_kind": np.concatenate([org_kind[owner[:real]], np.array([""] * n, dtype=object)]),
+        "event_is_enterprise": np.concatenate([org_kind[owner[:real]] == "enterprise", np.zeros(n, bool)]),
+        "org_is_enterprise": org_kind == "enterprise", "org_is_service_provider": org_kind == "service_provider",
+        "rd_expense": now, "rd_expense_prev": before, "rd_active": np.ones(n, bool),
+        "above_designated_size": rng.random(n) < 0.35, "is_high_tech_enterprise": hte, "is_tech_sme": ~hte,
+        "hte_certified": certified, "hte_first_certification": rng.random(n) < 0.5,
+        "hte_certified_on": np.where(certified, np.datetime64("2024-01-01") + rng.integers(0, 366, n),
+                                     np.datetime64("2024-01-01")).astype("datetime64[D]"),
+        "sales_revenue_y0": now * 20, "sales_revenue_y1": before * 20, "sales_revenue_y3": before * 15,
+        "is_leading_tech_enterprise": rng.random(n) < 0.02, "is_specialised_sme": rng.random(n) < 0.1,
+        "invention_patents_granted": rng.poisson(0.5, n).astype(float),
+        "agency_invention_patents": rng.poisson(0.2, n).astype(float),
+    }
+
+
+def simulation(tbs, data: dict[str, np.ndarray]):
+    owner = data["_owner"]
+    n, m = int(owner.max()) + 1, len(owner)
+    builder = SimulationBuilder()
+    builder.create_entities(tbs)
+    builder.declare_person_entity("event", [str(k) for k in range(m)])
+    orgs = builder.declare_entity("organisation", [str(k) for k in range(n)])
+    builder.join_with_persons(orgs, owner.astype(str), np.array(["event"] * m))
+    sim = builder.build(tbs)
+    for name, values in data.items():
+        if not name.startswith("_"):
+            sim.set_input(name, PERIOD, values)
+    return sim
+
+
+def toy_variables(weihai_outputs: list[tuple[str, str]]) -> list[type]:
+    """One plain variable per Weihai output, on the same entity: simple numpy arithmetic on two inputs."""
+    out = []
+    for k, (_, entity) in enumerate(weihai_outputs):
+        if entity == "event":
+            def formula(event, period, parameters, k=k):
+                return np.where(event("event_is_enterprise", period), event("event_amount", period) * 0.05, k)
+            ent = Event
+        else:
+            def formula(org, period, parameters, k=k):
+                return np.minimum((org("rd_expense", period) - org("rd_expense_prev", period)) * 0.05, 1e6 + k)
+            ent = Organisation
+        out.append(type(f"toy_{k}", (Variable,), {"value_type": float, "entity": ent, "definition_period": YEAR,
+                                                  "label": "toy", "formula": formula}))
+    return out
+
+
+def timed(tbs, data, names: list[str], repeat: int) -> tuple[float, float]:
+    """Best CPU seconds of this process and best wall seconds over ``repeat`` fresh simulations (the machine may be
+    shared: CPU time is the steadier figure; numpy runs these operations on one thread)."""
+    best_cpu = best_wall = float("inf")
+    for _ in range(repeat):
+        sim = simulation(tbs, data)
+        c0, t0 = time.process_time(), time.perf_counter()
+        for name in names:
+            sim.calculate(name, PERIOD)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+        best_wall = min(best_wall, time.perf_counter() - t0)
+    return best_cpu, best_wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=100_000, help="organisations")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    rng = np.random.default_rng(11)
+    data = population(args.n, rng)
+    n_events, n_orgs = len(data["_owner"]), args.n
+    distinct = len(np.unique(data["event_date"]))
+
+    tbs = build_system()
+    outputs = sorted((name, v.entity.key) for name, v in tbs.variables.items() if v.formulas)
+    entity_size = {"event": n_events, "organisation": n_orgs}
+    cells = sum(entity_size[entity] for _, entity in outputs)
+    weihai = timed(tbs, data, [name for name, _ in outputs], args.repeat)
+
+    plain_tbs = build_system()
+    toys = toy_variables(outputs)
+    for toy in toys:
+        plain_tbs.add_variable(toy)
+    plain = timed(plain_tbs, data, [toy.__name__ for toy in toys], args.repeat)
+
+    print(f"population: {n_orgs:,} organisations, {n_events:,} events (placeholders included), "
+          f"{distinct:,} distinct event dates; {len(outputs)} variables with a formula "
+          f"({sum(e == 'event' for _, e in outputs)} per event) = {cells:,} entity·variables")
+    for label, (cpu, wall) in (("weihai", weihai), ("plain ", plain)):
+        print(f"[{label}] {cpu:.3f} s CPU = {cpu / cells * 1e9:.1f} ns per entity·variable "
+              f"(wall {wall:.3f} s = {wall / cells * 1e9:.1f} ns)")
+    print(f"[ratio]  weihai / plain = {weihai[0] / plain[0]:.2f}× CPU, {weihai[1] / plain[1]:.2f}× wall (target ≤ 2×)")
+
+if __name__ == "__main__":
+    main()
