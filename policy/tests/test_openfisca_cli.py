@@ -17,13 +17,9 @@ PACKAGE = ROOT / "policy_weihai"
 
 
 def yaml_test_files() -> list[Path]:
-    """The package's OpenFisca YAML test files: those under a ``tests`` folder, those named ``tests.yaml`` (one per
-    article folder), and any other YAML file whose content is a list of test cases (parameter files are mappings)."""
-    found = set(PACKAGE.glob("tests/**/*.yaml")) | set(PACKAGE.glob("**/tests.yaml"))
-    for path in PACKAGE.glob("**/*.yaml"):
-        if path not in found and isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), list):
-            found.add(path)
-    return sorted(found)
+    """The package's OpenFisca YAML test files: one ``tests.yaml`` per article folder, and any under a ``tests`` folder
+    (the articles' ``parameters.yaml`` and ``coverage.yaml`` are not tests)."""
+    return sorted(set(PACKAGE.glob("tests/**/*.yaml")) | set(PACKAGE.glob("**/tests.yaml")))
 
 
 def _case_count(path: Path) -> int:
