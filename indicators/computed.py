@@ -3,6 +3,9 @@
 Every function takes a year and a queryset filter for the area, and returns the figure for 31 December of that
 year (or the year's total); ``by_region`` gives the same figure per district or zone. A count of zero is reported
 as "no registry data" (None), because an empty registry says nothing about the city.
+
+Pages and reports do not call these functions on a request: they read the figures kept in a table
+(``indicators.counts``), which calls them per indicator and year, all regions at once.
 """
 
 from __future__ import annotations
@@ -11,8 +14,6 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
 from registry.models import (
@@ -203,29 +204,3 @@ FUNCTIONS: dict[str, Callable] = {
     "tech_contract_turnover": _tech_contract_turnover,
 }
 
-
-class Computer:
-    """Memoises registry figures within one request or report, and across requests for
-    ``settings.INDICATORS_CACHE_SECONDS`` (default 600) in Django's cache: counting a large registry for every year
-    of every indicator on each page view would be slow, and a registry change shows within that time."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple, object] = {}
-        self._ttl = int(getattr(settings, "INDICATORS_CACHE_SECONDS", 600))
-
-    def _get(self, key: str, year: int, area: list[str] | None, by_region: bool):
-        k = (key, year, tuple(area or ()), by_region)
-        if k not in self._cache:
-            if self._ttl > 0:
-                name = "indicators:" + ":".join(str(x) for x in (key, year, ",".join(area or ()), by_region))
-                self._cache[k] = cache.get_or_set(name, lambda: FUNCTIONS[key](year, area, by_region), self._ttl)
-            else:
-                self._cache[k] = FUNCTIONS[key](year, area, by_region)
-        return self._cache[k]
-
-    def value(self, key: str, year: int, area: list[str] | None) -> float | None:
-        v = self._get(key, year, area, False)
-        return round(v, 4) if v else None
-
-    def by_region(self, key: str, year: int, area: list[str] | None) -> dict[str, float]:
-        return {code: round(v, 4) for code, v in self._get(key, year, area, True).items() if v}
