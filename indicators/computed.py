@@ -204,3 +204,52 @@ FUNCTIONS: dict[str, Callable] = {
     "tech_contract_turnover": _tech_contract_turnover,
 }
 
+
+
+# ---- several years in one query (the refresh of indicators/counts.py) -------------------------------------------
+# The same definitions as above, for the whole city by region, each year a filtered COUNT(DISTINCT) of one GROUP BY:
+# the rows are read once for all years instead of once a year.
+
+def _by_region_years(qs: QuerySet, field: str, region_field: str, years: list[int],
+                     in_year: Callable[[int], Q]) -> dict[int, dict[str, float]]:
+    rows = qs.values(region_field).annotate(**{f"y{y}": Count(field, distinct=True, filter=in_year(y)) for y in years})
+    return {y: {r[region_field]: float(r[f"y{y}"]) for r in rows if r[f"y{y}"]} for y in years}
+
+
+def _qualified_years(kind: str, years: list[int]) -> dict[int, dict[str, float]]:
+    qs = Qualification.objects.filter(kind=kind, valid_from__lte=_year_end(max(years)),
+                                      valid_to__gte=_year_end(min(years)))
+    return _by_region_years(qs, "organization", "organization__region__code", years,
+                            lambda y: Qualification.in_force(_year_end(y)))
+
+
+def _platforms_years(years: list[int], *, types=None, levels=None) -> dict[int, dict[str, float]]:
+    qs = Organization.objects.filter(kind=OrganizationKind.PLATFORM, established_on__lte=_year_end(max(years)))
+    if types:
+        qs = qs.filter(platform_type__in=types)
+    if levels:
+        qs = qs.filter(level__in=levels)
+    return _by_region_years(qs, "id", "region__code", years, lambda y: Q(established_on__lte=_year_end(y)))
+
+
+def _incubation_carriers_years(years: list[int]) -> dict[int, dict[str, float]]:
+    from incubation.models import Carrier, Stage
+
+    carriers = Carrier.objects.exclude(stage=Stage.INDUSTRIAL_PARK).values("organization_id")
+    qs = Organization.objects.filter(Q(kind=OrganizationKind.PLATFORM, platform_type__in=INCUBATION_TYPES)
+                                     | Q(id__in=carriers), level__in=PROVINCIAL_PLUS,
+                                     established_on__lte=_year_end(max(years)))
+    return _by_region_years(qs, "id", "region__code", years, lambda y: Q(established_on__lte=_year_end(y)))
+
+
+#: By-region figures of the whole city for several years at once, for the functions whose rows span years.
+BY_REGION_YEARS: dict[str, Callable[[list[int]], dict[int, dict[str, float]]]] = {
+    "high_tech_enterprises": lambda ys: _qualified_years(QualificationKind.HIGH_TECH_ENTERPRISE, ys),
+    "tech_smes": lambda ys: _qualified_years(QualificationKind.TECH_SME, ys),
+    "provincial_platforms": lambda ys: _platforms_years(ys, types=TECH_PLATFORM_TYPES, levels=PROVINCIAL_PLUS),
+    "national_platforms": lambda ys: _platforms_years(ys, types=TECH_PLATFORM_TYPES, levels=(Level.NATIONAL,)),
+    "all_platforms": lambda ys: _platforms_years(ys),
+    "incubation_carriers": _incubation_carriers_years,
+    "provincial_communities": lambda ys: _platforms_years(ys, types=(PlatformType.INNOVATION_COMMUNITY,),
+                                                          levels=PROVINCIAL_PLUS),
+}

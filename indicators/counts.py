@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from indicators.computed import FUNCTIONS
+from indicators.computed import BY_REGION_YEARS, FUNCTIONS
 from indicators.models import Indicator, RegistryCount
 
 #: Functions whose city total is the sum of their per-region figures: distinct organisations, each in one region.
@@ -142,7 +142,13 @@ def refresh(keys: Iterable[Key] | None = None) -> RefreshSummary:
     todo = set(keys) if keys is not None else wanted() | set(
         RegistryCount.objects.filter(region="").values_list("computed", "year", "area"))
     todo = {k for k in todo if k[0] in FUNCTIONS}
-    entries = {k: count(*k) for k in sorted(todo)}
+    entries: dict[Key, Entry] = {}
+    for key in BY_REGION_YEARS.keys() & {k[0] for k in todo if not k[2]}:  # all years of the city in one query
+        years = sorted(k[1] for k in todo if k[0] == key and not k[2])
+        counted_at = timezone.now()
+        for year, regions in BY_REGION_YEARS[key](years).items():
+            entries[(key, year, "")] = Entry(float(sum(regions.values())), regions, counted_at)
+    entries.update((k, count(*k)) for k in sorted(todo - entries.keys()))
     store(entries)
     return RefreshSummary(len(entries), time.perf_counter() - started, timezone.now())
 
