@@ -9,7 +9,8 @@ total. ``refresh`` recounts every figure the catalogue shows; it runs
 - from the command line (``manage.py refresh_indicator_counts``).
 
 A figure the table does not hold yet (a year that has just begun, a new indicator) is counted on first use and
-stored, so that nobody waits for it twice. ``INDICATORS_CACHE_SECONDS = 0`` switches the table off: every request
+stored, so that nobody waits for it twice; so is one that nothing has refreshed for ``ABANDONED_AFTER`` times the
+refresh interval (no worker running). ``INDICATORS_CACHE_SECONDS = 0`` switches the table off: every request
 counts the registry itself (tests that change the registry under a page, small installations).
 """
 
@@ -26,7 +27,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from indicators.computed import BY_REGION_YEARS, FUNCTIONS
-from indicators.models import Indicator, RegistryCount
+from indicators.models import RegistryCount
 
 #: Functions whose city total is the sum of their per-region figures: distinct organisations, each in one region.
 #: The others (shares, sums of money, growth rates) count their total with a query of its own.
@@ -35,6 +36,10 @@ ADDITIVE = frozenset({
     "all_platforms", "new_platforms", "incubation_carriers", "incubated_hte_cumulative", "provincial_communities",
     "enterprises_revenue_10bn", "enterprises_revenue_100bn", "hte_pool",
 })
+
+#: Without a huey worker nothing refreshes the table; a request that finds a figure older than this many times
+#: INDICATORS_CACHE_SECONDS counts it again itself (the periodic job keeps figures younger than about one time).
+ABANDONED_AFTER = 3
 
 Key = tuple[str, int, str]  # (function, year, area code or "" for the whole city)
 
@@ -57,14 +62,15 @@ def max_age() -> dt.timedelta:
 def wanted() -> set[Key]:
     """Every (function, year, area) the catalogue's pages and reports show: each computed indicator over its plan
     years up to the current year, for its jurisdiction (the whole city, or 荣成市 for document E)."""
-    from indicators.services import computed_years
+    from indicators.services import Snapshot, computed_years
 
+    snap = Snapshot()
     out: set[Key] = set()
-    for ind in Indicator.objects.exclude(computed="").select_related("jurisdiction"):
+    for ind in snap.indicators.values():
         if ind.computed not in FUNCTIONS:
             continue
         area = "" if ind.jurisdiction.kind == "city" else ind.jurisdiction.code
-        out.update((ind.computed, year, area) for year in computed_years(ind))
+        out.update((ind.computed, year, area) for year in computed_years(ind, snap))
     return out
 
 
@@ -184,12 +190,17 @@ class Computer:
         if self._table is None:
             self._table = load()
         k = (key, year, area)
-        if k not in self._table:
+        if k not in self._table or self._abandoned(self._table[k]):
             self._table[k] = count_and_store(k)
         e = self._table[k]
         if e.counted_at and (self.counted_at is None or e.counted_at < self.counted_at):
             self.counted_at = e.counted_at
         return e
+
+    def _abandoned(self, e: Entry) -> bool:
+        """A figure far older than the periodic job lets figures get (no worker is running): counted again now, so
+        that a registry change still shows within ABANDONED_AFTER × INDICATORS_CACHE_SECONDS without a worker."""
+        return e.counted_at is not None and timezone.now() - e.counted_at > ABANDONED_AFTER * max_age()
 
     def _area(self, area: list[str] | None) -> str | None:
         """The table's area for a page's area: "" for the whole city, the code for one region, None when the

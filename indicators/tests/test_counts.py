@@ -179,3 +179,16 @@ def test_a_second_refresh_leaves_while_one_runs(demo_city):
     with HUEY.lock_task(tasks.LOCK):
         tasks._refresh()
     assert not RegistryCount.objects.exists()
+
+
+def test_without_a_worker_a_request_recounts_figures_nothing_refreshed(demo_city, settings):
+    """No huey worker: a figure older than ABANDONED_AFTER × INDICATORS_CACHE_SECONDS is counted again by the
+    request that reads it, so a registry change still shows (as the old cache of 600 s did)."""
+    from django.utils import timezone
+
+    settings.INDICATORS_CACHE_SECONDS = 600
+    before = _revenue_row() or 0
+    _import_giant(n=1)  # no on-commit callbacks run in this test: nothing is refreshed
+    assert (_revenue_row() or 0) == before
+    RegistryCount.objects.update(counted_at=timezone.now() - counts.max_age() * counts.ABANDONED_AFTER * 1.1)
+    assert _revenue_row() == before + 1
