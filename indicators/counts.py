@@ -11,7 +11,7 @@ total. ``refresh`` recounts every figure the catalogue shows; it runs
 A figure the table does not hold yet (a year that has just begun, a new indicator) is counted on first use and
 stored, so that nobody waits for it twice; so is one that nothing has refreshed for ``ABANDONED_AFTER`` times the
 refresh interval (no worker running). ``INDICATORS_CACHE_SECONDS = 0`` switches the table off: every request
-counts the registry itself (tests that change the registry under a page, small installations).
+counts the registry itself (small installations, checking a figure by hand).
 """
 
 from __future__ import annotations
