@@ -3,6 +3,9 @@
 Every function takes a year and a queryset filter for the area, and returns the figure for 31 December of that
 year (or the year's total); ``by_region`` gives the same figure per district or zone. A count of zero is reported
 as "no registry data" (None), because an empty registry says nothing about the city.
+
+Pages and reports do not call these functions on a request: they read the figures kept in a table
+(``indicators.counts``), which calls them per indicator and year, all regions at once.
 """
 
 from __future__ import annotations
@@ -11,8 +14,6 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
 from registry.models import (
@@ -204,28 +205,51 @@ FUNCTIONS: dict[str, Callable] = {
 }
 
 
-class Computer:
-    """Memoises registry figures within one request or report, and across requests for
-    ``settings.INDICATORS_CACHE_SECONDS`` (default 600) in Django's cache: counting a large registry for every year
-    of every indicator on each page view would be slow, and a registry change shows within that time."""
 
-    def __init__(self) -> None:
-        self._cache: dict[tuple, object] = {}
-        self._ttl = int(getattr(settings, "INDICATORS_CACHE_SECONDS", 600))
+# ---- several years in one query (the refresh of indicators/counts.py) -------------------------------------------
+# The same definitions as above, for the whole city by region, each year a filtered COUNT(DISTINCT) of one GROUP BY:
+# the rows are read once for all years instead of once a year.
 
-    def _get(self, key: str, year: int, area: list[str] | None, by_region: bool):
-        k = (key, year, tuple(area or ()), by_region)
-        if k not in self._cache:
-            if self._ttl > 0:
-                name = "indicators:" + ":".join(str(x) for x in (key, year, ",".join(area or ()), by_region))
-                self._cache[k] = cache.get_or_set(name, lambda: FUNCTIONS[key](year, area, by_region), self._ttl)
-            else:
-                self._cache[k] = FUNCTIONS[key](year, area, by_region)
-        return self._cache[k]
+def _by_region_years(qs: QuerySet, field: str, region_field: str, years: list[int],
+                     in_year: Callable[[int], Q]) -> dict[int, dict[str, float]]:
+    rows = qs.values(region_field).annotate(**{f"y{y}": Count(field, distinct=True, filter=in_year(y)) for y in years})
+    return {y: {r[region_field]: float(r[f"y{y}"]) for r in rows if r[f"y{y}"]} for y in years}
 
-    def value(self, key: str, year: int, area: list[str] | None) -> float | None:
-        v = self._get(key, year, area, False)
-        return round(v, 4) if v else None
 
-    def by_region(self, key: str, year: int, area: list[str] | None) -> dict[str, float]:
-        return {code: round(v, 4) for code, v in self._get(key, year, area, True).items() if v}
+def _qualified_years(kind: str, years: list[int]) -> dict[int, dict[str, float]]:
+    qs = Qualification.objects.filter(kind=kind, valid_from__lte=_year_end(max(years)),
+                                      valid_to__gte=_year_end(min(years)))
+    return _by_region_years(qs, "organization", "organization__region__code", years,
+                            lambda y: Qualification.in_force(_year_end(y)))
+
+
+def _platforms_years(years: list[int], *, types=None, levels=None) -> dict[int, dict[str, float]]:
+    qs = Organization.objects.filter(kind=OrganizationKind.PLATFORM, established_on__lte=_year_end(max(years)))
+    if types:
+        qs = qs.filter(platform_type__in=types)
+    if levels:
+        qs = qs.filter(level__in=levels)
+    return _by_region_years(qs, "id", "region__code", years, lambda y: Q(established_on__lte=_year_end(y)))
+
+
+def _incubation_carriers_years(years: list[int]) -> dict[int, dict[str, float]]:
+    from incubation.models import Carrier, Stage
+
+    carriers = Carrier.objects.exclude(stage=Stage.INDUSTRIAL_PARK).values("organization_id")
+    qs = Organization.objects.filter(Q(kind=OrganizationKind.PLATFORM, platform_type__in=INCUBATION_TYPES)
+                                     | Q(id__in=carriers), level__in=PROVINCIAL_PLUS,
+                                     established_on__lte=_year_end(max(years)))
+    return _by_region_years(qs, "id", "region__code", years, lambda y: Q(established_on__lte=_year_end(y)))
+
+
+#: By-region figures of the whole city for several years at once, for the functions whose rows span years.
+BY_REGION_YEARS: dict[str, Callable[[list[int]], dict[int, dict[str, float]]]] = {
+    "high_tech_enterprises": lambda ys: _qualified_years(QualificationKind.HIGH_TECH_ENTERPRISE, ys),
+    "tech_smes": lambda ys: _qualified_years(QualificationKind.TECH_SME, ys),
+    "provincial_platforms": lambda ys: _platforms_years(ys, types=TECH_PLATFORM_TYPES, levels=PROVINCIAL_PLUS),
+    "national_platforms": lambda ys: _platforms_years(ys, types=TECH_PLATFORM_TYPES, levels=(Level.NATIONAL,)),
+    "all_platforms": lambda ys: _platforms_years(ys),
+    "incubation_carriers": _incubation_carriers_years,
+    "provincial_communities": lambda ys: _platforms_years(ys, types=(PlatformType.INNOVATION_COMMUNITY,),
+                                                          levels=PROVINCIAL_PLUS),
+}

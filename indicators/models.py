@@ -189,3 +189,28 @@ class Observation(models.Model):
     @property
     def channel_label(self) -> str:
         return self.CHANNEL_LABELS.get(self.channel, self.channel)
+
+
+class RegistryCount(models.Model):
+    """A figure counted from the registry (one function of ``indicators.computed``) for one year, kept so that pages
+    and reports never count a large registry on a request (``indicators.counts`` refreshes them).
+
+    ``area`` is "" for the whole city, else the code of the smaller jurisdiction counted (with its zones); ``region``
+    is "" for the area's total, else one district's or zone's figure.
+    """
+
+    computed = models.CharField("登记数据计算方法", max_length=40)
+    year = models.PositiveSmallIntegerField("年度")
+    area = models.CharField("统计范围", max_length=20, blank=True)
+    region = models.CharField("区市/功能区", max_length=20, blank=True)
+    value = models.FloatField("数值")
+    counted_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "登记数据统计值"
+        verbose_name_plural = "登记数据统计值"
+        constraints = [models.UniqueConstraint(fields=["computed", "year", "area", "region"],
+                                               name="registry_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.computed} {self.year} {self.area or '全市'} {self.region or '合计'} = {self.value:g}"

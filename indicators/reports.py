@@ -16,6 +16,7 @@ from core import audit, xlsx
 from core.imports import header_problem
 from core.xlsx import Column
 from indicators import services
+from indicators.counts import Computer
 from indicators.models import Indicator, Observation
 from indicators.services import IndicatorInputError
 from registry.excel import RowError, _save, _write_sheet
@@ -179,9 +180,9 @@ def _num(v: float | None, digits: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def report_rows(year: int) -> list[dict[str, Any]]:
+def report_rows(year: int, computer: Computer | None = None) -> list[dict[str, Any]]:
     out = []
-    for r in services.dashboard(year):
+    for r in services.dashboard(year, computer):
         ind, prog, latest = r["indicator"], r["progress"], r["latest"]
         out.append({
             "category": r["category"], "code": ind.code, "name": ind.name, "unit": ind.unit,
@@ -266,7 +267,8 @@ def report_pdf(year: int) -> bytes:
     title = ParagraphStyle("t", fontName=font, fontSize=16, leading=22)
     body = ParagraphStyle("b", fontName=font, fontSize=9, leading=13)
     cell = ParagraphStyle("c", fontName=font, fontSize=7, leading=9)
-    rows = report_rows(year)
+    computer = Computer()
+    rows = report_rows(year, computer)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
@@ -279,7 +281,8 @@ def report_pdf(year: int) -> bytes:
         Paragraph(f"生成日期：{dt.date.today():%Y-%m-%d}。共 {len(rows)} 项指标："
                   + "，".join(f"{k} {v} 项" for k, v in counts.items()) + "。", body),
         Paragraph("数据方式：“录入”为统计数据，“登记数据计算”为平台登记库按指标口径统计；同一年度两者都有时以录入为准。"
-                  "判断规则：到目标年的外推值达到目标为正常推进，达到目标进程 90% 以上为存在风险，其余为滞后。", body),
+                  "判断规则：到目标年的外推值达到目标为正常推进，达到目标进程 90% 以上为存在风险，其余为滞后。"
+                  + services.counted_note(computer), body),
         Spacer(1, 4 * mm),
     ]
     head = ["指标", "依据", "区域", "基期", "目标", "最新值", "数据方式", "完成进程", "状态", "判断依据"]

@@ -19,7 +19,8 @@ from django.db.models import Max
 
 from core import audit
 from indicators.catalogue import categories
-from indicators.computed import LABELS, Computer
+from indicators.computed import LABELS
+from indicators.counts import Computer
 from indicators.models import Indicator, Observation
 from indicators.progress import Progress, growth_progress, level_progress, points_progress
 from registry.models import Region
@@ -231,6 +232,21 @@ def dashboard(year: int | None = None, computer: Computer | None = None) -> list
         rows.append({"indicator": ind, "category": cats.get(ind.category, ind.category), "points": points,
                      "latest": latest, "progress": prog})
     return rows
+
+
+def counted_note(computer: Computer) -> str:
+    """When the registry figures a page shows were counted (统计时间), for the page's reader."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    if computer.live:
+        return "“登记数据计算”的数值为打开页面时从登记库实时统计。"
+    if computer.counted_at is None:
+        return ""
+    seconds = int(getattr(settings, "INDICATORS_CACHE_SECONDS", 600))
+    every = f"{seconds // 60} 分钟" if seconds % 60 == 0 else f"{seconds} 秒"
+    return (f"“登记数据计算”的数值统计时间：{timezone.localtime(computer.counted_at):%Y-%m-%d %H:%M}"
+            f"（登记库导入数据后，以及每 {every}，自动重新统计）。")
 
 
 def status_counts(rows: list[dict[str, Any]]) -> dict[str, int]:

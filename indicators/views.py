@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from core.imports import compact
 from indicators import reports, services
-from indicators.computed import Computer
+from indicators.counts import Computer
 from indicators.progress import STATUS_LABELS
 from indicators.services import IndicatorInputError
 
@@ -55,7 +55,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if denied := _staff_only(request):
         return denied
     year = _year(request)
-    rows = services.dashboard(year)
+    computer = Computer()
+    rows = services.dashboard(year, computer)
     groups: dict[str, list] = {}
     for r in rows:
         groups.setdefault(r["category"], []).append(r)
@@ -68,7 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "indicators/dashboard.html", {
         "year": year, "years": list(range(2018, dt.date.today().year + 1)), "groups": groups, "counts": counts,
-        "year_note": _year_note(request, year),
+        "year_note": _year_note(request, year), "counted_note": services.counted_note(computer),
         "chart": chart, "total": len(rows), "can_enter": _can_enter(request.user),
     })
 
@@ -100,7 +101,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "districts": services.district_table(ind, latest_year, computer) if latest_year else [],
         "latest_year": latest_year, "history": services.history(ind), "computed_label": services.computed_label(ind),
         "regions": services.region_choices(ind), "can_enter": _can_enter(request.user),
-        "status_labels": STATUS_LABELS,
+        "status_labels": STATUS_LABELS, "counted_note": services.counted_note(computer),
     })
 
 

@@ -7,9 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core import views as core_views
 from core.ratelimits import limit_anonymous
+from portal import views as portal_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.start, name="home"),
     path("login/", limit_anonymous(auth_views.LoginView.as_view()), name="login"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

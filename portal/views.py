@@ -1,17 +1,69 @@
-"""The public front door: what the platform is, the policy catalogue, the documents' original text, how to register.
+"""The front door: where everybody starts (``/``, URL name "home"), and the public pages behind it — what the platform
+is, the policy catalogue, the documents' original text, how to register.
 
-No login: the documents are public (each is marked 此件公开发布), and so are the rules computed from them.
+The public pages need no login: the documents are public (each is marked 此件公开发布), and so are the rules computed
+from them. Signed-in users start on their own page: an enterprise or institution on its registry record, government
+staff on the registry overview, everybody else on the policy catalogue.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 
 from core.formatting import parameter_value, plain_text
 from portal import documents
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """``/``: the public front door for anonymous visitors, each role's own start page once signed in."""
+    if not request.user.is_authenticated:
+        return home(request)
+    user = request.user
+    if user.is_entity_account and user.organization_id:
+        return redirect("registry:organization_detail", pk=user.organization_id)
+    if not user.is_government:
+        if _has_policy_catalogue():
+            return redirect("policy:catalogue")
+        return render(request, "portal/signed_in_home.html")
+    return _staff_home(request)
+
+
+def _staff_home(request: HttpRequest) -> HttpResponse:
+    """Government staff: the registry they can see, in figures (organisations, qualifications in force, platforms)."""
+    from indicators.models import Indicator
+    from registry.models import Organization, Qualification, QualificationKind
+    from registry.services import visible_organizations
+
+    today = dt.date.today()
+    orgs = visible_organizations(request.user)
+    by_kind = dict(orgs.values_list("kind").annotate(n=Count("id")))
+    quals = dict(
+        Qualification.objects.filter(Qualification.in_force(today), organization__in=orgs)
+        .values_list("kind")
+        .annotate(n=Count("organization", distinct=True))
+    )
+    platforms = dict(orgs.filter(kind="platform").values_list("level").annotate(n=Count("id")))
+    return render(request, "portal/staff_home.html", {
+        "today": today,
+        "kinds": [(label, by_kind.get(value, 0), value) for value, label in Organization._meta.get_field("kind").choices],
+        "qualifications": [(label, quals.get(value, 0), value) for value, label in QualificationKind.choices],
+        "platforms": [("国家级", platforms.get("national", 0)), ("省级", platforms.get("provincial", 0)), ("市级", platforms.get("city", 0))],
+        "indicator_count": Indicator.objects.count(),
+    })
+
+
+def _has_policy_catalogue() -> bool:
+    try:
+        reverse("policy:catalogue")
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def _catalogue_rows() -> list[dict[str, Any]]:

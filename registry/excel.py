@@ -32,6 +32,7 @@ from registry.models import (
     Qualification,
     Region,
 )
+from registry.signals import registry_imported
 from registry.uscc import uscc_error
 
 ORG_SHEET, FACTS_SHEET = "主体", "年度数据"
@@ -303,6 +304,7 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
         record(actor, "registry.import", None,
                f"Excel 导入：新建主体 {result.organizations_created}，更新主体 {result.organizations_updated}，"
                f"新建年度数据 {result.facts_created}，更新年度数据 {result.facts_updated}", rows=result.rows)
+        transaction.on_commit(lambda: registry_imported.send(sender=import_workbook, actor=actor))
     return result
 
 

@@ -6,12 +6,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def no_count_cache(settings):
-    """Registry counts are cached between requests in production; tests change the registry under them."""
-    settings.INDICATORS_CACHE_SECONDS = 0
-
-
-@pytest.fixture(autouse=True)
 def catalogue(db):
     from indicators.catalogue import sync
     from indicators.models import Indicator

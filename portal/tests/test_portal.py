@@ -67,3 +67,27 @@ def test_documents_parse_every_numbered_article_of_a_and_b():
     b = documents.document("B")
     labels = [p.label for p in b.articles if p.level == "item"]
     assert labels == [f"第{n}条" for n in range(1, len(labels) + 1)] and len(labels) >= 30
+
+
+def test_home_sends_each_role_to_its_start_page(demo_city):
+    """``/`` (URL name "home", portal.views.start): the front door for visitors, each role's own page once signed in."""
+    from django.urls import resolve, reverse
+
+    from accounts.models import User
+    from portal.views import start
+
+    assert reverse("home") == "/" and resolve("/").func is start
+    assert "政策目录" in text_of(Client().get("/"))
+    c = Client()
+    enterprise = User.objects.get(username="enterprise")
+    c.force_login(enterprise)
+    assert c.get("/").url == reverse("registry:organization_detail", args=[enterprise.organization_id])
+    c.force_login(User.objects.get(username="expert"))
+    assert c.get("/").url == reverse("policy:catalogue")
+    for username in ("bureau", "district"):
+        user = User.objects.get(username=username)
+        c.force_login(user)
+        resp = c.get("/")
+        assert resp.status_code == 200
+        region = user.region.name if user.region else "威海市"
+        assert f"{region}科技创新主体概况" in text_of(resp)
