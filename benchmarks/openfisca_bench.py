@@ -1,14 +1,15 @@
 """openfisca cost per entity·variable: the Weihai rules against plain openfisca formulas (issue 11). Prints figures;
 not a test, asserts nothing.
 
-    .venv/bin/python benchmarks/openfisca_bench.py --n 100000 --repeat 3
+    .venv/bin/python benchmarks/openfisca_bench.py --n 100000 --repeat 3 [--single 200]
 
 A synthetic population of N organisations with about one qualifying event each (a mix of the kinds, subjects,
 levels and grades the rules read, dated across 2023–2025 so that about 1,100 distinct dates occur, with B coming
 into force on 2023-07-13) is put into one simulation for 2024 with ready numpy arrays, as the screening does.
 (a) Every Weihai variable that has a formula is calculated ("weihai"); (b) the same number of plain variables per
 entity (a toy formula of simple numpy arithmetic on the inputs) on the same arrays ("plain"). Each figure is the best
-of ``--repeat`` fresh simulations, divided by Σ over the variables of the number of entities of the variable's entity.
+of ``--repeat`` fresh simulations, divided by Σ over the variables of the number of entities of the variable's entity. ``--single``
+also times one entity through ``evaluate_situation`` (CPU and wall p95; ``--n 0`` for that alone).
 """
 
 from __future__ import annotations
@@ -140,11 +141,52 @@ def timed(tbs, data, names: list[str], repeat: int) -> tuple[float, float]:
     return best_cpu, best_wall
 
 
+def single(runs: int) -> None:
+    """One entity through policy.services.evaluate_situation (the situation of benchmarks/policy_bench.py): p95 in CPU
+    time of this process and in wall time, so that a shared machine's figure can be told from the code's."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kechuang.settings")
+    os.environ.setdefault("KECHUANG_DEBUG", "1")
+    import django
+
+    django.setup()
+    from policy import services
+
+    situation = {"kind": "enterprise", "qualifications": [
+        {"kind": "high_tech_enterprise", "valid_from": "2024-05-01", "valid_to": "2026-12-31"},
+        {"kind": "above_designated_size", "valid_from": "2024-01-01", "valid_to": "2024-12-31"}],
+        "recognitions": [{"kind": "platform_approval", "subject": "key_laboratory", "level": "provincial",
+                          "occurred_on": "2024-03-01"},
+                         {"kind": "tech_contract", "subject": "tech_development", "occurred_on": "2024-04-01",
+                          "amount": "8000000"}],
+        "annual_facts": {"2024": {"rd_expense": "23000000", "sales_revenue": "9e7"},
+                         "2023": {"rd_expense": "20000000", "sales_revenue": "8e7"}, "2021": {"sales_revenue": "5e7"}}}
+    services.evaluate_situation(situation, "2024")
+    cpu, wall = [], []
+    for _ in range(runs):
+        c0, t0 = time.process_time(), time.perf_counter()
+        services.evaluate_situation(situation, "2024")
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - t0) * 1000)
+    cpu.sort()
+    wall.sort()
+    at = int(0.95 * (runs - 1))
+    print(f"[single] evaluate_situation ({runs} runs): p95 {cpu[at]:.1f} ms CPU (median {cpu[runs // 2]:.1f}), "
+          f"p95 {wall[at]:.1f} ms wall (median {wall[runs // 2]:.1f}) (target p95 ≤ 20 ms)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100_000, help="organisations")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--single", type=int, default=0,
+                        help="also time one entity through evaluate_situation this many times (needs Django)")
     args = parser.parse_args()
+    if args.single:
+        single(args.single)
+    if not args.n:
+        return
     rng = np.random.default_rng(11)
     data = population(args.n, rng)
     n_events, n_orgs = len(data["_owner"]), args.n

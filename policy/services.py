@@ -372,7 +372,7 @@ def compute(rows: list[dict[str, Any]], year: int, tbs: Any) -> dict[str, np.nda
     owner = np.array([i for i, _ in events] + list(range(n)))
     builder.join_with_persons(orgs, owner.astype(str), np.array(["event"] * m))
     sim = builder.build(tbs)
-    period = str(year)
+    period = periods.period(str(year))  # parsed once: openfisca parses a string period on every call
     placeholder = [""] * n
     for name, key in (("event_kind", "kind"), ("event_subject", "subject"), ("event_level", "level"),
                       ("event_grade", "grade"), ("event_role", "role")):

@@ -208,7 +208,15 @@ def text_codes(entity: Any, name: str, period: Any) -> tuple[np.ndarray, np.ndar
 def text_in(entity: Any, name: str, period: Any, values: Any) -> np.ndarray:
     """Whether a string input is one of ``values`` (a string or a collection of strings), per entity."""
     labels, codes = text_codes(entity, name, period)
-    return np.isin(labels, [values] if isinstance(values, str) else list(values))[codes]
+    return _member(labels, values)[codes]
+
+
+def _member(labels: np.ndarray, values: Any) -> np.ndarray:
+    """Which of the (few) distinct values are among ``values``: a set test, cheaper than np.isin on small arrays."""
+    wanted = {values} if isinstance(values, str) else set(values)
+    if len(labels) > 256:
+        return np.isin(labels, list(wanted))
+    return np.array([label in wanted for label in labels.tolist()], dtype=bool)
 
 
 def _text_entry(entity: Any, name: str, period: Any) -> list | None:
@@ -216,12 +224,18 @@ def _text_entry(entity: Any, name: str, period: Any) -> list | None:
     simulation = getattr(entity, "simulation", None)
     if simulation is None:
         return None
-    raw = entity(name, period)
-    if not isinstance(raw, np.ndarray) or raw.ndim != 1:
-        return None
     cache = simulation.__dict__.setdefault("_text_cache", {})
     key = (getattr(getattr(entity, "entity", None), "key", None), name, period)
     hit = cache.get(key)
+    if hit is not None:  # still the array openfisca holds? (read from the holder: cheaper than a calculate)
+        try:
+            if entity.get_holder(name).get_array(period) is hit[0]:
+                return hit
+        except Exception:  # noqa: BLE001 - not a plain population: read through openfisca below
+            pass
+    raw = entity(name, period)
+    if not isinstance(raw, np.ndarray) or raw.ndim != 1:
+        return None
     if hit is not None and hit[0] is raw:
         return hit
     labels, codes = _factorize(raw)
@@ -352,8 +366,8 @@ def _rule_event_formula(rule: Rule):
         out = np.zeros(len(kind_codes))
         candidates = []
         for path in rule.paths:  # most rules match no event: decided on the distinct values, then skipped
-            kind = np.flatnonzero(kinds == path.kind)
-            subject = np.isin(subjects, path.subjects)
+            kind = np.flatnonzero(_member(kinds, path.kind))
+            subject = _member(subjects, path.subjects)
             if len(kind) and subject.any():
                 mask = (kind_codes == kind[0]) & subject[subject_codes]
                 if mask.any():
