@@ -192,3 +192,24 @@ def test_without_a_worker_a_request_recounts_figures_nothing_refreshed(demo_city
     assert (_revenue_row() or 0) == before
     RegistryCount.objects.update(counted_at=timezone.now() - counts.max_age() * counts.ABANDONED_AFTER * 1.1)
     assert _revenue_row() == before + 1
+
+
+def test_a_missing_figure_alone_is_counted_on_first_use(demo_city, monkeypatch):
+    """The first request of a new installation counts the whole table at once; later, a figure the table lacks
+    (a year that has just begun) is counted alone, with its breakdown by region, and kept."""
+    services.dashboard(2024, Computer())
+    assert not counts.stale()
+    RegistryCount.objects.filter(computed="tech_smes", year=2024).delete()
+    calls = []
+
+    def recorded(key: str, fn):
+        def call(*args):
+            calls.append((key, *args))
+            return fn(*args)
+        return call
+
+    monkeypatch.setattr(counts, "FUNCTIONS", {k: recorded(k, f) for k, f in computed.FUNCTIONS.items()})
+    services.dashboard(2024, Computer())
+    assert calls == [("tech_smes", 2024, None, True)]  # one GROUP BY; its total is the sum of the regions
+    assert RegistryCount.objects.filter(computed="tech_smes", year=2024, region="").exists()
+    assert not counts.stale()
