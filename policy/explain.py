@@ -11,6 +11,7 @@ once per (path, day) per call.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -133,6 +134,22 @@ class ParamReader:
         return self._values[key]
 
 
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _memo(tbs: Any) -> tuple[ParamReader, dict[tuple[str, str], bool]]:
+    """Parameter values and window tests of one system, kept while the system lives (batches share them)."""
+    try:
+        return _MEMO[tbs]
+    except (KeyError, TypeError):
+        memo = (ParamReader(tbs.parameters), {})
+        try:
+            _MEMO[tbs] = memo
+        except TypeError:  # a system that cannot be weakly referenced: memo for this call only
+            pass
+        return memo
+
+
 # ---------------------------------------------------------------- the context of one explain() call
 
 
@@ -143,14 +160,13 @@ class Context:
                  jurisdiction: Any) -> None:
         self.rows, self.arrays, self.year, self.j = rows, arrays, year, jurisdiction
         self.n = len(rows)
-        self.params = ParamReader(tbs.parameters)
+        self.params, self._windows = _memo(tbs)
         self.parameters = tbs.parameters
         owner = np.asarray(arrays["_owner"], dtype=np.int64)
         self.owner = owner
         counts = np.bincount(owner, minlength=self.n) if len(owner) else np.zeros(self.n, dtype=np.int64)
         self.starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._pairs: tuple[dict, dict, np.ndarray] | None = None
-        self._windows: dict[tuple[str, str], bool] = {}
         self._row_cache: dict[int, dict[str, Any]] = {}
 
     # rows and events

@@ -63,7 +63,7 @@ def provisions() -> list[Provision]:
 
 INTERPRETATIONS: dict[str, Interpretation] = {
     i.name: i for i in [
-        Interpretation("a_survives_b", "B 未重复也未改变的 A 条款，在 2023-07-13 后是否继续适用？", True, (True, False),
+        Interpretation("a_survives_b", f"B 未重复也未改变的 A 条款，在 {B.window_from} 后是否继续适用？", True, (True, False),
                        "B 的废止条款只针对“与本意见不一致”的原政策；未被重述或改变的 A 条款与 B 不矛盾，故继续适用。",
                        "interpretations.a_survives_b"),
         Interpretation("b17_cagr_prior_years", "B 第17条“近3年销售收入复合增长率”取哪三年？", True, (True, False),
@@ -78,7 +78,6 @@ INTERPRETATIONS: dict[str, Interpretation] = {
                        "研发投入以会计年度计，按该年 12 月 31 日有效的文件计算，故 2023 年度适用 B。（当前引擎只实现默认口径。）"),
     ]
 }
-assert B.window_from == "2023-07-13"  # the interpretations' questions above name B's first day
 
 EVENT_NAMES = {"technology_innovation_center": "技术创新中心", "clinical_research_center": "临床医学研究中心",
                "key_laboratory": "重点实验室", "national_key_laboratory": "全国重点实验室",
