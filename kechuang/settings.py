@@ -33,6 +33,8 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-never-used-in-production"
 ALLOWED_HOSTS = os.environ.get("KECHUANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 POLICY_DIR = Path(os.environ.get("POLICY_DIR", BASE_DIR.parent / "shared" / "policies"))
+# The policy package of the jurisdiction the platform serves (policy.jurisdiction.current()).
+POLICY_JURISDICTION = os.environ.get("KECHUANG_JURISDICTION", "policy_weihai")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

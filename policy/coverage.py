@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from policy.catalogue import BY_ID
+from policy.jurisdiction import CurrentMapping
 
 HERE = Path(__file__).resolve().parent
 #: The jurisdiction package: ``<doc>/art_NN/`` holds an article's coverage rows and OpenFisca YAML tests, and
@@ -18,8 +19,8 @@ PACKAGE = HERE.parent / "policy_weihai"
 TEST_DIRS = [HERE / "tests", HERE.parent / "scifinance" / "tests"]
 STATUS_LABELS = {"encoded": "已编码", "case_by_case": "一事一议/比例未定（编目）", "not_encoded": "未编码（待办）",
                  "target": "目标指标（无兑现金额）"}
-DOCUMENTS = {"A": "威政发〔2018〕20号", "B": "威政发〔2023〕5号", "D": "威政办字〔2018〕107号",
-             "E": "荣成市强化科技创新助推经济高质量发展行动方案"}
+#: Document code → its number (文号), from the jurisdiction's documents.
+DOCUMENTS = CurrentMapping(lambda j: {code: d.number for code, d in j.documents.items()})
 
 
 def _article_number(row: dict[str, Any]) -> int:

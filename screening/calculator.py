@@ -3,7 +3,7 @@
 The situation's shape is the engine's (policy.services.evaluate_situation); this module only gathers the facts.
 Every provision the calculator offers (``OFFERED``) is computable from the facts its form asks for: each comes with
 an example answer of the form, and a test walks every example through the real engine. Dates are asked, never
-invented: the date of a certification or an approval chooses the document (A before 2023-07-13, B after).
+invented: the date of a certification or an approval chooses the document in force.
 """
 
 from __future__ import annotations
@@ -14,34 +14,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from policy.jurisdiction import CurrentMapping
 from registry.models import Level, OrganizationKind, PlatformType, QualificationKind, Region
 from screening import engine
 
-#: Provision → an example answer of the form under which it applies (walked by screening/tests/test_calculator.py).
-OFFERED: dict[str, dict[str, Any]] = {
-    "A.07.hte_reward": {"year": 2025, "newly_certified": ["high_tech_enterprise"], "certified_on": "2025-11-10"},
-    "B.17.hte_growth_reward": {"year": 2025, "newly_certified": ["high_tech_enterprise"], "certified_on": "2025-11-10",
-                               "sales_revenue": "30000000", "sales_revenue_prev": "26000000",
-                               "sales_revenue_3y": "20000000"},
-    "B.09.rd_growth_subsidy": {"year": 2025, "qualifications": ["high_tech_enterprise", "above_designated_size"],
-                               "rd_expense": "6000000", "rd_expense_prev": "4500000", "sales_revenue": "80000000"},
-    "B.01.platform_reward": {"year": 2025, "platform_type": "national_key_laboratory", "platform_level": "national",
-                             "platform_approved_on": "2025-05-10", "platform_role": "lead"},
-    "B.01.platform_ceiling": {"year": 2025, "platform_type": "key_laboratory", "platform_level": "provincial",
-                              "platform_approved_on": "2025-05-10", "platform_role": "lead"},
-    "A.05.tic_support": {"year": 2022, "platform_type": "technology_innovation_center", "platform_level": "provincial",
-                         "platform_approved_on": "2022-06-01", "platform_role": "lead"},
-    "A.16.national_incubator_reward": {"year": 2022, "platform_type": "incubator", "platform_level": "national",
-                                       "platform_approved_on": "2022-06-01", "platform_role": "lead"},
-    "B.29.incubator_reward": {"year": 2025, "platform_type": "incubator", "platform_level": "national",
-                              "platform_approved_on": "2025-06-01", "platform_role": "lead"},
-    "A.10.international_base_reward": {"year": 2022, "platform_type": "international_cooperation_base",
-                                       "platform_level": "provincial", "platform_approved_on": "2022-06-01",
-                                       "platform_role": "lead"},
-    "A.15.tech_transfer_agency_reward": {"year": 2022, "platform_type": "tech_transfer_demo_agency",
-                                         "platform_level": "national", "platform_approved_on": "2022-06-01",
-                                         "platform_role": "lead"},
-}
+#: Provision → an example answer of the form under which it applies (the jurisdiction's ``calculator_examples``,
+#: walked by screening/tests/test_calculator.py).
+OFFERED = CurrentMapping(lambda j: j.calculator_examples)
 
 
 #: How the form is laid out: (legend, field names).

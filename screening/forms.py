@@ -55,7 +55,7 @@ class WhatIfForm(forms.Form):
         self.parameters = P.enrich(params)
         self.groups = P.grouped(params)
         self.units = {p["path"]: p.get("unit", "") for p in params}
-        # grouped by document and article: <optgroup label="威政发〔2023〕5号 第9条">
+        # grouped by document and article: <optgroup label="<document number> <article>">
         self.fields["parameter"].choices = [("", "（请选择参数）")] + [
             (f"{g['document']} {a['article']}".strip(),
              [(p["path"], f"{p['title']}（现行 {p['now_text']}）") for p in a["params"]])

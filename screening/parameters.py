@@ -16,7 +16,7 @@ RATE = "比例"
 
 
 def _citation(reference: str) -> tuple[str, str]:
-    """"威政发〔2018〕20号 第10条; 威政办字〔2018〕107号 二（四）1" → ("威政发〔2018〕20号", "第10条")."""
+    """A parameter reference "<document number> <article>[; <twin citation>]" → (document number, article)."""
     first = re.split(r"[;；]", reference or "")[0].strip()
     number_, _, article = first.partition(" ")
     return number_ or "其他", article.strip()

@@ -2,7 +2,7 @@
 
     python manage.py screening_run --year 2025                      # queue it for the worker
     python manage.py screening_run --year 2025 --region 371002 --now
-    python manage.py screening_run --year 2025 --set weihai.hte_reward=200000 --now     # what-if
+    python manage.py screening_run --year 2025 --set <parameter path>=200000 --now      # what-if
     python manage.py screening_run --resume                         # re-queue runs whose worker died
 """
 

@@ -1,0 +1,492 @@
+"""Explanations: the generic machinery that turns a screening's arrays into per-provision sentences.
+
+A jurisdiction declares, next to each article's rule, how its results are explained (``Provision.explanation``):
+declared data — :class:`EventAmounts` (one sentence per qualifying event), :class:`RuleTable` (the ``Rule``/``Path``
+tables the rules are built from), :class:`AnnualCount`, :class:`PerUnitCapped` — whose figures come from the same
+parameters the rule read, or :class:`Custom` for an article that needs code of its own (that code lives in the
+article's module). The platform explains provision by provision: a vectorised mask over organisations first (only
+organisations that can produce a result or a near miss), then the sentences for those pairs only; parameters are read
+once per (path, day) per call.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+
+#: Award grades as ASCII codes (the registry's vocabulary; openfisca string storage is ASCII).
+GRADE_CODES = {"特等奖": "special", "一等奖": "first", "二等奖": "second", "三等奖": "third", "青年奖": "youth",
+               "优秀": "excellent"}
+GRADE_NAMES = {v: k for k, v in GRADE_CODES.items()}
+
+
+@dataclass
+class ProvisionResult:
+    provision_id: str
+    title: str
+    document: str
+    article: str
+    form: str
+    is_ceiling: bool
+    amount: Decimal
+    status: str
+    explanation: str
+    missing: str = ""
+    facts_used: dict = field(default_factory=dict)
+    interpretations: list[str] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["amount"] = str(self.amount)
+        return d
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def wan(yuan_: float | Decimal) -> str:
+    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'."""
+    v = Decimal(str(yuan_)) / Decimal(10000)
+    text = format(v.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize(), "f")
+    return f"{text} 万元"
+
+
+def pct(x: float) -> str:
+    return f"{x * 100:.1f}%".replace(".0%", "%")
+
+
+def yuan(x: float) -> Decimal:
+    return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
+
+
+def result(p: Any, amount: float, status: str, explanation: str, facts: dict, missing: str = "",
+           caveats: list[str] | None = None) -> ProvisionResult:
+    cav = list(caveats or [])
+    if p.is_ceiling and status == "applies":
+        cav.insert(0, "最高限额（不超过/择优）：需评审确定实际金额")
+    if p.also_cited:
+        cav.append(f"与 {'、'.join(p.also_cited)} 为同一规定，只兑现一次")
+    return ProvisionResult(p.id, p.title, p.document, p.article, p.form, p.is_ceiling,
+                           yuan(amount) if status == "applies" else Decimal("0.00"), status, explanation, missing,
+                           facts, list(p.interpretations), cav)
+
+
+def cite(p: Any) -> str:
+    return f"（{p.document} {p.article}）"
+
+
+def event_facts(e: dict[str, Any]) -> dict[str, Any]:
+    return {"event": e["title"] or e["subject"], "occurred_on": e["date"].isoformat(), "level": e["level"],
+            "grade": e["grade"], "amount": e["amount"]}
+
+
+# ---------------------------------------------------------------- parameters, read once per (path, day)
+
+
+class ParamReader:
+    """Parameter values on days, each (path, day) looked up once on the leaf (never the whole tree per lookup)."""
+
+    def __init__(self, parameters: Any) -> None:
+        self.parameters = parameters
+        self._leaves: dict[str, Any] = {}
+        self._values: dict[tuple[str, str], float | None] = {}
+
+    def leaf(self, path: str) -> Any:
+        node = self._leaves.get(path)
+        if node is None:
+            node = self.parameters
+            for part in path.split("."):
+                node = node.children[part]
+            self._leaves[path] = node
+        return node
+
+    def on(self, path: str, day: Any) -> float | None:
+        """The value in force on ``day`` (a date or ISO text), or None where its document is not in force."""
+        key = (path, str(day))
+        if key not in self._values:
+            value = self.leaf(path)(key[1])
+            self._values[key] = None if value is None else float(value)
+        return self._values[key]
+
+    def cap_of_year(self, path: str, year: int) -> float | None:
+        """The yearly cap in force on 31 December; for the year its document expires, the value of its last day in
+        force; None when it was not in force that year."""
+        value = self.on(path, f"{year}-12-31")
+        if value is not None:
+            return value
+        key = (path, f"last-{year}")
+        if key not in self._values:
+            found = None
+            entries = sorted(self.leaf(path).values_list, key=lambda v: v.instant_str, reverse=True)
+            for k, v in enumerate(entries):
+                if v.instant_str <= f"{year}-12-31":
+                    if v.value is None and v.instant_str > f"{year}-01-01" and k + 1 < len(entries):
+                        before = entries[k + 1].value
+                        found = None if before is None else float(before)
+                    break
+            self._values[key] = found
+        return self._values[key]
+
+
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _memo(tbs: Any) -> tuple[ParamReader, dict[tuple[str, str], bool]]:
+    """Parameter values and window tests of one system, kept while the system lives (batches share them)."""
+    try:
+        return _MEMO[tbs]
+    except (KeyError, TypeError):
+        memo = (ParamReader(tbs.parameters), {})
+        try:
+            _MEMO[tbs] = memo
+        except TypeError:  # a system that cannot be weakly referenced: memo for this call only
+            pass
+        return memo
+
+
+# ---------------------------------------------------------------- the context of one explain() call
+
+
+class Context:
+    """What the explainers of one explain() call share: rows (touched only for candidates), arrays, parameters."""
+
+    def __init__(self, rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year: int, tbs: Any,
+                 jurisdiction: Any) -> None:
+        self.rows, self.arrays, self.year, self.j = rows, arrays, year, jurisdiction
+        self.n = len(rows)
+        self.params, self._windows = _memo(tbs)
+        self.parameters = tbs.parameters
+        owner = np.asarray(arrays["_owner"], dtype=np.int64)
+        self.owner = owner
+        counts = np.bincount(owner, minlength=self.n) if len(owner) else np.zeros(self.n, dtype=np.int64)
+        self.starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._pairs: tuple[dict, dict, np.ndarray] | None = None
+        self._row_cache: dict[int, dict[str, Any]] = {}
+
+    # rows and events
+    def row(self, i: int) -> dict[str, Any]:
+        row = self._row_cache.get(i)
+        if row is None:
+            row = self._row_cache[i] = self.rows[i]
+        return row
+
+    def span(self, i: int) -> tuple[int, int]:
+        return int(self.starts[i]), int(self.starts[i + 1])
+
+    def per_event(self, name: str, i: int) -> np.ndarray:
+        lo, hi = self.span(i)
+        return self.arrays[name][lo:hi]
+
+    def value(self, name: str, i: int) -> float:
+        return float(self.arrays[name][i])
+
+    def on(self, path: str, day: Any) -> float | None:
+        return self.params.on(path, day)
+
+    def window(self, rule: Any, day: Any) -> bool:
+        """The jurisdiction's window test for a rule-like object (``.window`` mode) on one day, memoised."""
+        key = (getattr(rule, "window", ""), str(day))
+        if key not in self._windows:
+            test = self.j.window_ok
+            self._windows[key] = True if test is None else bool(
+                test(rule, self.parameters, np.array([key[1]], dtype="datetime64[D]"))[0])
+        return self._windows[key]
+
+    def event_label(self, e: dict[str, Any]) -> str:
+        text = f"{e['date']} {self.j.level_names.get(e['level'], '')}{self.j.event_names.get(e['subject'], e['subject'])}"
+        if e["grade"] == "excellent":
+            text += "（考核优秀）"
+        elif e["grade"]:
+            text += GRADE_NAMES.get(e["grade"], e["grade"])
+        if e["role"] == "lead":
+            text += "（牵头/第一完成单位）"
+        return text
+
+    # vectorised masks over organisations
+    def all(self) -> np.ndarray:
+        return np.ones(self.n, dtype=bool)
+
+    def _event_pairs(self) -> tuple[dict, dict, np.ndarray] | None:
+        if self._pairs is None:
+            if "event_kind" not in self.arrays or "event_subject" not in self.arrays:
+                return None
+            m = len(self.owner)
+            kinds = np.asarray(self.arrays["event_kind"][:m]).astype(str)
+            subjects = np.asarray(self.arrays["event_subject"][:m]).astype(str)
+            uk, ki = np.unique(kinds, return_inverse=True)
+            us, si = np.unique(subjects, return_inverse=True)
+            self._pairs = ({k: n for n, k in enumerate(uk)}, {s: n for n, s in enumerate(us)},
+                           ki.astype(np.int64) * max(len(us), 1) + si)
+        return self._pairs
+
+    def with_events(self, pairs: Sequence[tuple[str, Sequence[str] | None]]) -> np.ndarray:
+        """Organisations having an event of one of the (kind, subjects) pairs (subjects None: any); all of them when
+        the arrays do not carry the event inputs."""
+        got = self._event_pairs()
+        if got is None:
+            return self.all()
+        kinds, subjects, code = got
+        width = max(len(subjects), 1)
+        targets = [kinds[k] * width + subjects[s] for k, ss in pairs if k in kinds
+                   for s in (subjects if ss is None else ss) if s in subjects]
+        mask = np.zeros(self.n, dtype=bool)
+        if targets:
+            mask[self.owner[np.isin(code, targets)]] = True
+        return mask
+
+    def with_positive_event(self, name: str) -> np.ndarray:
+        mask = np.zeros(self.n, dtype=bool)
+        per = np.asarray(self.arrays[name][: len(self.owner)])
+        mask[self.owner[per > 0]] = True
+        return mask
+
+    def positive(self, name: str) -> np.ndarray:
+        return np.asarray(self.arrays[name][: self.n]) > 0
+
+    def org_input(self, name: str) -> np.ndarray | None:
+        values = self.arrays.get(name)
+        return None if values is None else np.asarray(values[: self.n])
+
+
+# ---------------------------------------------------------------- declared explanations
+
+
+@dataclass(frozen=True)
+class EventSplit:
+    """Two provisions computed by one variable: an event belongs to the ceiling one when its subject or level is
+    listed here."""
+
+    ceiling_subjects: tuple[str, ...] = ()
+    ceiling_levels: tuple[str, ...] = ()
+
+    def is_ceiling(self, e: dict[str, Any]) -> bool:
+        return e["subject"] in self.ceiling_subjects or e["level"] in self.ceiling_levels
+
+
+@dataclass(frozen=True)
+class Matching:
+    """A matching of a higher-level amount: the sentence names the ratio the rule read (``ratio`` parameter on the
+    event date); an event of ``kind``/``subject``/``grades`` without the amount is a near miss in the rule's window."""
+
+    ratio: str
+    kind: str
+    subject: str
+    grades: tuple[str, ...]
+    window: str  # the jurisdiction's window mode (as a Rule's)
+    template: str  # fields: label, base, ratio, amount
+    missing: str
+
+
+@dataclass(frozen=True)
+class EventAmounts:
+    """One sentence per event with an amount: '<event>：[不超过 ]<amount>（citation）'."""
+
+    split: EventSplit | None = None
+    matching: Matching | None = None
+
+    def candidates(self, p: Any, ctx: Context) -> np.ndarray:
+        mask = ctx.with_positive_event(p.variable)
+        if self.matching is not None:
+            mask |= ctx.with_events([(self.matching.kind, (self.matching.subject,))])
+        return mask
+
+    def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
+        out: list[ProvisionResult] = []
+        row = ctx.row(i)
+        evs = row["events"]
+        m = self.matching
+        if m is not None:
+            for e in evs:
+                if (e["kind"] == m.kind and e["subject"] == m.subject and not e.get("amount_given", True)
+                        and e["grade"] in m.grades and ctx.window(m, e["date"]) and ctx.on(m.ratio, e["date"]) is not None):
+                    ratio = ctx.on(m.ratio, e["date"]) or 0.0
+                    out.append(result(p, 0, "near", ctx.event_label(e), {"occurred_on": e["date"].isoformat()},
+                                      missing=m.missing.format(ratio=f"{ratio:g}")))
+        per = ctx.per_event(p.variable, i)
+        for k in np.nonzero(per > 0)[0]:
+            e = evs[k]
+            if self.split is not None and self.split.is_ceiling(e) != p.is_ceiling:
+                continue
+            if m is not None:
+                ratio = ctx.on(m.ratio, e["date"]) or 0.0
+                text = m.template.format(label=ctx.event_label(e), base=wan(e["amount"]), ratio=f"{ratio:g}",
+                                         amount=wan(per[k]))
+            else:
+                text = f"{ctx.event_label(e)}：{'不超过 ' if p.is_ceiling else ''}{wan(per[k])}"
+            out.append(result(p, float(per[k]), "applies", text + cite(p),
+                              {"event": e["title"] or e["subject"], "occurred_on": e["date"].isoformat(),
+                               "level": e["level"], "grade": e["grade"], "amount": e["amount"]}))
+        return out
+
+
+def _path_matches(path: Any, e: dict[str, Any], row: dict[str, Any]) -> bool:
+    """The event fits the path's kind, subject, level, grade, role and organisation kind (qualifications apart)."""
+    return (e["kind"] == path.kind and e["subject"] in path.subjects
+            and (not path.levels or e["level"] in path.levels) and (not path.grades or e["grade"] in path.grades)
+            and (not path.role or e["role"] == path.role) and (not path.org_kinds or row["kind"] in path.org_kinds))
+
+
+@dataclass(frozen=True)
+class RuleTable:
+    """A table-driven provision (the jurisdiction's ``rules[variable]``): each qualifying event with its arithmetic,
+    the yearly cap where there is one, and near misses (missing amount, amount under the threshold, missing
+    qualification)."""
+
+    def candidates(self, p: Any, ctx: Context) -> np.ndarray:
+        rule = ctx.j.rules[p.variable]
+        return ctx.with_events([(path.kind, path.subjects) for path in rule.paths])
+
+    def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
+        rule = ctx.j.rules[p.variable]
+        row = ctx.row(i)
+        evs = row["events"]
+        per = ctx.per_event(f"{p.variable}_event" if rule.cap else p.variable, i)
+        org_amount = ctx.value(p.variable, i) if rule.cap else 0.0
+        items: list[tuple[int, str]] = []
+        near: list[ProvisionResult] = []
+        for k, e in enumerate(evs):
+            path = next((x for x in rule.paths if _path_matches(x, e, row)), None)
+            if path is None:
+                continue
+            label = ctx.event_label(e)
+            if per[k] > 0:
+                if path.times_amount:
+                    rate = ctx.on(path.param, e["date"]) or 0.0
+                    ratio = f"{rate:g}（1:{rate:g} 配套）" if p.form == "matching" else pct(rate)
+                    text = f"{label}：{rule.base_label} {wan(e['amount'])} × {ratio} = {wan(per[k])}"
+                else:
+                    text = f"{label}：{'不超过 ' if p.is_ceiling else ''}{wan(per[k])}"
+                items.append((k, text + ("（择优，需评审）" if p.is_ceiling else "")))
+                continue
+            if not ctx.window(rule, e["date"]) or ctx.on(path.param, e["date"]) is None:
+                continue
+            threshold = ctx.on(path.min_amount, e["date"]) if path.min_amount else None
+            if path.quals and not any(row.get(q) for q in path.quals):
+                missing = f"需为{path.quals_label}（当年有效）"
+            elif (path.times_amount or path.min_amount) and not e.get("amount_given", True):
+                missing = f"缺少{rule.base_label}（元），无法计算"
+            elif threshold is not None and e["amount"] < threshold:
+                missing = f"{rule.base_label} {wan(e['amount'])}，未达到 {wan(threshold)}"
+            else:
+                continue
+            near.append(result(p, 0, "near", label, event_facts(e), missing=missing))
+        caveats = [rule.caveat] if rule.caveat else None
+        out: list[ProvisionResult] = []
+        if items and rule.cap:
+            total = float(sum(per[k] for k, _ in items))
+            cap = ctx.params.cap_of_year(rule.cap, ctx.year) or 0.0
+            over = total > org_amount + 1e-6
+            text = "；".join(t for _, t in items) + (f"；合计 {wan(total)}，超过每家每年最高 {wan(cap)}，按上限计" if over
+                                                     else f"；合计 {wan(total)}，未超过每家每年最高 {wan(cap)}")
+            out.append(result(p, org_amount, "applies", text + cite(p), {"items": len(items)}, caveats=caveats))
+        else:
+            out.extend(result(p, float(per[k]), "applies", text + cite(p), event_facts(evs[k]), caveats=caveats)
+                       for k, text in items)
+        return out + near
+
+
+@dataclass(frozen=True)
+class AnnualCount:
+    """An organisation-year reward for a count of the year at or above (``strictly``: above) a threshold parameter."""
+
+    fact: str
+    name: str  # what is counted, in words
+    threshold: str  # parameter
+    strictly: bool = False
+    unit: str = "件"
+
+    def candidates(self, p: Any, ctx: Context) -> np.ndarray:
+        return ctx.positive(p.variable)
+
+    def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
+        amount = ctx.value(p.variable, i)
+        if amount <= 0:
+            return []
+        row = ctx.row(i)
+        count = row.get(self.fact)
+        threshold = ctx.on(self.threshold, f"{ctx.year}-12-31") or 0
+        text = (f"{ctx.year} 年{self.name} {count:g} {self.unit}，{'超过' if self.strictly else '达到'} {threshold:g} "
+                f"{self.unit}{'以上' if not self.strictly else ''}：{'最高 ' if p.is_ceiling else ''}{wan(amount)}"
+                f"{'（择优，需评审）' if p.is_ceiling else '（在原有政策资助基础上）'}{cite(p)}")
+        return [result(p, amount, "applies", text, {self.fact: count})]
+
+
+@dataclass(frozen=True)
+class PerUnitCapped:
+    """A reward per counted event with a yearly cap: '<what> N 家 × <unit> = <sum>，[未]超过每家每年 <cap> 上限'."""
+
+    event_variable: str
+    what: str
+    cap: str  # parameter
+    facts_key: str = "count"
+    unit_word: str = "家"
+
+    def candidates(self, p: Any, ctx: Context) -> np.ndarray:
+        return ctx.with_positive_event(self.event_variable)
+
+    def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
+        per = ctx.per_event(self.event_variable, i)
+        count = int((per > 0).sum())
+        if not count:
+            return []
+        amount = ctx.value(p.variable, i)
+        cap = ctx.params.cap_of_year(self.cap, ctx.year) or amount
+        text = f"{self.what} {count} {self.unit_word} × {wan(per[per > 0][0])} = {wan(per.sum())}"
+        text += (f"，超过每家每年 {wan(cap)}上限，按上限计" if amount < per.sum() - 1e-6
+                 else f"，未超过每家每年 {wan(cap)}上限")
+        return [result(p, amount, "applies", text, {self.facts_key: count})]
+
+
+@dataclass(frozen=True)
+class Custom:
+    """An article that needs code of its own: ``explain(p, ctx, i)`` lives in the article's module.
+
+    Candidates: organisations with an amount (``if_amount``), with an event of ``events`` ((kind, subjects) pairs), or
+    in ``org_mask(ctx)``."""
+
+    explain: Callable[[Any, Context, int], list[ProvisionResult]]
+    events: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    org_mask: Callable[[Context], np.ndarray] | None = None
+    if_amount: bool = True
+
+    def candidates(self, p: Any, ctx: Context) -> np.ndarray:
+        mask = ctx.positive(p.variable) if self.if_amount else np.zeros(ctx.n, dtype=bool)
+        if self.events:
+            mask |= ctx.with_events(self.events)
+        if self.org_mask is not None:
+            mask |= self.org_mask(ctx)
+        return mask
+
+
+NOTHING = Custom(explain=lambda p, ctx, i: [], if_amount=False)
+
+
+def explainer_of(p: Any, jurisdiction: Any) -> Any:
+    """The provision's declared explanation; a table-driven rule or a per-event amount by default."""
+    if p.explanation is not None:
+        return p.explanation
+    if p.variable in jurisdiction.rules:
+        return RuleTable()
+    return EventAmounts() if p.event_level else NOTHING
+
+
+def explain(rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year: int, tbs: Any,
+            jurisdiction: Any) -> list[list[ProvisionResult]]:
+    """Per organisation, the applicable and nearly applicable provisions with their arithmetic (provision-major:
+    a vectorised mask of candidates per provision, then sentences for those organisations only)."""
+    ctx = Context(rows, arrays, year, tbs, jurisdiction)
+    out: list[list[ProvisionResult]] = [[] for _ in range(ctx.n)]
+    for p in jurisdiction.provisions:
+        explainer = explainer_of(p, jurisdiction)
+        mask = explainer.candidates(p, ctx)
+        for i in np.flatnonzero(mask):
+            got = explainer.explain(p, ctx, int(i))
+            if got:
+                out[int(i)].extend(got)
+    return out

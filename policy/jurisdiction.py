@@ -1,0 +1,157 @@
+"""The jurisdiction interface: what a policy package gives the platform, and ``current()``.
+
+The platform (catalogue, calculator, screening, what-if) knows no city. A jurisdiction package (``policy_weihai``, or
+the fictional one of the test suite) exposes ``JURISDICTION``, a :class:`Jurisdiction` holding its documents, the
+provisions with their catalogue metadata and explanations, the named interpretations, the builder of its openfisca
+system and the words its sentences use. ``settings.POLICY_JURISDICTION`` (env ``KECHUANG_JURISDICTION``) names it.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Document:
+    """A policy document: its short code, its number (文号, what citations print), title and window in force."""
+
+    code: str
+    number: str
+    title: str = ""
+    window_from: str = ""
+    window_to: str | None = None
+
+    @property
+    def window(self) -> tuple[str, str | None]:
+        return (self.window_from, self.window_to)
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One encoded provision: the openfisca variable that computes it, its citation, catalogue metadata and the
+    parameters it reads (A and D twins are one rule with two citations)."""
+
+    id: str
+    title: str
+    document: str  # the document's number, as citations print it
+    article: str
+    form: str
+    is_ceiling: bool
+    variable: str
+    event: str  # qualifying event or condition, in Chinese
+    beneficiary: tuple[str, ...]
+    parameters: tuple[str, ...]
+    event_level: bool = True  # computed per event (True) or per organisation-year (False)
+    also_cited: tuple[str, ...] = ()
+    interpretations: tuple[str, ...] = ()
+    window: tuple[str, str | None] = ("", None)
+    cap_parameter: str = ""
+    subjects: tuple[tuple[str, str, str], ...] = field(default=())  # (kind, subject, level) filters for the split
+    explanation: Any = None  # a policy.explain explainer (declared data); None: the generic per-event sentence
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    name: str
+    question: str
+    default: object
+    choices: tuple[object, ...]
+    justification: str
+    parameter: str = ""  # openfisca parameter that carries it, when the engine reads it
+
+
+@dataclass
+class Jurisdiction:
+    """Everything the platform needs from a policy package."""
+
+    name: str
+    label: str
+    documents: dict[str, Document]
+    provisions: list[Provision]
+    interpretations: dict[str, Interpretation]
+    build_system: Callable[[], Any]
+    #: output variable → table-driven rule (``Rule``/``Path`` duck types: paths, window, cap, base_label, caveat)
+    rules: Mapping[str, Any] = field(default_factory=dict)
+    #: (rule or explanation window mode, parameters, dates) → bool array: the document's own window test
+    window_ok: Callable[[str, Any, Any], Any] | None = None
+    #: per-event or helper variables the explanations read besides each provision's own variable
+    helper_variables: frozenset[str] = frozenset()
+    event_names: dict[str, str] = field(default_factory=dict)  # event subject code → words in sentences
+    level_names: dict[str, str] = field(default_factory=lambda: {"national": "国家级", "provincial": "省级",
+                                                                 "city": "市级", "": ""})
+    #: provision id → an example situation answer of the public calculator's form under which it applies
+    calculator_examples: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {p.id: p for p in self.provisions}
+
+    def output_variables(self) -> set[str]:
+        """The variables one screening computes: every provision's, the helpers, the per-event parts of capped rules."""
+        rule_events = {f"{name}_event" for name, rule in self.rules.items() if getattr(rule, "cap", "")}
+        return {p.variable for p in self.provisions} | set(self.helper_variables) | rule_events
+
+
+@functools.lru_cache(maxsize=8)
+def load(name: str) -> Jurisdiction:
+    """The ``JURISDICTION`` of the package ``name`` (imported once)."""
+    module = importlib.import_module(name)
+    jurisdiction = getattr(module, "JURISDICTION", None)
+    if jurisdiction is None:  # a country package whose JURISDICTION lives in a submodule
+        jurisdiction = importlib.import_module(f"{name}.jurisdiction").JURISDICTION
+    if not isinstance(jurisdiction, Jurisdiction):
+        raise TypeError(f"{name}.JURISDICTION is not a policy.jurisdiction.Jurisdiction")
+    return jurisdiction
+
+
+def current() -> Jurisdiction:
+    """The jurisdiction named by ``settings.POLICY_JURISDICTION`` (read on every call, so override_settings works)."""
+    return load(getattr(settings, "POLICY_JURISDICTION", "policy_weihai"))
+
+
+def cache_clear() -> None:
+    load.cache_clear()
+
+
+class CurrentList(Sequence):
+    """A read-only view of a list attribute of the current jurisdiction (keeps ``from policy.catalogue import
+    PROVISIONS`` working while the setting may change)."""
+
+    def __init__(self, getter: Callable[[Jurisdiction], Sequence[Any]]) -> None:
+        self._get = getter
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._get(current())[index]
+
+    def __len__(self) -> int:
+        return len(self._get(current()))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._get(current()))
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+class CurrentMapping(Mapping):
+    """A read-only view of a mapping of the current jurisdiction."""
+
+    def __init__(self, getter: Callable[[Jurisdiction], Mapping[str, Any]]) -> None:
+        self._get = getter
+
+    def __getitem__(self, key: str) -> Any:
+        return self._get(current())[key]
+
+    def __len__(self) -> int:
+        return len(self._get(current()))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get(current()))
+
+    def __repr__(self) -> str:
+        return repr(dict(self))

@@ -1,0 +1,92 @@
+"""The platform knows no city: a fictional jurisdiction (policy/tests/fictional_city, 明湖市) runs through the
+catalogue page, the calculator service, a screening run and a what-if run, with only the setting changed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from policy import services
+from policy.tests.fictional_city import REGIONS
+from registry.models import AnnualFacts, Organization, Recognition, Region
+
+FICTIONAL = "policy.tests.fictional_city"
+
+
+@pytest.fixture
+def minghu(settings):
+    settings.POLICY_JURISDICTION = FICTIONAL
+    return settings
+
+
+def test_the_catalogue_follows_the_setting(minghu) -> None:
+    from policy.catalogue import BY_ID, DOCUMENTS, PROVISIONS
+
+    assert [p.id for p in PROVISIONS] == ["M1.03.prize", "M1.03.loan_interest", "M2.02.patent_reward"]
+    assert set(DOCUMENTS) == {"M1", "M2"} and "M1.03.prize" in BY_ID
+    assert {t["path"] for t in services.tunable_parameters()} == {
+        "m1.art_03.prize", "m1.art_03.loan_rate", "m1.art_03.loan_cap", "m2.art_02.threshold", "m2.art_02.reward"}
+
+
+def test_the_calculator_service_explains_with_the_fictional_parameters(minghu) -> None:
+    situation = {"kind": "enterprise", "region": "MH01",
+                 "recognitions": [{"kind": "award", "subject": "minghu_prize", "occurred_on": "2025-04-01"},
+                                  {"kind": "financing", "subject": "minghu_loan", "occurred_on": "2025-05-01",
+                                   "amount": "8000000"}],
+                 "annual_facts": {"2025": {"invention_patents_granted": "7"}}}
+    got = {r.provision_id: r for r in services.evaluate_situation(situation, "2025").results}
+    assert got["M1.03.prize"].amount == Decimal("300000.00")
+    assert got["M1.03.prize"].explanation == "2025-04-01 明湖创新奖：30 万元（明政发〔2020〕1号 第3条）"
+    assert got["M1.03.loan_interest"].amount == Decimal("100000.00")
+    assert "贷款额 800 万元 × 2% = 16 万元" in got["M1.03.loan_interest"].explanation
+    assert "超过每家每年最高 10 万元" in got["M1.03.loan_interest"].explanation
+    assert got["M2.02.patent_reward"].explanation.startswith("2025 年发明专利授权 7 件，达到 5 件以上")
+    changed = services.evaluate_situation(situation, "2025", overrides={"m1.art_03.loan_rate": "0.01",
+                                                                       "m2.art_02.threshold": "6"})
+    text = {r.provision_id: r.explanation for r in changed.results}
+    assert "× 1% = 8 万元" in text["M1.03.loan_interest"] and "达到 6 件以上" in text["M2.02.patent_reward"]
+    # the document's window: the second document ends in 2026
+    assert "M2.02.patent_reward" not in {r.provision_id for r in services.evaluate_situation(
+        {**situation, "annual_facts": {"2027": {"invention_patents_granted": "9"}}}, "2027").results}
+
+
+@pytest.mark.django_db
+def test_catalogue_page_screening_and_whatif(minghu) -> None:
+    from huey.contrib.djhuey import HUEY
+
+    from screening import services as screening
+    from screening.models import ScreeningRun
+
+    city = Region.objects.create(code="MH", name="明湖市", kind=Region.Kind.CITY)
+    regions = [Region.objects.create(code=code, name=name, kind=Region.Kind.DIVISION, parent=city)
+               for code, name in REGIONS.items()]
+    bureau = User.objects.create_user("minghu_bureau", password="x", role="bureau")
+    for n in range(6):
+        org = Organization.objects.create(kind="enterprise", name=f"明湖企业{n}", uscc=f"91MH0000000000{n:04d}",
+                                          region=regions[n % 2])
+        if n % 2 == 0:
+            Recognition.objects.create(organization=org, kind="award", subject="minghu_prize", occurred_on="2025-04-01")
+        AnnualFacts.objects.create(organization=org, year=2025, invention_patents_granted=n)
+
+    c = Client()
+    c.force_login(bureau)
+    page = c.get("/policy/").content.decode()
+    assert "明政发〔2020〕1号 第3条" in page and "明湖创新奖奖励" in page and "威政发" not in page
+
+    previous, HUEY.immediate = HUEY.immediate, True
+    try:
+        run = screening.start_run(bureau, year=2025)
+        assert run.status == ScreeningRun.Status.DONE, run.error
+        paid = {(r.provision_id, r.organization.name) for r in run.results.all() if r.status == "applies"}
+        assert {p for p, _ in paid} <= {"M1.03.prize", "M2.02.patent_reward"}
+        assert len([1 for p, _ in paid if p == "M1.03.prize"]) == 3
+        assert all(r.document == "明政发〔2020〕1号" for r in run.results.filter(provision_id="M1.03.prize"))
+        whatif = screening.start_run(bureau, year=2025, kind=ScreeningRun.Kind.WHATIF,
+                                     overrides={"m1.art_03.prize": "400000"})
+        assert whatif.status == ScreeningRun.Status.DONE, whatif.error
+        assert screening.whatif_comparison(whatif).delta_amount == 3 * 100000
+    finally:
+        HUEY.immediate = previous

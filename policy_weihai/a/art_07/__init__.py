@@ -1,0 +1,24 @@
+"""威政发〔2018〕20号 第7条: catalogue entries and explanations (parameters, rules and tests beside them)."""
+
+from policy.explain import Custom, cite, result, wan
+from policy.jurisdiction import Provision
+from policy_weihai.documents import A, D
+
+
+def explain_a07(p, ctx, i):
+    amount = ctx.value(p.variable, i)
+    if amount <= 0:
+        return []
+    row = ctx.row(i)
+    kind = "首次认定" if row["hte_first_certification"] else "重新认定"
+    return [result(p, amount, "applies", f"{row['hte_certified_on']} 高新技术企业{kind}，奖励 {wan(amount)}{cite(p)}",
+                   {"hte_certified_on": row["hte_certified_on"].isoformat(), "certification": kind})]
+
+
+PROVISIONS = [
+    Provision("A.07.hte_reward", "新认定/重新认定高新技术企业奖励", A.number, "第7条", "one_time", False, "a07_hte_reward",
+              "当年通过高新技术企业认定（首次 20 万元、重新认定 10 万元）", ("enterprise", "service_provider"),
+              ("a.art_07.hte_first", "a.art_07.hte_re"), event_level=False, also_cited=(f"{D.number} 二（四）4",),
+              interpretations=("a_survives_b",), window=A.window,
+              explanation=Custom(explain_a07)),
+]

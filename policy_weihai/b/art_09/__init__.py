@@ -1,0 +1,62 @@
+"""威政发〔2023〕5号 第9条: catalogue entries and explanations (parameters, rules and tests beside them)."""
+
+from policy.explain import Context, Custom, pct, result, wan
+from policy.jurisdiction import Provision
+from policy_weihai.documents import B
+
+
+def candidates_b09(ctx: Context):
+    """Enterprises holding a high-tech or tech-SME qualification, in a year B is in force on 31 December."""
+    if ctx.on("b.art_09.growth_threshold", f"{ctx.year}-12-31") is None:
+        return ctx.positive("b09_rd_growth_subsidy")
+    enterprise, hte, sme = (ctx.org_input(n) for n in ("org_is_enterprise", "is_high_tech_enterprise", "is_tech_sme"))
+    if enterprise is None or hte is None or sme is None:
+        return ctx.all()
+    return enterprise & (hte | sme)
+
+
+def explain_b09(p, ctx: Context, i: int):
+    end = f"{ctx.year}-12-31"  # interpretation b09_reference_date
+    growth_min = ctx.on("b.art_09.growth_threshold", end)
+    if growth_min is None:
+        return []
+    row = ctx.row(i)
+    amount = ctx.value(p.variable, i)
+    now, before = row["rd_expense"], row["rd_expense_prev"]
+    facts = {"rd_expense": now, "rd_expense_prev": before}
+    if row["kind"] != "enterprise" or not (row["is_high_tech_enterprise"] or row["is_tech_sme"]):
+        return []
+    if now is None or before is None or before <= 0:
+        return [result(p, 0, "near", "", facts, missing="缺少本年或上年研发投入，无法计算研发投入增量")]
+    inc = now - before
+    growth = inc / before
+    base = f"研发投入 {wan(now)}，上年 {wan(before)}，增量 {wan(inc)}（增长 {pct(growth)}）"
+    increment_min = ctx.on("b.art_09.increment_threshold", end) or 0.0
+    gaps = []
+    if growth < growth_min - 1e-12:
+        gaps.append(f"研发投入增长 {pct(growth)}，未达到 {pct(growth_min)}")
+    if inc <= increment_min:
+        gaps.append(f"增量 {wan(inc)}，未超过 {wan(increment_min)}")
+    if not row["above_designated_size"]:
+        gaps.append("非规模以上企业")
+    if not row["rd_active"]:
+        gaps.append("无研发活动")
+    if amount > 0:
+        rate, cap = ctx.on("b.art_09.rate", end) or 0.0, ctx.on("b.art_09.cap", end) or 0.0
+        raw = inc * rate
+        text = f"{base}；研发投入增量 {wan(inc)} × {pct(rate)} = {wan(raw)}，"
+        text += f"超过每家每年 {wan(cap)} 上限，按 {wan(cap)} 计" if raw > cap else f"未超过每家每年 {wan(cap)} 上限"
+        return [result(p, amount, "applies", text, facts)]
+    if inc > 0 and gaps:
+        return [result(p, 0, "near", base, facts, missing="；".join(gaps))]
+    return []
+
+
+PROVISIONS = [
+    Provision("B.09.rd_growth_subsidy", "研发投入递增补助", B.number, "第9条", "proportional", True, "b09_rd_growth_subsidy",
+              "规上、有研发活动的高企或科技型中小企业，研发投入增长≥10% 且增量>100 万元", ("enterprise",),
+              ("b.art_09.rate", "b.art_09.cap", "b.art_09.growth_threshold", "b.art_09.increment_threshold"),
+              event_level=False, interpretations=("b09_reference_date",), window=B.window,
+              cap_parameter="b.art_09.cap",
+              explanation=Custom(explain_b09, org_mask=candidates_b09)),
+]

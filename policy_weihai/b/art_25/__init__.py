@@ -1,0 +1,75 @@
+"""威政发〔2023〕5号 第25条: catalogue entries and explanations (parameters, rules and tests beside them)."""
+
+import datetime as dt
+
+import numpy as np
+
+from policy.explain import Context, Custom, pct, result, wan
+from policy.jurisdiction import Provision
+from policy_weihai.documents import B
+
+#: provision → (per-event variable, event subject, rate parameter, yearly cap parameter)
+ITEMS = {"B.25.ip_loan_interest": ("b25_ip_loan_interest_event", "ip_pledge_loan", "b.art_25.loan_interest_share",
+                                   "b.art_25.loan_interest_cap"),
+         "B.25.ip_evaluation_fee": ("b25_ip_evaluation_fee_event", "ip_evaluation_fee", "b.art_25.evaluation_fee_rate",
+                                    "b.art_25.evaluation_fee_cap"),
+         "B.25.ip_insurance": ("b25_ip_insurance_event", "ip_pledge_insurance", "b.art_25.insurance_rate",
+                               "b.art_25.insurance_cap")}
+
+
+def explain_b25(p, ctx: Context, i: int):
+    """Each item and the yearly cap; a loan whose LPR month is missing is 'near', never a silent zero."""
+    variable, subject, rate_path, cap_path = ITEMS[p.id]
+    row = ctx.row(i)
+    evs = row["events"]
+    per = ctx.per_event(variable, i)
+    lpr = ctx.per_event("b25_ip_loan_lpr", i)
+    amount = ctx.value(p.variable, i)
+    first, last = (dt.date.fromisoformat(d) for d in B.window)
+    parts, missing = [], []
+    for k, e in enumerate(evs):
+        if e["kind"] != "financing" or e["subject"] != subject:
+            continue
+        if row["kind"] != "enterprise" or not first <= e["date"] <= last:
+            continue
+        rate = ctx.on(rate_path, e["date"]) or 0.0
+        if p.id == "B.25.ip_loan_interest":
+            prev = (e["date"].replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+            if np.isnan(lpr[k]):
+                missing.append(f"缺少 {prev} 的1年期LPR 参考数据（policy_weihai/data/lpr_1y.csv），无法计算 {e['date']} 合同的贴息")
+                continue
+            if per[k] <= 0:
+                continue
+            parts.append(f"{e['title'] or '贷款'} {wan(e['amount'])}（{e['date']} 签订，上月 {prev} 1年期LPR {lpr[k]:.2f}%）"
+                         f"× {lpr[k]:.2f}% × {pct(rate)} = {wan(per[k])}")
+        elif per[k] > 0:
+            parts.append(f"{e['date']} 实际发生 {wan(e['amount'])} × {pct(rate)} = {wan(per[k])}")
+    out = []
+    if parts:
+        total = float(per.sum())
+        cap_text = wan(ctx.params.cap_of_year(cap_path, ctx.year) or amount)
+        text = "；".join(parts) + (f"；合计 {wan(total)}，超过每年最高 {cap_text}，按上限计" if total > amount + 1e-6
+                                   else f"；合计 {wan(total)}，未超过每年最高 {cap_text}")
+        out.append(result(p, amount, "applies", text, {"items": len(parts)}))
+    if missing:
+        out.append(result(p, 0, "near", "", {"items_without_lpr": len(missing)}, missing="；".join(missing)))
+    return out
+
+
+PROVISIONS = [
+    Provision("B.25.ip_loan_interest", "知识产权质押贷款贴息", B.number, "第25条", "proportional", False, "b25_ip_loan_interest",
+              "知识产权质押贷款（融资事件 subject=ip_pledge_loan，金额=贷款额，日期=合同签订日）：贷款额×上月1年期LPR×20%，年最高 20 万元",
+              ("enterprise",), ("b.art_25.loan_interest_share", "b.art_25.loan_interest_cap"), window=B.window,
+              interpretations=("b25_interest_basis",), cap_parameter="b.art_25.loan_interest_cap",
+              explanation=Custom(explain_b25, events=(("financing", ("ip_pledge_loan",)),))),
+    Provision("B.25.ip_evaluation_fee", "知识产权质押评估费补贴", B.number, "第25条", "proportional", False,
+              "b25_ip_evaluation_fee", "评估费（分析评价费）实际发生额×30%，最高 5 万元（subject=ip_evaluation_fee）",
+              ("enterprise",), ("b.art_25.evaluation_fee_rate", "b.art_25.evaluation_fee_cap"), window=B.window,
+              cap_parameter="b.art_25.evaluation_fee_cap",
+              explanation=Custom(explain_b25, events=(("financing", ("ip_evaluation_fee",)),))),
+    Provision("B.25.ip_insurance", "知识产权质押保险保费补贴", B.number, "第25条", "proportional", False, "b25_ip_insurance",
+              "知识产权质押保险保费实际发生额×20%，最高 2 万元（subject=ip_pledge_insurance）", ("enterprise",),
+              ("b.art_25.insurance_rate", "b.art_25.insurance_cap"), window=B.window,
+              cap_parameter="b.art_25.insurance_cap",
+              explanation=Custom(explain_b25, events=(("financing", ("ip_pledge_insurance",)),))),
+]
