@@ -407,10 +407,27 @@ def _rule_event_formula(rule: Rule):
 
 def yearly_cap(parameters: Any, period: Any, cap_path: str) -> float:
     """The yearly cap in force on 31 December; for the year a document expires, the cap of its last day in force."""
-    cap = at_dates(parameters, year_end(period), cap_path)[0]
+    day = year_end(period)
+    cap = at_dates(parameters, day, cap_path)[0]
     if np.isnan(cap):
-        cap = at_dates(parameters, np.array(["2028-07-12"], dtype="datetime64[D]"), cap_path)[0]
+        cap = last_value_on_or_before(parameters, day[0], cap_path)
     return float(cap)
+
+
+def last_value_on_or_before(parameters: Any, day: np.datetime64, path: str) -> float:
+    """The value the parameter last had in force on or before ``day`` (NaN if it never was), read from its own dated
+    values, so that no document's end date is written here."""
+    dated = _dated_values(parameters, path)
+    if dated is None:  # not a parameter tree openfisca lets us read directly: ask day by day for its start dates
+        from policy_weihai.documents import DOCUMENTS
+
+        ends = sorted(d.window_to for d in DOCUMENTS.values() if d.window_to and d.window_to <= str(day))
+        return at_dates(parameters, np.array(ends[-1:] or [str(day)], dtype="datetime64[D]"), path)[0]
+    starts, values = dated
+    k = int(np.searchsorted(starts, np.datetime64(day, "D").astype(np.int64), side="right"))
+    while k > 0 and np.isnan(values[k]):
+        k -= 1
+    return float(values[k])
 
 
 def rule_variables(name: str, label: str, reference: Any, rule: Rule) -> list[type]:

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from policy_weihai.documents import DOCUMENTS  # noqa: E402 - the documents' numbers are stated once, there
 from policy_weihai.variables.common import a_applies_where_b_silent, at_dates, txt, value_or_zero, year_end
 
-A = "威政发〔2018〕20号"
-B = "威政发〔2023〕5号"
-D = "威政办字〔2018〕107号"
+A, B, D = (DOCUMENTS[code].number for code in ("A", "B", "D"))
 
 #: Hosts of incubation carriers and university science parks (A 第12条, 第16条).
 CARRIER_HOSTS = ("platform", "enterprise", "research_institution")

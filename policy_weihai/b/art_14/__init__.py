@@ -4,8 +4,8 @@ import datetime as dt
 
 from policy.explain import Context, Custom, pct, result, wan, yuan
 from policy.jurisdiction import Provision
+from policy_weihai.b.art_14.variables import B14_BUYER_ROLES, B14_CONTRACT_TYPES
 from policy_weihai.documents import B
-from policy_weihai.variables.doc_b import B14_BUYER_ROLES, B14_CONTRACT_TYPES
 
 TYPE_NAMES = {"tech_development": "技术开发", "tech_transfer": "技术转让", "tech_licence": "技术许可",
               "tech_consulting": "技术咨询", "tech_service": "技术服务"}

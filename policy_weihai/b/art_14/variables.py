@@ -8,7 +8,15 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event, Organisation
-from policy_weihai.variables.common import Path, Rule, at_dates, rule_variables, txt, value_or_zero, year_end
+from policy_weihai.variables.common import (
+    Path,
+    Rule,
+    at_dates,
+    rule_variables,
+    txt,
+    value_or_zero,
+    yearly_cap,
+)
 from policy_weihai.variables.shared import B
 
 #: "经备案的技术开发、技术转让合同": contract types (registry subject codes) that qualify.
@@ -46,10 +54,7 @@ class b14_contract_subsidy(Variable):
 
     def formula(org, period, parameters):
         total = org.sum(org.members("b14_contract_subsidy_event", period))
-        cap = at_dates(parameters, year_end(period), "b.art_14.cap")[0]
-        if np.isnan(cap):  # year after B expired: the cap of the last year in force applies to remaining events
-            cap = float(parameters("2028-07-12").b.art_14.cap)
-        return np.minimum(total, cap)
+        return np.minimum(total, yearly_cap(parameters, period, "b.art_14.cap"))
 
 
 VARIABLES: list[type] = [b14_contract_subsidy_event, b14_contract_subsidy]

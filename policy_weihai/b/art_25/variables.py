@@ -8,7 +8,7 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event, Organisation
-from policy_weihai.variables.common import at_dates, txt, value_or_zero, year_end
+from policy_weihai.variables.common import at_dates, txt, value_or_zero, yearly_cap
 from policy_weihai.variables.shared import B
 
 
@@ -28,10 +28,7 @@ def _ip_item(event, period, parameters, subject: str, rate_path: str, base: np.n
 
 def _capped(org, period, parameters, event_variable: str, cap_path: str) -> np.ndarray:
     total = org.sum(org.members(event_variable, period))
-    cap = at_dates(parameters, year_end(period), cap_path)[0]
-    if np.isnan(cap):  # the year B expires: the cap of its last day in force
-        cap = at_dates(parameters, np.array(["2028-07-12"], dtype="datetime64[D]"), cap_path)[0]
-    return np.minimum(total, cap)
+    return np.minimum(total, yearly_cap(parameters, period, cap_path))
 
 
 class b25_ip_loan_lpr(Variable):
