@@ -1,0 +1,40 @@
+"""Issue 11: the year's facts read in columns (policy.facts) are the dicts normalise_situation makes, row by row."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def city(monkeypatch):
+    from registry import demo
+
+    monkeypatch.setattr(demo, "LAST_YEAR", 2026)
+    demo.generate(enterprises=150, seed=7, chunk_size=150, fact_years=(2021, 2025), with_accounts=False)
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
+def test_columns_give_the_same_rows_as_the_situations(city, year):
+    from policy import facts, services
+    from registry.models import Organization
+
+    orgs = list(Organization.objects.order_by("id"))
+    situations = services._situations(orgs)
+    f, bad = facts.load([o.id for o in orgs][::-1], year)
+    assert not bad
+    assert f.ids.tolist() == [o.id for o in orgs][::-1]
+    rows = f.rows()
+    for i, org_id in enumerate(f.ids.tolist()):
+        assert rows[i] == services.normalise_situation(situations[org_id], year, strict=False), org_id
+
+
+def test_refused_data_takes_the_per_organisation_path(city):
+    from policy import facts
+    from registry.models import Organization, Recognition
+
+    org = Organization.objects.order_by("id").first()
+    Recognition.objects.create(organization=org, kind="award", subject="x", level="county", occurred_on="2024-03-01")
+    _, bad = facts.load([org.id], 2024)
+    assert bad == {org.id}
