@@ -35,8 +35,6 @@ BOOLS = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte
 #: Event columns: strings, then booleans (amount and date apart).
 EVENT_STRINGS = ("kind", "subject", "level", "grade", "role", "title")
 EVENT_BOOLS = ("amount_given", "seller_in_weihai", "seller_known", "registered", "seller_is_institution")
-#: Whether the registry's yearly figure ``invention_patents_granted`` is read (A 第14条's patent reward).
-READ_PATENTS = False
 
 
 @dataclass
@@ -304,8 +302,7 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     bools["hte_first_certification"] = hte_first
 
     # Yearly facts: this year, the year before and three years before.
-    patents = "invention_patents_granted" if READ_PATENTS else "NULL"
-    annual = _read(f"SELECT organization_id, year, rd_expense, sales_revenue, rd_active, {patents} "
+    annual = _read("SELECT organization_id, year, rd_expense, sales_revenue, rd_active, invention_patents_granted "
                    "FROM registry_annualfacts WHERE organization_id = ANY(%(ids)s) AND year IN (%(a)s, %(b)s, %(c)s)",
                    {**params, "a": year, "b": year - 1, "c": year - 3},
                    ["org", "year", "rd_expense", "sales_revenue", "rd_active", "patents"],

@@ -873,10 +873,11 @@ def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
                                             "amount": None if r["amount"] is None else str(r["amount"]),
                                             "attributes": r["attributes"] or {}})
     for f in AnnualFacts.objects.filter(organization_id__in=ids).values(
-            "organization_id", "year", "sales_revenue", "rd_expense", "rd_active"):
+            "organization_id", "year", "sales_revenue", "rd_expense", "rd_active", "invention_patents_granted"):
         out[f["organization_id"]]["annual_facts"][str(f["year"])] = {
             "sales_revenue": None if f["sales_revenue"] is None else str(f["sales_revenue"]),
-            "rd_expense": None if f["rd_expense"] is None else str(f["rd_expense"]), "rd_active": f["rd_active"]}
+            "rd_expense": None if f["rd_expense"] is None else str(f["rd_expense"]), "rd_active": f["rd_active"],
+            "invention_patents_granted": f["invention_patents_granted"]}
     for source in _event_sources():
         source(ids, out)
     return out

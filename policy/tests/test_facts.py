@@ -38,3 +38,18 @@ def test_refused_data_takes_the_per_organisation_path(city):
     Recognition.objects.create(organization=org, kind="award", subject="x", level="county", occurred_on="2024-03-01")
     _, bad = facts.load([org.id], 2024)
     assert bad == {org.id}
+
+
+def test_patents_granted_in_the_registry_reach_a_art_14(city):
+    """威政发〔2018〕20号 第14条: 20 invention patents granted in a year or more — read from the registry's yearly facts."""
+    from policy import services
+    from registry.models import AnnualFacts, Organization
+
+    org = Organization.objects.filter(kind="enterprise").order_by("id").first()
+    AnnualFacts.objects.update_or_create(organization=org, year=2024, defaults={"invention_patents_granted": 25})
+    (org_id, results), = services.evaluate_many([org.id], 2024)
+    hit = [r for r in results if r.provision_id == "A.14.patent_volume_reward"]
+    assert hit and hit[0].status == "applies" and hit[0].amount > 0
+    assert "25 件" in hit[0].explanation
+    one = services.evaluate_organization(org, 2024)
+    assert [r.to_dict() for r in one.results] == [r.to_dict() for r in results]
