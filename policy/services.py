@@ -51,7 +51,7 @@ QUAL_KEYS = {"kind", "valid_from", "valid_to", "certification", "level", "year",
 REC_KEYS = {"kind", "subject", "level", "grade", "occurred_on", "amount", "role", "title", "attributes", "reference"}
 #: Event kinds whose provisions accept only some organisation kinds (strict situations raise on a mismatch).
 EVENT_KIND_ACCEPTS = {"tech_contract": ("enterprise",)}
-BATCH = 5000
+BATCH = 10000  # organisations per simulation (parameters are looked up once per batch and date)
 
 
 class PolicyInputError(ValueError):
