@@ -156,6 +156,9 @@ def _read(sql: str, params: dict[str, Any], columns: list[str], floats: tuple[st
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         pg = connection.connection
+        # The id list as one array literal: thousands of parameters would each be quoted by the client.
+        params = {**params, "ids": "{" + ",".join(str(int(i)) for i in params["ids"]) + "}"}
+        sql = sql.replace("= ANY(%(ids)s)", "= ANY(%(ids)s::bigint[])")
         with pg.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
             data = b"".join(bytes(block) for block in copy)
         if not data:
@@ -163,11 +166,12 @@ def _read(sql: str, params: dict[str, Any], columns: list[str], floats: tuple[st
         frame = pd.read_csv(io.BytesIO(data), sep="\t", header=None, names=columns, quoting=3, na_values=["\\N"],
                             keep_default_na=False, dtype={c: (float if c in floats else object) for c in columns},
                             float_precision="round_trip", encoding="utf-8")
+        escaped = b"\\" in data
         for c in columns:
             if c not in floats:
-                col = frame[c]
+                col = frame[c].astype(object)
                 col = col.where(col.notna(), None)
-                if col.map(lambda v: isinstance(v, str) and "\\" in v).any():
+                if escaped:
                     col = col.map(_unescape)
                 frame[c] = col
         return frame
@@ -348,8 +352,8 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         for source in sources:
             replaces = getattr(source, "replaces", None)
             if replaces is not None:
-                pairs = recs["kind"].astype(str) + "\x00" + recs["subject"].astype(str)
-                keep &= ~_map_unique(pairs, lambda v, r=replaces: v is not None and r(*v.split("\x00", 1)), bool)
+                pairs = recs["kind"].astype(str) + "|" + recs["subject"].astype(str)
+                keep &= ~_map_unique(pairs, lambda v, r=replaces: v is not None and r(*v.split("|", 1)), bool)
         recs, rpos = recs[keep].reset_index(drop=True), rpos[keep]
     codes = set(GRADE_CODES) | set(GRADE_CODES.values())
     attrs = _map_unique(recs["attributes"], _attrs)
