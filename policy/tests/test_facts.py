@@ -53,3 +53,29 @@ def test_patents_granted_in_the_registry_reach_a_art_14(city):
     assert "25 件" in hit[0].explanation
     one = services.evaluate_organization(org, 2024)
     assert [r.to_dict() for r in one.results] == [r.to_dict() for r in results]
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_finance_events_in_columns_are_those_of_the_situations(monkeypatch, year):
+    """scifinance's loans, policies and loss claims (POLICY_EVENT_SOURCES) reach the columns as they reach situations."""
+    import datetime as dt
+
+    from policy import facts, services
+    from registry import demo
+    from registry.models import Organization
+    from scifinance import demo as finance_demo
+
+    monkeypatch.setattr(demo, "LAST_YEAR", 2026)
+    demo.generate(enterprises=150, seed=7, chunk_size=150, fact_years=(2021, 2025))
+    finance_demo.generate(loans=300, seed=11, today=dt.date(2025, 12, 31))
+    orgs = list(Organization.objects.order_by("id"))
+    situations = services._situations(orgs)
+    f, bad = facts.load([o.id for o in orgs], year)
+    assert not bad
+    rows = f.rows()
+    financing = 0
+    for i, org_id in enumerate(f.ids.tolist()):
+        want = services.normalise_situation(situations[org_id], year, strict=False)
+        assert rows[i] == want, org_id
+        financing += sum(e["kind"] == "financing" for e in want["events"])
+    assert financing > 10
