@@ -31,6 +31,7 @@ from openfisca_core.simulations import SimulationBuilder
 from policy.catalogue import BY_ID, INTERPRETATIONS, PROVISIONS, Provision
 from policy.explain import GRADE_CODES, ProvisionResult, pct, wan, yuan
 from policy.explain import explain as explain_arrays
+from policy.facts import Facts
 from policy.jurisdiction import current
 
 __all__ = ["ORG_KINDS", "EvaluationResult", "PolicyInputError", "ProvisionResult", "catalogue", "evaluate_many",
@@ -52,7 +53,7 @@ QUAL_KEYS = {"kind", "valid_from", "valid_to", "certification", "level", "year",
 REC_KEYS = {"kind", "subject", "level", "grade", "occurred_on", "amount", "role", "title", "attributes", "reference"}
 #: Event kinds whose provisions accept only some organisation kinds (strict situations raise on a mismatch).
 EVENT_KIND_ACCEPTS = {"tech_contract": ("enterprise",)}
-BATCH = 5000
+BATCH = 10000  # organisations per simulation (parameters are looked up once per batch and date)
 
 
 class PolicyInputError(ValueError):
@@ -330,44 +331,44 @@ ORG_BOOLS = ["rd_active", "above_designated_size", "is_high_tech_enterprise", "i
              "hte_first_certification", "is_leading_tech_enterprise", "is_specialised_sme"]
 
 
-def compute(rows: list[dict[str, Any]], year: int, tbs: Any) -> dict[str, np.ndarray]:
-    """One vectorised openfisca simulation for many organisations; returns every provision variable's array."""
-    n = len(rows)
-    events = [(i, e) for i, r in enumerate(rows) for e in r["events"]]
-    m = len(events) + n  # one placeholder event per organisation, so that every group has a member
+def compute(rows: Sequence[dict[str, Any]] | Facts, year: int, tbs: Any) -> dict[str, np.ndarray]:
+    """One vectorised openfisca simulation for many organisations; returns every provision variable's array.
+
+    ``rows``: normalise_situation's dicts, or the same facts in columns (policy.facts.Facts, as screening reads them).
+    """
+    f = rows if isinstance(rows, Facts) else Facts.from_rows(rows, year)
+    n = f.n
+    owner = np.concatenate([f.owner, np.arange(n)])  # one placeholder event per organisation: every group has one
+    m = len(owner)
     builder = SimulationBuilder()
     builder.create_entities(tbs)
     builder.declare_person_entity("event", [str(k) for k in range(m)])
     orgs = builder.declare_entity("organisation", [str(k) for k in range(n)])
-    owner = np.array([i for i, _ in events] + list(range(n)))
     builder.join_with_persons(orgs, owner.astype(str), np.array(["event"] * m))
     sim = builder.build(tbs)
     period = periods.period(str(year))  # parsed once: openfisca parses a string period on every call
-    placeholder = [""] * n
-    for name, key in (("event_kind", "kind"), ("event_subject", "subject"), ("event_level", "level"),
-                      ("event_grade", "grade"), ("event_role", "role")):
-        sim.set_input(name, period, np.array([e[key] for _, e in events] + placeholder, dtype=object))
-    sim.set_input("event_date", period, np.array([e["date"].isoformat() for _, e in events]
-                                                 + [f"{year}-01-01"] * n, dtype="datetime64[D]"))
-    sim.set_input("event_amount", period, np.array([e["amount"] for _, e in events] + [0.0] * n))
-    sim.set_input("event_seller_in_weihai", period,
-                  np.array([e.get("seller_in_weihai", True) for _, e in events] + [True] * n))
-    sim.set_input("event_contract_registered", period,
-                  np.array([e.get("registered", True) for _, e in events] + [True] * n))
-    sim.set_input("event_seller_is_institution", period,
-                  np.array([e.get("seller_is_institution", True) for _, e in events] + [True] * n))
-    sim.set_input("event_org_kind", period, np.array([rows[i]["kind"] for i, _ in events] + placeholder, dtype=object))
-    is_ent = np.array([r["kind"] == "enterprise" for r in rows])
-    sim.set_input("event_is_enterprise", period, np.concatenate([is_ent[owner[: len(events)]], np.zeros(n, bool)]))
+    ev = f.events
+    placeholder = np.full(n, "", dtype=object)
+    for name in ("kind", "subject", "level", "grade", "role"):
+        sim.set_input(f"event_{name}", period, np.concatenate([ev[name], placeholder]))
+    sim.set_input("event_date", period, np.concatenate([ev["date"], np.full(n, np.datetime64(f"{year}-01-01"))]))
+    sim.set_input("event_amount", period, np.concatenate([ev["amount"], np.zeros(n)]))
+    ones = np.ones(n, dtype=bool)
+    sim.set_input("event_seller_in_weihai", period, np.concatenate([ev["seller_in_weihai"], ones]))
+    sim.set_input("event_contract_registered", period, np.concatenate([ev["registered"], ones]))
+    sim.set_input("event_seller_is_institution", period, np.concatenate([ev["seller_is_institution"], ones]))
+    sim.set_input("event_org_kind", period, np.concatenate([f.kind[f.owner], placeholder]))
+    is_ent = f.kind == "enterprise"
+    sim.set_input("event_is_enterprise", period, np.concatenate([is_ent[f.owner], np.zeros(n, bool)]))
     sim.set_input("org_is_enterprise", period, is_ent)
-    sim.set_input("org_is_service_provider", period, np.array([r["kind"] == "service_provider" for r in rows]))
+    sim.set_input("org_is_service_provider", period, f.kind == "service_provider")
     for name in ORG_FLOATS:
-        sim.set_input(name, period, np.array([r.get(name) or 0.0 for r in rows], dtype=float))
+        sim.set_input(name, period, np.nan_to_num(f.floats[name], nan=0.0))
     for name in ORG_BOOLS:
-        sim.set_input(name, period, np.array([bool(r.get(name)) for r in rows]))
-    sim.set_input("hte_certified_on", period, np.array([(r["hte_certified_on"] or dt.date(year, 1, 1)).isoformat()
-                                                        for r in rows], dtype="datetime64[D]"))
-    out: dict[str, np.ndarray] = {"_owner": owner[: len(events)]}
+        sim.set_input(name, period, f.bools[name])
+    sim.set_input("hte_certified_on", period, np.where(np.isnat(f.hte_certified_on), np.datetime64(f"{year}-01-01"),
+                                                       f.hte_certified_on))
+    out: dict[str, np.ndarray] = {"_owner": f.owner}
     for name in current().output_variables():
         out[name] = sim.calculate(name, period)
     out.update({n: a for n in tbs.variables if n not in out and (a := sim.get_array(n, period)) is not None})
@@ -388,11 +389,13 @@ def explain(rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year:
 # ---------------------------------------------------------------- public functions
 
 
-def _evaluate_rows(rows: list[dict], year: int, overrides: dict | None,
+def _evaluate_rows(rows: Sequence[dict] | Facts, year: int, overrides: dict | None,
                    interpretations: dict | None) -> list[list[ProvisionResult]]:
+    """Results per organisation; ``rows`` may be columns (Facts): then the explanations get its lazy rows."""
     chosen = _interpretation_settings(interpretations)
     tbs = _system(year, _check_overrides(overrides), tuple(sorted(chosen.items())))
-    results = explain(rows, compute(rows, year, tbs), year, tbs)
+    arrays = compute(rows, year, tbs)
+    results = explain(rows.rows() if isinstance(rows, Facts) else rows, arrays, year, tbs)
     nondefault = [n for n, v in chosen.items() if v != INTERPRETATIONS[n].default]
     if nondefault:
         for lst in results:
@@ -441,10 +444,11 @@ def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
                                             "amount": None if r["amount"] is None else str(r["amount"]),
                                             "attributes": r["attributes"] or {}})
     for f in AnnualFacts.objects.filter(organization_id__in=ids).values(
-            "organization_id", "year", "sales_revenue", "rd_expense", "rd_active"):
+            "organization_id", "year", "sales_revenue", "rd_expense", "rd_active", "invention_patents_granted"):
         out[f["organization_id"]]["annual_facts"][str(f["year"])] = {
             "sales_revenue": None if f["sales_revenue"] is None else str(f["sales_revenue"]),
-            "rd_expense": None if f["rd_expense"] is None else str(f["rd_expense"]), "rd_active": f["rd_active"]}
+            "rd_expense": None if f["rd_expense"] is None else str(f["rd_expense"]), "rd_active": f["rd_active"],
+            "invention_patents_granted": f["invention_patents_granted"]}
     for source in _event_sources():
         source(ids, out)
     return out
@@ -469,20 +473,31 @@ def evaluate_organization(org: Any, year: int, overrides: dict | None = None,
 
 def evaluate_many(org_ids: Iterable[int], year: int, overrides: dict | None = None,
                   interpretations: dict | None = None) -> Iterator[tuple[int, list[ProvisionResult]]]:
-    """Vectorised: one openfisca simulation per batch of organisations."""
-    from registry.models import Organization
+    """Vectorised: one openfisca simulation per batch of organisations, facts read in columns (policy.facts)."""
+    from policy import facts as columnar
 
     year = parse_period(year)
     _check_overrides(overrides)
     ids = list(org_ids)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
-        orgs = list(Organization.objects.filter(id__in=chunk).only("id", "name", "kind"))
-        situations = _situations(orgs)
-        order = [i for i in chunk if i in situations]
-        rows = [normalise_situation(situations[i], year, strict=False) for i in order]
-        if rows:
-            yield from zip(order, _evaluate_rows(rows, year, overrides, interpretations), strict=True)
+        f, bad = columnar.load(chunk, year)
+        if bad:  # data the engine refuses: the per-organisation path raises the organisation's own error
+            yield from _evaluate_many_dicts(chunk, year, overrides, interpretations)
+        elif f.n:
+            yield from zip(f.ids.tolist(), _evaluate_rows(f, year, overrides, interpretations), strict=True)
+
+
+def _evaluate_many_dicts(chunk: list[int], year: int, overrides: dict | None,
+                         interpretations: dict | None) -> Iterator[tuple[int, list[ProvisionResult]]]:
+    from registry.models import Organization
+
+    orgs = list(Organization.objects.filter(id__in=chunk).only("id", "name", "kind"))
+    situations = _situations(orgs)
+    order = [i for i in chunk if i in situations]
+    rows = [normalise_situation(situations[i], year, strict=False) for i in order]
+    if rows:
+        yield from zip(order, _evaluate_rows(rows, year, overrides, interpretations), strict=True)
 
 
 #: The engine's parameter units as users read them (a patent-count threshold is 件, not 元).

@@ -131,3 +131,34 @@ def _bank_events(org_ids: list[int], situations: dict[int, dict[str, Any]], toda
 def subsidy_totals() -> dict[str, Any]:
     """For dashboards: loan totals by product (yuan)."""
     return {r["product"]: r["s"] for r in Loan.objects.values("product").annotate(s=Sum("amount"))}
+
+
+def _concerned(org_ids: list[int]) -> list[int]:
+    """Those of ``org_ids`` that borrow, insure or lend (the only ones add_finance_events gives events to); read by id
+    range, so that a batch of thousands of organisations costs three small queries."""
+    if not org_ids:
+        return []
+    low, high = min(org_ids), max(org_ids)
+    found = set(Loan.objects.filter(borrower_id__gte=low, borrower_id__lte=high).values_list("borrower_id", flat=True))
+    found |= set(InsurancePolicy.objects.filter(insured_id__gte=low, insured_id__lte=high)
+                 .values_list("insured_id", flat=True))
+    from scifinance.models import Partner
+
+    found |= set(Partner.objects.filter(organization_id__gte=low, organization_id__lte=high)
+                 .values_list("organization_id", flat=True))
+    return sorted(found & set(org_ids))
+
+
+def finance_event_columns(org_ids: list[int], year: int) -> list[dict[str, Any]]:
+    """Columnar form for screening (policy.facts): the events add_finance_events gives, with their organisation id."""
+    concerned = _concerned(list(org_ids))
+    if not concerned:
+        return []
+    situations: dict[int, dict[str, Any]] = defaultdict(lambda: {"recognitions": []})
+    add_finance_events(concerned, situations)
+    return [{**r, "organization_id": org_id} for org_id, sit in situations.items() for r in sit["recognitions"]
+            if r["occurred_on"][:4] == str(year)]
+
+
+add_finance_events.columns = finance_event_columns  # type: ignore[attr-defined]
+add_finance_events.replaces = lambda kind, subject: kind == "financing" and subject in FINANCE_SUBJECTS  # type: ignore[attr-defined]

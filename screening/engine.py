@@ -37,6 +37,11 @@ def backend() -> ModuleType | Any:
         raise EngineUnavailable("政策计算引擎（policy.services）尚未就绪，暂不能计算。") from exc
 
 
+def is_policy_services() -> bool:
+    """Whether the backend is the real engine (then screening may use its columnar paths, e.g. policy.whatif)."""
+    return type(backend()) is ModuleType and backend().__name__ == "policy.services"
+
+
 def input_error_class() -> type[Exception]:
     """The engine's PolicyInputError (bad overrides / situations), or ValueError if it has none."""
     try:

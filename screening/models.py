@@ -92,7 +92,9 @@ class ScreeningResult(models.Model):
         APPLIES = "applies", "符合"
         NEAR = "near", "接近符合"
 
-    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="results")
+    # No index of its own on run: the unique constraint (run, organization, provision_id) serves lookups by run, and
+    # every index costs time when a screening writes its rows (issue 11).
+    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="results", db_index=False)
     organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE, related_name="+")
     region_id_snapshot = models.BigIntegerField("区市ID", default=0)
     provision_id = models.CharField("条款", max_length=120)

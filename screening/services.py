@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -28,7 +29,7 @@ from registry.models import IndustryChain, Organization, Region
 from screening import engine
 from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
 
-BATCH_SIZE = int(os.environ.get("KECHUANG_SCREENING_BATCH", "2000"))
+BATCH_SIZE = int(os.environ.get("KECHUANG_SCREENING_BATCH", "10000"))
 #: A running run beats every HEARTBEAT_EVERY (a thread of the worker, also during a long batch); one whose
 #: heartbeat is older than STALE_AFTER is taken to be orphaned by a dead worker and is resumed (issue 12: < 30 s).
 HEARTBEAT_EVERY = dt.timedelta(seconds=float(os.environ.get("KECHUANG_SCREENING_HEARTBEAT_S", "5")))
@@ -289,23 +290,54 @@ def missing_items(missing: Any) -> list[str]:
     return [str(m) for m in missing]
 
 
-def _result_rows(run: ScreeningRun, org_id: int, region_id: int, results: list) -> list[ScreeningResult]:
+#: The columns of a result row, in the order ``_result_rows`` gives them (and COPY writes them).
+RESULT_COLUMNS = ("run_id", "organization_id", "region_id_snapshot", "provision_id", "title", "document", "article",
+                  "form", "is_ceiling", "amount", "status", "explanation", "missing")
+
+
+def _result_rows(run: ScreeningRun, org_id: int, region_id: int, results: list) -> list[tuple]:
     rows = []
     for r in results:
         if r.status not in ("applies", "near"):
             continue
-        rows.append(ScreeningResult(
-            run_id=run.pk, organization_id=org_id, region_id_snapshot=region_id or 0,
-            provision_id=str(r.provision_id)[:120], title=str(r.title)[:200], document=str(r.document or "")[:120],
-            article=str(r.article or "")[:60], form=str(r.form or "")[:40], is_ceiling=bool(r.is_ceiling),
-            amount=Decimal(r.amount or 0), status=r.status, explanation=str(r.explanation or ""),
-            missing=missing_items(r.missing),
-        ))
+        rows.append((run.pk, org_id, region_id or 0, str(r.provision_id)[:120], str(r.title)[:200],
+                     str(r.document or "")[:120], str(r.article or "")[:60], str(r.form or "")[:40],
+                     bool(r.is_ceiling), Decimal(r.amount or 0), r.status, str(r.explanation or ""),
+                     missing_items(r.missing)))
     return rows
+
+
+def _write_results(rows: list[tuple]) -> None:
+    """Write a batch's result rows inside the caller's transaction; a batch written twice stays single.
+
+    PostgreSQL: COPY into a temporary table, then INSERT … ON CONFLICT DO NOTHING (the unique constraint decides, as
+    bulk_create's ignore_conflicts does elsewhere)."""
+    from django.db import connection
+
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        ScreeningResult.objects.bulk_create([ScreeningResult(**dict(zip(RESULT_COLUMNS, row, strict=True)))
+                                             for row in rows], batch_size=5000, ignore_conflicts=True)
+        return
+    import json
+
+    table = ScreeningResult._meta.db_table
+    cols = ", ".join(RESULT_COLUMNS)
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS screening_result_in AS SELECT {cols} FROM {table} WITH NO DATA")
+        cur.execute("TRUNCATE screening_result_in")
+        raw = cur.cursor  # psycopg's own cursor under Django's wrapper
+        with raw.copy(f"COPY screening_result_in ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row[:-1] + (json.dumps(row[-1], ensure_ascii=False),))
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM screening_result_in ON CONFLICT DO NOTHING")
+        cur.execute("TRUNCATE screening_result_in")
 
 
 def _aggregate(batch_no: int, run: ScreeningRun, variant: str, evaluated: dict[int, list],
                regions: dict[int, int]) -> list[WhatIfAggregate]:
+    """Aggregates from explained results (the path for a batch holding data the engine refuses)."""
     sums: dict[tuple[str, str, int, bool], list] = defaultdict(lambda: [0, Decimal(0)])
     for org_id, results in evaluated.items():
         region_id = regions.get(org_id) or 0
@@ -328,6 +360,61 @@ def _aggregate(batch_no: int, run: ScreeningRun, variant: str, evaluated: dict[i
                         region_id_snapshot=region_id, is_ceiling=ceiling, beneficiaries=n, amount=amount)
         for (pid, title, region_id, ceiling), (n, amount) in sums.items()
     ]
+
+
+def _aggregate_arrays(batch_no: int, run: ScreeningRun, variant: str, regions: np.ndarray,
+                      amounts: dict[str, tuple[np.ndarray, np.ndarray]]) -> list[WhatIfAggregate]:
+    """Aggregates by region and provision from policy.whatif's arrays (results counted, amounts in fen)."""
+    from policy.catalogue import BY_ID
+
+    codes, inverse = np.unique(regions, return_inverse=True)
+    out = []
+    any_count = np.zeros(len(regions), dtype=np.int64)
+    any_fen = np.zeros(len(regions), dtype=np.int64)
+
+    def cells(pid: str, title: str, ceiling: bool, count: np.ndarray, fen: np.ndarray) -> None:
+        hit = count > 0
+        if not hit.any():
+            return
+        n = np.bincount(inverse[hit], weights=count[hit], minlength=len(codes))
+        total = np.bincount(inverse[hit], weights=fen[hit], minlength=len(codes))
+        for k in np.nonzero(n)[0]:
+            out.append(WhatIfAggregate(run_id=run.pk, batch_no=batch_no, variant=variant, provision_id=pid,
+                                       title=title, region_id_snapshot=int(codes[k]), is_ceiling=ceiling,
+                                       beneficiaries=int(round(n[k])),
+                                       amount=Decimal(int(round(total[k]))).scaleb(-2)))
+
+    for pid, (count, fen) in amounts.items():
+        p = BY_ID[pid]
+        cells(str(pid)[:120], str(p.title)[:200], bool(p.is_ceiling), count, fen)
+        any_count += count > 0
+        any_fen += fen
+    cells(ANY_PROVISION, "任一条款", False, (any_count > 0).astype(np.int64), any_fen)
+    return out
+
+
+def _whatif_batch(batch_no: int, run: ScreeningRun, ids: list[int], regions: dict[int, int], overrides: Any,
+                  skipped: dict[int, str]) -> list[WhatIfAggregate]:
+    """Current and changed rules on the same arrays, aggregated with numpy; a batch holding data the engine refuses
+    (or failing) is explained organisation by organisation, as before, so that only the faulty ones are skipped."""
+    from policy import whatif
+
+    todo = [i for i in ids if i not in skipped]
+    bad: set[int] = {-1}
+    if engine.is_policy_services():
+        try:
+            org_ids, base, changed, bad = whatif.compare(todo, run.year, overrides)
+        except Exception:  # noqa: BLE001 - the per-organisation path finds and skips the organisations at fault
+            bad = {-1}
+    if not bad:
+        region_of = np.array([regions.get(int(i)) or 0 for i in org_ids], dtype=np.int64)
+        return (_aggregate_arrays(batch_no, run, "base", region_of, base)
+                + _aggregate_arrays(batch_no, run, "changed", region_of, changed))
+    base_results = dict(_evaluate_batch(todo, run.year, None, skipped))
+    changed_results = dict(_evaluate_batch(todo, run.year, overrides, skipped))
+    base_results = {k: v for k, v in base_results.items() if k not in skipped}
+    return (_aggregate(batch_no, run, "base", base_results, regions)
+            + _aggregate(batch_no, run, "changed", changed_results, regions))
 
 
 def _evaluate_batch(ids: list[int], year: int, overrides: Any, skipped: dict[int, str]) -> list[tuple[int, list]]:
@@ -423,22 +510,20 @@ def _execute_claimed(run_id: int, batch_size: int) -> ScreeningRun | None:
             regions = dict(batch)
             started = time.perf_counter()
             skipped: dict[int, str] = {}
-            if run.kind == ScreeningRun.Kind.WHATIF:
-                base = dict(_evaluate_batch(ids, run.year, None, skipped))
-                changed = dict(_evaluate_batch(ids, run.year, overrides, skipped))
-                base = {k: v for k, v in base.items() if k not in skipped}
-                rows: list = _aggregate(batch_no, run, "base", base, regions)
-                rows += _aggregate(batch_no, run, "changed", changed, regions)
-                model: Any = WhatIfAggregate
+            whatif = run.kind == ScreeningRun.Kind.WHATIF
+            if whatif:
+                aggregates = _whatif_batch(batch_no, run, ids, regions, overrides, skipped)
             else:
-                rows = []
+                rows: list[tuple] = []
                 for org_id, results in _evaluate_batch(ids, run.year, None, skipped):
                     rows.extend(_result_rows(run, org_id, regions.get(org_id, 0), results))
-                model = ScreeningResult
             compute = time.perf_counter() - started
             with transaction.atomic():
-                # ignore_conflicts + the unique constraints: a batch written twice (two workers) stays single.
-                model.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+                # The unique constraints decide: a batch written twice (two workers) stays single.
+                if whatif:
+                    WhatIfAggregate.objects.bulk_create(aggregates, batch_size=5000, ignore_conflicts=True)
+                else:
+                    _write_results(rows)
                 ScreeningRun.objects.filter(pk=run_id).update(
                     cursor=ids[-1], processed=F("processed") + len(ids), batches_done=F("batches_done") + 1,
                     heartbeat_at=timezone.now(), compute_seconds=F("compute_seconds") + compute,

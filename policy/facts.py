@@ -1,0 +1,418 @@
+"""The year's facts in columns: what the engine needs about many organisations, read in one query per table.
+
+``load(org_ids, year)`` reads organisations, qualifications, recognitions (with the lead role of their platform),
+yearly facts and the events of ``settings.POLICY_EVENT_SOURCES`` — with COPY on PostgreSQL, one SELECT per table on
+SQLite — and applies ``policy.services.normalise_situation``'s reduction to the year with array operations: no
+per-organisation dict and no ORM object is made. ``Facts.row(i)`` gives organisation i as the dict that
+``normalise_situation`` returns (for the explanations, which read only some organisations); ``Facts.from_rows`` goes
+the other way for situations typed by hand.
+
+An event source is a function ``f(org_ids, situations)`` that adds recognitions to situation dicts (the form that
+``evaluate_organization`` uses). For screening it may also offer ``f.replaces(kind, subject) -> bool`` (the registry
+recognitions it stands in for) — without it, no registry recognition is replaced — and ``f.columns(org_ids, year)``,
+a list of recognition dicts with an ``organization_id`` (events of other years may be included); without
+``columns`` the dict form is called on empty situations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Organisation-level float facts (NaN: not known) and booleans, in the order of normalise_situation's dict.
+FLOATS = ("rd_expense", "rd_expense_prev", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3",
+          "invention_patents_granted", "agency_invention_patents")
+BOOLS = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte_certified",
+         "is_leading_tech_enterprise", "is_specialised_sme", "hte_first_certification", "rd_active")
+#: Event columns: strings, then booleans (amount and date apart).
+EVENT_STRINGS = ("kind", "subject", "level", "grade", "role", "title")
+EVENT_BOOLS = ("amount_given", "seller_in_weihai", "seller_known", "registered", "seller_is_institution")
+
+
+@dataclass
+class Facts:
+    """One year's facts: arrays over organisations and over their events (grouped by organisation, in order)."""
+
+    year: int
+    ids: np.ndarray  # organisation ids (int64); positions are the organisations' indexes
+    kind: np.ndarray  # object
+    region: np.ndarray  # object (the situation's region code, "" for registry rows)
+    floats: dict[str, np.ndarray]
+    bools: dict[str, np.ndarray]
+    hte_certified_on: np.ndarray  # datetime64[D], NaT when not certified that year
+    owner: np.ndarray  # event → organisation index, non-decreasing
+    events: dict[str, np.ndarray]  # EVENT_STRINGS (object), EVENT_BOOLS, "amount" (float), "date" (datetime64[D])
+    _starts: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def starts(self) -> np.ndarray:
+        """starts[i]:starts[i+1] are organisation i's events."""
+        if self._starts is None:
+            self._starts = np.searchsorted(self.owner, np.arange(self.n + 1), side="left")
+        return self._starts
+
+    def row(self, i: int) -> dict[str, Any]:
+        """Organisation i as normalise_situation's dict (same keys, types and values)."""
+        f = self.floats
+        b = self.bools
+
+        def num(name: str) -> float | None:
+            v = f[name][i]
+            return None if np.isnan(v) else float(v)
+
+        on = self.hte_certified_on[i]
+        out: dict[str, Any] = {"kind": self.kind[i], "region": self.region[i]}
+        out.update(is_high_tech_enterprise=bool(b["is_high_tech_enterprise"][i]), is_tech_sme=bool(b["is_tech_sme"][i]),
+                   above_designated_size=bool(b["above_designated_size"][i]), hte_certified=bool(b["hte_certified"][i]),
+                   is_leading_tech_enterprise=bool(b["is_leading_tech_enterprise"][i]),
+                   is_specialised_sme=bool(b["is_specialised_sme"][i]),
+                   hte_first_certification=bool(b["hte_first_certification"][i]),
+                   hte_certified_on=None if np.isnat(on) else on.astype(dt.date))
+        out.update(rd_expense=num("rd_expense"), rd_expense_prev=num("rd_expense_prev"), rd_active=bool(b["rd_active"][i]),
+                   sales_revenue_y0=num("sales_revenue_y0"), sales_revenue_y1=num("sales_revenue_y1"),
+                   sales_revenue_y3=num("sales_revenue_y3"), invention_patents_granted=num("invention_patents_granted"),
+                   agency_invention_patents=num("agency_invention_patents"))
+        e = self.events
+        lo, hi = self.starts[i], self.starts[i + 1]
+        out["events"] = [
+            {"kind": e["kind"][k], "subject": e["subject"][k], "level": e["level"][k], "grade": e["grade"][k],
+             "role": e["role"][k], "date": e["date"][k].astype(dt.date), "amount": float(e["amount"][k]),
+             "title": e["title"][k], "amount_given": bool(e["amount_given"][k]),
+             "seller_in_weihai": bool(e["seller_in_weihai"][k]), "seller_known": bool(e["seller_known"][k]),
+             "registered": bool(e["registered"][k]), "seller_is_institution": bool(e["seller_is_institution"][k])}
+            for k in range(lo, hi)
+        ]
+        return out
+
+    def rows(self) -> Rows:
+        return Rows(self)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[dict[str, Any]], year: int, ids: Sequence[int] | None = None) -> Facts:
+        """Columns from normalise_situation's dicts (situations typed by hand; tests)."""
+        n = len(rows)
+        evs = [(i, e) for i, r in enumerate(rows) for e in r["events"]]
+        events: dict[str, np.ndarray] = {name: np.array([e.get(name, "") for _, e in evs], dtype=object)
+                                         for name in EVENT_STRINGS}
+        for name in EVENT_BOOLS:
+            events[name] = np.array([bool(e.get(name, True)) for _, e in evs], dtype=bool)
+        events["amount"] = np.array([e["amount"] for _, e in evs], dtype=float)
+        events["date"] = np.array([e["date"].isoformat() for _, e in evs], dtype="datetime64[D]")
+        return cls(
+            year=year, ids=np.asarray(ids if ids is not None else range(n), dtype=np.int64),
+            kind=np.array([r["kind"] for r in rows], dtype=object),
+            region=np.array([r.get("region", "") for r in rows], dtype=object),
+            floats={name: np.array([np.nan if r.get(name) is None else float(r[name]) for r in rows], dtype=float)
+                    for name in FLOATS},
+            bools={name: np.array([bool(r.get(name)) for r in rows], dtype=bool) for name in BOOLS},
+            hte_certified_on=np.array([r["hte_certified_on"].isoformat() if r.get("hte_certified_on") else "NaT"
+                                       for r in rows], dtype="datetime64[D]"),
+            owner=np.array([i for i, _ in evs], dtype=np.int64), events=events)
+
+
+class Rows(Sequence):
+    """Lazy list of normalise_situation dicts: row i is made from the columns when it is asked for."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self._cache: dict[int, dict[str, Any]] = {}
+
+    def __len__(self) -> int:
+        return self.facts.n
+
+    def __getitem__(self, i: int) -> dict[str, Any]:  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        row = self._cache.get(i)
+        if row is None:
+            row = self._cache[i] = self.facts.row(i)
+        return row
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _read(sql: str, params: dict[str, Any], columns: list[str], floats: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows of a query as a frame: strings as str (None for NULL), ``floats`` as float64 (NaN for NULL), the rest
+    as the backend gives them (booleans: PostgreSQL 't'/'f', SQLite 1/0). ``%(ids)s`` is the id list."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        pg = connection.connection
+        # The id list as one array literal: thousands of parameters would each be quoted by the client.
+        params = {**params, "ids": "{" + ",".join(str(int(i)) for i in params["ids"]) + "}"}
+        sql = sql.replace("= ANY(%(ids)s)", "= ANY(%(ids)s::bigint[])")
+        with pg.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
+            data = b"".join(bytes(block) for block in copy)
+        if not data:
+            return pd.DataFrame({c: pd.Series(dtype=float if c in floats else object) for c in columns})
+        frame = pd.read_csv(io.BytesIO(data), sep="\t", header=None, names=columns, quoting=3, na_values=["\\N"],
+                            keep_default_na=False, dtype={c: (float if c in floats else object) for c in columns},
+                            float_precision="round_trip", encoding="utf-8")
+        escaped = b"\\" in data
+        for c in columns:
+            if c not in floats:
+                col = frame[c].astype(object)
+                col = col.where(col.notna(), None)
+                if escaped:
+                    col = col.map(_unescape)
+                frame[c] = col
+        return frame
+    sqlite_sql = sql.replace("= ANY(%(ids)s)", "IN (SELECT value FROM json_each(%(ids)s))")
+    with connection.cursor() as cur:
+        cur.execute(sqlite_sql, {**params, "ids": json.dumps([int(i) for i in params["ids"]])})
+        rows = cur.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for c in columns:
+        frame[c] = frame[c].astype(float) if c in floats else frame[c].astype(object)
+    return frame
+
+
+def _unescape(value: Any) -> Any:
+    """PostgreSQL COPY text format's backslash escapes."""
+    if not isinstance(value, str) or "\\" not in value:
+        return value
+    out, k = [], 0
+    escapes = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
+    while k < len(value):
+        ch = value[k]
+        if ch == "\\" and k + 1 < len(value):
+            nxt = value[k + 1]
+            out.append(escapes.get(nxt, nxt))
+            k += 2
+        else:
+            out.append(ch)
+            k += 1
+    return "".join(out)
+
+
+def _truth(values: pd.Series) -> np.ndarray:
+    """Booleans of either backend (None → False)."""
+    return values.map(lambda v: v in (True, 1, "t", "true", "1")).to_numpy(dtype=bool)
+
+
+def _map_unique(values: pd.Series, fn: Any, dtype: Any = object) -> np.ndarray:
+    """fn applied once per distinct value (NULL → None)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = [fn(u) for u in uniques]
+    none = fn(None)
+    table = np.array(mapped + [none], dtype=dtype)
+    return table[codes]  # code -1 picks the last entry (NULL)
+
+
+def _dates(values: pd.Series) -> np.ndarray:
+    return np.array([str(v)[:10] for v in values], dtype="datetime64[D]") if len(values) else np.array(
+        [], dtype="datetime64[D]")
+
+
+@dataclass
+class _Attrs:
+    role: str
+    seller_in_weihai: bool
+    seller_known: bool
+    registered: bool
+    seller_is_institution: bool
+
+
+def _attrs(text: Any) -> _Attrs:
+    """What normalise_situation reads from a recognition's attributes (JSON text)."""
+    attributes = (json.loads(text) if isinstance(text, str) else text) or {}
+    located = attributes.get("seller_located", "")
+    registered = attributes.get("registered")
+    seller_kind = attributes.get("seller_kind", "")
+    return _Attrs(role=attributes.get("role") or "", seller_in_weihai=located != "outside_weihai",
+                  seller_known=bool(located) and bool(seller_kind) and registered is not None,
+                  registered=registered is not False, seller_is_institution=seller_kind in ("", "research_institution"))
+
+
+def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
+    """The facts of ``year`` for the organisations that exist among ``org_ids`` (in that order), and the ids whose
+    registry data the engine refuses (normalise_situation would raise: the caller takes the per-organisation path)."""
+    from policy.explain import GRADE_CODES
+    from policy.services import (
+        LEVELS,
+        ORG_KINDS,
+        QUALIFICATION_KINDS,
+        RECOGNITION_KINDS,
+        PolicyInputError,
+        _event_sources,
+        normalise_situation,
+    )
+
+    wanted = np.asarray([int(i) for i in org_ids], dtype=np.int64)
+    params = {"ids": wanted.tolist(), "y0": dt.date(year, 1, 1), "y1": dt.date(year, 12, 31)}
+    orgs = _read("SELECT id, kind FROM registry_organization WHERE id = ANY(%(ids)s)", params, ["id", "kind"])
+    found = orgs["id"].to_numpy(dtype=np.int64)
+    ids = wanted[np.isin(wanted, found)]
+    index = pd.Index(ids)
+    n = len(ids)
+    kind = np.empty(n, dtype=object)
+    kind[index.get_indexer(found)] = orgs["kind"].to_numpy()
+
+    # Data the engine refuses (any year): the caller evaluates those organisations one by one, as before.
+    bad: set[int] = set(ids[~np.isin(kind, list(ORG_KINDS))].tolist())
+    q_bad = _read("SELECT DISTINCT organization_id FROM registry_qualification WHERE organization_id = ANY(%(ids)s) "
+                  f"AND (valid_to < valid_from OR kind NOT IN ({_sql_list(QUALIFICATION_KINDS)}))", params, ["id"])
+    r_bad = _read("SELECT DISTINCT organization_id FROM registry_recognition WHERE organization_id = ANY(%(ids)s) "
+                  f"AND (amount < 0 OR kind NOT IN ({_sql_list(RECOGNITION_KINDS)}) "
+                  f"OR level NOT IN ({_sql_list(LEVELS - {''})}, ''))", params, ["id"])
+    bad |= {int(i) for i in q_bad["id"]} | {int(i) for i in r_bad["id"]}
+
+    # Qualifications held in the year; the high-tech certification of the year (the latest one starting in it).
+    quals = _read("SELECT organization_id, id, kind, valid_from, certification FROM registry_qualification "
+                  "WHERE organization_id = ANY(%(ids)s) AND valid_from <= %(y1)s AND valid_to >= %(y0)s "
+                  "AND valid_to >= valid_from",
+                  params, ["org", "id", "kind", "valid_from", "certification"])
+    qpos = index.get_indexer(quals["org"].to_numpy(dtype=np.int64))
+    qkind = quals["kind"].to_numpy()
+
+    def held(*kinds: str) -> np.ndarray:
+        out = np.zeros(n, dtype=bool)
+        out[qpos[np.isin(qkind, kinds)]] = True
+        return out
+
+    bools = {"is_high_tech_enterprise": held("high_tech_enterprise"), "is_tech_sme": held("tech_sme"),
+             "above_designated_size": held("above_designated_size"),
+             "is_leading_tech_enterprise": held("leading_tech_enterprise"),
+             "is_specialised_sme": held("specialised_sme", "little_giant")}
+    qfrom = _dates(quals["valid_from"])
+    hte = np.nonzero((qkind == "high_tech_enterprise")
+                     & (qfrom >= np.datetime64(f"{year}-01-01")) & (qfrom <= np.datetime64(f"{year}-12-31")))[0]
+    hte_on = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    hte_first = np.zeros(n, dtype=bool)
+    if len(hte):
+        order = np.lexsort((quals["id"].to_numpy(dtype=np.int64)[hte], qfrom[hte], qpos[hte]))
+        picked = hte[order]  # the last per organisation wins (ordered by valid_from, then id)
+        hte_on[qpos[picked]] = qfrom[picked]
+        hte_first[qpos[picked]] = quals["certification"].to_numpy()[picked] == "first_certification"
+    bools["hte_certified"] = ~np.isnat(hte_on)
+    bools["hte_first_certification"] = hte_first
+
+    # Yearly facts: this year, the year before and three years before.
+    annual = _read("SELECT organization_id, year, rd_expense, sales_revenue, rd_active, invention_patents_granted "
+                   "FROM registry_annualfacts WHERE organization_id = ANY(%(ids)s) AND year IN (%(a)s, %(b)s, %(c)s)",
+                   {**params, "a": year, "b": year - 1, "c": year - 3},
+                   ["org", "year", "rd_expense", "sales_revenue", "rd_active", "patents"],
+                   floats=("rd_expense", "sales_revenue", "patents"))
+    apos = index.get_indexer(annual["org"].to_numpy(dtype=np.int64))
+    ayear = annual["year"].astype(int).to_numpy()
+    floats = {name: np.full(n, np.nan) for name in FLOATS}
+
+    def take(dy: int, column: str, name: str) -> None:
+        sel = ayear == year - dy
+        floats[name][apos[sel]] = annual[column].to_numpy(dtype=float)[sel]
+
+    take(0, "rd_expense", "rd_expense")
+    take(1, "rd_expense", "rd_expense_prev")
+    take(0, "sales_revenue", "sales_revenue_y0")
+    take(1, "sales_revenue", "sales_revenue_y1")
+    take(3, "sales_revenue", "sales_revenue_y3")
+    take(0, "patents", "invention_patents_granted")
+    cur = ayear == year
+    active_known = np.zeros(n, dtype=bool)
+    active = np.zeros(n, dtype=bool)
+    raw = annual["rd_active"].to_numpy(dtype=object)
+    known = np.array([v is not None and v == v for v in raw], dtype=bool) & cur
+    active_known[apos[known]] = True
+    active[apos[known]] = _truth(annual["rd_active"][known])
+    rd_now = floats["rd_expense"]
+    bools["rd_active"] = np.where(active_known, active, np.nan_to_num(rd_now) != 0)
+
+    # Recognitions of the year, newest first per organisation (the registry's order), the lead role from platforms.
+    recs = _read(
+        "SELECT r.organization_id, r.kind, r.subject, r.level, r.grade, r.occurred_on, r.amount, r.title, "
+        "r.attributes, CASE WHEN pm.id IS NULL THEN 0 ELSE 1 END "
+        "FROM registry_recognition r LEFT JOIN registry_platformmembership pm ON pm.organization_id = r.organization_id "
+        "AND pm.platform_id = r.platform_id AND pm.role = 'lead' "
+        "WHERE r.organization_id = ANY(%(ids)s) AND r.occurred_on >= %(y0)s AND r.occurred_on <= %(y1)s "
+        "ORDER BY r.organization_id, r.occurred_on DESC, r.id DESC",
+        params, ["org", "kind", "subject", "level", "grade", "occurred_on", "amount", "title", "attributes", "lead"],
+        floats=("amount",))
+    rpos = index.get_indexer(recs["org"].to_numpy(dtype=np.int64))
+    sources = _event_sources()
+    if len(recs):
+        keep = np.ones(len(recs), dtype=bool)
+        for source in sources:
+            replaces = getattr(source, "replaces", None)
+            if replaces is not None:
+                pairs = recs["kind"].astype(str) + "|" + recs["subject"].astype(str)
+                keep &= ~_map_unique(pairs, lambda v, r=replaces: v is not None and r(*v.split("|", 1)), bool)
+        recs, rpos = recs[keep].reset_index(drop=True), rpos[keep]
+    codes = set(GRADE_CODES) | set(GRADE_CODES.values())
+    attrs = _map_unique(recs["attributes"], _attrs)
+    lead = _truth(recs["lead"])
+    events: dict[str, np.ndarray] = {
+        "kind": recs["kind"].to_numpy(dtype=object),
+        "subject": _map_unique(recs["subject"], lambda s: s if str(s).isascii() else "other"),
+        "level": _map_unique(recs["level"], lambda v: v or ""),
+        "grade": _map_unique(recs["grade"], lambda g: GRADE_CODES.get(g, g) if g in codes else ""),
+        "role": np.where(lead, "lead", np.array([str(a.role) for a in attrs], dtype=object)).astype(object),
+        "title": _map_unique(recs["title"], lambda t: t or ""),
+        "date": _dates(recs["occurred_on"]),
+        "amount": np.nan_to_num(recs["amount"].to_numpy(dtype=float)),
+        "amount_given": ~np.isnan(recs["amount"].to_numpy(dtype=float)),
+    }
+    for name in ("seller_in_weihai", "seller_known", "registered", "seller_is_institution"):
+        events[name] = np.array([getattr(a, name) for a in attrs], dtype=bool)
+    owner = rpos.astype(np.int64)
+    block = np.zeros(len(owner), dtype=np.int64)
+
+    # Events kept by other apps (loans, insurance…): few, normalised one by one as normalise_situation does.
+    extra: dict[int, list[dict]] = defaultdict(list)
+    for source in sources:
+        columns = getattr(source, "columns", None)
+        if columns is not None:
+            added = columns(ids.tolist(), year)
+        else:
+            stubs: dict[int, dict] = defaultdict(lambda: {"recognitions": []})
+            source(ids.tolist(), stubs)
+            added = [{**r, "organization_id": org} for org, s in stubs.items() for r in s["recognitions"]]
+        for r in added:
+            extra[int(r["organization_id"])].append({k: v for k, v in r.items() if k != "organization_id"})
+    if extra:
+        more: list[tuple[int, dict]] = []
+        for org, recognitions in extra.items():
+            pos = index.get_loc(org)
+            try:
+                evs = normalise_situation({"kind": kind[pos], "recognitions": recognitions}, year, strict=False)["events"]
+            except PolicyInputError:
+                bad.add(org)
+                continue
+            more.extend((pos, e) for e in evs)
+        if more:
+            owner = np.concatenate([owner, np.array([p for p, _ in more], dtype=np.int64)])
+            block = np.concatenate([block, np.ones(len(more), dtype=np.int64)])
+            for name in EVENT_STRINGS:
+                events[name] = np.concatenate([events[name], np.array([e[name] for _, e in more], dtype=object)])
+            for name in EVENT_BOOLS:
+                events[name] = np.concatenate([events[name], np.array([e[name] for _, e in more], dtype=bool)])
+            events["amount"] = np.concatenate([events["amount"], np.array([e["amount"] for _, e in more], dtype=float)])
+            events["date"] = np.concatenate([events["date"], np.array([e["date"].isoformat() for _, e in more],
+                                                                      dtype="datetime64[D]")])
+    order = np.lexsort((block, owner))  # stable: registry events (in their order) first, then the sources'
+    owner = owner[order]
+    events = {name: values[order] for name, values in events.items()}
+    facts = Facts(year=year, ids=ids, kind=kind, region=np.full(n, "", dtype=object), floats=floats, bools=bools,
+                  hte_certified_on=hte_on, owner=owner, events=events)
+    return facts, bad
+
+
+def _sql_list(values: Any) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values))

@@ -1,0 +1,81 @@
+"""Issue 11: the year's facts read in columns (policy.facts) are the dicts normalise_situation makes, row by row."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def city(monkeypatch):
+    from registry import demo
+
+    monkeypatch.setattr(demo, "LAST_YEAR", 2026)
+    demo.generate(enterprises=150, seed=7, chunk_size=150, fact_years=(2021, 2025), with_accounts=False)
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
+def test_columns_give_the_same_rows_as_the_situations(city, year):
+    from policy import facts, services
+    from registry.models import Organization
+
+    orgs = list(Organization.objects.order_by("id"))
+    situations = services._situations(orgs)
+    f, bad = facts.load([o.id for o in orgs][::-1], year)
+    assert not bad
+    assert f.ids.tolist() == [o.id for o in orgs][::-1]
+    rows = f.rows()
+    for i, org_id in enumerate(f.ids.tolist()):
+        assert rows[i] == services.normalise_situation(situations[org_id], year, strict=False), org_id
+
+
+def test_refused_data_takes_the_per_organisation_path(city):
+    from policy import facts
+    from registry.models import Organization, Recognition
+
+    org = Organization.objects.order_by("id").first()
+    Recognition.objects.create(organization=org, kind="award", subject="x", level="county", occurred_on="2024-03-01")
+    _, bad = facts.load([org.id], 2024)
+    assert bad == {org.id}
+
+
+def test_patents_granted_in_the_registry_reach_a_art_14(city):
+    """威政发〔2018〕20号 第14条: 20 invention patents granted in a year or more — read from the registry's yearly facts."""
+    from policy import services
+    from registry.models import AnnualFacts, Organization
+
+    org = Organization.objects.filter(kind="enterprise").order_by("id").first()
+    AnnualFacts.objects.update_or_create(organization=org, year=2024, defaults={"invention_patents_granted": 25})
+    (org_id, results), = services.evaluate_many([org.id], 2024)
+    hit = [r for r in results if r.provision_id == "A.14.patent_volume_reward"]
+    assert hit and hit[0].status == "applies" and hit[0].amount > 0
+    assert "25 件" in hit[0].explanation
+    one = services.evaluate_organization(org, 2024)
+    assert [r.to_dict() for r in one.results] == [r.to_dict() for r in results]
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_finance_events_in_columns_are_those_of_the_situations(monkeypatch, year):
+    """scifinance's loans, policies and loss claims (POLICY_EVENT_SOURCES) reach the columns as they reach situations."""
+    import datetime as dt
+
+    from policy import facts, services
+    from registry import demo
+    from registry.models import Organization
+    from scifinance import demo as finance_demo
+
+    monkeypatch.setattr(demo, "LAST_YEAR", 2026)
+    demo.generate(enterprises=150, seed=7, chunk_size=150, fact_years=(2021, 2025))
+    finance_demo.generate(loans=300, seed=11, today=dt.date(2025, 12, 31))
+    orgs = list(Organization.objects.order_by("id"))
+    situations = services._situations(orgs)
+    f, bad = facts.load([o.id for o in orgs], year)
+    assert not bad
+    rows = f.rows()
+    financing = 0
+    for i, org_id in enumerate(f.ids.tolist()):
+        want = services.normalise_situation(situations[org_id], year, strict=False)
+        assert rows[i] == want, org_id
+        financing += sum(e["kind"] == "financing" for e in want["events"])
+    assert financing > 10
