@@ -15,7 +15,18 @@ from policy.jurisdiction import CurrentMapping
 HERE = Path(__file__).resolve().parent
 #: The jurisdiction package: ``<doc>/art_NN/`` holds an article's coverage rows and OpenFisca YAML tests, and
 #: ``<doc>/coverage.yaml`` the document's rows for articles without rules (targets, case by case).
-PACKAGE = HERE.parent / "policy_weihai"
+
+
+def package_folder() -> Path:
+    """The folder of the current jurisdiction's package (settings.POLICY_JURISDICTION)."""
+    import importlib
+
+    from django.conf import settings
+
+    module = importlib.import_module(getattr(settings, "POLICY_JURISDICTION", "policy_weihai"))
+    return Path(module.__file__).resolve().parent
+
+
 TEST_DIRS = [HERE / "tests", HERE.parent / "scifinance" / "tests"]
 STATUS_LABELS = {"encoded": "已编码", "case_by_case": "一事一议/比例未定（编目）", "not_encoded": "未编码（待办）",
                  "target": "目标指标（无兑现金额）"}
@@ -29,12 +40,17 @@ def _article_number(row: dict[str, Any]) -> int:
     return int(match.group(1)) if match else 0
 
 
-@functools.lru_cache(maxsize=1)
 def inventory() -> dict[str, list[dict[str, Any]]]:
+    """Document key → its rows, in article order (of the current jurisdiction; read once per package)."""
+    return _inventory(package_folder())
+
+
+@functools.lru_cache(maxsize=4)
+def _inventory(package: Path) -> dict[str, list[dict[str, Any]]]:
     """Document key → its rows, in article order: the document's ``coverage.yaml`` and each article folder's."""
     out: dict[str, list[dict[str, Any]]] = {}
     for key in DOCUMENTS:
-        folder = PACKAGE / key.lower()
+        folder = package / key.lower()
         rows: list[dict[str, Any]] = []
         for path in [folder / "coverage.yaml", *sorted(folder.glob("art_*/coverage.yaml"))]:
             if path.exists():
@@ -47,7 +63,7 @@ def inventory() -> dict[str, list[dict[str, Any]]]:
 def test_files() -> list[Path]:
     """Python test modules and OpenFisca YAML files of TEST_DIRS, and every article's ``tests.yaml``."""
     files = [path for folder in TEST_DIRS for path in sorted(folder.glob("*")) if path.suffix in (".py", ".yaml")]
-    return files + sorted(PACKAGE.glob("*/art_*/tests.yaml"))
+    return files + sorted(package_folder().glob("*/art_*/tests.yaml"))
 
 
 def test_counts() -> dict[str, int]:
