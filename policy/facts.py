@@ -157,7 +157,8 @@ def _read(sql: str, params: dict[str, Any], columns: list[str], floats: tuple[st
         connection.ensure_connection()
         pg = connection.connection
         # The id list as one array literal: thousands of parameters would each be quoted by the client.
-        params = {**params, "ids": "{" + ",".join(str(int(i)) for i in params["ids"]) + "}"}
+        if not isinstance(params["ids"], str):
+            params = {**params, "ids": "{" + ",".join(str(int(i)) for i in params["ids"]) + "}"}
         sql = sql.replace("= ANY(%(ids)s)", "= ANY(%(ids)s::bigint[])")
         with pg.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
             data = b"".join(bytes(block) for block in copy)
@@ -172,12 +173,17 @@ def _read(sql: str, params: dict[str, Any], columns: list[str], floats: tuple[st
                 col = frame[c].astype(object)
                 col = col.where(col.notna(), None)
                 if escaped:
-                    col = col.map(_unescape)
+                    has = col.str.contains("\\", regex=False, na=False).to_numpy(dtype=bool)
+                    if has.any():
+                        col = col.copy()
+                        col[has] = [_unescape(v) for v in col[has]]
                 frame[c] = col
         return frame
     sqlite_sql = sql.replace("= ANY(%(ids)s)", "IN (SELECT value FROM json_each(%(ids)s))")
+    ids = params["ids"]
+    ids = "[" + ids[1:-1] + "]" if isinstance(ids, str) else json.dumps([int(i) for i in ids])
     with connection.cursor() as cur:
-        cur.execute(sqlite_sql, {**params, "ids": json.dumps([int(i) for i in params["ids"]])})
+        cur.execute(sqlite_sql, {**params, "ids": ids})
         rows = cur.fetchall()
     frame = pd.DataFrame.from_records(rows, columns=columns)
     for c in columns:
@@ -257,8 +263,33 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     )
 
     wanted = np.asarray([int(i) for i in org_ids], dtype=np.int64)
-    params = {"ids": wanted.tolist(), "y0": dt.date(year, 1, 1), "y1": dt.date(year, 12, 31)}
-    orgs = _read("SELECT id, kind FROM registry_organization WHERE id = ANY(%(ids)s)", params, ["id", "kind"])
+    params = {"ids": "{" + ",".join(map(str, wanted.tolist())) + "}", "y0": dt.date(year, 1, 1),
+              "y1": dt.date(year, 12, 31)}
+    # One row per organisation: its kind, the qualifications held in the year, the yearly facts of this year, the
+    # year before and three years before.
+    held_kinds = {"is_high_tech_enterprise": ("high_tech_enterprise",), "is_tech_sme": ("tech_sme",),
+                  "above_designated_size": ("above_designated_size",),
+                  "is_leading_tech_enterprise": ("leading_tech_enterprise",),
+                  "is_specialised_sme": ("specialised_sme", "little_giant")}
+    yearly = {"rd_expense": ("rd_expense", "a"), "rd_expense_prev": ("rd_expense", "b"),
+              "sales_revenue_y0": ("sales_revenue", "a"), "sales_revenue_y1": ("sales_revenue", "b"),
+              "sales_revenue_y3": ("sales_revenue", "c"), "invention_patents_granted": ("invention_patents_granted", "a"),
+              "rd_active": ("(CASE WHEN rd_active IS NULL THEN NULL WHEN rd_active THEN 1 ELSE 0 END)", "a")}
+    held_sql = ", ".join(f"MAX(CASE WHEN kind IN ({_sql_list(kinds)}) THEN 1 ELSE 0 END) AS {name}"
+                         for name, kinds in held_kinds.items())
+    yearly_sql = ", ".join(f"MAX(CASE WHEN year = %({y})s THEN {column} END) AS {name}"
+                           for name, (column, y) in yearly.items())
+    orgs = _read(
+        f"SELECT o.id, o.kind, {', '.join('q.' + k for k in held_kinds)}, {', '.join('a.' + k for k in yearly)} "
+        "FROM registry_organization o "
+        f"LEFT JOIN (SELECT organization_id, {held_sql} FROM registry_qualification "
+        "WHERE organization_id = ANY(%(ids)s) AND valid_from <= %(y1)s AND valid_to >= %(y0)s "
+        "AND valid_to >= valid_from GROUP BY organization_id) q ON q.organization_id = o.id "
+        f"LEFT JOIN (SELECT organization_id, {yearly_sql} FROM registry_annualfacts "
+        "WHERE organization_id = ANY(%(ids)s) AND year IN (%(a)s, %(b)s, %(c)s) GROUP BY organization_id) a "
+        "ON a.organization_id = o.id WHERE o.id = ANY(%(ids)s)",
+        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", *held_kinds, *yearly],
+        floats=(*held_kinds, *yearly))
     found = orgs["id"].to_numpy(dtype=np.int64)
     ids = wanted[np.isin(wanted, found)]
     index = pd.Index(ids)
@@ -275,65 +306,34 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
                   f"OR level NOT IN ({_sql_list(LEVELS - {''})}, ''))", params, ["id"])
     bad |= {int(i) for i in q_bad["id"]} | {int(i) for i in r_bad["id"]}
 
-    # Qualifications held in the year; the high-tech certification of the year (the latest one starting in it).
-    quals = _read("SELECT organization_id, id, kind, valid_from, certification FROM registry_qualification "
-                  "WHERE organization_id = ANY(%(ids)s) AND valid_from <= %(y1)s AND valid_to >= %(y0)s "
-                  "AND valid_to >= valid_from",
-                  params, ["org", "id", "kind", "valid_from", "certification"])
-    qpos = index.get_indexer(quals["org"].to_numpy(dtype=np.int64))
-    qkind = quals["kind"].to_numpy()
-
-    def held(*kinds: str) -> np.ndarray:
-        out = np.zeros(n, dtype=bool)
-        out[qpos[np.isin(qkind, kinds)]] = True
-        return out
-
-    bools = {"is_high_tech_enterprise": held("high_tech_enterprise"), "is_tech_sme": held("tech_sme"),
-             "above_designated_size": held("above_designated_size"),
-             "is_leading_tech_enterprise": held("leading_tech_enterprise"),
-             "is_specialised_sme": held("specialised_sme", "little_giant")}
-    qfrom = _dates(quals["valid_from"])
-    hte = np.nonzero((qkind == "high_tech_enterprise")
-                     & (qfrom >= np.datetime64(f"{year}-01-01")) & (qfrom <= np.datetime64(f"{year}-12-31")))[0]
+    opos = index.get_indexer(found)
+    bools = {}
+    for name in held_kinds:
+        bools[name] = np.zeros(n, dtype=bool)
+        bools[name][opos] = orgs[name].to_numpy(dtype=float) > 0
+    # The high-tech certification of the year: the latest one starting in it (by valid_from, then id).
+    hte = _read("SELECT organization_id, id, valid_from, certification FROM registry_qualification "
+                "WHERE organization_id = ANY(%(ids)s) AND kind = 'high_tech_enterprise' AND valid_from >= %(y0)s "
+                "AND valid_from <= %(y1)s AND valid_to >= valid_from", params, ["org", "id", "valid_from", "certification"])
     hte_on = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     hte_first = np.zeros(n, dtype=bool)
     if len(hte):
-        order = np.lexsort((quals["id"].to_numpy(dtype=np.int64)[hte], qfrom[hte], qpos[hte]))
-        picked = hte[order]  # the last per organisation wins (ordered by valid_from, then id)
-        hte_on[qpos[picked]] = qfrom[picked]
-        hte_first[qpos[picked]] = quals["certification"].to_numpy()[picked] == "first_certification"
+        hpos = index.get_indexer(hte["org"].to_numpy(dtype=np.int64))
+        hfrom = _dates(hte["valid_from"])
+        order = np.lexsort((hte["id"].to_numpy(dtype=np.int64), hfrom, hpos))  # the last per organisation wins
+        hte_on[hpos[order]] = hfrom[order]
+        hte_first[hpos[order]] = hte["certification"].to_numpy()[order] == "first_certification"
     bools["hte_certified"] = ~np.isnat(hte_on)
     bools["hte_first_certification"] = hte_first
 
-    # Yearly facts: this year, the year before and three years before.
-    annual = _read("SELECT organization_id, year, rd_expense, sales_revenue, rd_active, invention_patents_granted "
-                   "FROM registry_annualfacts WHERE organization_id = ANY(%(ids)s) AND year IN (%(a)s, %(b)s, %(c)s)",
-                   {**params, "a": year, "b": year - 1, "c": year - 3},
-                   ["org", "year", "rd_expense", "sales_revenue", "rd_active", "patents"],
-                   floats=("rd_expense", "sales_revenue", "patents"))
-    apos = index.get_indexer(annual["org"].to_numpy(dtype=np.int64))
-    ayear = annual["year"].astype(int).to_numpy()
     floats = {name: np.full(n, np.nan) for name in FLOATS}
-
-    def take(dy: int, column: str, name: str) -> None:
-        sel = ayear == year - dy
-        floats[name][apos[sel]] = annual[column].to_numpy(dtype=float)[sel]
-
-    take(0, "rd_expense", "rd_expense")
-    take(1, "rd_expense", "rd_expense_prev")
-    take(0, "sales_revenue", "sales_revenue_y0")
-    take(1, "sales_revenue", "sales_revenue_y1")
-    take(3, "sales_revenue", "sales_revenue_y3")
-    take(0, "patents", "invention_patents_granted")
-    cur = ayear == year
-    active_known = np.zeros(n, dtype=bool)
-    active = np.zeros(n, dtype=bool)
-    raw = annual["rd_active"].to_numpy(dtype=object)
-    known = np.array([v is not None and v == v for v in raw], dtype=bool) & cur
-    active_known[apos[known]] = True
-    active[apos[known]] = _truth(annual["rd_active"][known])
-    rd_now = floats["rd_expense"]
-    bools["rd_active"] = np.where(active_known, active, np.nan_to_num(rd_now) != 0)
+    for name in yearly:
+        if name != "rd_active":
+            floats[name][opos] = orgs[name].to_numpy(dtype=float)
+    active = np.full(n, np.nan)
+    active[opos] = orgs["rd_active"].to_numpy(dtype=float)
+    # normalise_situation: the year's rd_active where given, else whether the year's R&D expense is non-zero.
+    bools["rd_active"] = np.where(np.isnan(active), np.nan_to_num(floats["rd_expense"]) != 0, active > 0)
 
     # Recognitions of the year, newest first per organisation (the registry's order), the lead role from platforms.
     recs = _read(
