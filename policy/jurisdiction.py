@@ -87,6 +87,8 @@ class Jurisdiction:
                                                                  "city": "市级", "": ""})
     #: provision id → an example situation answer of the public calculator's form under which it applies
     calculator_examples: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: a sentence the coverage report prints under its summary (e.g. a document that sets only targets)
+    coverage_note: str = ""
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.provisions}

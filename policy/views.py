@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from core.formatting import parameter_value, plain_text
 from policy import coverage, services
 from policy.catalogue import INTERPRETATIONS
+from policy.jurisdiction import current
 
 
 def _value_text(value: object) -> str:
@@ -40,4 +41,5 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def coverage_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_government:
         return redirect("portal:catalogue")
-    return render(request, "policy/coverage.html", {"rows": coverage.report(), "summary": coverage.summary()})
+    return render(request, "policy/coverage.html", {"rows": coverage.report(), "summary": coverage.summary(),
+                                                   "coverage_note": current().coverage_note})

@@ -1,4 +1,5 @@
-"""The platform apps name no document, article or city (issue 11): those live in the jurisdiction package."""
+"""The platform apps name no document, article or city (issue 11), in code or templates: those live in the
+jurisdiction package."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ FORBIDDEN = re.compile(r"威|荣成|〔|第\d+条|\b[AB]\.\d\d\.[a-z]")
 def test_platform_code_names_no_document_article_or_city() -> None:
     found = []
     for app in PLATFORM:
-        for path in sorted((ROOT / app).rglob("*.py")):
+        for path in sorted([*(ROOT / app).rglob("*.py"), *(ROOT / app).rglob("*.html")]):
             if "tests" in path.relative_to(ROOT).parts:
                 continue
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

@@ -44,6 +44,7 @@ def test_catalogue_and_coverage_pages(city):
     assert "20 件" in visible  # A 第14条 patent threshold in 件, not 元
     cov = c.get("/policy/coverage/").content.decode()
     assert "未编码" in cov and "威政办字〔2018〕107号" in cov
+    assert "《威海市“十四五”科技创新规划》只设目标与管理要求" in cov  # the jurisdiction's own note
     assert Client().get("/policy/").status_code == 302
     # enterprise accounts read the public catalogue, without codes
     ent = client_for("enterprise")
