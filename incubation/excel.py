@@ -19,6 +19,7 @@ from core.audit import record
 from core.xlsx import append_row
 from incubation import services
 from incubation.models import Carrier, ExitReason
+from registry.signals import registry_imported
 
 SHEET = "在孵名册"
 COLUMNS = ["统一社会信用代码", "团队名称", "团队负责人", "入驻日期", "使用场地", "场地面积(㎡)", "使用的服务",
@@ -132,6 +133,8 @@ def import_roster(data: bytes, carrier: Carrier, actor: Any) -> ImportResult:
                 raise _Rollback
             services.sync_upgrade_events(touched)
             record(actor, "incubation.roster_import", carrier.organization, f"{carrier} 导入在孵名册 {result.created} 行")
+            # the incubation figures (carriers, cultivated high-tech enterprises) are recounted after the import
+            transaction.on_commit(lambda: registry_imported.send(sender=import_roster, actor=actor))
     except _Rollback:
         result.created = 0
     return result

@@ -10,3 +10,13 @@ class IndicatorsConfig(AppConfig):
         from registry.signals import registry_imported
 
         registry_imported.connect(enqueue_refresh, dispatch_uid="indicators.refresh_after_import")
+
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+
+        from indicators.counts import SOURCES, source_changed
+
+        for label in SOURCES:
+            model = apps.get_model(label)
+            post_save.connect(source_changed, sender=model, dispatch_uid=f"indicators.changed.{label}.save")
+            post_delete.connect(source_changed, sender=model, dispatch_uid=f"indicators.changed.{label}.delete")

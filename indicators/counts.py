@@ -6,6 +6,9 @@ total. ``refresh`` recounts every figure the catalogue shows; it runs
 
 - as a periodic job (``indicators.tasks``) once the oldest figure is older than ``settings.INDICATORS_CACHE_SECONDS``,
 - after each registry import (``registry.signals.registry_imported``, connected in ``IndicatorsConfig.ready``),
+- by the periodic job within a minute of any other change to the rows the figures count (a form edit, a contract
+  registration, an incubation stay: ``mark_changed`` on their post_save/post_delete, kept in the queue's store so
+  that web and worker processes share it),
 - from the command line (``manage.py refresh_indicator_counts``).
 
 A figure the table does not hold yet (a year that has just begun, a new indicator) is counted on first use and
@@ -174,12 +177,47 @@ def oldest() -> dt.datetime | None:
     return RegistryCount.objects.aggregate(m=Min("counted_at"))["m"]
 
 
+CHANGED_KEY = "indicators.registry_changed_at"
+#: The rows the figures count (``app_label.ModelName``); a save or delete of one marks the figures changed.
+SOURCES = ("registry.Organization", "registry.Qualification", "registry.Recognition", "registry.AnnualFacts",
+           "registry.CultivationPoolEntry", "registry.PlatformMembership", "incubation.Carrier", "incubation.Stay")
+
+
+def mark_changed() -> None:
+    """Note that a counted row changed now (after its transaction committed); the periodic job recounts."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.put(CHANGED_KEY, timezone.now().timestamp())
+
+
+def changed_at() -> dt.datetime | None:
+    from huey.contrib.djhuey import HUEY
+
+    value = HUEY.get(CHANGED_KEY, peek=True)
+    return None if value is None else dt.datetime.fromtimestamp(value, tz=dt.UTC)
+
+
+def source_changed(**_) -> None:
+    """post_save/post_delete of a source row: mark the figures changed once the transaction commits (once per
+    transaction, however many rows it writes)."""
+    if not enabled():
+        return
+    conn = transaction.get_connection()
+    if conn.in_atomic_block and any(entry[1] is mark_changed for entry in conn.run_on_commit):
+        return
+    transaction.on_commit(mark_changed)
+
+
 def stale() -> bool:
-    """The periodic job's test: some figure is older than INDICATORS_CACHE_SECONDS, or one the pages need is missing."""
+    """The periodic job's test: some figure is older than INDICATORS_CACHE_SECONDS, or older than the last change to
+    the rows it counts, or one the pages need is missing."""
     if not enabled():
         return False
     at = oldest()
     if at is None or timezone.now() - at >= max_age():
+        return True
+    changed = changed_at()
+    if changed is not None and changed >= at:
         return True
     have = set(RegistryCount.objects.filter(region="").values_list("computed", "year", "area"))
     return bool(wanted() - have)

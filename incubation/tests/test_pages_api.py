@@ -101,7 +101,7 @@ def _workbook(rows: list[list]) -> bytes:
     return buf.getvalue()
 
 
-def test_import_is_all_or_nothing_and_lists_every_bad_row(world):
+def test_import_is_all_or_nothing_and_lists_every_bad_row(world, django_capture_on_commit_callbacks):
     carrier = carrier_for(world.incubator)
     add_stay(None, carrier_for(world.accelerator), incubatee_for(world.ents[5].uscc), D(2021, 1, 1))
     data = _workbook([
@@ -128,8 +128,17 @@ def test_import_is_all_or_nothing_and_lists_every_bad_row(world):
                       [world.ents[5].uscc, "", "", "2022-06-01", "", "", "", "", "", "是"]])
     api = c.post(f"/api/incubation/carriers/{carrier.pk}/import/", {"file": io.BytesIO(data)})
     assert api.status_code == 400 and len(api.json()["errors"]) == 3 and api.json()["created"] == 0
-    api = c.post(f"/api/incubation/carriers/{carrier.pk}/import/", {"file": io.BytesIO(good)})
+    from registry.signals import registry_imported
+
+    sent = []
+    registry_imported.connect(lambda **kw: sent.append(kw["actor"]), weak=False, dispatch_uid="test.roster")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            api = c.post(f"/api/incubation/carriers/{carrier.pk}/import/", {"file": io.BytesIO(good)})
+    finally:
+        registry_imported.disconnect(dispatch_uid="test.roster")
     assert api.status_code == 201 and api.json() == {"created": 2, "errors": []}
+    assert len(sent) == 1  # the indicator figures are recounted after the import (issue 11)
     assert Stay.objects.get(incubatee__organization=world.ents[5], carrier__stage="accelerator").exit_reason == "moved"
 
 

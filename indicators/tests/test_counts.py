@@ -213,3 +213,29 @@ def test_a_missing_figure_alone_is_counted_on_first_use(demo_city, monkeypatch):
     assert calls == [("tech_smes", 2024, None, True)]  # one GROUP BY; its total is the sum of the regions
     assert RegistryCount.objects.filter(computed="tech_smes", year=2024, region="").exists()
     assert not counts.stale()
+
+
+def test_a_single_edit_is_counted_by_the_next_periodic_job(demo_city, settings, monkeypatch,
+                                                           django_capture_on_commit_callbacks):
+    """Issue 11: a change outside an import (one enterprise's yearly facts saved through the registry's form service)
+    marks the figures changed once it commits, so the next periodic run (every minute) recounts them."""
+    from registry import services as registry_services
+    from registry.models import Organization
+
+    settings.INDICATORS_CACHE_SECONDS = 600
+    monkeypatch.setattr(HUEY, "immediate", True)
+    tasks.refresh_stale_counts.call_local()
+    assert not counts.stale()
+    before = _revenue_row() or 0
+    org = Organization.objects.filter(kind="enterprise").order_by("id").first()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        registry_services.save_annual_facts(User.objects.get(username="bureau"), org, 2020,
+                                            {"main_business_revenue": 20_000_000_000}, channel="form")
+    assert len([c for c in callbacks if c is counts.mark_changed]) == 1  # once per transaction
+    assert counts.stale()
+    assert (_revenue_row() or 0) == before  # until the job runs, pages show the figures last counted
+    tasks.refresh_stale_counts.call_local()
+    assert not counts.stale()
+    assert _revenue_row() == before + 1  # A 第8条's enterprises over 100 亿元 main business revenue
+    settings.INDICATORS_CACHE_SECONDS = 0
+    assert _revenue_row() == before + 1  # the same figure the registry counts
