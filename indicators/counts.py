@@ -20,6 +20,7 @@ counts the registry itself (small installations, checking a figure by hand).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ ADDITIVE = frozenset({
 #: INDICATORS_CACHE_SECONDS counts it again itself (the periodic job keeps figures younger than about one time).
 ABANDONED_AFTER = 3
 
+logger = logging.getLogger(__name__)
 Key = tuple[str, int, str]  # (function, year, area code or "" for the whole city)
 
 
@@ -187,13 +189,20 @@ def mark_changed() -> None:
     """Note that a counted row changed now (after its transaction committed); the periodic job recounts."""
     from huey.contrib.djhuey import HUEY
 
-    HUEY.put(CHANGED_KEY, timezone.now().timestamp())
+    try:
+        HUEY.put(CHANGED_KEY, timezone.now().timestamp())
+    except Exception:  # the queue's store is down: the change is saved; the figures refresh on the interval
+        logger.warning("indicators: could not note a registry change in the queue's store", exc_info=True)
 
 
 def changed_at() -> dt.datetime | None:
     from huey.contrib.djhuey import HUEY
 
-    value = HUEY.get(CHANGED_KEY, peek=True)
+    try:
+        value = HUEY.get(CHANGED_KEY, peek=True)
+    except Exception:
+        logger.warning("indicators: could not read the last registry change from the queue's store", exc_info=True)
+        return None
     return None if value is None else dt.datetime.fromtimestamp(value, tz=dt.UTC)
 
 
