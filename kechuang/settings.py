@@ -112,6 +112,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 AUTH_USER_MODEL = "accounts.User"
+# Test runs hash passwords with a fast hasher: every demo account and login of the suite would otherwise spend about
+# a second in PBKDF2. Production and the demo keep Django's default (PBKDF2 with its full iteration count).
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

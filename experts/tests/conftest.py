@@ -32,12 +32,6 @@ def _org(name: str, kind: str, n: int, region: Region, **kw) -> Organization:
     return Organization.objects.create(name=name, kind=kind, region=region, uscc=uscc, **kw)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users get a fast hasher (PBKDF2 costs ~0.3 s a user on this machine)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db) -> World:
     from registry.reference import load_reference
