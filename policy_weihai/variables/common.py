@@ -238,13 +238,45 @@ def _text_entry(entity: Any, name: str, period: Any) -> list | None:
         return None
     if hit is not None and hit[0] is raw:
         return hit
-    labels, codes = _factorize(raw)
+    cache[key] = entry = _text_entry_of(raw, *_factorize(raw))
+    return entry
+
+
+def _text_entry_of(raw: np.ndarray, labels: np.ndarray, codes: np.ndarray) -> list:
     text = labels.astype(str)
     width = max((len(x) for x in text.tolist()), default=1) or 1
     labels = text.astype(f"<U{width}")
     labels.flags.writeable = codes.flags.writeable = False
-    cache[key] = entry = [raw, labels, codes, None]
-    return entry
+    return [raw, labels, codes, None]
+
+
+def _text_if_decoded(entity: Any, name: str, period: Any, raw: np.ndarray) -> list | None:
+    """The cached entry of string input ``name`` if it was decoded (or handed over as codes) for ``raw``, else None."""
+    simulation = getattr(entity, "simulation", None)
+    cache = simulation.__dict__.get("_text_cache") if simulation is not None else None
+    hit = cache.get((getattr(getattr(entity, "entity", None), "key", None), name, period)) if cache else None
+    return hit if hit is not None and hit[0] is raw else None
+
+
+def set_text_input(simulation: Any, name: str, period: Any, labels: Any, codes: Any) -> None:
+    """Set string input ``name`` from its distinct values ``labels`` and each entity's index among them ``codes``
+    (what ``pandas.factorize`` or a categorical column gives). openfisca stores the strings as usual; the rules take
+    the codes as they are instead of decoding the strings again (``text_codes``, ``select``)."""
+    from openfisca_core import periods
+
+    period = periods.period(period)
+    variable = simulation.tax_benefit_system.get_variable(name, check_existence=True)
+    codes = np.asarray(codes)
+    if codes.ndim != 1 or (len(codes) and (codes.dtype.kind not in "iu" or codes.min() < 0)):
+        raise ValueError(f"{name}: codes must be non-negative integers indexing the labels")
+    stored = np.asarray(labels, dtype=object).astype(variable.dtype)  # as openfisca converts them
+    simulation.set_input(name, period, stored[codes])
+    population = simulation.get_variable_population(name)
+    raw = population.get_holder(name).get_array(period)
+    distinct, inverse = _factorize(stored)  # labels that are the same once stored count once
+    small = np.uint8 if len(distinct) <= 256 else np.uint16 if len(distinct) <= 65536 else np.intp
+    cache = simulation.__dict__.setdefault("_text_cache", {})
+    cache[(population.entity.key, name, period)] = _text_entry_of(raw, distinct, inverse.astype(small)[codes])
 
 
 _HASH_MULTIPLIERS = np.random.default_rng(20231113).integers(1, 2**63, size=64, dtype=np.uint64) | np.uint64(1)
@@ -355,17 +387,18 @@ def _decoded(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _among(raw: np.ndarray, values: tuple[str, ...]) -> np.ndarray:
-    """Whether each of a few strings (as openfisca stores them) is one of ``values``."""
-    if len(raw) > 2048 or raw.dtype.kind != "S":
+    """Whether each string (as openfisca stores them) is one of ``values``: a comparison per value for a few values,
+    else through the distinct values."""
+    if raw.dtype.kind != "S" or len(values) > 8:
         labels, codes = _decoded(raw)
         return _member(labels, values)[codes]
-    wanted = set()
-    for value in values:  # openfisca stores ASCII only: a value that is not cannot be held
+    out = np.zeros(len(raw), dtype=bool)
+    for value in dict.fromkeys(values):
         try:
-            wanted.add(value.encode("ascii"))
-        except UnicodeEncodeError:
+            out |= raw == value.encode("ascii")
+        except UnicodeEncodeError:  # openfisca stores ASCII only: a value that is not cannot be held
             pass
-    return np.fromiter((value in wanted for value in raw.tolist()), dtype=bool, count=len(raw))
+    return out
 
 
 def _kind_rows(event: Any, period: Any, kind: str) -> np.ndarray:
@@ -374,7 +407,7 @@ def _kind_rows(event: Any, period: Any, kind: str) -> np.ndarray:
     memo = _memo(event)
     entry = memo.get(("kind", period)) if memo is not None else None
     if entry is None or entry[0] is not raw:
-        labels, codes = _decoded(raw)
+        labels, codes = text_codes(event, "event_kind", period)
         entry = [raw, {label: k for k, label in enumerate(labels.tolist())}, codes, {}]
         if memo is not None:
             memo[("kind", period)] = entry
@@ -395,7 +428,8 @@ def _subject_rows(event: Any, period: Any, kind: str, rows: np.ndarray, subjects
     key = ("subject", period, kind)
     entry = memo.get(key) if memo is not None else None
     if entry is None or entry[0] is not raw or entry[1] is not rows:
-        labels, codes = _decoded(raw[rows])
+        decoded = _text_if_decoded(event, "event_subject", period, raw)
+        labels, codes = (decoded[1], decoded[2][rows]) if decoded is not None else _decoded(raw[rows])
         order = np.argsort(codes, kind="stable")
         bounds = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=len(labels)))))
         groups = {}
