@@ -29,7 +29,7 @@ from openfisca_core.variables import Variable  # noqa: E402
 
 from policy_weihai import build_system  # noqa: E402
 from policy_weihai.entities import Event, Organisation  # noqa: E402
-from policy_weihai.variables.common import GRADE_CODES, RULES, set_text_input  # noqa: E402
+from policy_weihai.variables.common import GRADE_CODES, RULES  # noqa: E402
 
 PERIOD = "2024"
 LEVELS = ("national", "provincial", "city", "")
@@ -110,6 +110,8 @@ def simulation(tbs, data: dict[str, np.ndarray], coded: dict[str, tuple[np.ndarr
     sim = builder.build(tbs)
     for name, values in data.items():
         if coded and name in coded:
+            from policy_weihai.variables.common import set_text_input
+
             set_text_input(sim, name, PERIOD, *coded[name])
         elif not name.startswith("_"):
             sim.set_input(name, PERIOD, values)
