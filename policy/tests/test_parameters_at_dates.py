@@ -183,3 +183,25 @@ def test_text_codes_on_random_strings(tbs, seed):
     assert txt(population, "event_kind", period).tolist() == kinds
     chosen = pool[:5]
     assert text_in(population, "event_kind", period, chosen).tolist() == [k in chosen for k in kinds]
+
+
+def test_set_text_input_hands_over_codes(tbs):
+    """Strings handed over as distinct values and codes: openfisca holds the same strings, and the rules read the
+    codes (no decoding) with the same results as from the strings."""
+    from policy_weihai.variables.common import select, set_text_input, text_codes
+
+    kinds = ["award", "", "tech_contract", "award", "platform_approval"]
+    sim = _simulation(tbs, kinds)
+    other = _simulation(tbs, ["x"] * 5)
+    set_text_input(other, "event_kind", "2024", ["award", "", "tech_contract", "platform_approval", "award"],
+                   [0, 1, 2, 4, 3])  # a label given twice counts once
+    population, period = other.populations["event"], periods.period("2024")
+    assert txt(population, "event_kind", period).tolist() == kinds
+    labels, codes = text_codes(population, "event_kind", period)
+    assert sorted(labels.tolist()) == ["", "award", "platform_approval", "tech_contract"]
+    assert labels[codes].tolist() == kinds
+    assert select(population, period, "award").tolist() == [0, 3]
+    assert (select(sim.populations["event"], period, "award").tolist()
+            == select(population, period, "award").tolist())
+    with pytest.raises(ValueError):
+        set_text_input(other, "event_kind", "2024", ["award"], [0, -1, 0, 0, 0])

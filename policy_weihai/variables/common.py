@@ -238,57 +238,304 @@ def _text_entry(entity: Any, name: str, period: Any) -> list | None:
         return None
     if hit is not None and hit[0] is raw:
         return hit
-    labels, codes = _factorize(raw)
+    cache[key] = entry = _text_entry_of(raw, *_factorize(raw))
+    return entry
+
+
+def _text_entry_of(raw: np.ndarray, labels: np.ndarray, codes: np.ndarray) -> list:
     text = labels.astype(str)
     width = max((len(x) for x in text.tolist()), default=1) or 1
     labels = text.astype(f"<U{width}")
     labels.flags.writeable = codes.flags.writeable = False
-    cache[key] = entry = [raw, labels, codes, None]
-    return entry
+    return [raw, labels, codes, None]
+
+
+def _text_if_decoded(entity: Any, name: str, period: Any, raw: np.ndarray) -> list | None:
+    """The cached entry of string input ``name`` if it was decoded (or handed over as codes) for ``raw``, else None."""
+    simulation = getattr(entity, "simulation", None)
+    cache = simulation.__dict__.get("_text_cache") if simulation is not None else None
+    hit = cache.get((getattr(getattr(entity, "entity", None), "key", None), name, period)) if cache else None
+    return hit if hit is not None and hit[0] is raw else None
+
+
+def set_text_input(simulation: Any, name: str, period: Any, labels: Any, codes: Any) -> None:
+    """Set string input ``name`` from its distinct values ``labels`` and each entity's index among them ``codes``
+    (what ``pandas.factorize`` or a categorical column gives). openfisca stores the strings as usual; the rules take
+    the codes as they are instead of decoding the strings again (``text_codes``, ``select``)."""
+    from openfisca_core import periods
+
+    period = periods.period(period)
+    variable = simulation.tax_benefit_system.get_variable(name, check_existence=True)
+    codes = np.asarray(codes)
+    if codes.ndim != 1 or (len(codes) and (codes.dtype.kind not in "iu" or codes.min() < 0)):
+        raise ValueError(f"{name}: codes must be non-negative integers indexing the labels")
+    stored = np.asarray(labels, dtype=object).astype(variable.dtype)  # as openfisca converts them
+    simulation.set_input(name, period, stored[codes])
+    population = simulation.get_variable_population(name)
+    raw = population.get_holder(name).get_array(period)
+    distinct, inverse = _factorize(stored)  # labels that are the same once stored count once
+    small = np.uint8 if len(distinct) <= 256 else np.uint16 if len(distinct) <= 65536 else np.intp
+    cache = simulation.__dict__.setdefault("_text_cache", {})
+    cache[(population.entity.key, name, period)] = _text_entry_of(raw, distinct, inverse.astype(small)[codes])
 
 
 _HASH_MULTIPLIERS = np.random.default_rng(20231113).integers(1, 2**63, size=64, dtype=np.uint64) | np.uint64(1)
 
 
+#: Rows per block in ``_factorize``: its temporaries stay small (in cache, no fresh pages for the kernel to zero).
+_BLOCK = 8192
+
+
 def _factorize(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct values and codes of a fixed-width bytes array without sorting the strings: a hash of the bytes that
     are in use (values are zero-padded) groups them, and the grouping is checked exactly against the values (a hash
-    collision falls back to sorting the strings)."""
+    collision falls back to sorting the strings). Block by block, so that a column of a million rows makes no
+    temporary of its size."""
     n, width = len(raw), raw.dtype.itemsize
     if raw.dtype.kind != "S" or n == 0 or width == 0 or width > 4 * len(_HASH_MULTIPLIERS):
         labels, codes = np.unique(raw, return_inverse=True)
         return labels, codes.reshape(-1)
-    padded = -(-width // 4) * 4
     data = np.ascontiguousarray(raw)
-    if padded == width:
-        words = data.view(np.uint32).reshape(n, padded // 4)
-    else:
-        buffer = np.zeros((n, padded), dtype=np.uint8)
-        buffer[:, :width] = data.view(np.uint8).reshape(n, width)
-        words = buffer.view(np.uint32)
-    hashes = words.astype(np.uint64) @ _HASH_MULTIPLIERS[: words.shape[1]]
+    multipliers = _HASH_MULTIPLIERS[: -(-width // 4)]
+    hashes = np.empty(n, dtype=np.uint64)
+    for start in range(0, n, _BLOCK):
+        np.matmul(_words(data, start, start + _BLOCK), multipliers, out=hashes[start:start + _BLOCK])
     ordered = np.sort(hashes)  # few distinct values: fast
     distinct = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
     codes = _hash_codes(distinct, hashes)
     first = np.empty(len(distinct), dtype=np.intp)
     first[codes] = np.arange(n)  # a row of each value
-    if not np.array_equal(words[first][codes], words):
-        labels, codes = np.unique(raw, return_inverse=True)
-        return labels, codes.reshape(-1)
+    representatives = _words(data[first], 0, len(first))
+    for start in range(0, n, _BLOCK):  # each row equals its value's representative
+        if not np.array_equal(representatives[codes[start:start + _BLOCK]], _words(data, start, start + _BLOCK)):
+            labels, codes = np.unique(raw, return_inverse=True)
+            return labels, codes.reshape(-1)
     return data[first], codes
+
+
+def _words(data: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Rows ``start:stop`` of a contiguous bytes array as 32-bit words (zero-padded to a multiple of 4 bytes)."""
+    rows, width = data[start:stop], data.dtype.itemsize
+    if width % 4 == 0:
+        return rows.view(np.uint32).reshape(len(rows), width // 4)
+    buffer = np.zeros((len(rows), -(-width // 4) * 4), dtype=np.uint8)
+    buffer[:, :width] = rows.view(np.uint8).reshape(len(rows), width)
+    return buffer.view(np.uint32)
 
 
 def _hash_codes(distinct: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     """The index in ``distinct`` (sorted) of each hash: a lookup table on the top bits where they tell the distinct
-    hashes apart (a shift and a gather), else a binary search."""
+    hashes apart (a shift and a gather; codes as small integers), else a binary search."""
     k = len(distinct)
     for bits in range(max(4, int(k).bit_length() + 2), 21):
         top = distinct >> np.uint64(64 - bits)
         if len(np.unique(top)) == k:
-            table = np.zeros(1 << bits, dtype=np.intp)
+            table = np.zeros(1 << bits, dtype=np.uint8 if k <= 256 else np.uint16 if k <= 65536 else np.intp)
             table[top.astype(np.intp)] = np.arange(k)
-            return table[(hashes >> np.uint64(64 - bits)).astype(np.intp)]
+            codes = np.empty(len(hashes), dtype=table.dtype)
+            shift = np.uint64(64 - bits)
+            for start in range(0, len(hashes), _BLOCK):
+                np.take(table, (hashes[start:start + _BLOCK] >> shift).astype(np.intp), out=codes[start:start + _BLOCK])
+            return codes
     return np.searchsorted(distinct, hashes)
+
+
+# ---------------------------------------------------------------- event selections, memoised per simulation
+#
+# A provision reads a few events out of many (most of a simulation's events are other kinds, and one per organisation
+# is a placeholder). ``select`` finds them once per simulation and period: the kind column is decoded once (exactly,
+# see ``_factorize``), the subject column once per kind and only on that kind's rows, the other string columns only on
+# the rows already selected; a selection is kept on the simulation, so that the provisions that read the same events
+# (A and B's restatements of an article, or the paths of one rule) find them again. Parameters are then read at the
+# selected events' dates only and scattered into the result. Everything kept is checked against the array openfisca
+# holds (a later ``set_input`` replacing an input makes it again).
+
+_EMPTY = np.zeros(0, dtype=np.intp)
+_EMPTY.flags.writeable = False
+_TEXT_COLUMNS = (("subjects", "event_subject"), ("levels", "event_level"), ("grades", "event_grade"),
+                 ("roles", "event_role"), ("org_kinds", "event_org_kind"))
+
+
+def _memo(entity: Any) -> dict | None:
+    simulation = getattr(entity, "simulation", None)
+    if simulation is None:
+        return None
+    return simulation.__dict__.setdefault("_weihai_memo", {})
+
+
+def _stored(entity: Any, name: str, period: Any) -> np.ndarray:
+    """The array openfisca holds for ``name`` (read from the holder: cheaper than a calculate), else calculated."""
+    try:
+        raw = entity.get_holder(name).get_array(period)
+    except Exception:  # noqa: BLE001 - not a plain population: read through openfisca below
+        raw = None
+    return entity(name, period) if raw is None else raw
+
+
+def _values(values: Any) -> tuple[str, ...]:
+    if not values:
+        return ()
+    return (values,) if isinstance(values, str) else tuple(values)
+
+
+def _decoded(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values (str) and codes of a string array."""
+    if raw.dtype.kind not in "SU":
+        raw = np.asarray(raw).astype(str)
+    labels, codes = _factorize(raw)
+    return labels.astype(str), codes
+
+
+def _among(raw: np.ndarray, values: tuple[str, ...]) -> np.ndarray:
+    """Whether each string (as openfisca stores them) is one of ``values``: a comparison per value for a few values,
+    else through the distinct values."""
+    if raw.dtype.kind != "S" or len(values) > 8:
+        labels, codes = _decoded(raw)
+        return _member(labels, values)[codes]
+    out = np.zeros(len(raw), dtype=bool)
+    for value in dict.fromkeys(values):
+        try:
+            out |= raw == value.encode("ascii")
+        except UnicodeEncodeError:  # openfisca stores ASCII only: a value that is not cannot be held
+            pass
+    return out
+
+
+def _kind_rows(event: Any, period: Any, kind: str) -> np.ndarray:
+    """Indices (ascending) of the events of ``kind``; the kind column is decoded once per simulation."""
+    raw = _stored(event, "event_kind", period)
+    memo = _memo(event)
+    entry = memo.get(("kind", period)) if memo is not None else None
+    if entry is None or entry[0] is not raw:
+        labels, codes = text_codes(event, "event_kind", period)
+        entry = [raw, {label: k for k, label in enumerate(labels.tolist())}, codes, {}]
+        if memo is not None:
+            memo[("kind", period)] = entry
+    rows = entry[3].get(kind)
+    if rows is None:
+        code = entry[1].get(kind)
+        rows = _EMPTY if code is None else np.flatnonzero(entry[2] == code)
+        rows.flags.writeable = False
+        entry[3][kind] = rows
+    return rows
+
+
+def _subject_rows(event: Any, period: Any, kind: str, rows: np.ndarray, subjects: tuple[str, ...]) -> np.ndarray:
+    """The events of ``kind`` (``rows``) whose subject is one of ``subjects``. The subjects of a kind's events are
+    decoded once and grouped by value (ascending indices per value)."""
+    raw = _stored(event, "event_subject", period)
+    memo = _memo(event)
+    key = ("subject", period, kind)
+    entry = memo.get(key) if memo is not None else None
+    if entry is None or entry[0] is not raw or entry[1] is not rows:
+        decoded = _text_if_decoded(event, "event_subject", period, raw)
+        labels, codes = (decoded[1], decoded[2][rows]) if decoded is not None else _decoded(raw[rows])
+        order = np.argsort(codes, kind="stable")
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=len(labels)))))
+        groups = {}
+        for k, label in enumerate(labels.tolist()):
+            group = rows[order[bounds[k]:bounds[k + 1]]]
+            group.flags.writeable = False
+            groups[label] = group
+        entry = (raw, rows, groups)
+        if memo is not None:
+            memo[key] = entry
+    parts = [entry[2][subject] for subject in dict.fromkeys(subjects) if subject in entry[2]]
+    if not parts:
+        return _EMPTY
+    return parts[0] if len(parts) == 1 else np.sort(np.concatenate(parts))
+
+
+def select(event: Any, period: Any, kind: str, subjects: Any = (), levels: Any = (), grades: Any = (),
+           roles: Any = (), org_kinds: Any = ()) -> np.ndarray:
+    """Indices (ascending, read-only) of the events of ``kind`` whose subject, level, grade, role and owner's kind are
+    each one of the values given (a string or a collection; empty: any). Kept on the simulation per period."""
+    wanted = {"subjects": _values(subjects), "levels": _values(levels), "grades": _values(grades),
+              "roles": _values(roles), "org_kinds": _values(org_kinds)}
+    key = ("select", period, kind, *wanted.values())
+    memo = _memo(event)
+    raws = tuple(_stored(event, name, period) for field, name in (("kind", "event_kind"), *_TEXT_COLUMNS)
+                 if field == "kind" or wanted[field])
+    entry = memo.get(key) if memo is not None else None
+    if entry is not None and len(entry[0]) == len(raws) and all(a is b for a, b in zip(entry[0], raws, strict=True)):
+        return entry[1]
+    rows = _kind_rows(event, period, kind)
+    if wanted["subjects"] and len(rows):
+        rows = _subject_rows(event, period, kind, rows, wanted["subjects"])
+    for field, name in _TEXT_COLUMNS[1:]:
+        if wanted[field] and len(rows):
+            rows = rows[_among(_stored(event, name, period)[rows], wanted[field])]
+    if rows.flags.writeable:
+        rows.flags.writeable = False
+    if memo is not None:
+        memo[key] = (raws, rows)
+    return rows
+
+
+def org_at(event: Any, name: str, period: Any, rows: np.ndarray) -> np.ndarray:
+    """Organisation variable ``name`` for the owners of the events ``rows`` (``event.organisation(name)[rows]``)."""
+    population = event.simulation.get_variable_population(name)
+    return population(name, period)[population.members_entity_id[rows]]
+
+
+def held_any(event: Any, names: Any, period: Any, rows: np.ndarray) -> np.ndarray:
+    """Whether the owner of each event ``rows`` holds any of the organisation booleans ``names``."""
+    held = np.zeros(len(rows), dtype=bool)
+    for name in names:
+        held |= org_at(event, name, period, rows)
+    return held
+
+
+def scattered(count: int, rows: np.ndarray, values: Any) -> np.ndarray:
+    """A result for ``count`` entities: ``values`` at ``rows``, 0 elsewhere."""
+    out = np.zeros(count)
+    if len(rows):
+        out[rows] = values
+    return out
+
+
+def remember_support(event: Any, period: Any, name: str, result: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Note that event variable ``name``'s ``result`` is 0 outside ``rows`` (ascending, distinct), for ``sum_events``."""
+    memo = _memo(event)
+    if memo is not None:
+        memo[("support", name, period)] = (result, rows)
+    return result
+
+
+def sum_events(org: Any, name: str, period: Any) -> np.ndarray:
+    """``org.sum(org.members(name, period))``, adding only the events where the value may be non-zero (adding 0.0
+    changes no sum, so the sums are the same to the bit)."""
+    values = org.members(name, period)
+    memo = _memo(org)
+    support = memo.get(("support", name, period)) if memo is not None else None
+    rows = support[1] if support is not None and support[0] is values else np.flatnonzero(values)
+    return np.bincount(org.members_entity_id[rows], weights=values[rows], minlength=org.count)
+
+
+def event_days(event: Any, period: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The events' dates: distinct days (ascending, datetime64[D]) and each event's index among them, kept on the
+    simulation, so that a function of the date is computed once per distinct day."""
+    raw = _stored(event, "event_date", period)
+    memo = _memo(event)
+    entry = memo.get(("days", period)) if memo is not None else None
+    if entry is None or entry[0] is not raw:
+        days = np.asarray(raw).astype("datetime64[D]", copy=False).view(np.int64)
+        if len(days) == 0:
+            distinct, inverse = days, np.zeros(0, dtype=np.intp)
+        else:
+            low, high = int(days.min()), int(days.max())
+            if high - low <= 4 * len(days) + 4096:
+                offsets = days - low
+                present = np.bincount(offsets, minlength=high - low + 1) > 0
+                distinct = np.flatnonzero(present) + low
+                table = np.cumsum(present) - 1
+                inverse = table[offsets]
+            else:
+                distinct, inverse = np.unique(days, return_inverse=True)
+        entry = (raw, distinct.astype("datetime64[D]"), inverse.reshape(-1))
+        if memo is not None:
+            memo[("days", period)] = entry
+    return entry[1], entry[2]
 
 
 #: Award grades as ASCII codes (openfisca string storage is ASCII); the service maps the Chinese names.
@@ -359,39 +606,21 @@ def window_ok(rule: Rule, parameters: Any, dates: np.ndarray) -> np.ndarray:
     return np.ones(len(dates), dtype=bool)
 
 
-def _rule_event_formula(rule: Rule):
+def _rule_event_formula(rule: Rule, name: str):
     def formula(event, period, parameters):
-        kinds, kind_codes = text_codes(event, "event_kind", period)
-        subjects, subject_codes = text_codes(event, "event_subject", period)
-        out = np.zeros(len(kind_codes))
-        candidates = []
-        for path in rule.paths:  # most rules match no event: decided on the distinct values, then skipped
-            kind = np.flatnonzero(_member(kinds, path.kind))
-            subject = _member(subjects, path.subjects)
-            if len(kind) and subject.any():
-                mask = (kind_codes == kind[0]) & subject[subject_codes]
-                if mask.any():
-                    candidates.append((path, mask))
-        if not candidates:
-            return out
+        found = []
+        for path in rule.paths:
+            rows = select(event, period, path.kind, path.subjects, path.levels, path.grades, path.role,
+                          path.org_kinds)
+            if path.quals and len(rows):
+                rows = rows[held_any(event, path.quals, period, rows)]
+            if len(rows):
+                found.append((path, rows))
+        out = np.zeros(event.count)
+        if not found:
+            return remember_support(event, period, name, out, _EMPTY)
         dates, amount = event("event_date", period), event("event_amount", period)
-        for path, mask in reversed(candidates):  # the first matching path wins
-            if path.levels:
-                mask &= text_in(event, "event_level", period, path.levels)
-            if path.grades:
-                mask &= text_in(event, "event_grade", period, path.grades)
-            if path.role:
-                mask &= text_in(event, "event_role", period, path.role)
-            if path.org_kinds:
-                mask &= text_in(event, "event_org_kind", period, path.org_kinds)
-            if path.quals:
-                held = np.zeros(len(dates), dtype=bool)
-                for name in path.quals:
-                    held |= event.organisation(name, period)
-                mask &= held
-            if not mask.any():
-                continue
-            idx = np.nonzero(mask)[0]
+        for path, idx in reversed(found):  # the first matching path wins
             d = dates[idx]
             value = value_or_zero(at_dates(parameters, d, path.param))
             if path.times_amount:
@@ -401,7 +630,8 @@ def _rule_event_formula(rule: Rule):
                 threshold = at_dates(parameters, d, path.min_amount)
                 ok &= ~np.isnan(threshold) & (amount[idx] >= np.where(np.isnan(threshold), 0.0, threshold) - 1e-9)
             out[idx] = np.where(ok, value, 0.0)
-        return out
+        rows = found[0][1] if len(found) == 1 else np.unique(np.concatenate([idx for _, idx in found]))
+        return remember_support(event, period, name, out, rows)
     return formula
 
 
@@ -436,12 +666,12 @@ def rule_variables(name: str, label: str, reference: Any, rule: Rule) -> list[ty
     event_name = f"{name}_event" if rule.cap else name
     per_event = type(event_name, (Variable,), {
         "value_type": float, "entity": Event, "definition_period": YEAR, "reference": reference,
-        "label": label + ("（单笔，未计年度上限）" if rule.cap else ""), "formula": _rule_event_formula(rule)})
+        "label": label + ("（单笔，未计年度上限）" if rule.cap else ""), "formula": _rule_event_formula(rule, event_name)})
     if not rule.cap:
         return [per_event]
 
     def capped(org, period, parameters):
-        total = org.sum(org.members(event_name, period))
+        total = sum_events(org, event_name, period)
         cap = yearly_cap(parameters, period, rule.cap)
         return total if np.isnan(cap) else np.minimum(total, cap)
 

@@ -3,13 +3,12 @@ city pilot centres and clinical research centres. B 第1条、第4条 restate th
 
 from __future__ import annotations
 
-import numpy as np
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event
-from policy_weihai.variables.common import Path, Rule, at_dates, b_in_force, rule_variables, txt, value_or_zero
-from policy_weihai.variables.shared import A, D
+from policy_weihai.variables.common import Path, Rule, rule_variables, select
+from policy_weihai.variables.shared import A, D, fixed_amounts, not_b
 
 
 class a05_tic_support(Variable):
@@ -20,12 +19,9 @@ class a05_tic_support(Variable):
     reference = [f"{A} 第5条", f"{D} 二（四）1"]
 
     def formula(event, period, parameters):
-        dates, level = event("event_date", period), txt(event, "event_level", period)
-        ok = ((txt(event, "event_kind", period) == "platform_approval")
-              & (txt(event, "event_subject", period) == "technology_innovation_center") & ~b_in_force(parameters, dates))
-        national = value_or_zero(at_dates(parameters, dates, "a.art_05.tic_national"))
-        provincial = value_or_zero(at_dates(parameters, dates, "a.art_05.tic_provincial"))
-        return np.where(ok & (level == "national"), national, np.where(ok & (level == "provincial"), provincial, 0.0))
+        parts = [(select(event, period, "platform_approval", "technology_innovation_center", levels=level),
+                  f"a.art_05.tic_{level}") for level in ("national", "provincial")]
+        return fixed_amounts(event, period, parameters, parts, window=not_b)
 
 
 VARIABLES: list[type] = [a05_tic_support]

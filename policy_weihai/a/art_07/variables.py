@@ -8,7 +8,7 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Organisation
-from policy_weihai.variables.common import a_applies_where_b_silent, at_dates, value_or_zero
+from policy_weihai.variables.common import a_applies_where_b_silent, at_dates, scattered, value_or_zero
 from policy_weihai.variables.shared import A, D
 
 
@@ -20,12 +20,12 @@ class a07_hte_reward(Variable):
     reference = [f"{A} 第7条", f"{D} 二（四）4"]
 
     def formula(org, period, parameters):
-        dates = org("hte_certified_on", period)
+        rows = np.flatnonzero(org("hte_certified", period))  # the organisations certified in the year
+        dates = org("hte_certified_on", period)[rows]
         first = value_or_zero(at_dates(parameters, dates, "a.art_07.hte_first"))
         again = value_or_zero(at_dates(parameters, dates, "a.art_07.hte_re"))
-        amount = np.where(org("hte_first_certification", period), first, again)
-        ok = org("hte_certified", period) & a_applies_where_b_silent(parameters, dates)
-        return np.where(ok, amount, 0.0)
+        amount = np.where(org("hte_first_certification", period)[rows], first, again)
+        return scattered(org.count, rows, np.where(a_applies_where_b_silent(parameters, dates), amount, 0.0))
 
 
 VARIABLES: list[type] = [a07_hte_reward]

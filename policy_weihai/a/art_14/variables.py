@@ -3,13 +3,12 @@ applied while B is in force), patent volume and intellectual-property quality re
 
 from __future__ import annotations
 
-import numpy as np
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event, Organisation
-from policy_weihai.variables.common import Path, Rule, b_in_force, rule_variables
-from policy_weihai.variables.shared import A, annual_count_reward, national_award, provincial_award
+from policy_weihai.variables.common import Path, Rule, rule_variables
+from policy_weihai.variables.shared import A, annual_count_reward, national_award, not_b, provincial_award
 
 
 class a14_national_award_matching(Variable):
@@ -20,8 +19,7 @@ class a14_national_award_matching(Variable):
     reference = f"{A} 第14条"
 
     def formula(event, period, parameters):
-        dates = event("event_date", period)
-        return np.where(b_in_force(parameters, dates), 0.0, national_award(event, period, parameters, "a.art_14"))
+        return national_award(event, period, parameters, "a.art_14", window=not_b)
 
 
 class a14_provincial_award_matching(Variable):
@@ -32,9 +30,7 @@ class a14_provincial_award_matching(Variable):
     reference = f"{A} 第14条"
 
     def formula(event, period, parameters):
-        dates = event("event_date", period)
-        amount = provincial_award(event, period, parameters, "a.art_14", ("first", "second", "third"))
-        return np.where(b_in_force(parameters, dates), 0.0, amount)
+        return provincial_award(event, period, parameters, "a.art_14", ("first", "second", "third"), window=not_b)
 
 
 class a14_patent_volume_reward(Variable):

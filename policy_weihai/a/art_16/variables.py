@@ -16,12 +16,12 @@ from policy_weihai.variables.common import (
     Rule,
     a_applies_where_b_silent,
     at_dates,
-    b_in_force,
+    remember_support,
     rule_variables,
-    txt,
-    value_or_zero,
+    select,
+    sum_events,
 )
-from policy_weihai.variables.shared import CARRIER_HOSTS, A, D
+from policy_weihai.variables.shared import CARRIER_HOSTS, A, D, fixed_amounts, not_b
 
 TEAMS = ("enterprise", "research_institution")
 
@@ -34,10 +34,8 @@ class a16_national_incubator_reward(Variable):
     reference = [f"{A} 第16条", f"{D} 二（四）2"]
 
     def formula(event, period, parameters):
-        dates = event("event_date", period)
-        ok = ((txt(event, "event_kind", period) == "platform_approval") & (txt(event, "event_level", period) == "national")
-              & np.isin(txt(event, "event_subject", period), ("incubator", "makerspace")) & ~b_in_force(parameters, dates))
-        return np.where(ok, value_or_zero(at_dates(parameters, dates, "a.art_16.national_incubator")), 0.0)
+        rows = select(event, period, "platform_approval", ("incubator", "makerspace"), levels="national")
+        return fixed_amounts(event, period, parameters, [(rows, "a.art_16.national_incubator")], window=not_b)
 
 
 class a16_incubatee_upgrade_event(Variable):
@@ -48,10 +46,10 @@ class a16_incubatee_upgrade_event(Variable):
     reference = [f"{A} 第16条", f"{D} 二（四）2"]
 
     def formula(event, period, parameters):
-        dates = event("event_date", period)
-        ok = ((txt(event, "event_kind", period) == "certification") & (txt(event, "event_subject", period) == "incubatee_high_tech")
-              & a_applies_where_b_silent(parameters, dates))
-        return np.where(ok, value_or_zero(at_dates(parameters, dates, "a.art_16.incubatee_upgrade_reward")), 0.0)
+        rows = select(event, period, "certification", "incubatee_high_tech")
+        out = fixed_amounts(event, period, parameters, [(rows, "a.art_16.incubatee_upgrade_reward")],
+                            window=a_applies_where_b_silent)
+        return remember_support(event, period, "a16_incubatee_upgrade_event", out, rows)
 
 
 class a16_incubatee_upgrade_reward(Variable):
@@ -62,7 +60,7 @@ class a16_incubatee_upgrade_reward(Variable):
     reference = [f"{A} 第16条", f"{D} 二（四）2"]
 
     def formula(org, period, parameters):
-        total = org.sum(org.members("a16_incubatee_upgrade_event", period))
+        total = sum_events(org, "a16_incubatee_upgrade_event", period)
         cap = at_dates(parameters, np.array([f"{period.start.year}-12-31"], dtype="datetime64[D]"),
                        "a.art_16.incubatee_upgrade_cap")[0]
         return total if np.isnan(cap) else np.minimum(total, cap)

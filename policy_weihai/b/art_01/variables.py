@@ -8,27 +8,28 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event
-from policy_weihai.variables.common import at_dates, txt, value_or_zero
-from policy_weihai.variables.shared import B
+from policy_weihai.variables.common import select
+from policy_weihai.variables.shared import B, fixed_amounts
 
 PLATFORM_CENTRES = ("key_laboratory", "technology_innovation_center", "clinical_research_center")
 
 
-def _platform_path(kind, subject, level, role) -> list[tuple[np.ndarray, str]]:
-    approval = kind == "platform_approval"
-    lead = role == "lead"
-    national, provincial, city = level == "national", level == "provincial", level == "city"
-    centre = np.isin(subject, PLATFORM_CENTRES)
+def _platform_paths(event, period) -> list[tuple[np.ndarray, str]]:
+    """(events, parameter name) in order: where an event is in several, the last one's amount is paid."""
+    def approval(subjects, levels=(), roles=()):
+        return select(event, period, "platform_approval", subjects, levels=levels, roles=roles)
+
+    key_lab = approval("national_key_laboratory")
+    key_lab_lead = approval("national_key_laboratory", roles="lead")
     return [
-        (approval & (subject == "national_key_laboratory") & lead, "national_key_lab_lead"),
-        (approval & (subject == "national_key_laboratory") & ~lead, "national_key_lab_participant"),
-        (approval & np.isin(subject, ("technology_innovation_center", "clinical_research_center")) & national,
-         "national_tic"),
-        (approval & (subject == "innovation_community") & provincial, "provincial_community"),
-        (approval & (subject == "manufacturing_innovation_center") & national & lead, "manufacturing_national"),
-        (approval & (subject == "manufacturing_innovation_center") & provincial & lead, "manufacturing_provincial"),
-        (approval & centre & provincial, "provincial_platform"),
-        (approval & centre & city, "city_platform"),
+        (key_lab_lead, "national_key_lab_lead"),
+        (np.setdiff1d(key_lab, key_lab_lead, assume_unique=True), "national_key_lab_participant"),
+        (approval(("technology_innovation_center", "clinical_research_center"), "national"), "national_tic"),
+        (approval("innovation_community", "provincial"), "provincial_community"),
+        (approval("manufacturing_innovation_center", "national", "lead"), "manufacturing_national"),
+        (approval("manufacturing_innovation_center", "provincial", "lead"), "manufacturing_provincial"),
+        (approval(PLATFORM_CENTRES, "provincial"), "provincial_platform"),
+        (approval(PLATFORM_CENTRES, "city"), "city_platform"),
     ]
 
 
@@ -40,13 +41,8 @@ class b01_platform_reward(Variable):
     reference = f"{B} 第1条"
 
     def formula(event, period, parameters):
-        kind, subject = txt(event, "event_kind", period), txt(event, "event_subject", period)
-        level, role, dates = txt(event, "event_level", period), txt(event, "event_role", period), event("event_date", period)
-        out = np.zeros(len(dates))
-        for mask, name in _platform_path(kind, subject, level, role):
-            if mask.any():
-                out = np.where(mask, value_or_zero(at_dates(parameters, dates, f"b.art_01.{name}")), out)
-        return out
+        parts = [(rows, f"b.art_01.{name}") for rows, name in _platform_paths(event, period)]
+        return fixed_amounts(event, period, parameters, parts[::-1])
 
 
 VARIABLES: list[type] = [b01_platform_reward]

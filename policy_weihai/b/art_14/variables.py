@@ -11,13 +11,15 @@ from policy_weihai.entities import Event, Organisation
 from policy_weihai.variables.common import (
     Path,
     Rule,
-    at_dates,
+    held_any,
+    remember_support,
     rule_variables,
-    txt,
-    value_or_zero,
+    scattered,
+    select,
+    sum_events,
     yearly_cap,
 )
-from policy_weihai.variables.shared import B
+from policy_weihai.variables.shared import B, dated_amounts, keep
 
 #: "经备案的技术开发、技术转让合同": contract types (registry subject codes) that qualify.
 B14_CONTRACT_TYPES = ("tech_development", "tech_transfer")
@@ -33,16 +35,16 @@ class b14_contract_subsidy_event(Variable):
     reference = f"{B} 第14条"
 
     def formula(event, period, parameters):
-        dates = event("event_date", period)
-        rate = value_or_zero(at_dates(parameters, dates, "b.art_14.rate"))
         # 第14条: 我市科技型企业（买方）与高校院所在威开展的技术转移转化，经备案的技术开发、技术转让合同。
-        buyer_tech = (event.organisation("is_tech_sme", period) | event.organisation("is_high_tech_enterprise", period))
-        ok = ((txt(event, "event_kind", period) == "tech_contract") & event("event_is_enterprise", period)
-              & np.isin(txt(event, "event_role", period), B14_BUYER_ROLES)
-              & np.isin(txt(event, "event_subject", period), B14_CONTRACT_TYPES)
-              & event("event_contract_registered", period) & buyer_tech
-              & event("event_seller_is_institution", period) & event("event_seller_in_weihai", period))
-        return np.where(ok, event("event_amount", period) * rate, 0.0)
+        rows = select(event, period, "tech_contract", B14_CONTRACT_TYPES, roles=B14_BUYER_ROLES)
+        for name in ("event_is_enterprise", "event_contract_registered", "event_seller_is_institution",
+                     "event_seller_in_weihai"):
+            rows = keep(event, name, period, rows)
+        if len(rows):
+            rows = rows[held_any(event, ("is_tech_sme", "is_high_tech_enterprise"), period, rows)]
+        rate = dated_amounts(event, period, parameters, rows, "b.art_14.rate")
+        out = scattered(event.count, rows, event("event_amount", period)[rows] * rate)
+        return remember_support(event, period, "b14_contract_subsidy_event", out, rows)
 
 
 class b14_contract_subsidy(Variable):
@@ -53,7 +55,7 @@ class b14_contract_subsidy(Variable):
     reference = f"{B} 第14条"
 
     def formula(org, period, parameters):
-        total = org.sum(org.members("b14_contract_subsidy_event", period))
+        total = sum_events(org, "b14_contract_subsidy_event", period)
         return np.minimum(total, yearly_cap(parameters, period, "b.art_14.cap"))
 
 

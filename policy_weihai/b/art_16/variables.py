@@ -3,7 +3,6 @@ Contest with the title of excellent enterprise."""
 
 from __future__ import annotations
 
-import numpy as np
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
@@ -19,9 +18,8 @@ class b16_contest_reward(Variable):
     reference = f"{B} 第16条"
 
     def formula(event, period, parameters):
-        amount = fixed_event(event, period, parameters, "award", "china_innovation_contest_excellent",
-                             "b.art_16.contest_excellent")
-        return np.where(event("event_is_enterprise", period), amount, 0.0)
+        return fixed_event(event, period, parameters, "award", "china_innovation_contest_excellent",
+                           "b.art_16.contest_excellent", enterprise=True)
 
 
 VARIABLES: list[type] = [b16_contest_reward]

@@ -8,7 +8,7 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Organisation
-from policy_weihai.variables.common import Path, Rule, at_dates, rule_variables, value_or_zero
+from policy_weihai.variables.common import Path, Rule, at_dates, rule_variables, scattered, value_or_zero
 from policy_weihai.variables.shared import B
 
 
@@ -37,12 +37,13 @@ class b17_hte_growth_reward(Variable):
     reference = f"{B} 第17条"
 
     def formula(org, period, parameters):
-        dates = org("hte_certified_on", period)
+        growth = org("hte_sales_cagr", period)
+        rows = np.flatnonzero(org("org_is_enterprise", period) & org("hte_certified", period))
+        dates = org("hte_certified_on", period)[rows]
         reward = value_or_zero(at_dates(parameters, dates, "b.art_17.reward"))
         threshold = value_or_zero(at_dates(parameters, dates, "b.art_17.cagr_threshold"))
-        growth = org("hte_sales_cagr", period)
-        ok = org("org_is_enterprise", period) & org("hte_certified", period) & (growth >= threshold - 1e-12)
-        return np.where(ok & (reward > 0), reward, 0.0)
+        ok = (growth[rows] >= threshold - 1e-12) & (reward > 0)
+        return scattered(org.count, rows, np.where(ok, reward, 0.0))
 
 
 VARIABLES: list[type] = [hte_sales_cagr, b17_hte_growth_reward]

@@ -8,8 +8,17 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event, Organisation
-from policy_weihai.variables.common import at_dates, txt, value_or_zero, yearly_cap
-from policy_weihai.variables.shared import B
+from policy_weihai.variables.common import (
+    at_dates,
+    event_days,
+    remember_support,
+    scattered,
+    select,
+    sum_events,
+    value_or_zero,
+    yearly_cap,
+)
+from policy_weihai.variables.shared import B, dated_amounts, keep
 
 
 def _previous_month_start(dates: np.ndarray) -> np.ndarray:
@@ -17,17 +26,18 @@ def _previous_month_start(dates: np.ndarray) -> np.ndarray:
     return months.astype("datetime64[D]")
 
 
-def _ip_item(event, period, parameters, subject: str, rate_path: str, base: np.ndarray | None = None) -> np.ndarray:
-    dates = event("event_date", period)
-    ok = ((txt(event, "event_kind", period) == "financing") & (txt(event, "event_subject", period) == subject)
-          & event("event_is_enterprise", period))
-    rate = value_or_zero(at_dates(parameters, dates, rate_path))
-    amount = event("event_amount", period) if base is None else base
-    return np.where(ok, amount * rate, 0.0)
+def _ip_item(event, period, parameters, name: str, subject: str, rate_path: str, lpr: bool = False) -> np.ndarray:
+    """Event variable ``name``: the enterprise's amount (× the previous month's LPR / 100 when ``lpr``) × the rate."""
+    rows = keep(event, "event_is_enterprise", period, select(event, period, "financing", subject))
+    rate = dated_amounts(event, period, parameters, rows, rate_path)
+    amount = event("event_amount", period)[rows]
+    if lpr:
+        amount = amount * (value_or_zero(event("b25_ip_loan_lpr", period)[rows]) / 100)
+    return remember_support(event, period, name, scattered(event.count, rows, amount * rate), rows)
 
 
 def _capped(org, period, parameters, event_variable: str, cap_path: str) -> np.ndarray:
-    total = org.sum(org.members(event_variable, period))
+    total = sum_events(org, event_variable, period)
     return np.minimum(total, yearly_cap(parameters, period, cap_path))
 
 
@@ -39,7 +49,8 @@ class b25_ip_loan_lpr(Variable):
     reference = f"{B} 第25条"
 
     def formula(event, period, parameters):
-        return at_dates(parameters, _previous_month_start(event("event_date", period)), "reference.lpr_1y")
+        days, index = event_days(event, period)  # read once per distinct day
+        return at_dates(parameters, _previous_month_start(days), "reference.lpr_1y")[index]
 
 
 class b25_ip_loan_interest_event(Variable):
@@ -50,9 +61,8 @@ class b25_ip_loan_interest_event(Variable):
     reference = f"{B} 第25条"
 
     def formula(event, period, parameters):
-        lpr = value_or_zero(event("b25_ip_loan_lpr", period)) / 100
-        return _ip_item(event, period, parameters, "ip_pledge_loan", "b.art_25.loan_interest_share",
-                        event("event_amount", period) * lpr)
+        return _ip_item(event, period, parameters, "b25_ip_loan_interest_event", "ip_pledge_loan",
+                        "b.art_25.loan_interest_share", lpr=True)
 
 
 class b25_ip_evaluation_fee_event(Variable):
@@ -63,7 +73,8 @@ class b25_ip_evaluation_fee_event(Variable):
     reference = f"{B} 第25条"
 
     def formula(event, period, parameters):
-        return _ip_item(event, period, parameters, "ip_evaluation_fee", "b.art_25.evaluation_fee_rate")
+        return _ip_item(event, period, parameters, "b25_ip_evaluation_fee_event", "ip_evaluation_fee",
+                        "b.art_25.evaluation_fee_rate")
 
 
 class b25_ip_insurance_event(Variable):
@@ -74,7 +85,8 @@ class b25_ip_insurance_event(Variable):
     reference = f"{B} 第25条"
 
     def formula(event, period, parameters):
-        return _ip_item(event, period, parameters, "ip_pledge_insurance", "b.art_25.insurance_rate")
+        return _ip_item(event, period, parameters, "b25_ip_insurance_event", "ip_pledge_insurance",
+                        "b.art_25.insurance_rate")
 
 
 class b25_ip_loan_interest(Variable):

@@ -8,8 +8,16 @@ from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event, Organisation
-from policy_weihai.variables.common import in_force, txt, yearly_cap
-from policy_weihai.variables.shared import B
+from policy_weihai.variables.common import (
+    held_any,
+    in_force,
+    remember_support,
+    scattered,
+    select,
+    sum_events,
+    yearly_cap,
+)
+from policy_weihai.variables.shared import B, keep
 
 
 class b27_tech_bank_loan_amount(Variable):
@@ -20,13 +28,13 @@ class b27_tech_bank_loan_amount(Variable):
     reference = f"{B} 第27条"
 
     def formula(event, period, parameters):
-        dates = event("event_date", period)
-        eligible = np.zeros(len(dates), dtype=bool)
-        for name in ("is_tech_sme", "is_high_tech_enterprise", "is_leading_tech_enterprise", "is_specialised_sme"):
-            eligible |= event.organisation(name, period)
-        ok = ((txt(event, "event_kind", period) == "financing") & (txt(event, "event_subject", period) == "tech_bank_loan")
-              & event("event_is_enterprise", period) & eligible & in_force(parameters, dates, "b.art_27.loan_cap"))
-        return np.where(ok, event("event_amount", period), 0.0)
+        rows = keep(event, "event_is_enterprise", period, select(event, period, "financing", "tech_bank_loan"))
+        if len(rows):
+            rows = rows[held_any(event, ("is_tech_sme", "is_high_tech_enterprise", "is_leading_tech_enterprise",
+                                         "is_specialised_sme"), period, rows)]
+        ok = in_force(parameters, event("event_date", period)[rows], "b.art_27.loan_cap")
+        out = scattered(event.count, rows, np.where(ok, event("event_amount", period)[rows], 0.0))
+        return remember_support(event, period, "b27_tech_bank_loan_amount", out, rows)
 
 
 class b27_tech_bank_loan_interest_ceiling(Variable):
@@ -37,7 +45,7 @@ class b27_tech_bank_loan_interest_ceiling(Variable):
     reference = f"{B} 第27条"
 
     def formula(org, period, parameters):
-        total = org.sum(org.members("b27_tech_bank_loan_amount", period))
+        total = sum_events(org, "b27_tech_bank_loan_amount", period)
         loan_cap = yearly_cap(parameters, period, "b.art_27.loan_cap")
         rate = yearly_cap(parameters, period, "b.art_27.interest_cap_rate")
         return np.minimum(total, loan_cap) * rate

@@ -3,13 +3,12 @@ university science parks, and Shandong brand incubators and makerspaces (they re
 
 from __future__ import annotations
 
-import numpy as np
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
 
 from policy_weihai.entities import Event
-from policy_weihai.variables.common import at_dates, txt, value_or_zero
-from policy_weihai.variables.shared import B
+from policy_weihai.variables.common import select
+from policy_weihai.variables.shared import B, fixed_amounts
 
 
 class b29_incubator_reward(Variable):
@@ -20,15 +19,11 @@ class b29_incubator_reward(Variable):
     reference = f"{B} 第29条"
 
     def formula(event, period, parameters):
-        kind, subject = txt(event, "event_kind", period), txt(event, "event_subject", period)
-        level, dates = txt(event, "event_level", period), event("event_date", period)
-        approval = kind == "platform_approval"
-        national = approval & (level == "national") & np.isin(
-            subject, ("incubator", "university_science_park", "makerspace"))
-        provincial_park = approval & (level == "provincial") & (subject == "university_science_park")
-        out = np.where(national, value_or_zero(at_dates(parameters, dates, "b.art_29.national_incubator")), 0.0)
-        park = value_or_zero(at_dates(parameters, dates, "b.art_29.provincial_university_science_park"))
-        return np.where(provincial_park, park, out)
+        national = select(event, period, "platform_approval", ("incubator", "university_science_park", "makerspace"),
+                          levels="national")
+        provincial_park = select(event, period, "platform_approval", "university_science_park", levels="provincial")
+        return fixed_amounts(event, period, parameters, [(provincial_park, "b.art_29.provincial_university_science_park"),
+                                                         (national, "b.art_29.national_incubator")])
 
 
 class b29_brand_incubator_reward(Variable):
@@ -39,13 +34,9 @@ class b29_brand_incubator_reward(Variable):
     reference = f"{B} 第29条"
 
     def formula(event, period, parameters):
-        kind, subject, dates = txt(event, "event_kind", period), txt(event, "event_subject", period), event(
-            "event_date", period)
-        ok = kind == "certification"
-        incubator = value_or_zero(at_dates(parameters, dates, "b.art_29.brand_incubator"))
-        makerspace = value_or_zero(at_dates(parameters, dates, "b.art_29.brand_makerspace"))
-        return np.where(ok & (subject == "brand_incubator"), incubator,
-                        np.where(ok & (subject == "brand_makerspace"), makerspace, 0.0))
+        parts = [(select(event, period, "certification", subject), f"b.art_29.{subject}")
+                 for subject in ("brand_incubator", "brand_makerspace")]
+        return fixed_amounts(event, period, parameters, parts)
 
 
 VARIABLES: list[type] = [b29_incubator_reward, b29_brand_incubator_reward]
