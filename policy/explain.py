@@ -7,6 +7,12 @@ parameters the rule read, or :class:`Custom` for an article that needs code of i
 article's module). The platform explains provision by provision: a vectorised mask over organisations first (only
 organisations that can produce a result or a near miss), then the sentences for those pairs only; parameters are read
 once per (path, day) per call.
+
+Each explainer also says, without building a sentence, how many of its results have the status "applies" and their
+amount: ``tally(p, ctx) -> (count, fen)``, two int64 arrays over the organisations computed with numpy from the same
+arrays (each result's amount rounded to the fen as :func:`yuan` rounds, then summed). The what-if (``policy.whatif``)
+counts with it; ``policy/tests/test_whatif_amounts.py`` checks it against the sentences. A :class:`Custom` article
+declares its own ``applies(p, ctx)`` beside its ``explain``.
 """
 
 from __future__ import annotations
@@ -63,6 +69,18 @@ def pct(x: float) -> str:
 
 def yuan(x: float) -> Decimal:
     return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
+
+
+def fen(values: Any) -> np.ndarray:
+    """Amounts in yuan → int64 fen, each rounded as :func:`yuan` rounds it (Python's ``round(x, 2)`` on the float64
+    value): numpy's rounding of x × 100, and Python's own for the values within a thousandth of a fen of a half fen
+    (where x × 100 in floating point may fall on the other side)."""
+    v = np.asarray(values, dtype=np.float64)
+    x = v * 100.0
+    out = np.rint(x)
+    for k in np.flatnonzero(np.abs(x - np.floor(x) - 0.5) < 1e-3):
+        out[k] = int(Decimal(str(round(float(v[k]), 2))) * 100)
+    return out.astype(np.int64)
 
 
 def result(p: Any, amount: float, status: str, explanation: str, facts: dict, missing: str = "",
@@ -253,6 +271,78 @@ class Context:
         values = self.arrays.get(name)
         return None if values is None else np.asarray(values[: self.n])
 
+    # vectorised results that apply (tally): arrays over organisations and over their events
+    @property
+    def m(self) -> int:
+        """The number of events (the event arrays carry one placeholder per organisation after them)."""
+        return len(self.owner)
+
+    def org_values(self, name: str) -> np.ndarray:
+        return np.asarray(self.arrays[name][: self.n])
+
+    def event_values(self, name: str) -> np.ndarray:
+        return np.asarray(self.arrays[name][: self.m])
+
+    def none(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros(self.n, dtype=np.int64), np.zeros(self.n, dtype=np.int64)
+
+    def any_event(self, events: np.ndarray) -> np.ndarray:
+        """Organisations owning one of the events (indexes)."""
+        mask = np.zeros(self.n, dtype=bool)
+        mask[self.owner[events]] = True
+        return mask
+
+    def one_per_org(self, mask: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One result per organisation in ``mask``, of the organisation's amount."""
+        cents = np.zeros(self.n, dtype=np.int64)
+        where = np.flatnonzero(mask)
+        cents[where] = fen(np.asarray(amounts)[where])
+        return np.asarray(mask, dtype=bool).astype(np.int64), cents
+
+    def one_per_event(self, events: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One result per event (indexes), of the event's amount (``amounts`` over those events)."""
+        owners = self.owner[events]
+        count = np.bincount(owners, minlength=self.n).astype(np.int64)
+        cents = np.bincount(owners, weights=fen(amounts).astype(np.float64), minlength=self.n)
+        return count, np.rint(cents).astype(np.int64)
+
+    def sum_by_org(self, values: np.ndarray) -> np.ndarray:
+        """Per organisation, ``float(values[its events].sum())`` exactly as numpy sums the slice (in the array's own
+        type): the single non-zero value where there is one, the slice's own sum where there are several."""
+        values = np.asarray(values[: self.m])
+        nonzero = np.flatnonzero(values != 0)
+        owners = self.owner[nonzero]
+        out = np.zeros(self.n, dtype=np.float64)
+        out[owners] = values[nonzero].astype(np.float64)
+        several = np.flatnonzero(np.bincount(owners, minlength=self.n) > 1)
+        for i in several:
+            lo, hi = self.span(int(i))
+            out[i] = float(values[lo:hi].sum())
+        return out
+
+    def on_dates(self, path: str, dates: np.ndarray) -> np.ndarray:
+        """The parameter on each day (datetime64[D]); NaN where its document is not in force."""
+        days, inverse = np.unique(np.asarray(dates, dtype="datetime64[D]"), return_inverse=True)
+        values = np.array([np.nan if (v := self.on(path, str(d))) is None else v for d in days], dtype=np.float64)
+        return values[inverse.reshape(-1)] if len(days) else np.zeros(0)
+
+    def window_on(self, rule: Any, dates: np.ndarray) -> np.ndarray:
+        """:meth:`window` on each day (datetime64[D])."""
+        days, inverse = np.unique(np.asarray(dates, dtype="datetime64[D]"), return_inverse=True)
+        values = np.array([self.window(rule, str(d)) for d in days], dtype=bool)
+        return values[inverse.reshape(-1)] if len(days) else np.zeros(0, dtype=bool)
+
+
+def member(values: np.ndarray, options: Sequence[str]) -> np.ndarray:
+    """Elementwise ``value in options`` for texts as openfisca stores them (bytes) or as text."""
+    values = np.asarray(values)
+    if not len(options):
+        return np.zeros(len(values), dtype=bool)
+    wanted = [o.encode() for o in options] if values.dtype.kind == "S" else list(options)
+    if len(wanted) == 1:
+        return np.asarray(values == wanted[0], dtype=bool)
+    return np.isin(values, np.array(wanted, dtype=values.dtype if values.dtype.kind in "SU" else object))
+
 
 # ---------------------------------------------------------------- declared explanations
 
@@ -295,6 +385,16 @@ class EventAmounts:
         if self.matching is not None:
             mask |= ctx.with_events([(self.matching.kind, (self.matching.subject,))])
         return mask
+
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        """One result per event with an amount (of the provision's side of a split); near misses do not count."""
+        per = ctx.event_values(p.variable)
+        events = np.flatnonzero(per > 0)
+        if self.split is not None:
+            ceiling = (member(ctx.event_values("event_subject")[events], self.split.ceiling_subjects)
+                       | member(ctx.event_values("event_level")[events], self.split.ceiling_levels))
+            events = events[ceiling == bool(p.is_ceiling)]
+        return ctx.one_per_event(events, per[events])
 
     def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
         out: list[ProvisionResult] = []
@@ -341,6 +441,31 @@ class RuleTable:
     def candidates(self, p: Any, ctx: Context) -> np.ndarray:
         rule = ctx.j.rules[p.variable]
         return ctx.with_events([(path.kind, path.subjects) for path in rule.paths])
+
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        """Events with an amount that fit a path: one result each, or one per organisation of its capped amount."""
+        rule = ctx.j.rules[p.variable]
+        per = ctx.event_values(f"{p.variable}_event" if rule.cap else p.variable)
+        events = np.flatnonzero(per > 0)
+        if len(events):
+            columns = {name: ctx.event_values(f"event_{name}")[events]
+                       for name in ("kind", "subject", "level", "grade", "role", "org_kind")}
+            fits = np.zeros(len(events), dtype=bool)
+            for path in rule.paths:
+                ok = member(columns["kind"], (path.kind,)) & member(columns["subject"], path.subjects)
+                if path.levels:
+                    ok &= member(columns["level"], path.levels)
+                if path.grades:
+                    ok &= member(columns["grade"], path.grades)
+                if path.role:
+                    ok &= member(columns["role"], (path.role,))
+                if path.org_kinds:
+                    ok &= member(columns["org_kind"], path.org_kinds)
+                fits |= ok
+            events = events[fits]
+        if rule.cap:
+            return ctx.one_per_org(ctx.any_event(events), ctx.org_values(p.variable))
+        return ctx.one_per_event(events, per[events])
 
     def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
         rule = ctx.j.rules[p.variable]
@@ -404,6 +529,10 @@ class AnnualCount:
     def candidates(self, p: Any, ctx: Context) -> np.ndarray:
         return ctx.positive(p.variable)
 
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        amount = ctx.org_values(p.variable)
+        return ctx.one_per_org(amount > 0, amount)
+
     def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
         amount = ctx.value(p.variable, i)
         if amount <= 0:
@@ -430,6 +559,11 @@ class PerUnitCapped:
     def candidates(self, p: Any, ctx: Context) -> np.ndarray:
         return ctx.with_positive_event(self.event_variable)
 
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        """One result (of the organisation's capped amount) where a counted event has an amount."""
+        counted = np.flatnonzero(ctx.event_values(self.event_variable) > 0)
+        return ctx.one_per_org(ctx.any_event(counted), ctx.org_values(p.variable))
+
     def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
         per = ctx.per_event(self.event_variable, i)
         count = int((per > 0).sum())
@@ -445,7 +579,9 @@ class PerUnitCapped:
 
 @dataclass(frozen=True)
 class Custom:
-    """An article that needs code of its own: ``explain(p, ctx, i)`` lives in the article's module.
+    """An article that needs code of its own: ``explain(p, ctx, i)`` lives in the article's module, and beside it
+    ``applies(p, ctx) -> (count, fen)``, the vectorised tally of its results with the status "applies" (see
+    :meth:`tally`; without it the tally falls back on ``explain`` for each candidate).
 
     Candidates: organisations with an amount (``if_amount``), with an event of ``events`` ((kind, subjects) pairs), or
     in ``org_mask(ctx)``."""
@@ -454,6 +590,7 @@ class Custom:
     events: tuple[tuple[str, tuple[str, ...]], ...] = ()
     org_mask: Callable[[Context], np.ndarray] | None = None
     if_amount: bool = True
+    applies: Callable[[Any, Context], tuple[np.ndarray, np.ndarray]] | None = None
 
     def candidates(self, p: Any, ctx: Context) -> np.ndarray:
         mask = ctx.positive(p.variable) if self.if_amount else np.zeros(ctx.n, dtype=bool)
@@ -463,8 +600,19 @@ class Custom:
             mask |= self.org_mask(ctx)
         return mask
 
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        if self.applies is not None:
+            return self.applies(p, ctx)
+        count, cents = ctx.none()
+        for i in np.flatnonzero(self.candidates(p, ctx)):
+            for r in self.explain(p, ctx, int(i)):
+                if r.status == "applies":
+                    count[i] += 1
+                    cents[i] += int(r.amount * 100)
+        return count, cents
 
-NOTHING = Custom(explain=lambda p, ctx, i: [], if_amount=False)
+
+NOTHING = Custom(explain=lambda p, ctx, i: [], if_amount=False, applies=lambda p, ctx: ctx.none())
 
 
 def explainer_of(p: Any, jurisdiction: Any) -> Any:
@@ -474,6 +622,21 @@ def explainer_of(p: Any, jurisdiction: Any) -> Any:
     if p.variable in jurisdiction.rules:
         return RuleTable()
     return EventAmounts() if p.event_level else NOTHING
+
+
+def tally(rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year: int, tbs: Any,
+          jurisdiction: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per provision with a result that applies, two int64 arrays over the organisations: how many of the provision's
+    results have the status "applies" and the sum of their amounts in fen — what :func:`explain` gives, without a
+    sentence (each explainer's vectorised ``tally``; ``rows`` are read only by a Custom article without ``applies``,
+    so a lazy sequence costs nothing)."""
+    ctx = Context(rows, arrays, year, tbs, jurisdiction)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for p in jurisdiction.provisions:
+        count, cents = explainer_of(p, jurisdiction).tally(p, ctx)
+        if count.any():
+            out[p.id] = (count, cents)
+    return out
 
 
 def explain(rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year: int, tbs: Any,
