@@ -17,6 +17,9 @@ declares its own ``applies(p, ctx)`` beside its ``explain``.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -56,19 +59,39 @@ class ProvisionResult:
 # ---------------------------------------------------------------- formatting
 
 
-def wan(yuan_: float | Decimal) -> str:
-    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'."""
+def _wan(yuan_: float | Decimal) -> str:
     v = Decimal(str(yuan_)) / Decimal(10000)
     text = format(v.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize(), "f")
     return f"{text} 万元"
 
 
-def pct(x: float) -> str:
+def _pct(x: float) -> str:
     return f"{x * 100:.1f}%".replace(".0%", "%")
 
 
-def yuan(x: float) -> Decimal:
+def _yuan(x: float) -> Decimal:
     return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
+
+
+# The formatters are memoised per (type, value): fixed rewards and parameters repeat across organisations. Typed, so
+# that a float and a numpy float of equal value (whose texts may differ) are kept apart; zeros are not memoised
+# (0.0 and -0.0 are equal keys with different texts).
+_wan_memo = functools.lru_cache(maxsize=1 << 16, typed=True)(_wan)
+_pct_memo = functools.lru_cache(maxsize=1 << 12, typed=True)(_pct)
+_yuan_memo = functools.lru_cache(maxsize=1 << 16, typed=True)(_yuan)
+
+
+def wan(yuan_: float | Decimal) -> str:
+    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'."""
+    return _wan_memo(yuan_) if yuan_ else _wan(yuan_)
+
+
+def pct(x: float) -> str:
+    return _pct_memo(x) if x else _pct(x)
+
+
+def yuan(x: float) -> Decimal:
+    return _yuan_memo(x) if x else _yuan(x)
 
 
 def fen(values: Any) -> np.ndarray:
@@ -85,14 +108,22 @@ def fen(values: Any) -> np.ndarray:
 
 def result(p: Any, amount: float, status: str, explanation: str, facts: dict, missing: str = "",
            caveats: list[str] | None = None) -> ProvisionResult:
-    cav = list(caveats or [])
+    cav = list(caveats) if caveats else []
     if p.is_ceiling and status == "applies":
         cav.insert(0, "最高限额（不超过/择优）：需评审确定实际金额")
     if p.also_cited:
-        cav.append(f"与 {'、'.join(p.also_cited)} 为同一规定，只兑现一次")
+        cav.append(_also_cited(p.also_cited))
     return ProvisionResult(p.id, p.title, p.document, p.article, p.form, p.is_ceiling,
-                           yuan(amount) if status == "applies" else Decimal("0.00"), status, explanation, missing,
+                           yuan(amount) if status == "applies" else _ZERO, status, explanation, missing,
                            facts, list(p.interpretations), cav)
+
+
+_ZERO = Decimal("0.00")
+
+
+@functools.lru_cache(maxsize=256)
+def _also_cited(also_cited: tuple[str, ...]) -> str:
+    return f"与 {'、'.join(also_cited)} 为同一规定，只兑现一次"
 
 
 def cite(p: Any) -> str:
@@ -184,6 +215,8 @@ class Context:
         self.owner = owner
         counts = np.bincount(owner, minlength=self.n) if len(owner) else np.zeros(self.n, dtype=np.int64)
         self.starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._starts = self.starts.tolist()  # spans of single organisations read without numpy scalars
+        self._labels: dict[tuple, str] = {}
         self._pairs: tuple[dict, dict, np.ndarray] | None = None
         self._row_cache: dict[int, dict[str, Any]] = {}
 
@@ -195,7 +228,7 @@ class Context:
         return row
 
     def span(self, i: int) -> tuple[int, int]:
-        return int(self.starts[i]), int(self.starts[i + 1])
+        return self._starts[i], self._starts[i + 1]
 
     def per_event(self, name: str, i: int) -> np.ndarray:
         lo, hi = self.span(i)
@@ -217,6 +250,13 @@ class Context:
         return self._windows[key]
 
     def event_label(self, e: dict[str, Any]) -> str:
+        key = (e["date"], e["level"], e["subject"], e["grade"], e["role"])
+        text = self._labels.get(key)
+        if text is None:
+            text = self._labels[key] = self._event_label(e)
+        return text
+
+    def _event_label(self, e: dict[str, Any]) -> str:
         text = f"{e['date']} {self.j.level_names.get(e['level'], '')}{self.j.event_names.get(e['subject'], e['subject'])}"
         if e["grade"] == "excellent":
             text += "（考核优秀）"
@@ -409,7 +449,7 @@ class EventAmounts:
                     out.append(result(p, 0, "near", ctx.event_label(e), {"occurred_on": e["date"].isoformat()},
                                       missing=m.missing.format(ratio=f"{ratio:g}")))
         per = ctx.per_event(p.variable, i)
-        for k in np.nonzero(per > 0)[0]:
+        for k in [k for k, v in enumerate(per.tolist()) if v > 0]:  # a few events: no numpy call per organisation
             e = evs[k]
             if self.split is not None and self.split.is_ceiling(e) != p.is_ceiling:
                 continue
@@ -475,12 +515,13 @@ class RuleTable:
         org_amount = ctx.value(p.variable, i) if rule.cap else 0.0
         items: list[tuple[int, str]] = []
         near: list[ProvisionResult] = []
+        values = per.tolist()
         for k, e in enumerate(evs):
             path = next((x for x in rule.paths if _path_matches(x, e, row)), None)
             if path is None:
                 continue
             label = ctx.event_label(e)
-            if per[k] > 0:
+            if values[k] > 0:
                 if path.times_amount:
                     rate = ctx.on(path.param, e["date"]) or 0.0
                     ratio = f"{rate:g}（1:{rate:g} 配套）" if p.form == "matching" else pct(rate)
@@ -645,11 +686,26 @@ def explain(rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year:
     a vectorised mask of candidates per provision, then sentences for those organisations only)."""
     ctx = Context(rows, arrays, year, tbs, jurisdiction)
     out: list[list[ProvisionResult]] = [[] for _ in range(ctx.n)]
-    for p in jurisdiction.provisions:
-        explainer = explainer_of(p, jurisdiction)
-        mask = explainer.candidates(p, ctx)
-        for i in np.flatnonzero(mask):
-            got = explainer.explain(p, ctx, int(i))
-            if got:
-                out[int(i)].extend(got)
+    with _without_cycle_collection():
+        for p in jurisdiction.provisions:
+            explainer = explainer_of(p, jurisdiction)
+            mask = explainer.candidates(p, ctx)
+            for i in np.flatnonzero(mask).tolist():
+                got = explainer.explain(p, ctx, i)
+                if got:
+                    out[i].extend(got)
     return out
+
+
+@contextlib.contextmanager
+def _without_cycle_collection():
+    """The sentences make many small acyclic objects (results, their dicts and lists, rows), freed by reference
+    counting; the cyclic collector, triggered by their number, would walk the whole heap again and again (a third of
+    explain's time on a busy heap). Paused for the loop, restored after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -6,13 +6,19 @@ from policy_weihai.documents import B
 
 
 def candidates_b09(ctx: Context):
-    """Enterprises holding a high-tech or tech-SME qualification, in a year B is in force on 31 December."""
+    """Enterprises holding a high-tech or tech-SME qualification, in a year B is in force on 31 December, whose R&D
+    expense of either year is unknown or zero (a near miss: no increment) or grew (an amount or a near miss): those
+    whose expense is known and did not grow get no sentence. (The arrays hold an unknown expense as 0.)"""
     if ctx.on("b.art_09.growth_threshold", f"{ctx.year}-12-31") is None:
         return ctx.positive("b09_rd_growth_subsidy")
-    enterprise, hte, sme = (ctx.org_input(n) for n in ("org_is_enterprise", "is_high_tech_enterprise", "is_tech_sme"))
+    names = ("org_is_enterprise", "is_high_tech_enterprise", "is_tech_sme", "rd_expense", "rd_expense_prev")
+    enterprise, hte, sme, now, before = (ctx.org_input(n) for n in names)
     if enterprise is None or hte is None or sme is None:
         return ctx.all()
-    return enterprise & (hte | sme)
+    mask = enterprise & (hte | sme)
+    if now is not None and before is not None:
+        mask &= (before <= 0) | (now == 0) | (now > before)
+    return mask
 
 
 def explain_b09(p, ctx: Context, i: int):
