@@ -7,10 +7,19 @@ parameters the rule read, or :class:`Custom` for an article that needs code of i
 article's module). The platform explains provision by provision: a vectorised mask over organisations first (only
 organisations that can produce a result or a near miss), then the sentences for those pairs only; parameters are read
 once per (path, day) per call.
+
+Each explainer also says, without building a sentence, how many of its results have the status "applies" and their
+amount: ``tally(p, ctx) -> (count, fen)``, two int64 arrays over the organisations computed with numpy from the same
+arrays (each result's amount rounded to the fen as :func:`yuan` rounds, then summed). The what-if (``policy.whatif``)
+counts with it; ``policy/tests/test_whatif_amounts.py`` checks it against the sentences. A :class:`Custom` article
+declares its own ``applies(p, ctx)`` beside its ``explain``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -50,31 +59,71 @@ class ProvisionResult:
 # ---------------------------------------------------------------- formatting
 
 
-def wan(yuan_: float | Decimal) -> str:
-    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'."""
+def _wan(yuan_: float | Decimal) -> str:
     v = Decimal(str(yuan_)) / Decimal(10000)
     text = format(v.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize(), "f")
     return f"{text} 万元"
 
 
-def pct(x: float) -> str:
+def _pct(x: float) -> str:
     return f"{x * 100:.1f}%".replace(".0%", "%")
 
 
-def yuan(x: float) -> Decimal:
+def _yuan(x: float) -> Decimal:
     return Decimal(str(round(float(x), 2))).quantize(Decimal("0.01"))
+
+
+# The formatters are memoised per (type, value): fixed rewards and parameters repeat across organisations. Typed, so
+# that a float and a numpy float of equal value (whose texts may differ) are kept apart; zeros are not memoised
+# (0.0 and -0.0 are equal keys with different texts).
+_wan_memo = functools.lru_cache(maxsize=1 << 16, typed=True)(_wan)
+_pct_memo = functools.lru_cache(maxsize=1 << 12, typed=True)(_pct)
+_yuan_memo = functools.lru_cache(maxsize=1 << 16, typed=True)(_yuan)
+
+
+def wan(yuan_: float | Decimal) -> str:
+    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'."""
+    return _wan_memo(yuan_) if yuan_ else _wan(yuan_)
+
+
+def pct(x: float) -> str:
+    return _pct_memo(x) if x else _pct(x)
+
+
+def yuan(x: float) -> Decimal:
+    return _yuan_memo(x) if x else _yuan(x)
+
+
+def fen(values: Any) -> np.ndarray:
+    """Amounts in yuan → int64 fen, each rounded as :func:`yuan` rounds it (Python's ``round(x, 2)`` on the float64
+    value): numpy's rounding of x × 100, and Python's own for the values within a thousandth of a fen of a half fen
+    (where x × 100 in floating point may fall on the other side)."""
+    v = np.asarray(values, dtype=np.float64)
+    x = v * 100.0
+    out = np.rint(x)
+    for k in np.flatnonzero(np.abs(x - np.floor(x) - 0.5) < 1e-3):
+        out[k] = int(Decimal(str(round(float(v[k]), 2))) * 100)
+    return out.astype(np.int64)
 
 
 def result(p: Any, amount: float, status: str, explanation: str, facts: dict, missing: str = "",
            caveats: list[str] | None = None) -> ProvisionResult:
-    cav = list(caveats or [])
+    cav = list(caveats) if caveats else []
     if p.is_ceiling and status == "applies":
         cav.insert(0, "最高限额（不超过/择优）：需评审确定实际金额")
     if p.also_cited:
-        cav.append(f"与 {'、'.join(p.also_cited)} 为同一规定，只兑现一次")
+        cav.append(_also_cited(p.also_cited))
     return ProvisionResult(p.id, p.title, p.document, p.article, p.form, p.is_ceiling,
-                           yuan(amount) if status == "applies" else Decimal("0.00"), status, explanation, missing,
+                           yuan(amount) if status == "applies" else _ZERO, status, explanation, missing,
                            facts, list(p.interpretations), cav)
+
+
+_ZERO = Decimal("0.00")
+
+
+@functools.lru_cache(maxsize=256)
+def _also_cited(also_cited: tuple[str, ...]) -> str:
+    return f"与 {'、'.join(also_cited)} 为同一规定，只兑现一次"
 
 
 def cite(p: Any) -> str:
@@ -166,6 +215,8 @@ class Context:
         self.owner = owner
         counts = np.bincount(owner, minlength=self.n) if len(owner) else np.zeros(self.n, dtype=np.int64)
         self.starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._starts = self.starts.tolist()  # spans of single organisations read without numpy scalars
+        self._labels: dict[tuple, str] = {}
         self._pairs: tuple[dict, dict, np.ndarray] | None = None
         self._row_cache: dict[int, dict[str, Any]] = {}
 
@@ -177,7 +228,7 @@ class Context:
         return row
 
     def span(self, i: int) -> tuple[int, int]:
-        return int(self.starts[i]), int(self.starts[i + 1])
+        return self._starts[i], self._starts[i + 1]
 
     def per_event(self, name: str, i: int) -> np.ndarray:
         lo, hi = self.span(i)
@@ -199,6 +250,13 @@ class Context:
         return self._windows[key]
 
     def event_label(self, e: dict[str, Any]) -> str:
+        key = (e["date"], e["level"], e["subject"], e["grade"], e["role"])
+        text = self._labels.get(key)
+        if text is None:
+            text = self._labels[key] = self._event_label(e)
+        return text
+
+    def _event_label(self, e: dict[str, Any]) -> str:
         text = f"{e['date']} {self.j.level_names.get(e['level'], '')}{self.j.event_names.get(e['subject'], e['subject'])}"
         if e["grade"] == "excellent":
             text += "（考核优秀）"
@@ -253,6 +311,78 @@ class Context:
         values = self.arrays.get(name)
         return None if values is None else np.asarray(values[: self.n])
 
+    # vectorised results that apply (tally): arrays over organisations and over their events
+    @property
+    def m(self) -> int:
+        """The number of events (the event arrays carry one placeholder per organisation after them)."""
+        return len(self.owner)
+
+    def org_values(self, name: str) -> np.ndarray:
+        return np.asarray(self.arrays[name][: self.n])
+
+    def event_values(self, name: str) -> np.ndarray:
+        return np.asarray(self.arrays[name][: self.m])
+
+    def none(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros(self.n, dtype=np.int64), np.zeros(self.n, dtype=np.int64)
+
+    def any_event(self, events: np.ndarray) -> np.ndarray:
+        """Organisations owning one of the events (indexes)."""
+        mask = np.zeros(self.n, dtype=bool)
+        mask[self.owner[events]] = True
+        return mask
+
+    def one_per_org(self, mask: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One result per organisation in ``mask``, of the organisation's amount."""
+        cents = np.zeros(self.n, dtype=np.int64)
+        where = np.flatnonzero(mask)
+        cents[where] = fen(np.asarray(amounts)[where])
+        return np.asarray(mask, dtype=bool).astype(np.int64), cents
+
+    def one_per_event(self, events: np.ndarray, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One result per event (indexes), of the event's amount (``amounts`` over those events)."""
+        owners = self.owner[events]
+        count = np.bincount(owners, minlength=self.n).astype(np.int64)
+        cents = np.bincount(owners, weights=fen(amounts).astype(np.float64), minlength=self.n)
+        return count, np.rint(cents).astype(np.int64)
+
+    def sum_by_org(self, values: np.ndarray) -> np.ndarray:
+        """Per organisation, ``float(values[its events].sum())`` exactly as numpy sums the slice (in the array's own
+        type): the single non-zero value where there is one, the slice's own sum where there are several."""
+        values = np.asarray(values[: self.m])
+        nonzero = np.flatnonzero(values != 0)
+        owners = self.owner[nonzero]
+        out = np.zeros(self.n, dtype=np.float64)
+        out[owners] = values[nonzero].astype(np.float64)
+        several = np.flatnonzero(np.bincount(owners, minlength=self.n) > 1)
+        for i in several:
+            lo, hi = self.span(int(i))
+            out[i] = float(values[lo:hi].sum())
+        return out
+
+    def on_dates(self, path: str, dates: np.ndarray) -> np.ndarray:
+        """The parameter on each day (datetime64[D]); NaN where its document is not in force."""
+        days, inverse = np.unique(np.asarray(dates, dtype="datetime64[D]"), return_inverse=True)
+        values = np.array([np.nan if (v := self.on(path, str(d))) is None else v for d in days], dtype=np.float64)
+        return values[inverse.reshape(-1)] if len(days) else np.zeros(0)
+
+    def window_on(self, rule: Any, dates: np.ndarray) -> np.ndarray:
+        """:meth:`window` on each day (datetime64[D])."""
+        days, inverse = np.unique(np.asarray(dates, dtype="datetime64[D]"), return_inverse=True)
+        values = np.array([self.window(rule, str(d)) for d in days], dtype=bool)
+        return values[inverse.reshape(-1)] if len(days) else np.zeros(0, dtype=bool)
+
+
+def member(values: np.ndarray, options: Sequence[str]) -> np.ndarray:
+    """Elementwise ``value in options`` for texts as openfisca stores them (bytes) or as text."""
+    values = np.asarray(values)
+    if not len(options):
+        return np.zeros(len(values), dtype=bool)
+    wanted = [o.encode() for o in options] if values.dtype.kind == "S" else list(options)
+    if len(wanted) == 1:
+        return np.asarray(values == wanted[0], dtype=bool)
+    return np.isin(values, np.array(wanted, dtype=values.dtype if values.dtype.kind in "SU" else object))
+
 
 # ---------------------------------------------------------------- declared explanations
 
@@ -296,6 +426,16 @@ class EventAmounts:
             mask |= ctx.with_events([(self.matching.kind, (self.matching.subject,))])
         return mask
 
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        """One result per event with an amount (of the provision's side of a split); near misses do not count."""
+        per = ctx.event_values(p.variable)
+        events = np.flatnonzero(per > 0)
+        if self.split is not None:
+            ceiling = (member(ctx.event_values("event_subject")[events], self.split.ceiling_subjects)
+                       | member(ctx.event_values("event_level")[events], self.split.ceiling_levels))
+            events = events[ceiling == bool(p.is_ceiling)]
+        return ctx.one_per_event(events, per[events])
+
     def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
         out: list[ProvisionResult] = []
         row = ctx.row(i)
@@ -309,7 +449,7 @@ class EventAmounts:
                     out.append(result(p, 0, "near", ctx.event_label(e), {"occurred_on": e["date"].isoformat()},
                                       missing=m.missing.format(ratio=f"{ratio:g}")))
         per = ctx.per_event(p.variable, i)
-        for k in np.nonzero(per > 0)[0]:
+        for k in [k for k, v in enumerate(per.tolist()) if v > 0]:  # a few events: no numpy call per organisation
             e = evs[k]
             if self.split is not None and self.split.is_ceiling(e) != p.is_ceiling:
                 continue
@@ -342,6 +482,31 @@ class RuleTable:
         rule = ctx.j.rules[p.variable]
         return ctx.with_events([(path.kind, path.subjects) for path in rule.paths])
 
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        """Events with an amount that fit a path: one result each, or one per organisation of its capped amount."""
+        rule = ctx.j.rules[p.variable]
+        per = ctx.event_values(f"{p.variable}_event" if rule.cap else p.variable)
+        events = np.flatnonzero(per > 0)
+        if len(events):
+            columns = {name: ctx.event_values(f"event_{name}")[events]
+                       for name in ("kind", "subject", "level", "grade", "role", "org_kind")}
+            fits = np.zeros(len(events), dtype=bool)
+            for path in rule.paths:
+                ok = member(columns["kind"], (path.kind,)) & member(columns["subject"], path.subjects)
+                if path.levels:
+                    ok &= member(columns["level"], path.levels)
+                if path.grades:
+                    ok &= member(columns["grade"], path.grades)
+                if path.role:
+                    ok &= member(columns["role"], (path.role,))
+                if path.org_kinds:
+                    ok &= member(columns["org_kind"], path.org_kinds)
+                fits |= ok
+            events = events[fits]
+        if rule.cap:
+            return ctx.one_per_org(ctx.any_event(events), ctx.org_values(p.variable))
+        return ctx.one_per_event(events, per[events])
+
     def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
         rule = ctx.j.rules[p.variable]
         row = ctx.row(i)
@@ -350,12 +515,13 @@ class RuleTable:
         org_amount = ctx.value(p.variable, i) if rule.cap else 0.0
         items: list[tuple[int, str]] = []
         near: list[ProvisionResult] = []
+        values = per.tolist()
         for k, e in enumerate(evs):
             path = next((x for x in rule.paths if _path_matches(x, e, row)), None)
             if path is None:
                 continue
             label = ctx.event_label(e)
-            if per[k] > 0:
+            if values[k] > 0:
                 if path.times_amount:
                     rate = ctx.on(path.param, e["date"]) or 0.0
                     ratio = f"{rate:g}（1:{rate:g} 配套）" if p.form == "matching" else pct(rate)
@@ -404,6 +570,10 @@ class AnnualCount:
     def candidates(self, p: Any, ctx: Context) -> np.ndarray:
         return ctx.positive(p.variable)
 
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        amount = ctx.org_values(p.variable)
+        return ctx.one_per_org(amount > 0, amount)
+
     def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
         amount = ctx.value(p.variable, i)
         if amount <= 0:
@@ -430,6 +600,11 @@ class PerUnitCapped:
     def candidates(self, p: Any, ctx: Context) -> np.ndarray:
         return ctx.with_positive_event(self.event_variable)
 
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        """One result (of the organisation's capped amount) where a counted event has an amount."""
+        counted = np.flatnonzero(ctx.event_values(self.event_variable) > 0)
+        return ctx.one_per_org(ctx.any_event(counted), ctx.org_values(p.variable))
+
     def explain(self, p: Any, ctx: Context, i: int) -> list[ProvisionResult]:
         per = ctx.per_event(self.event_variable, i)
         count = int((per > 0).sum())
@@ -445,7 +620,9 @@ class PerUnitCapped:
 
 @dataclass(frozen=True)
 class Custom:
-    """An article that needs code of its own: ``explain(p, ctx, i)`` lives in the article's module.
+    """An article that needs code of its own: ``explain(p, ctx, i)`` lives in the article's module, and beside it
+    ``applies(p, ctx) -> (count, fen)``, the vectorised tally of its results with the status "applies" (see
+    :meth:`tally`; without it the tally falls back on ``explain`` for each candidate).
 
     Candidates: organisations with an amount (``if_amount``), with an event of ``events`` ((kind, subjects) pairs), or
     in ``org_mask(ctx)``."""
@@ -454,6 +631,7 @@ class Custom:
     events: tuple[tuple[str, tuple[str, ...]], ...] = ()
     org_mask: Callable[[Context], np.ndarray] | None = None
     if_amount: bool = True
+    applies: Callable[[Any, Context], tuple[np.ndarray, np.ndarray]] | None = None
 
     def candidates(self, p: Any, ctx: Context) -> np.ndarray:
         mask = ctx.positive(p.variable) if self.if_amount else np.zeros(ctx.n, dtype=bool)
@@ -463,8 +641,19 @@ class Custom:
             mask |= self.org_mask(ctx)
         return mask
 
+    def tally(self, p: Any, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+        if self.applies is not None:
+            return self.applies(p, ctx)
+        count, cents = ctx.none()
+        for i in np.flatnonzero(self.candidates(p, ctx)):
+            for r in self.explain(p, ctx, int(i)):
+                if r.status == "applies":
+                    count[i] += 1
+                    cents[i] += int(r.amount * 100)
+        return count, cents
 
-NOTHING = Custom(explain=lambda p, ctx, i: [], if_amount=False)
+
+NOTHING = Custom(explain=lambda p, ctx, i: [], if_amount=False, applies=lambda p, ctx: ctx.none())
 
 
 def explainer_of(p: Any, jurisdiction: Any) -> Any:
@@ -476,17 +665,47 @@ def explainer_of(p: Any, jurisdiction: Any) -> Any:
     return EventAmounts() if p.event_level else NOTHING
 
 
+def tally(rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year: int, tbs: Any,
+          jurisdiction: Any) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per provision with a result that applies, two int64 arrays over the organisations: how many of the provision's
+    results have the status "applies" and the sum of their amounts in fen — what :func:`explain` gives, without a
+    sentence (each explainer's vectorised ``tally``; ``rows`` are read only by a Custom article without ``applies``,
+    so a lazy sequence costs nothing)."""
+    ctx = Context(rows, arrays, year, tbs, jurisdiction)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for p in jurisdiction.provisions:
+        count, cents = explainer_of(p, jurisdiction).tally(p, ctx)
+        if count.any():
+            out[p.id] = (count, cents)
+    return out
+
+
 def explain(rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year: int, tbs: Any,
             jurisdiction: Any) -> list[list[ProvisionResult]]:
     """Per organisation, the applicable and nearly applicable provisions with their arithmetic (provision-major:
     a vectorised mask of candidates per provision, then sentences for those organisations only)."""
     ctx = Context(rows, arrays, year, tbs, jurisdiction)
     out: list[list[ProvisionResult]] = [[] for _ in range(ctx.n)]
-    for p in jurisdiction.provisions:
-        explainer = explainer_of(p, jurisdiction)
-        mask = explainer.candidates(p, ctx)
-        for i in np.flatnonzero(mask):
-            got = explainer.explain(p, ctx, int(i))
-            if got:
-                out[int(i)].extend(got)
+    with _without_cycle_collection():
+        for p in jurisdiction.provisions:
+            explainer = explainer_of(p, jurisdiction)
+            mask = explainer.candidates(p, ctx)
+            for i in np.flatnonzero(mask).tolist():
+                got = explainer.explain(p, ctx, i)
+                if got:
+                    out[i].extend(got)
     return out
+
+
+@contextlib.contextmanager
+def _without_cycle_collection():
+    """The sentences make many small acyclic objects (results, their dicts and lists, rows), freed by reference
+    counting; the cyclic collector, triggered by their number, would walk the whole heap again and again (a third of
+    explain's time on a busy heap). Paused for the loop, restored after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,7 +1,8 @@
 """What the what-if needs: per provision and organisation, how many results apply and their amount (each result's
 amount to the fen, then summed), with the facts read once and the current and changed rules run on the same arrays.
 
-``applies(facts, arrays, year, tbs)`` → ``{provision_id: (count, fen)}``, two int64 arrays over the organisations.
+``applies(facts, arrays, year, tbs)`` → ``{provision_id: (count, fen)}``, two int64 arrays over the organisations,
+from the arrays alone: each declared explanation's vectorised ``tally`` (``policy.explain``), no sentence built.
 ``tests/test_whatif_amounts.py`` checks it against the explanations on the demo city and seeded situations.
 """
 
@@ -14,25 +15,13 @@ from policy.facts import Facts
 
 def applies(facts: Facts, arrays: dict[str, np.ndarray], year: int, tbs: object) -> dict[str, tuple[np.ndarray,
                                                                                                 np.ndarray]]:
-    """Per provision, two int64 arrays over the organisations: how many results apply and their amount in fen.
+    """Per provision with a result that applies, two int64 arrays over the organisations: how many results apply and
+    their amount in fen — what the jurisdiction's explanations would say, computed with numpy from the arrays (no
+    provision named here)."""
+    from policy.explain import tally
+    from policy.jurisdiction import current
 
-    The status comes from the jurisdiction's own explanations (``policy.services.explain``), which look only at the
-    (organisation, provision) pairs their vectorised masks select, so the what-if counts exactly what a screening
-    would show, for any jurisdiction, without a provision named here."""
-    from policy.services import explain
-
-    counts: dict[str, np.ndarray] = {}
-    cents: dict[str, np.ndarray] = {}
-    for i, results in enumerate(explain(facts.rows(), arrays, year, tbs)):
-        for r in results:
-            if r.status != "applies":
-                continue
-            if r.provision_id not in counts:
-                counts[r.provision_id] = np.zeros(facts.n, dtype=np.int64)
-                cents[r.provision_id] = np.zeros(facts.n, dtype=np.int64)
-            counts[r.provision_id][i] += 1
-            cents[r.provision_id][i] += int(r.amount * 100)
-    return {pid: (counts[pid], cents[pid]) for pid in counts}
+    return tally(facts.rows(), arrays, year, tbs, current())
 
 
 def compare(org_ids: list[int], year: int, overrides: dict | None) -> tuple[np.ndarray, dict, dict, set[int]]:

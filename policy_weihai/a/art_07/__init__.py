@@ -15,10 +15,16 @@ def explain_a07(p, ctx, i):
                    {"hte_certified_on": row["hte_certified_on"].isoformat(), "certification": kind})]
 
 
+def applies_a07(p, ctx):
+    """One result where the reward has an amount (the vectorised tally of explain_a07)."""
+    amount = ctx.org_values(p.variable)
+    return ctx.one_per_org(amount > 0, amount)
+
+
 PROVISIONS = [
     Provision("A.07.hte_reward", "新认定/重新认定高新技术企业奖励", A.number, "第7条", "one_time", False, "a07_hte_reward",
               "当年通过高新技术企业认定（首次 20 万元、重新认定 10 万元）", ("enterprise", "service_provider"),
               ("a.art_07.hte_first", "a.art_07.hte_re"), event_level=False, also_cited=(f"{D.number} 二（四）4",),
               interpretations=("a_survives_b",), window=A.window,
-              explanation=Custom(explain_a07)),
+              explanation=Custom(explain_a07, applies=applies_a07)),
 ]

@@ -6,13 +6,19 @@ from policy_weihai.documents import B
 
 
 def candidates_b09(ctx: Context):
-    """Enterprises holding a high-tech or tech-SME qualification, in a year B is in force on 31 December."""
+    """Enterprises holding a high-tech or tech-SME qualification, in a year B is in force on 31 December, whose R&D
+    expense of either year is unknown or zero (a near miss: no increment) or grew (an amount or a near miss): those
+    whose expense is known and did not grow get no sentence. (The arrays hold an unknown expense as 0.)"""
     if ctx.on("b.art_09.growth_threshold", f"{ctx.year}-12-31") is None:
         return ctx.positive("b09_rd_growth_subsidy")
-    enterprise, hte, sme = (ctx.org_input(n) for n in ("org_is_enterprise", "is_high_tech_enterprise", "is_tech_sme"))
+    names = ("org_is_enterprise", "is_high_tech_enterprise", "is_tech_sme", "rd_expense", "rd_expense_prev")
+    enterprise, hte, sme, now, before = (ctx.org_input(n) for n in names)
     if enterprise is None or hte is None or sme is None:
         return ctx.all()
-    return enterprise & (hte | sme)
+    mask = enterprise & (hte | sme)
+    if now is not None and before is not None:
+        mask &= (before <= 0) | (now == 0) | (now > before)
+    return mask
 
 
 def explain_b09(p, ctx: Context, i: int):
@@ -52,11 +58,24 @@ def explain_b09(p, ctx: Context, i: int):
     return []
 
 
+def applies_b09(p, ctx: Context):
+    """explain_b09's results that apply: B in force on 31 December, an enterprise holding a qualification, last year's
+    R&D expense above zero and an amount. (This year's expense unknown reaches the rule as 0: an increment below zero,
+    under an increment threshold that cannot be negative, so no amount.)"""
+    if ctx.on("b.art_09.growth_threshold", f"{ctx.year}-12-31") is None:
+        return ctx.none()
+    amount = ctx.org_values(p.variable)
+    ok = (ctx.org_values("org_is_enterprise").astype(bool)
+          & (ctx.org_values("is_high_tech_enterprise").astype(bool) | ctx.org_values("is_tech_sme").astype(bool))
+          & (ctx.org_values("rd_expense_prev") > 0) & (amount > 0))
+    return ctx.one_per_org(ok, amount)
+
+
 PROVISIONS = [
     Provision("B.09.rd_growth_subsidy", "研发投入递增补助", B.number, "第9条", "proportional", True, "b09_rd_growth_subsidy",
               "规上、有研发活动的高企或科技型中小企业，研发投入增长≥10% 且增量>100 万元", ("enterprise",),
               ("b.art_09.rate", "b.art_09.cap", "b.art_09.growth_threshold", "b.art_09.increment_threshold"),
               event_level=False, interpretations=("b09_reference_date",), window=B.window,
               cap_parameter="b.art_09.cap",
-              explanation=Custom(explain_b09, org_mask=candidates_b09)),
+              explanation=Custom(explain_b09, org_mask=candidates_b09, applies=applies_b09)),
 ]

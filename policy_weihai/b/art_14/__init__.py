@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import numpy as np
+
 from policy.explain import Context, Custom, pct, result, wan, yuan
 from policy.jurisdiction import Provision
 from policy_weihai.b.art_14.variables import B14_BUYER_ROLES, B14_CONTRACT_TYPES
@@ -59,11 +61,18 @@ def explain_b14(p, ctx: Context, i: int):
     return out
 
 
+def applies_b14(p, ctx: Context):
+    """explain_b14's result that applies: contracts with a subsidy, their sum or the capped amount when above it."""
+    total = ctx.sum_by_org(ctx.event_values("b14_contract_subsidy_event"))
+    cap = ctx.org_values(p.variable).astype(np.float64)
+    return ctx.one_per_org(total > 0, np.where(total > cap + 1e-6, cap, total))
+
+
 PROVISIONS = [
     Provision("B.14.contract_subsidy", "技术合同购买方补助", B.number, "第14条", "proportional", True, "b14_contract_subsidy",
               "经备案的技术开发、技术转让合同（购买方为企业），按支付金额 5%，每家每年不超过 30 万元", ("enterprise",),
               ("b.art_14.rate", "b.art_14.cap"), window=B.window, cap_parameter="b.art_14.cap",
-              explanation=Custom(explain_b14, events=(("tech_contract", None),))),
+              explanation=Custom(explain_b14, events=(("tech_contract", None),), applies=applies_b14)),
     Provision("B.14.tech_transfer_agency_ceiling", "市级备案技术转移服务机构绩效优秀补助", B.number, "第14条", "ceiling", True,
               "b14_tech_transfer_agency_ceiling", "市级备案技术转移服务机构年度绩效评价优秀（platform_evaluation，"
               "subject=tech_transfer_agency，level=city，grade=优秀）：每家不超过 10 万元（同一年度合计不超过 10 万元）",

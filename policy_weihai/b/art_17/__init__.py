@@ -1,5 +1,7 @@
 """威政发〔2023〕5号 第17条: catalogue entries and explanations (parameters, rules and tests beside them)."""
 
+import numpy as np
+
 from policy.explain import Context, Custom, pct, result, wan
 from policy.jurisdiction import Provision
 from policy_weihai.documents import B
@@ -33,12 +35,21 @@ def explain_b17(p, ctx: Context, i: int):
     return []
 
 
+def applies_b17(p, ctx: Context):
+    """explain_b17's result that applies: a certified enterprise with an amount, B in force on the certification date."""
+    amount = ctx.org_values(p.variable)
+    ok = ctx.org_values("hte_certified").astype(bool) & ctx.org_values("org_is_enterprise").astype(bool) & (amount > 0)
+    where = np.flatnonzero(ok)
+    ok[where] = ~np.isnan(ctx.on_dates("b.art_17.cagr_threshold", ctx.org_values("hte_certified_on")[where]))
+    return ctx.one_per_org(ok, amount)
+
+
 PROVISIONS = [
     Provision("B.17.hte_growth_reward", "当年通过认定高企成长性奖励", B.number, "第17条", "one_time", False,
               "b17_hte_growth_reward", "当年通过高新技术企业认定且近 3 年销售收入复合增长率≥10%", ("enterprise",),
               ("b.art_17.reward", "b.art_17.cagr_threshold"), event_level=False,
               interpretations=("b17_cagr_prior_years", "b17_includes_recertification"), window=B.window,
-              explanation=Custom(explain_b17, org_mask=candidates_b17)),
+              explanation=Custom(explain_b17, org_mask=candidates_b17, applies=applies_b17)),
     Provision("B.17.cultivation_agency_ceiling", "高新技术企业认定培育机构奖励", B.number, "第17条", "ceiling", True,
               "b17_cultivation_agency_ceiling", "开展高企认定培育的机构经绩效评价（platform_evaluation，subject=hte_cultivation_agency）："
               "不超过 50 万元", ("service_provider", "research_institution", "enterprise", "platform"),

@@ -4,7 +4,7 @@ import datetime as dt
 
 import numpy as np
 
-from policy.explain import Context, Custom, pct, result, wan
+from policy.explain import Context, Custom, member, pct, result, wan
 from policy.jurisdiction import Provision
 from policy_weihai.documents import B
 
@@ -56,20 +56,37 @@ def explain_b25(p, ctx: Context, i: int):
     return out
 
 
+def applies_b25(p, ctx: Context):
+    """explain_b25's result that applies: an enterprise's item of the subject within B's window with an amount (a
+    loan with its LPR month), one result of the capped amount."""
+    variable, subject, _, _ = ITEMS[p.id]
+    per = ctx.event_values(variable)
+    events = np.flatnonzero(per > 0)
+    if p.id == "B.25.ip_loan_interest":
+        events = events[~np.isnan(ctx.event_values("b25_ip_loan_lpr")[events])]
+    dates = ctx.event_values("event_date")[events].astype("datetime64[D]")
+    first, last = (np.datetime64(d, "D") for d in B.window)
+    ok = (member(ctx.event_values("event_kind")[events], ("financing",))
+          & member(ctx.event_values("event_subject")[events], (subject,))
+          & member(ctx.event_values("event_org_kind")[events], ("enterprise",)) & (dates >= first) & (dates <= last))
+    return ctx.one_per_org(ctx.any_event(events[ok]), ctx.org_values(p.variable))
+
+
 PROVISIONS = [
     Provision("B.25.ip_loan_interest", "知识产权质押贷款贴息", B.number, "第25条", "proportional", False, "b25_ip_loan_interest",
               "知识产权质押贷款（融资事件 subject=ip_pledge_loan，金额=贷款额，日期=合同签订日）：贷款额×上月1年期LPR×20%，年最高 20 万元",
               ("enterprise",), ("b.art_25.loan_interest_share", "b.art_25.loan_interest_cap"), window=B.window,
               interpretations=("b25_interest_basis",), cap_parameter="b.art_25.loan_interest_cap",
-              explanation=Custom(explain_b25, events=(("financing", ("ip_pledge_loan",)),))),
+              explanation=Custom(explain_b25, events=(("financing", ("ip_pledge_loan",)),), applies=applies_b25)),
     Provision("B.25.ip_evaluation_fee", "知识产权质押评估费补贴", B.number, "第25条", "proportional", False,
               "b25_ip_evaluation_fee", "评估费（分析评价费）实际发生额×30%，最高 5 万元（subject=ip_evaluation_fee）",
               ("enterprise",), ("b.art_25.evaluation_fee_rate", "b.art_25.evaluation_fee_cap"), window=B.window,
               cap_parameter="b.art_25.evaluation_fee_cap",
-              explanation=Custom(explain_b25, events=(("financing", ("ip_evaluation_fee",)),))),
+              explanation=Custom(explain_b25, events=(("financing", ("ip_evaluation_fee",)),), applies=applies_b25)),
     Provision("B.25.ip_insurance", "知识产权质押保险保费补贴", B.number, "第25条", "proportional", False, "b25_ip_insurance",
               "知识产权质押保险保费实际发生额×20%，最高 2 万元（subject=ip_pledge_insurance）", ("enterprise",),
               ("b.art_25.insurance_rate", "b.art_25.insurance_cap"), window=B.window,
               cap_parameter="b.art_25.insurance_cap",
-              explanation=Custom(explain_b25, events=(("financing", ("ip_pledge_insurance",)),))),
+              explanation=Custom(explain_b25, events=(("financing", ("ip_pledge_insurance",)),),
+                                 applies=applies_b25)),
 ]

@@ -1,5 +1,7 @@
 """威政发〔2023〕5号 第27条: catalogue entries and explanations (parameters, rules and tests beside them)."""
 
+import numpy as np
+
 from policy.explain import Context, Custom, cite, event_facts, pct, result, wan, yuan
 from policy.jurisdiction import Provision
 from policy_weihai.documents import B
@@ -33,11 +35,17 @@ def explain_b27(p, ctx: Context, i: int):
                    caveats=["贴息期限一般不超过 5 年；“一企一技术”研发中心企业也可享受（本引擎未录入该资格）"])]
 
 
+def applies_b27(p, ctx: Context):
+    """explain_b27's result that applies: a counted loan, one result of the ceiling."""
+    counted = np.flatnonzero(ctx.event_values("b27_tech_bank_loan_amount") > 0)
+    return ctx.one_per_org(ctx.any_event(counted), ctx.org_values(p.variable))
+
+
 PROVISIONS = [
     Provision("B.27.tech_bank_loan_interest_ceiling", "科技支行贷款贴息上限", B.number, "第27条", "ceiling", True,
               "b27_tech_bank_loan_interest_ceiling", "科技型中小企业、高企、科技领军企业、市级及以上专精特新企业通过科技支行贷款（financing，"
               "subject=tech_bank_loan，amount=贷款余额）：贴息不超过 min(贷款余额, 3000 万元)×1%", ("enterprise",),
               ("b.art_27.loan_cap", "b.art_27.interest_cap_rate"), event_level=False, window=B.window,
               cap_parameter="b.art_27.loan_cap",
-              explanation=Custom(explain_b27, events=(("financing", ("tech_bank_loan",)),))),
+              explanation=Custom(explain_b27, events=(("financing", ("tech_bank_loan",)),), applies=applies_b27)),
 ]
