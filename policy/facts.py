@@ -36,6 +36,19 @@ BOOLS = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte
 EVENT_STRINGS = ("kind", "subject", "level", "grade", "role", "title")
 EVENT_BOOLS = ("amount_given", "seller_in_weihai", "seller_known", "registered", "seller_is_institution")
 
+#: A row's keys after kind and region (normalise_situation's order), and an event's keys.
+_ROW_ORDER = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte_certified",
+              "is_leading_tech_enterprise", "is_specialised_sme", "hte_first_certification", "hte_certified_on",
+              "rd_expense", "rd_expense_prev", "rd_active", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3",
+              "invention_patents_granted", "agency_invention_patents")
+_EVENT_KEYS = ("kind", "subject", "level", "grade", "role", "date", "amount", "title", "amount_given",
+               "seller_in_weihai", "seller_known", "registered", "seller_is_institution")
+
+
+def _dates_or_none(values: np.ndarray) -> list[dt.date | None]:
+    """datetime64[D] as datetime.date (NaT → None)."""
+    return values.astype(object).tolist()
+
 
 @dataclass
 class Facts:
@@ -51,6 +64,7 @@ class Facts:
     owner: np.ndarray  # event → organisation index, non-decreasing
     events: dict[str, np.ndarray]  # EVENT_STRINGS (object), EVENT_BOOLS, "amount" (float), "date" (datetime64[D])
     _starts: np.ndarray | None = field(default=None, repr=False)
+    _lists: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -65,36 +79,31 @@ class Facts:
 
     def row(self, i: int) -> dict[str, Any]:
         """Organisation i as normalise_situation's dict (same keys, types and values)."""
-        f = self.floats
-        b = self.bools
-
-        def num(name: str) -> float | None:
-            v = f[name][i]
-            return None if np.isnan(v) else float(v)
-
-        on = self.hte_certified_on[i]
-        out: dict[str, Any] = {"kind": self.kind[i], "region": self.region[i]}
-        out.update(is_high_tech_enterprise=bool(b["is_high_tech_enterprise"][i]), is_tech_sme=bool(b["is_tech_sme"][i]),
-                   above_designated_size=bool(b["above_designated_size"][i]), hte_certified=bool(b["hte_certified"][i]),
-                   is_leading_tech_enterprise=bool(b["is_leading_tech_enterprise"][i]),
-                   is_specialised_sme=bool(b["is_specialised_sme"][i]),
-                   hte_first_certification=bool(b["hte_first_certification"][i]),
-                   hte_certified_on=None if np.isnat(on) else on.astype(dt.date))
-        out.update(rd_expense=num("rd_expense"), rd_expense_prev=num("rd_expense_prev"), rd_active=bool(b["rd_active"][i]),
-                   sales_revenue_y0=num("sales_revenue_y0"), sales_revenue_y1=num("sales_revenue_y1"),
-                   sales_revenue_y3=num("sales_revenue_y3"), invention_patents_granted=num("invention_patents_granted"),
-                   agency_invention_patents=num("agency_invention_patents"))
-        e = self.events
-        lo, hi = self.starts[i], self.starts[i + 1]
-        out["events"] = [
-            {"kind": e["kind"][k], "subject": e["subject"][k], "level": e["level"][k], "grade": e["grade"][k],
-             "role": e["role"][k], "date": e["date"][k].astype(dt.date), "amount": float(e["amount"][k]),
-             "title": e["title"][k], "amount_given": bool(e["amount_given"][k]),
-             "seller_in_weihai": bool(e["seller_in_weihai"][k]), "seller_known": bool(e["seller_known"][k]),
-             "registered": bool(e["registered"][k]), "seller_is_institution": bool(e["seller_is_institution"][k])}
-            for k in range(lo, hi)
-        ]
+        c = self._columns()
+        out: dict[str, Any] = {"kind": c["kind"][i], "region": c["region"][i]}
+        for name in _ROW_ORDER:
+            out[name] = c[name][i]
+        ev = c["events"]
+        lo, hi = c["starts"][i], c["starts"][i + 1]
+        out["events"] = [dict(zip(_EVENT_KEYS, values, strict=True)) for values in ev[lo:hi]]
         return out
+
+    def _columns(self) -> dict[str, Any]:
+        """The columns as Python lists (None for NaN and NaT), made once: a row is then read without numpy scalars.
+        The columns are not changed once rows are read."""
+        if self._lists is None:
+            c: dict[str, Any] = {"kind": self.kind.tolist(), "region": self.region.tolist(),
+                                 "starts": self.starts.tolist(), "hte_certified_on": _dates_or_none(self.hte_certified_on)}
+            for name, values in self.floats.items():
+                c[name] = [None if v != v else v for v in values.tolist()]  # NaN → None
+            for name, values in self.bools.items():
+                c[name] = values.tolist()
+            e = self.events
+            columns = {name: e[name].tolist() for name in _EVENT_KEYS if name != "date"}
+            columns["date"] = _dates_or_none(e["date"])
+            c["events"] = list(zip(*(columns[name] for name in _EVENT_KEYS), strict=True))
+            self._lists = c
+        return self._lists
 
     def rows(self) -> Rows:
         return Rows(self)
