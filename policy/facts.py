@@ -36,6 +36,19 @@ BOOLS = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte
 EVENT_STRINGS = ("kind", "subject", "level", "grade", "role", "title")
 EVENT_BOOLS = ("amount_given", "seller_in_weihai", "seller_known", "registered", "seller_is_institution")
 
+#: A row's keys after kind and region (normalise_situation's order), and an event's keys.
+_ROW_ORDER = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte_certified",
+              "is_leading_tech_enterprise", "is_specialised_sme", "hte_first_certification", "hte_certified_on",
+              "rd_expense", "rd_expense_prev", "rd_active", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3",
+              "invention_patents_granted", "agency_invention_patents")
+_EVENT_KEYS = ("kind", "subject", "level", "grade", "role", "date", "amount", "title", "amount_given",
+               "seller_in_weihai", "seller_known", "registered", "seller_is_institution")
+
+
+def _dates_or_none(values: np.ndarray) -> list[dt.date | None]:
+    """datetime64[D] as datetime.date (NaT → None)."""
+    return values.astype(object).tolist()
+
 
 @dataclass
 class Facts:
@@ -51,6 +64,7 @@ class Facts:
     owner: np.ndarray  # event → organisation index, non-decreasing
     events: dict[str, np.ndarray]  # EVENT_STRINGS (object), EVENT_BOOLS, "amount" (float), "date" (datetime64[D])
     _starts: np.ndarray | None = field(default=None, repr=False)
+    _lists: dict[str, Any] | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -65,36 +79,31 @@ class Facts:
 
     def row(self, i: int) -> dict[str, Any]:
         """Organisation i as normalise_situation's dict (same keys, types and values)."""
-        f = self.floats
-        b = self.bools
-
-        def num(name: str) -> float | None:
-            v = f[name][i]
-            return None if np.isnan(v) else float(v)
-
-        on = self.hte_certified_on[i]
-        out: dict[str, Any] = {"kind": self.kind[i], "region": self.region[i]}
-        out.update(is_high_tech_enterprise=bool(b["is_high_tech_enterprise"][i]), is_tech_sme=bool(b["is_tech_sme"][i]),
-                   above_designated_size=bool(b["above_designated_size"][i]), hte_certified=bool(b["hte_certified"][i]),
-                   is_leading_tech_enterprise=bool(b["is_leading_tech_enterprise"][i]),
-                   is_specialised_sme=bool(b["is_specialised_sme"][i]),
-                   hte_first_certification=bool(b["hte_first_certification"][i]),
-                   hte_certified_on=None if np.isnat(on) else on.astype(dt.date))
-        out.update(rd_expense=num("rd_expense"), rd_expense_prev=num("rd_expense_prev"), rd_active=bool(b["rd_active"][i]),
-                   sales_revenue_y0=num("sales_revenue_y0"), sales_revenue_y1=num("sales_revenue_y1"),
-                   sales_revenue_y3=num("sales_revenue_y3"), invention_patents_granted=num("invention_patents_granted"),
-                   agency_invention_patents=num("agency_invention_patents"))
-        e = self.events
-        lo, hi = self.starts[i], self.starts[i + 1]
-        out["events"] = [
-            {"kind": e["kind"][k], "subject": e["subject"][k], "level": e["level"][k], "grade": e["grade"][k],
-             "role": e["role"][k], "date": e["date"][k].astype(dt.date), "amount": float(e["amount"][k]),
-             "title": e["title"][k], "amount_given": bool(e["amount_given"][k]),
-             "seller_in_weihai": bool(e["seller_in_weihai"][k]), "seller_known": bool(e["seller_known"][k]),
-             "registered": bool(e["registered"][k]), "seller_is_institution": bool(e["seller_is_institution"][k])}
-            for k in range(lo, hi)
-        ]
+        c = self._columns()
+        out: dict[str, Any] = {"kind": c["kind"][i], "region": c["region"][i]}
+        for name in _ROW_ORDER:
+            out[name] = c[name][i]
+        ev = c["events"]
+        lo, hi = c["starts"][i], c["starts"][i + 1]
+        out["events"] = [dict(zip(_EVENT_KEYS, values, strict=True)) for values in ev[lo:hi]]
         return out
+
+    def _columns(self) -> dict[str, Any]:
+        """The columns as Python lists (None for NaN and NaT), made once: a row is then read without numpy scalars.
+        The columns are not changed once rows are read."""
+        if self._lists is None:
+            c: dict[str, Any] = {"kind": self.kind.tolist(), "region": self.region.tolist(),
+                                 "starts": self.starts.tolist(), "hte_certified_on": _dates_or_none(self.hte_certified_on)}
+            for name, values in self.floats.items():
+                c[name] = [None if v != v else v for v in values.tolist()]  # NaN → None
+            for name, values in self.bools.items():
+                c[name] = values.tolist()
+            e = self.events
+            columns = {name: e[name].tolist() for name in _EVENT_KEYS if name != "date"}
+            columns["date"] = _dates_or_none(e["date"])
+            c["events"] = list(zip(*(columns[name] for name in _EVENT_KEYS), strict=True))
+            self._lists = c
+        return self._lists
 
     def rows(self) -> Rows:
         return Rows(self)
@@ -147,47 +156,80 @@ class Rows(Sequence):
 
 # ---------------------------------------------------------------- reading
 
+#: A batch whose ids fill at least this share of their range [min, max] is read by range (``id BETWEEN``: index
+#: range scans, no id list for the planner to read) and the organisations outside the batch are dropped here;
+#: a sparse batch (a region, a pasted list) is read by its id list.
+DENSE = 0.5
 
-def _read(sql: str, params: dict[str, Any], columns: list[str], floats: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Rows of a query as a frame: strings as str (None for NULL), ``floats`` as float64 (NaN for NULL), the rest
-    as the backend gives them (booleans: PostgreSQL 't'/'f', SQLite 1/0). ``%(ids)s`` is the id list."""
+
+class _Batch:
+    """The organisations asked for, and how the queries select them."""
+
+    def __init__(self, org_ids: Sequence[int]) -> None:
+        self.wanted = np.asarray([int(i) for i in org_ids], dtype=np.int64)
+        lo, hi = (int(self.wanted.min()), int(self.wanted.max())) if len(self.wanted) else (0, -1)
+        self.dense = len(self.wanted) >= DENSE * (hi - lo + 1)
+        self.params: dict[str, Any] = {"lo": lo, "hi": hi}
+        if not self.dense:
+            self.params["ids"] = "{" + ",".join(map(str, self.wanted.tolist())) + "}"
+
+    def where(self, column: str) -> str:
+        """The SQL condition that selects the batch's rows by ``column`` (an organisation id)."""
+        return f"{column} BETWEEN %(lo)s AND %(hi)s" if self.dense else f"{column} = ANY(%(ids)s)"
+
+
+def _read(sql: str, params: dict[str, Any], columns: list[str], floats: tuple[str, ...] = (),
+          ints: tuple[str, ...] = (), categories: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows of a query as a frame: strings as str (None for NULL), ``floats`` as float64 (NaN for NULL), ``ints`` as
+    int64 (never NULL), ``categories`` as strings without NULL that repeat (read once per distinct value), the rest
+    as the backend gives them. ``%(ids)s`` is the id list as a PostgreSQL array literal ("{1,2,3}")."""
     from django.db import connection
+
+    def dtype(c: str) -> Any:
+        return float if c in floats else np.int64 if c in ints else "category" if c in categories else object
 
     if connection.vendor == "postgresql":
         connection.ensure_connection()
         pg = connection.connection
-        # The id list as one array literal: thousands of parameters would each be quoted by the client.
-        if not isinstance(params["ids"], str):
-            params = {**params, "ids": "{" + ",".join(str(int(i)) for i in params["ids"]) + "}"}
         sql = sql.replace("= ANY(%(ids)s)", "= ANY(%(ids)s::bigint[])")
+        data = bytearray()
         with pg.cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT", params) as copy:
-            data = b"".join(bytes(block) for block in copy)
+            for block in copy:
+                data += block
         if not data:
-            return pd.DataFrame({c: pd.Series(dtype=float if c in floats else object) for c in columns})
+            return pd.DataFrame({c: pd.Series(dtype=float if c in floats else np.int64 if c in ints else object)
+                                 for c in columns})
         frame = pd.read_csv(io.BytesIO(data), sep="\t", header=None, names=columns, quoting=3, na_values=["\\N"],
-                            keep_default_na=False, dtype={c: (float if c in floats else object) for c in columns},
+                            keep_default_na=False, dtype={c: dtype(c) for c in columns},
                             float_precision="round_trip", encoding="utf-8")
-        escaped = b"\\" in data
+        # COPY's text format escapes backslashes and control characters; "\N" is NULL. Only where a backslash is
+        # followed by anything else is there a value to undo.
+        escaped = data.count(b"\\") != data.count(b"\\N")
         for c in columns:
-            if c not in floats:
-                col = frame[c].astype(object)
-                col = col.where(col.notna(), None)
-                if escaped:
-                    has = col.str.contains("\\", regex=False, na=False).to_numpy(dtype=bool)
-                    if has.any():
-                        col = col.copy()
-                        col[has] = [_unescape(v) for v in col[has]]
-                frame[c] = col
+            if c in floats or c in ints:
+                continue
+            if c in categories:
+                frame[c] = frame[c].cat.categories.to_numpy(dtype=object)[frame[c].cat.codes.to_numpy()]
+                continue
+            col = frame[c].astype(object)
+            col = col.where(col.notna(), None)
+            if escaped:
+                has = col.str.contains("\\", regex=False, na=False).to_numpy(dtype=bool)
+                if has.any():
+                    col = col.copy()
+                    col[has] = [_unescape(v) for v in col[has]]
+            frame[c] = col
         return frame
     sqlite_sql = sql.replace("= ANY(%(ids)s)", "IN (SELECT value FROM json_each(%(ids)s))")
-    ids = params["ids"]
-    ids = "[" + ids[1:-1] + "]" if isinstance(ids, str) else json.dumps([int(i) for i in ids])
+    if "ids" in params:
+        params = {**params, "ids": "[" + params["ids"][1:-1] + "]"}
     with connection.cursor() as cur:
-        cur.execute(sqlite_sql, {**params, "ids": ids})
+        cur.execute(sqlite_sql, params)
         rows = cur.fetchall()
     frame = pd.DataFrame.from_records(rows, columns=columns)
     for c in columns:
-        frame[c] = frame[c].astype(float) if c in floats else frame[c].astype(object)
+        frame[c] = (frame[c].astype(float) if c in floats else frame[c].astype(np.int64) if c in ints
+                    else frame[c].astype(object))
     return frame
 
 
@@ -209,23 +251,24 @@ def _unescape(value: Any) -> Any:
     return "".join(out)
 
 
-def _truth(values: pd.Series) -> np.ndarray:
-    """Booleans of either backend (None → False)."""
-    return values.map(lambda v: v in (True, 1, "t", "true", "1")).to_numpy(dtype=bool)
-
-
 def _map_unique(values: pd.Series, fn: Any, dtype: Any = object) -> np.ndarray:
     """fn applied once per distinct value (NULL → None)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = [fn(u) for u in uniques]
     none = fn(None)
-    table = np.array(mapped + [none], dtype=dtype)
+    table = np.empty(len(mapped) + 1, dtype=dtype)
+    table[:] = mapped + [none]
     return table[codes]  # code -1 picks the last entry (NULL)
 
 
 def _dates(values: pd.Series) -> np.ndarray:
-    return np.array([str(v)[:10] for v in values], dtype="datetime64[D]") if len(values) else np.array(
-        [], dtype="datetime64[D]")
+    """ISO dates ('2024-03-01', or date objects from SQLite) as datetime64[D]."""
+    if not len(values):
+        return np.array([], dtype="datetime64[D]")
+    try:
+        return values.to_numpy(dtype=object).astype("datetime64[D]")
+    except (TypeError, ValueError):
+        return np.array([str(v)[:10] for v in values], dtype="datetime64[D]")
 
 
 @dataclass
@@ -250,7 +293,10 @@ def _attrs(text: Any) -> _Attrs:
 
 def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     """The facts of ``year`` for the organisations that exist among ``org_ids`` (in that order), and the ids whose
-    registry data the engine refuses (normalise_situation would raise: the caller takes the per-organisation path)."""
+    registry data the engine refuses (normalise_situation would raise: the caller takes the per-organisation path).
+
+    Three queries: one row per organisation (kind, qualifications held, yearly facts, whether its data is refused),
+    the year's high-tech certifications, and the year's recognitions."""
     from policy.explain import GRADE_CODES
     from policy.services import (
         LEVELS,
@@ -262,11 +308,11 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         normalise_situation,
     )
 
-    wanted = np.asarray([int(i) for i in org_ids], dtype=np.int64)
-    params = {"ids": "{" + ",".join(map(str, wanted.tolist())) + "}", "y0": dt.date(year, 1, 1),
-              "y1": dt.date(year, 12, 31)}
+    batch = _Batch(org_ids)
+    wanted = batch.wanted
+    params = {**batch.params, "y0": dt.date(year, 1, 1), "y1": dt.date(year, 12, 31)}
     # One row per organisation: its kind, the qualifications held in the year, the yearly facts of this year, the
-    # year before and three years before.
+    # year before and three years before, and whether a qualification or recognition (of any year) is refused.
     held_kinds = {"is_high_tech_enterprise": ("high_tech_enterprise",), "is_tech_sme": ("tech_sme",),
                   "above_designated_size": ("above_designated_size",),
                   "is_leading_tech_enterprise": ("leading_tech_enterprise",),
@@ -275,54 +321,63 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
               "sales_revenue_y0": ("sales_revenue", "a"), "sales_revenue_y1": ("sales_revenue", "b"),
               "sales_revenue_y3": ("sales_revenue", "c"), "invention_patents_granted": ("invention_patents_granted", "a"),
               "rd_active": ("(CASE WHEN rd_active IS NULL THEN NULL WHEN rd_active THEN 1 ELSE 0 END)", "a")}
-    held_sql = ", ".join(f"MAX(CASE WHEN kind IN ({_sql_list(kinds)}) THEN 1 ELSE 0 END) AS {name}"
+    in_year = "valid_from <= %(y1)s AND valid_to >= %(y0)s AND valid_to >= valid_from"
+    q_refused = f"valid_to < valid_from OR kind NOT IN ({_sql_list(QUALIFICATION_KINDS)})"
+    held_sql = ", ".join(f"MAX(CASE WHEN {in_year} AND kind IN ({_sql_list(kinds)}) THEN 1 ELSE 0 END) AS {name}"
                          for name, kinds in held_kinds.items())
     yearly_sql = ", ".join(f"MAX(CASE WHEN year = %({y})s THEN {column} END) AS {name}"
                            for name, (column, y) in yearly.items())
     orgs = _read(
-        f"SELECT o.id, o.kind, {', '.join('q.' + k for k in held_kinds)}, {', '.join('a.' + k for k in yearly)} "
+        f"SELECT o.id, o.kind, {', '.join('q.' + k for k in held_kinds)}, q.q_bad, "
+        f"{', '.join('a.' + k for k in yearly)}, r.r_bad "
         "FROM registry_organization o "
-        f"LEFT JOIN (SELECT organization_id, {held_sql} FROM registry_qualification "
-        "WHERE organization_id = ANY(%(ids)s) AND valid_from <= %(y1)s AND valid_to >= %(y0)s "
-        "AND valid_to >= valid_from GROUP BY organization_id) q ON q.organization_id = o.id "
+        f"LEFT JOIN (SELECT organization_id, {held_sql}, MAX(CASE WHEN {q_refused} THEN 1 ELSE 0 END) AS q_bad "
+        f"FROM registry_qualification WHERE {batch.where('organization_id')} AND (({in_year}) OR {q_refused}) "
+        "GROUP BY organization_id) q ON q.organization_id = o.id "
         f"LEFT JOIN (SELECT organization_id, {yearly_sql} FROM registry_annualfacts "
-        "WHERE organization_id = ANY(%(ids)s) AND year IN (%(a)s, %(b)s, %(c)s) GROUP BY organization_id) a "
-        "ON a.organization_id = o.id WHERE o.id = ANY(%(ids)s)",
-        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", *held_kinds, *yearly],
-        floats=(*held_kinds, *yearly))
+        f"WHERE {batch.where('organization_id')} AND year IN (%(a)s, %(b)s, %(c)s) GROUP BY organization_id) a "
+        "ON a.organization_id = o.id "
+        "LEFT JOIN (SELECT DISTINCT organization_id, 1 AS r_bad FROM registry_recognition "
+        f"WHERE {batch.where('organization_id')} AND (amount < 0 OR kind NOT IN ({_sql_list(RECOGNITION_KINDS)}) "
+        f"OR level NOT IN ({_sql_list(LEVELS - {''})}, ''))) r ON r.organization_id = o.id "
+        f"WHERE {batch.where('o.id')}",
+        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", *held_kinds, "q_bad", *yearly, "r_bad"],
+        floats=(*held_kinds, "q_bad", *yearly, "r_bad"), ints=("id",), categories=("kind",))
     found = orgs["id"].to_numpy(dtype=np.int64)
+    if batch.dense and len(found) != len(wanted):  # organisations of the range that the batch does not hold
+        inside = np.isin(found, wanted)
+        orgs, found = orgs[inside].reset_index(drop=True), found[inside]
     ids = wanted[np.isin(wanted, found)]
     index = pd.Index(ids)
     n = len(ids)
+    opos = index.get_indexer(found)
     kind = np.empty(n, dtype=object)
-    kind[index.get_indexer(found)] = orgs["kind"].to_numpy()
+    kind[opos] = orgs["kind"].to_numpy()
 
     # Data the engine refuses (any year): the caller evaluates those organisations one by one, as before.
-    bad: set[int] = set(ids[~np.isin(kind, list(ORG_KINDS))].tolist())
-    q_bad = _read("SELECT DISTINCT organization_id FROM registry_qualification WHERE organization_id = ANY(%(ids)s) "
-                  f"AND (valid_to < valid_from OR kind NOT IN ({_sql_list(QUALIFICATION_KINDS)}))", params, ["id"])
-    r_bad = _read("SELECT DISTINCT organization_id FROM registry_recognition WHERE organization_id = ANY(%(ids)s) "
-                  f"AND (amount < 0 OR kind NOT IN ({_sql_list(RECOGNITION_KINDS)}) "
-                  f"OR level NOT IN ({_sql_list(LEVELS - {''})}, ''))", params, ["id"])
-    bad |= {int(i) for i in q_bad["id"]} | {int(i) for i in r_bad["id"]}
+    refused = ~np.isin(kind, list(ORG_KINDS))
+    refused[opos] |= (orgs["q_bad"].to_numpy(dtype=float) > 0) | (orgs["r_bad"].to_numpy(dtype=float) > 0)
+    bad: set[int] = set(ids[refused].tolist())
 
-    opos = index.get_indexer(found)
     bools = {}
     for name in held_kinds:
         bools[name] = np.zeros(n, dtype=bool)
         bools[name][opos] = orgs[name].to_numpy(dtype=float) > 0
     # The high-tech certification of the year: the latest one starting in it (by valid_from, then id).
     hte = _read("SELECT organization_id, id, valid_from, certification FROM registry_qualification "
-                "WHERE organization_id = ANY(%(ids)s) AND kind = 'high_tech_enterprise' AND valid_from >= %(y0)s "
-                "AND valid_from <= %(y1)s AND valid_to >= valid_from", params, ["org", "id", "valid_from", "certification"])
+                f"WHERE {batch.where('organization_id')} AND kind = 'high_tech_enterprise' AND valid_from >= %(y0)s "
+                "AND valid_from <= %(y1)s AND valid_to >= valid_from", params,
+                ["org", "id", "valid_from", "certification"], ints=("org", "id"))
     hte_on = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     hte_first = np.zeros(n, dtype=bool)
     if len(hte):
         hpos = index.get_indexer(hte["org"].to_numpy(dtype=np.int64))
-        hfrom = _dates(hte["valid_from"])
-        order = np.lexsort((hte["id"].to_numpy(dtype=np.int64), hfrom, hpos))  # the last per organisation wins
+        inside = hpos >= 0
+        hfrom = _dates(hte["valid_from"])[inside]
+        hid, hpos = hte["id"].to_numpy(dtype=np.int64)[inside], hpos[inside]
+        order = np.lexsort((hid, hfrom, hpos))  # the last per organisation wins
         hte_on[hpos[order]] = hfrom[order]
-        hte_first[hpos[order]] = hte["certification"].to_numpy()[order] == "first_certification"
+        hte_first[hpos[order]] = hte["certification"].to_numpy()[inside][order] == "first_certification"
     bools["hte_certified"] = ~np.isnat(hte_on)
     bools["hte_first_certification"] = hte_first
 
@@ -341,36 +396,38 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         "r.attributes, CASE WHEN pm.id IS NULL THEN 0 ELSE 1 END "
         "FROM registry_recognition r LEFT JOIN registry_platformmembership pm ON pm.organization_id = r.organization_id "
         "AND pm.platform_id = r.platform_id AND pm.role = 'lead' "
-        "WHERE r.organization_id = ANY(%(ids)s) AND r.occurred_on >= %(y0)s AND r.occurred_on <= %(y1)s "
+        f"WHERE {batch.where('r.organization_id')} AND r.occurred_on >= %(y0)s AND r.occurred_on <= %(y1)s "
         "ORDER BY r.organization_id, r.occurred_on DESC, r.id DESC",
         params, ["org", "kind", "subject", "level", "grade", "occurred_on", "amount", "title", "attributes", "lead"],
-        floats=("amount",))
+        floats=("amount", "lead"), ints=("org",))
     rpos = index.get_indexer(recs["org"].to_numpy(dtype=np.int64))
+    keep = rpos >= 0
     sources = _event_sources()
     if len(recs):
-        keep = np.ones(len(recs), dtype=bool)
         for source in sources:
             replaces = getattr(source, "replaces", None)
             if replaces is not None:
                 pairs = recs["kind"].astype(str) + "|" + recs["subject"].astype(str)
                 keep &= ~_map_unique(pairs, lambda v, r=replaces: v is not None and r(*v.split("|", 1)), bool)
+    if not keep.all():
         recs, rpos = recs[keep].reset_index(drop=True), rpos[keep]
     codes = set(GRADE_CODES) | set(GRADE_CODES.values())
-    attrs = _map_unique(recs["attributes"], _attrs)
-    lead = _truth(recs["lead"])
+    attr_codes, attr_uniques = pd.factorize(recs["attributes"], use_na_sentinel=True)
+    attrs = [_attrs(a) for a in attr_uniques] + [_attrs(None)]  # code -1 (NULL) picks the last
+    lead = recs["lead"].to_numpy(dtype=float) > 0
     events: dict[str, np.ndarray] = {
         "kind": recs["kind"].to_numpy(dtype=object),
         "subject": _map_unique(recs["subject"], lambda s: s if str(s).isascii() else "other"),
         "level": _map_unique(recs["level"], lambda v: v or ""),
         "grade": _map_unique(recs["grade"], lambda g: GRADE_CODES.get(g, g) if g in codes else ""),
-        "role": np.where(lead, "lead", np.array([str(a.role) for a in attrs], dtype=object)).astype(object),
+        "role": np.where(lead, "lead", _attr_column(attrs, attr_codes, "role", object)).astype(object),
         "title": _map_unique(recs["title"], lambda t: t or ""),
         "date": _dates(recs["occurred_on"]),
         "amount": np.nan_to_num(recs["amount"].to_numpy(dtype=float)),
         "amount_given": ~np.isnan(recs["amount"].to_numpy(dtype=float)),
     }
     for name in ("seller_in_weihai", "seller_known", "registered", "seller_is_institution"):
-        events[name] = np.array([getattr(a, name) for a in attrs], dtype=bool)
+        events[name] = _attr_column(attrs, attr_codes, name, bool)
     owner = rpos.astype(np.int64)
     block = np.zeros(len(owner), dtype=np.int64)
 
@@ -406,12 +463,27 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
             events["amount"] = np.concatenate([events["amount"], np.array([e["amount"] for _, e in more], dtype=float)])
             events["date"] = np.concatenate([events["date"], np.array([e["date"].isoformat() for _, e in more],
                                                                       dtype="datetime64[D]")])
-    order = np.lexsort((block, owner))  # stable: registry events (in their order) first, then the sources'
-    owner = owner[order]
-    events = {name: values[order] for name, values in events.items()}
+    if not _ordered(owner, block):
+        order = np.lexsort((block, owner))  # stable: registry events (in their order) first, then the sources'
+        owner = owner[order]
+        events = {name: values[order] for name, values in events.items()}
     facts = Facts(year=year, ids=ids, kind=kind, region=np.full(n, "", dtype=object), floats=floats, bools=bools,
                   hte_certified_on=hte_on, owner=owner, events=events)
     return facts, bad
+
+
+def _attr_column(attrs: list[_Attrs], codes: np.ndarray, name: str, dtype: Any) -> np.ndarray:
+    table = np.empty(len(attrs), dtype=dtype)
+    table[:] = [getattr(a, name) for a in attrs]
+    return table[codes]
+
+
+def _ordered(owner: np.ndarray, block: np.ndarray) -> bool:
+    """Whether the events are already grouped by organisation in order (registry events before the sources')."""
+    if len(owner) < 2:
+        return True
+    d_owner, d_block = np.diff(owner), np.diff(block)
+    return bool(np.all((d_owner > 0) | ((d_owner == 0) & (d_block >= 0))))
 
 
 def _sql_list(values: Any) -> str:

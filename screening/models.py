@@ -93,9 +93,14 @@ class ScreeningResult(models.Model):
         NEAR = "near", "接近符合"
 
     # No index of its own on run: the unique constraint (run, organization, provision_id) serves lookups by run, and
-    # every index costs time when a screening writes its rows (issue 11).
-    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="results", db_index=False)
-    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE, related_name="+")
+    # every index costs time when a screening writes its rows (issue 11). No foreign-key constraint in the database
+    # either: its check locks the organisation's row for every result row (three times the cost of the COPY). The
+    # rows are written only by their run, for organisations it has just read, in the transaction that records the
+    # run's progress (which fails if the run is gone); Django's cascade deletes them with the run or organisation.
+    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="results", db_index=False,
+                            db_constraint=False)
+    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_constraint=False)
     region_id_snapshot = models.BigIntegerField("区市ID", default=0)
     provision_id = models.CharField("条款", max_length=120)
     title = models.CharField("条款名称", max_length=200)

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -307,11 +307,12 @@ def _result_rows(run: ScreeningRun, org_id: int, region_id: int, results: list) 
     return rows
 
 
-def _write_results(rows: list[tuple]) -> None:
+def _write_results(rows: list[tuple] | bytes) -> None:
     """Write a batch's result rows inside the caller's transaction; a batch written twice stays single.
 
-    PostgreSQL: COPY into a temporary table, then INSERT … ON CONFLICT DO NOTHING (the unique constraint decides, as
-    bulk_create's ignore_conflicts does elsewhere)."""
+    PostgreSQL: COPY straight into the table; if some of the rows are there already (the batch was written before),
+    COPY into a temporary table, then INSERT … ON CONFLICT DO NOTHING (the unique constraint decides, as
+    bulk_create's ignore_conflicts does elsewhere). ``rows`` may already be COPY text (``_copy_text``)."""
     from django.db import connection
 
     if not rows:
@@ -320,19 +321,53 @@ def _write_results(rows: list[tuple]) -> None:
         ScreeningResult.objects.bulk_create([ScreeningResult(**dict(zip(RESULT_COLUMNS, row, strict=True)))
                                              for row in rows], batch_size=5000, ignore_conflicts=True)
         return
-    import json
+    from psycopg.errors import UniqueViolation
 
+    data = rows if isinstance(rows, bytes) else _copy_text(rows)
     table = ScreeningResult._meta.db_table
     cols = ", ".join(RESULT_COLUMNS)
+    try:
+        with transaction.atomic(), connection.cursor() as cur, cur.cursor.copy(
+                f"COPY {table} ({cols}) FROM STDIN") as copy:  # a savepoint: undone alone if a row is there
+            copy.write(data)
+        return
+    except UniqueViolation:
+        pass
     with connection.cursor() as cur:
         cur.execute(f"CREATE TEMP TABLE IF NOT EXISTS screening_result_in AS SELECT {cols} FROM {table} WITH NO DATA")
         cur.execute("TRUNCATE screening_result_in")
         raw = cur.cursor  # psycopg's own cursor under Django's wrapper
         with raw.copy(f"COPY screening_result_in ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row[:-1] + (json.dumps(row[-1], ensure_ascii=False),))
+            copy.write(data)
         cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM screening_result_in ON CONFLICT DO NOTHING")
         cur.execute("TRUNCATE screening_result_in")
+
+
+def _copy_escape(value: str) -> str:
+    """A value in PostgreSQL's COPY text format (backslash, tab, new line and carriage return escaped)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
+
+
+def _copy_text(rows: list[tuple]) -> bytes:
+    """Result rows (``RESULT_COLUMNS``) as COPY text: made where the batch is computed (a worker process), so that
+    the process that writes only sends bytes."""
+    import json
+
+    out = []
+    provisions: dict[tuple, str] = {}  # the columns that repeat for every organisation a provision applies to
+    for (run_id, org_id, region_id, provision_id, title, document, article, form, is_ceiling, amount, status,
+         explanation, missing) in rows:
+        key = (run_id, provision_id, title, document, article, form, is_ceiling)
+        middle = provisions.get(key)
+        if middle is None:
+            middle = provisions[key] = "\t".join(_copy_escape(str(v)) for v in key[1:-1]) + ("\tt" if is_ceiling
+                                                                                             else "\tf")
+        out.append(f"{int(run_id)}\t{int(org_id)}\t{int(region_id)}\t{middle}\t{Decimal(amount)}\t"
+                   f"{_copy_escape(status)}\t{_copy_escape(explanation)}\t"
+                   f"{_copy_escape(json.dumps(missing, ensure_ascii=False)) if missing else '[]'}\n")
+    return "".join(out).encode("utf-8")
 
 
 def _aggregate(batch_no: int, run: ScreeningRun, variant: str, evaluated: dict[int, list],
@@ -488,50 +523,33 @@ def execute_run(run_id: int, batch_size: int = BATCH_SIZE, *, heartbeat: bool = 
 
 def _execute_claimed(run_id: int, batch_size: int) -> ScreeningRun | None:
     """Work through a run batch by batch (the job queue's task). Safe to call twice: the second call finds the run
-    taken (or finished) and returns; after a crash it resumes after the last committed batch."""
+    taken (or finished) and returns; after a crash it resumes after the last committed batch.
+
+    A long run on PostgreSQL computes its batches in PROCESSES worker processes (forked after the first batch, so
+    they start with the rules already built); this process writes each batch's results and progress in one
+    transaction, in batch order, so the cursor and the resumption are those of a run computed in one process."""
     run = ScreeningRun.objects.get(pk=run_id)
     if run.started_at is None:
         ScreeningRun.objects.filter(pk=run_id).update(started_at=timezone.now())
     overrides = overrides_for_engine(run.overrides) if run.kind == ScreeningRun.Kind.WHATIF else None
-    base_qs = selection(run).order_by("id")
-    cursor, batch_no = run.cursor, run.batches_done
+    batches = _batches(run, batch_size)
     try:
-        while True:
-            if ScreeningRun.objects.filter(pk=run_id, cancel_requested=True).exists():
-                ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.CANCELLED,
-                                                              finished_at=timezone.now())
-                break
-            batch = list(base_qs.filter(id__gt=cursor).values_list("id", "region_id")[:batch_size])
-            if not batch:
-                ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.DONE,
-                                                              finished_at=timezone.now(), heartbeat_at=timezone.now())
-                break
-            ids = [i for i, _ in batch]
-            regions = dict(batch)
-            started = time.perf_counter()
-            skipped: dict[int, str] = {}
-            whatif = run.kind == ScreeningRun.Kind.WHATIF
-            if whatif:
-                aggregates = _whatif_batch(batch_no, run, ids, regions, overrides, skipped)
+        stopped = _cancelled(run_id)
+        first = None if stopped else next(batches, None)
+        if first is not None:
+            _commit_batch(run, _compute_batch(run, overrides, *first))
+            processes = _processes(run, batch_size)
+            if processes > 1:
+                stopped = _run_in_processes(run, overrides, batches, processes)
             else:
-                rows: list[tuple] = []
-                for org_id, results in _evaluate_batch(ids, run.year, None, skipped):
-                    rows.extend(_result_rows(run, org_id, regions.get(org_id, 0), results))
-            compute = time.perf_counter() - started
-            with transaction.atomic():
-                # The unique constraints decide: a batch written twice (two workers) stays single.
-                if whatif:
-                    WhatIfAggregate.objects.bulk_create(aggregates, batch_size=5000, ignore_conflicts=True)
-                else:
-                    _write_results(rows)
-                ScreeningRun.objects.filter(pk=run_id).update(
-                    cursor=ids[-1], processed=F("processed") + len(ids), batches_done=F("batches_done") + 1,
-                    heartbeat_at=timezone.now(), compute_seconds=F("compute_seconds") + compute,
-                )
-                if skipped:  # one bad organisation never stops a run: skipped, counted, listed with its reason
-                    run.skipped = _skipped_rows(run, skipped)
-                    ScreeningRun.objects.filter(pk=run_id).update(skipped=run.skipped)
-            cursor, batch_no = ids[-1], batch_no + 1
+                for batch in batches:
+                    if stopped := _cancelled(run_id):
+                        break
+                    _commit_batch(run, _compute_batch(run, overrides, *batch))
+            stopped = stopped or _cancelled(run_id)
+        if not stopped:
+            ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.DONE,
+                                                          finished_at=timezone.now(), heartbeat_at=timezone.now())
     except Exception as exc:  # recorded on the run for staff to see; the queue does not retry
         message = str(exc) or exc.__class__.__name__
         if isinstance(exc, engine.input_error_class()):
@@ -540,6 +558,150 @@ def _execute_claimed(run_id: int, batch_size: int) -> ScreeningRun | None:
                                                       finished_at=timezone.now())
     run.refresh_from_db()
     return run
+
+
+#: Worker processes that compute a long run's batches (KECHUANG_SCREENING_PROCESSES; 1: the run's own process only).
+PROCESSES = int(os.environ.get("KECHUANG_SCREENING_PROCESSES", "2"))
+
+
+def _processes(run: ScreeningRun, batch_size: int) -> int:
+    """How many processes compute the rest of the run: several only for a run of at least three more batches on
+    PostgreSQL, outside a transaction (forked processes see only committed data) and with fork available."""
+    import multiprocessing
+
+    from django.db import connection
+
+    if PROCESSES <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    run.refresh_from_db(fields=["total", "processed"])
+    return PROCESSES if run.total - run.processed >= 3 * batch_size else 1
+
+
+def _cancelled(run_id: int) -> bool:
+    """Whether staff asked to stop the run; then it is marked cancelled (it stops between batches)."""
+    if not ScreeningRun.objects.filter(pk=run_id, cancel_requested=True).exists():
+        return False
+    ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.CANCELLED, finished_at=timezone.now())
+    return True
+
+
+def _batches(run: ScreeningRun, batch_size: int) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """(batch number, [(organisation id, region id)…]) from the run's cursor on, in id order: the same batches
+    whether the run goes through in one go or resumes after a crash."""
+    base_qs = selection(run).order_by("id")
+    cursor, batch_no = run.cursor, run.batches_done
+    while True:
+        batch = list(base_qs.filter(id__gt=cursor).values_list("id", "region_id")[:batch_size])
+        if not batch:
+            return
+        yield batch_no, batch
+        cursor, batch_no = batch[-1][0], batch_no + 1
+
+
+@dataclass
+class _Batch:
+    """What a batch's computation gives the process that writes it."""
+
+    batch_no: int
+    ids: list[int]
+    rows: list[tuple] | bytes  # screening: result rows (COPY text when computed in a worker process)
+    aggregates: list[WhatIfAggregate]  # what-if
+    skipped: dict[int, str]
+    compute: float
+
+
+def _compute_batch(run: ScreeningRun, overrides: Any, batch_no: int, batch: list[tuple[int, int]],
+                   as_copy_text: bool = False) -> _Batch:
+    ids = [i for i, _ in batch]
+    regions = dict(batch)
+    started = time.perf_counter()
+    skipped: dict[int, str] = {}
+    rows: list[tuple] | bytes = []
+    aggregates: list[WhatIfAggregate] = []
+    if run.kind == ScreeningRun.Kind.WHATIF:
+        aggregates = _whatif_batch(batch_no, run, ids, regions, overrides, skipped)
+    else:
+        for org_id, results in _evaluate_batch(ids, run.year, None, skipped):
+            rows.extend(_result_rows(run, org_id, regions.get(org_id, 0), results))
+        if as_copy_text:
+            rows = _copy_text(rows)
+    return _Batch(batch_no, ids, rows, aggregates, skipped, time.perf_counter() - started)
+
+
+def _commit_batch(run: ScreeningRun, out: _Batch) -> None:
+    """A batch's results and the run's progress, in one transaction. On PostgreSQL its commit does not wait for the
+    write-ahead log to reach the disk (synchronous_commit off): a crash of the database may lose the last batches,
+    results and progress together, and the run then computes them again."""
+    from django.db import connection
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL synchronous_commit = off")
+        # The unique constraints decide: a batch written twice (two workers) stays single.
+        if run.kind == ScreeningRun.Kind.WHATIF:
+            WhatIfAggregate.objects.bulk_create(out.aggregates, batch_size=5000, ignore_conflicts=True)
+        else:
+            _write_results(out.rows)
+        updated = ScreeningRun.objects.filter(pk=run.pk).update(
+            cursor=out.ids[-1], processed=F("processed") + len(out.ids), batches_done=F("batches_done") + 1,
+            heartbeat_at=timezone.now(), compute_seconds=F("compute_seconds") + out.compute,
+        )
+        if not updated:  # the run was deleted meanwhile: its results are not kept (no foreign key says so)
+            raise ScreeningRun.DoesNotExist(f"screening run {run.pk} no longer exists")
+        if out.skipped:  # one bad organisation never stops a run: skipped, counted, listed with its reason
+            run.skipped = _skipped_rows(run, out.skipped)
+            ScreeningRun.objects.filter(pk=run.pk).update(skipped=run.skipped)
+
+
+def _run_in_processes(run: ScreeningRun, overrides: Any, batches: Iterator[tuple[int, list[tuple[int, int]]]],
+                      processes: int) -> bool:
+    """The remaining batches computed by ``processes`` forked processes, at most ``processes`` batches ahead of the
+    one written; written here in batch order. A cancellation stops it before the next write (then: True)."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    connections.close_all()  # the forked processes open their own connections
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_worker_started) as pool:
+        pending: deque = deque()
+        try:
+            for batch in batches:
+                pending.append(pool.submit(_compute_in_worker, run, overrides, *batch))
+                if len(pending) > processes:
+                    if _cancelled(run.pk):
+                        return True
+                    _commit_batch(run, pending.popleft().result())
+            while pending:
+                if _cancelled(run.pk):
+                    return True
+                _commit_batch(run, pending.popleft().result())
+            return False
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+_inherited_connections: list = []
+
+
+def _worker_started() -> None:
+    """In a forked worker: never use (nor close, which would end the parent's session) an inherited connection."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            _inherited_connections.append(conn.connection)  # kept referenced: never closed from here
+            conn.connection = None
+
+
+def _compute_in_worker(run: ScreeningRun, overrides: Any, batch_no: int, batch: list[tuple[int, int]]) -> _Batch:
+    return _compute_batch(run, overrides, batch_no, batch, as_copy_text=True)
 
 
 def resume_interrupted(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
