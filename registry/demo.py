@@ -6,20 +6,28 @@ professional incubation carriers 23 → 50, provincial-and-above innovation plat
 (4,000 enterprises) these counts are matched exactly; other sizes scale them by N / 4,000.
 
 The same code produces 1,000,000 enterprises for benchmarks: enterprises are generated and inserted in chunks, with
-the random draws vectorised in NumPy and the rank-based qualification sets computed once for the whole city.
+the whole-city draws vectorised in NumPy and the rank-based qualification sets computed once for the whole city. Rows
+are plain tuples written with COPY on PostgreSQL (bulk_create on SQLite), and on PostgreSQL a large city is loaded with
+the registry's secondary indexes dropped and built again at the end; the random stream is the same either way, so a
+seed gives the same city on every database.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from registry.models import (
     AnnualFacts,
@@ -115,8 +123,9 @@ def _path_count(path: dict[int, int], year: int, scale: float) -> int:
 
 
 def _date(year: int, rng: random.Random, start_month: int = 1, end_month: int = 12) -> dt.date:
-    month = rng.randint(start_month, end_month)
-    return dt.date(year, month, rng.randint(1, 28))
+    below = rng._randbelow  # rng.randint(a, b) draws exactly a + rng._randbelow(b - a + 1); this skips its checks
+    month = start_month + below(end_month - start_month + 1)
+    return dt.date(year, month, 1 + below(28))
 
 
 def _org_code(i: int, salt: int) -> str:
@@ -155,6 +164,144 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + given
 
 
+class _Rows:
+    """Writes rows given as tuples of plain values: COPY on PostgreSQL, ``bulk_create`` elsewhere (SQLite).
+
+    Columns left out get the model's default (``auto_now`` fields: the time the writer was made), as ``bulk_create``
+    would give them. Values in decimal columns are floats already rounded to the column's places (or ints); on SQLite
+    they become ``Decimal(value)``, on PostgreSQL their text with the column's places — the same stored number.
+    """
+
+    def __init__(self) -> None:
+        self.pg = connection.vendor == "postgresql"
+        self.now = timezone.now()
+
+    @contextlib.contextmanager
+    def indexes_built_after(self, tables: tuple[type[models.Model], ...], enabled: bool) -> Iterator[None]:
+        """On PostgreSQL: drops the tables' indexes that back no constraint, runs the block, creates them again —
+        in one transaction, so a failure leaves them as they were."""
+        if not (self.pg and enabled):
+            yield
+            return
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = ANY(%s::regclass[]) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+                [[m._meta.db_table for m in tables]],
+            )
+            saved = cur.fetchall()
+            # Foreign keys checked at each statement, not queued to the commit (no index is built on a table with
+            # queued checks; nor does a long load pile them up).
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for name, _ in saved:
+                cur.execute(f"DROP INDEX {name}")
+            yield
+            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for _, ddl in saved:
+                cur.execute(ddl)
+
+    def relax_commit(self) -> None:
+        """On PostgreSQL, the current transaction's commit does not wait for its WAL to reach disk (a generator's
+        rows can be generated again; nothing is left inconsistent)."""
+        if self.pg:
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL synchronous_commit TO OFF")
+
+    def insert(self, model: type[models.Model], columns: tuple[str, ...], rows: list[tuple], *,
+               ids: bool = False) -> list[int]:
+        """Inserts ``rows`` (in order); with ``ids``, returns their new primary keys in the same order."""
+        if not rows:
+            return []
+        meta = model._meta
+        if not self.pg:
+            decimal = [isinstance(meta.get_field(c), models.DecimalField) for c in columns]
+            objs = [
+                model(**{c: Decimal(v) if d and isinstance(v, float | int) else v
+                         for c, d, v in zip(columns, decimal, row, strict=True)})
+                for row in rows
+            ]
+            model.objects.bulk_create(objs, batch_size=5000)
+            return [o.pk for o in objs] if ids else []
+        given = set(columns)
+        rest = [f for f in meta.concrete_fields if not f.primary_key and f.attname not in given]
+        tail = "".join(
+            "\t" + _copy_value(self.now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                               else f.get_default())
+            for f in rest
+        ) + "\n"
+        names = [meta.get_field(c).column for c in columns] + [f.column for f in rest]
+        qn = connection.ops.quote_name
+        new_ids: list[int] = []
+        with connection.cursor() as cur:
+            if ids:
+                cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                            [meta.db_table, meta.pk.column, len(rows)])
+                new_ids = [r[0] for r in cur.fetchall()]
+                names.insert(0, meta.pk.column)
+            sql = f"COPY {qn(meta.db_table)} ({', '.join(qn(n) for n in names)}) FROM STDIN"
+            with cur.copy(sql) as copy:
+                fmt, tabs = _COPY_TEXT.get, len(columns) - 1
+                other = functools.partial(_copy_value, escape=False)
+                buf: list[str] = []
+                for k, row in enumerate(rows):
+                    # Generated text rarely needs escaping: check the joined line (each NULL is one backslash), escape each
+                    # value only if needed.
+                    line = "\t".join([(fmt(v.__class__) or other)(v) for v in row])
+                    if (line.count("\t") != tabs or line.count("\\") != row.count(None) or "\n" in line
+                            or "\r" in line):
+                        line = "\t".join([_copy_value(v, escape=True) for v in row])
+                    line += tail
+                    buf.append(f"{new_ids[k]}\t{line}" if ids else line)
+                    if len(buf) == 20_000:
+                        copy.write("".join(buf))
+                        buf.clear()
+                if buf:
+                    copy.write("".join(buf))
+        return new_ids
+
+
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+#: COPY text format of each plain type, unescaped (C-level callables: this runs for every value); floats only ever
+#: stand for 2-place decimals (see _Rows).
+_COPY_TEXT: dict[type, Callable[[object], str]] = {
+    str: str,
+    int: int.__repr__,
+    bool: {True: "t", False: "f"}.__getitem__,
+    float: "%.2f".__mod__,
+    type(None): {None: "\\N"}.__getitem__,
+    dt.date: dt.date.isoformat,
+    dt.datetime: dt.datetime.isoformat,
+    Decimal: str,
+    dict: lambda v: json.dumps(v, ensure_ascii=False),
+}
+
+
+def _copy_value(v: object, escape: bool = True) -> str:
+    """COPY text of any value (also subclasses of plain types, such as choices), escaped unless told otherwise."""
+    fmt = _COPY_TEXT.get(v.__class__)
+    if fmt:
+        text = fmt(v)
+    elif isinstance(v, str):
+        text = str.__str__(v)
+    elif isinstance(v, int):
+        text = int.__repr__(v)
+    else:
+        raise TypeError(f"no COPY text for {type(v).__name__}")
+    return text.translate(_COPY_ESCAPE) if escape and v is not None else text
+
+
+_BULK_TABLES = (Organization, AnnualFacts, Qualification, Recognition, CultivationPoolEntry, PlatformMembership, Person)
+_ORG_COLUMNS = ("kind", "name", "uscc", "region_id", "industry_chain_id", "established_on", "legal_representative")
+_FACT_COLUMNS = ("organization_id", "year", "sales_revenue", "main_business_revenue", "rd_expense", "rd_active",
+                 "employees", "rd_staff", "invention_patents_granted", "high_tech_product_revenue", "source")
+_QUAL_COLUMNS = ("organization_id", "kind", "level", "certification", "certificate_no", "year", "valid_from",
+                 "valid_to", "source")
+_EVENT_COLUMNS = ("organization_id", "kind", "subject", "title", "level", "grade", "occurred_on", "amount",
+                  "platform_id", "reference", "attributes")
+_POOL_COLUMNS = ("organization_id", "pool", "entered_on", "exited_on", "exit_reason")
+
+
 def generate(
     enterprises: int = DEFAULT_ENTERPRISES,
     seed: int = 7,
@@ -162,14 +309,22 @@ def generate(
     fact_years: tuple[int, int] = (FIRST_YEAR, LAST_YEAR),
     with_accounts: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    rebuild_indexes: bool | None = None,
 ) -> DemoSummary:
-    """Create the demo city in the current database (expects an empty registry)."""
+    """Create the demo city in the current database (expects an empty registry).
+
+    Rows are built as tuples and written with COPY on PostgreSQL (bulk_create on SQLite); the random draws happen in a
+    fixed order, so a seed always gives the same city whatever the database or chunk size. With ``rebuild_indexes``
+    (by default on PostgreSQL from 20,000 enterprises) the registry tables' secondary indexes are dropped and built
+    again once all rows are in, all in one transaction (building an index at once is much faster than growing it).
+    """
     started = time.perf_counter()
     load_reference(Region, IndustryChain)
     summary = DemoSummary(enterprises=enterprises)
     scale = enterprises / DEFAULT_ENTERPRISES
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
+    writer = _Rows()
 
     regions = {r.code: r for r in Region.objects.exclude(kind__in=["city", "town"])}
     region_codes = list(_REGION_WEIGHTS)
@@ -189,178 +344,146 @@ def generate(
     sme_score = innovation * 0.6 + nrng.random(n) * 0.4 - (size > 1.5e8) * 2.0
     sme_rank = np.empty(n, dtype=np.int64)
     sme_rank[np.argsort(-sme_score, kind="stable")] = np.arange(n)
+    # Plain Python values from here on: indexing NumPy arrays one element at a time is slow.
+    innovation_l, size_l, growth_l = innovation.tolist(), size.tolist(), growth.tolist()
+    region_l, chain_l, hte_rank_l, sme_rank_l = region_idx.tolist(), chain_idx.tolist(), hte_rank.tolist(), sme_rank.tolist()
+
+    last_year = LAST_YEAR
+    hte_count = [(year, _path_count(HTE_PATH, year, scale)) for year in range(2018, last_year + 1)]
+    sme_first = min(TECH_SME_PATH)
+    sme_count = {year: _path_count(TECH_SME_PATH, year, scale)
+                 for year in range(sme_first, max(last_year, fact_years[1]) + 1)}
+    sme_years = [(year, sme_count[year]) for year in range(sme_first, last_year + 1)]
 
     def hte_first_year(rank: int) -> int | None:
-        for year in range(2018, LAST_YEAR + 1):
-            if rank < _path_count(HTE_PATH, year, scale):
+        for year, count in hte_count:
+            if rank < count:
                 return year
         return None
 
+    # rng.randint(a, b) and rng.choice(seq) draw exactly a + below(b - a + 1) and seq[below(len(seq))] (CPython's
+    # random); calling _randbelow directly gives the same stream without their argument checks.
+    below = rng._randbelow
+    enterprise, demo_source = OrganizationKind.ENTERPRISE.value, AnnualFacts.Source.DEMO.value
+    above, tech_sme, hte = (QualificationKind.ABOVE_DESIGNATED_SIZE.value, QualificationKind.TECH_SME.value,
+                            QualificationKind.HIGH_TECH_ENTERPRISE.value)
+    first, re_cert = Qualification.Certification.FIRST.value, Qualification.Certification.RE.value
+    certification, contract = RecognitionKind.CERTIFICATION.value, RecognitionKind.TECH_CONTRACT.value
+    national, provincial = Level.NATIONAL.value, Level.PROVINCIAL.value
     years = list(range(fact_years[0], fact_years[1] + 1))
-    for start in range(0, n, chunk_size):
-        stop = min(n, start + chunk_size)
-        with transaction.atomic():
-            orgs = []
-            for i in range(start, stop):
-                region = regions[region_codes[region_idx[i]]]
-                chain = chains[chain_idx[i]]
-                division = region.division_code or "371000"
-                city_short = "威海" if region.kind == "zone" or i % 3 else region.short_name
-                orgs.append(
-                    Organization(
-                        kind=OrganizationKind.ENTERPRISE,
-                        name=enterprise_name(i, chain.code, city_short),
-                        uscc=_uscc("91", division, i, seed),
-                        region=region,
-                        industry_chain=chain,
-                        established_on=dt.date(1995 + (i * 7919) % 29, 1 + i % 12, 1 + i % 28),
-                        legal_representative=person_name(rng),
-                    )
-                )
-            Organization.objects.bulk_create(orgs, batch_size=5000)
-            facts, quals, events, pools = [], [], [], []
-            for k, org in enumerate(orgs):
-                i = start + k
-                base = float(size[i])
-                g = float(growth[i])
-                first_hte = hte_first_year(int(hte_rank[i]))
-                for y_i, year in enumerate(years):
-                    sales = base * (1 + g) ** y_i * (1 + rng.uniform(-0.05, 0.05))
-                    is_hte_year = first_hte is not None and first_hte <= year
-                    sme_year = year >= min(TECH_SME_PATH) and sme_rank[i] < _path_count(TECH_SME_PATH, year, scale)
-                    if is_hte_year:
-                        rd_ratio = rng.uniform(0.035, 0.08)
-                    elif sme_year:
-                        rd_ratio = rng.uniform(0.02, 0.06)
-                    else:
-                        rd_ratio = rng.uniform(0.0, 0.025) if rng.random() < 0.5 else 0.0
-                    employees = max(3, int(sales / rng.uniform(4e5, 9e5)))
-                    if is_hte_year:  # a high-tech enterprise has a real team, R&D staff ≥ 10% of it (认定办法)
-                        employees = max(employees, 12 + int(innovation[i] * 40))
-                    mbr = sales * rng.uniform(0.85, 0.99)
-                    facts.append(
-                        AnnualFacts(
-                            organization=org,
-                            year=year,
-                            sales_revenue=Decimal(round(sales, 2)),
-                            main_business_revenue=Decimal(round(mbr, 2)),
-                            rd_expense=Decimal(round(sales * rd_ratio, 2)),
-                            rd_active=rd_ratio > 0,
-                            employees=employees,
-                            rd_staff=max(int(employees * min(0.5, rd_ratio * 3)), -(-employees // 10) if is_hte_year else 0),
-                            invention_patents_granted=int(rng.random() < rd_ratio * 8) * rng.randint(1, 6),
-                            high_tech_product_revenue=Decimal(round(sales * rng.uniform(0.5, 0.9), 2)) if is_hte_year else None,
-                            source=AnnualFacts.Source.DEMO,
-                        )
-                    )
-                    if mbr >= 2e7:  # glossary: above designated size = main business revenue ≥ 20 million yuan
-                        quals.append(
-                            Qualification(
-                                organization=org, kind=QualificationKind.ABOVE_DESIGNATED_SIZE, year=year,
-                                valid_from=dt.date(year, 1, 1), valid_to=dt.date(year, 12, 31), source="统计部门（示范）",
-                            )
-                        )
-                for year in range(min(TECH_SME_PATH), LAST_YEAR + 1):
-                    if sme_rank[i] < _path_count(TECH_SME_PATH, year, scale):
-                        quals.append(
-                            Qualification(
-                                organization=org, kind=QualificationKind.TECH_SME, year=year,
-                                certificate_no=f"{year}3710{i % 10000:04d}{(i * 31) % 100000:05d}",
-                                valid_from=_date(year, rng, 3, 9), valid_to=dt.date(year, 12, 31),
-                                source="科技型中小企业信息服务平台（示范）",
-                            )
-                        )
-                if first_hte is not None:
-                    issued = dt.date(first_hte, rng.choice([11, 12]), rng.randint(1, 20))
-                    if first_hte > 2018 and rng.random() < 0.6:
-                        pools.append(
-                            CultivationPoolEntry(
-                                organization=org, pool="hte_pool", entered_on=dt.date(first_hte - 1, 5, 1 + i % 28),
-                                exited_on=issued, exit_reason="认定为高新技术企业",
-                            )
-                        )
-                    cert = Qualification.Certification.FIRST
-                    while issued.year <= LAST_YEAR:
-                        quals.append(
-                            Qualification(
-                                organization=org, kind=QualificationKind.HIGH_TECH_ENTERPRISE, certification=cert,
-                                certificate_no=f"GR{issued.year}37{(i * 13) % 1000000:06d}",
-                                valid_from=issued, valid_to=issued.replace(year=issued.year + 3) - dt.timedelta(days=1),
-                                source="高新技术企业认定管理工作网（示范）",
-                            )
-                        )
-                        events.append(
-                            Recognition(
-                                organization=org, kind=RecognitionKind.CERTIFICATION, subject="high_tech_enterprise",
-                                title="高新技术企业" + ("首次认定" if cert == Qualification.Certification.FIRST else "重新认定"),
-                                level=Level.NATIONAL, occurred_on=issued,
-                                attributes={"certification": cert.value},
-                            )
-                        )
-                        issued = issued.replace(year=issued.year + 3) - dt.timedelta(days=rng.randint(5, 20))
-                        cert = Qualification.Certification.RE
-                    hr = int(hte_rank[i])
-                    if hr < int(75 * scale) and first_hte <= 2021:
-                        gy = 2022 + hr % 4
-                        quals.append(
-                            Qualification(
-                                organization=org, kind=QualificationKind.GAZELLE, valid_from=dt.date(gy, 9, 1),
-                                valid_to=dt.date(gy + 2, 8, 31), source="市科技局（示范）",
-                            )
-                        )
-                        if hr % 3 == 0:
-                            pools.append(
-                                CultivationPoolEntry(organization=org, pool="listing_pool", entered_on=dt.date(gy, 10, 1))
-                            )
-                    elif hr < int(150 * scale):
-                        pools.append(CultivationPoolEntry(organization=org, pool="gazelle_pool", entered_on=dt.date(2023, 6, 1)))
-                    if hr < max(1, int(2 * scale)):
-                        quals.append(
-                            Qualification(
-                                organization=org, kind=QualificationKind.UNICORN, valid_from=dt.date(2024, 12, 1),
-                                valid_to=dt.date(LAST_YEAR + 1, 11, 30), source="市科技局（示范）",
-                            )
-                        )
-                    if hr < int(12 * scale):
-                        quals.append(
-                            Qualification(
-                                organization=org, kind=QualificationKind.LEADING_TECH_ENTERPRISE,
-                                valid_from=dt.date(2023, 11, 1), valid_to=dt.date(LAST_YEAR + 1, 10, 31),
-                                source="市科技局（示范）",
-                            )
-                        )
-                    if hr % 9 == 1 and hr < int(1200 * scale):
-                        little = hr % 5 == 1
-                        quals.append(
-                            Qualification(
-                                organization=org,
-                                kind=QualificationKind.LITTLE_GIANT if little else QualificationKind.SPECIALISED_SME,
-                                level=Level.NATIONAL if little else Level.PROVINCIAL,
-                                valid_from=dt.date(LAST_YEAR - 2 + (hr // 9) % 2, 7, 1),
-                                valid_to=dt.date(LAST_YEAR + 1 + (hr // 9) % 2, 6, 30),
-                                source="工业和信息化部门（示范）",
-                            )
-                        )
-                    if hr % 17 == 0 and hr < int(900 * scale):
-                        events.append(
-                            Recognition(
-                                organization=org, kind=RecognitionKind.TECH_CONTRACT, subject="development",
-                                title="技术开发合同（购买方）", occurred_on=_date(2024, rng, 1, 12),
-                                amount=Decimal(rng.randint(20, 900) * 10000),
-                                attributes={"role": "buyer", "seller_located": "outside_weihai"},
-                            )
-                        )
-            AnnualFacts.objects.bulk_create(facts, batch_size=5000)
-            Qualification.objects.bulk_create(quals, batch_size=5000)
-            Recognition.objects.bulk_create(events, batch_size=5000)
-            CultivationPoolEntry.objects.bulk_create(pools, batch_size=5000)
-            summary.annual_facts += len(facts)
-            summary.qualifications += len(quals)
-            summary.recognitions += len(events)
-        if progress:
-            progress(stop, n)
+    if rebuild_indexes is None:
+        rebuild_indexes = writer.pg and n >= 20_000
+    with writer.indexes_built_after(_BULK_TABLES, rebuild_indexes):
+        for start in range(0, n, chunk_size):
+            stop = min(n, start + chunk_size)
+            with transaction.atomic():
+                writer.relax_commit()
+                org_rows = []
+                for i in range(start, stop):
+                    region = regions[region_codes[region_l[i]]]
+                    chain = chains[chain_l[i]]
+                    division = region.division_code or "371000"
+                    city_short = "威海" if region.kind == "zone" or i % 3 else region.short_name
+                    org_rows.append((
+                        enterprise, enterprise_name(i, chain.code, city_short), _uscc("91", division, i, seed),
+                        region.id, chain.id, dt.date(1995 + (i * 7919) % 29, 1 + i % 12, 1 + i % 28), person_name(rng),
+                    ))
+                org_ids = writer.insert(Organization, _ORG_COLUMNS, org_rows, ids=True)
+                facts, quals, events, pools = [], [], [], []
+                for k, oid in enumerate(org_ids):
+                    i = start + k
+                    base = size_l[i]
+                    g = growth_l[i]
+                    sme_r = sme_rank_l[i]
+                    first_hte = hte_first_year(hte_rank_l[i])
+                    for y_i, year in enumerate(years):
+                        sales = base * (1 + g) ** y_i * (1 + rng.uniform(-0.05, 0.05))
+                        is_hte_year = first_hte is not None and first_hte <= year
+                        sme_year = year >= sme_first and sme_r < sme_count[year]
+                        if is_hte_year:
+                            rd_ratio = rng.uniform(0.035, 0.08)
+                        elif sme_year:
+                            rd_ratio = rng.uniform(0.02, 0.06)
+                        else:
+                            rd_ratio = rng.uniform(0.0, 0.025) if rng.random() < 0.5 else 0.0
+                        employees = max(3, int(sales / rng.uniform(4e5, 9e5)))
+                        if is_hte_year:  # a high-tech enterprise has a real team, R&D staff ≥ 10% of it (认定办法)
+                            employees = max(employees, 12 + int(innovation_l[i] * 40))
+                        mbr = sales * rng.uniform(0.85, 0.99)
+                        facts.append((
+                            oid, year, round(sales, 2), round(mbr, 2), round(sales * rd_ratio, 2), rd_ratio > 0,
+                            employees,
+                            max(int(employees * min(0.5, rd_ratio * 3)), -(-employees // 10) if is_hte_year else 0),
+                            int(rng.random() < rd_ratio * 8) * (1 + below(6)),
+                            round(sales * rng.uniform(0.5, 0.9), 2) if is_hte_year else None,
+                            demo_source,
+                        ))
+                        if mbr >= 2e7:  # glossary: above designated size = main business revenue ≥ 20 million yuan
+                            quals.append((oid, above, "", "", "", year, dt.date(year, 1, 1), dt.date(year, 12, 31),
+                                          "统计部门（示范）"))
+                    for year, count in sme_years:
+                        if sme_r < count:
+                            quals.append((
+                                oid, tech_sme, "", "", f"{year}3710{i % 10000:04d}{(i * 31) % 100000:05d}", year,
+                                _date(year, rng, 3, 9), dt.date(year, 12, 31), "科技型中小企业信息服务平台（示范）",
+                            ))
+                    if first_hte is not None:
+                        issued = dt.date(first_hte, 11 + below(2), 1 + below(20))  # rng.choice([11, 12])
+                        if first_hte > 2018 and rng.random() < 0.6:
+                            pools.append((oid, "hte_pool", dt.date(first_hte - 1, 5, 1 + i % 28), issued, "认定为高新技术企业"))
+                        cert = first
+                        while issued.year <= last_year:
+                            quals.append((
+                                oid, hte, "", cert, f"GR{issued.year}37{(i * 13) % 1000000:06d}", None, issued,
+                                issued.replace(year=issued.year + 3) - dt.timedelta(days=1), "高新技术企业认定管理工作网（示范）",
+                            ))
+                            events.append((
+                                oid, certification, "high_tech_enterprise",
+                                "高新技术企业" + ("首次认定" if cert == first else "重新认定"), national, "", issued, None, None,
+                                "", {"certification": cert},
+                            ))
+                            issued = issued.replace(year=issued.year + 3) - dt.timedelta(days=5 + below(16))
+                            cert = re_cert
+                        hr = hte_rank_l[i]
+                        if hr < int(75 * scale) and first_hte <= 2021:
+                            gy = 2022 + hr % 4
+                            quals.append((oid, QualificationKind.GAZELLE.value, "", "", "", None, dt.date(gy, 9, 1),
+                                          dt.date(gy + 2, 8, 31), "市科技局（示范）"))
+                            if hr % 3 == 0:
+                                pools.append((oid, "listing_pool", dt.date(gy, 10, 1), None, ""))
+                        elif hr < int(150 * scale):
+                            pools.append((oid, "gazelle_pool", dt.date(2023, 6, 1), None, ""))
+                        if hr < max(1, int(2 * scale)):
+                            quals.append((oid, QualificationKind.UNICORN.value, "", "", "", None, dt.date(2024, 12, 1),
+                                          dt.date(last_year + 1, 11, 30), "市科技局（示范）"))
+                        if hr < int(12 * scale):
+                            quals.append((oid, QualificationKind.LEADING_TECH_ENTERPRISE.value, "", "", "", None,
+                                          dt.date(2023, 11, 1), dt.date(last_year + 1, 10, 31), "市科技局（示范）"))
+                        if hr % 9 == 1 and hr < int(1200 * scale):
+                            little = hr % 5 == 1
+                            quals.append((
+                                oid,
+                                (QualificationKind.LITTLE_GIANT if little else QualificationKind.SPECIALISED_SME).value,
+                                national if little else provincial, "", "", None,
+                                dt.date(last_year - 2 + (hr // 9) % 2, 7, 1), dt.date(last_year + 1 + (hr // 9) % 2, 6, 30),
+                                "工业和信息化部门（示范）",
+                            ))
+                        if hr % 17 == 0 and hr < int(900 * scale):
+                            events.append((
+                                oid, contract, "development", "技术开发合同（购买方）", "", "", _date(2024, rng, 1, 12),
+                                (20 + below(881)) * 10000, None, "", {"role": "buyer", "seller_located": "outside_weihai"},
+                            ))
+                writer.insert(AnnualFacts, _FACT_COLUMNS, facts)
+                writer.insert(Qualification, _QUAL_COLUMNS, quals)
+                writer.insert(Recognition, _EVENT_COLUMNS, events)
+                writer.insert(CultivationPoolEntry, _POOL_COLUMNS, pools)
+                summary.annual_facts += len(facts)
+                summary.qualifications += len(quals)
+                summary.recognitions += len(events)
+            if progress:
+                progress(stop, n)
 
-    _institutions_platforms_providers(rng, scale, seed, summary, fact_years[1])
+        _institutions_platforms_providers(rng, scale, seed, summary, fact_years[1], writer)
     if with_accounts:
         summary.accounts = create_demo_accounts()
     summary.organizations = Organization.objects.count()
@@ -393,10 +516,20 @@ def _approval_year(ptype: str, level: str, j: int, count: int) -> int:
     return 2021 + j % 5  # 2021–2025
 
 
+class _Host(NamedTuple):
+    id: int
+    name: str
+    kind: str
+    region_id: int
+    industry_chain_id: int | None
+
+
 def _institutions_platforms_providers(rng: random.Random, scale: float, seed: int, summary: DemoSummary,
-                                      fact_year: int = LAST_YEAR) -> None:
+                                      fact_year: int = LAST_YEAR, writer: _Rows | None = None) -> None:
+    writer = writer or _Rows()
     regions = list(Region.objects.filter(kind__in=["division", "zone"]).order_by("code"))
     chains = list(IndustryChain.objects.order_by("code"))
+    chain_by_id = {c.id: c for c in chains}
     base = 10_000_000  # index space apart from the enterprises'
     institutions = []
     for k, (name, itype) in enumerate(_DEMO_UNIVERSITIES):
@@ -419,13 +552,14 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
     # Platforms are led by the largest high-tech enterprises with R&D staff (a provincial key laboratory is not led
     # by a three-person firm): ranked by their latest employees.
     hte_ids = Qualification.objects.filter(kind="high_tech_enterprise").values("organization_id")
-    top_ids = list(
+    top_enterprises = [
+        _Host(*row) for row in
         AnnualFacts.objects.filter(organization_id__in=hte_ids, year=fact_year, rd_staff__gte=5)
-        .order_by("-employees", "organization_id").values_list("organization_id", flat=True)[: max(20, int(600 * scale))]
-    )
-    by_id = Organization.objects.in_bulk(top_ids)
-    top_enterprises = [by_id[i] for i in top_ids]
-    hosts = institutions[:8] + top_enterprises
+        .order_by("-employees", "organization_id")
+        .values_list("organization_id", "organization__name", "organization__kind", "organization__region_id",
+                     "organization__industry_chain_id")[: max(20, int(600 * scale))]
+    ]
+    hosts = [_Host(o.pk, o.name, o.kind, o.region_id, o.industry_chain_id) for o in institutions[:8]] + top_enterprises
     # Platforms: (type, level, count at default size). Provincial+national technology innovation platforms: 400 by
     # 2025 of which 370 by 2020; provincial+ incubation carriers: 45 by 2025 of which 23 by 2020 (C 二（三）).
     plan = [
@@ -448,58 +582,50 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
     platforms, host_of, seen = [], [], set()
     for ptype, level, count in plan:
         count = max(1, int(round(count * scale))) if scale < 1 else int(round(count * scale))
+        label = PlatformType(ptype).label
+        prefix = {Level.PROVINCIAL: "山东省", Level.NATIONAL: "国家"}.get(level, "威海市")
         for j in range(count):
             host = hosts[(len(platforms) * 7 + j) % len(hosts)]
             approved = dt.date(_approval_year(ptype, level, j, count), 1 + j % 12, 1 + j % 27)
-            label = PlatformType(ptype).label
-            chain = host.industry_chain or chains[j % len(chains)]
+            chain = chain_by_id[host.industry_chain_id] if host.industry_chain_id else chains[j % len(chains)]
             domain = _CHAIN_TERMS[chain.code][j % 3]
             if domain.endswith("科技") and label.startswith("科技"):
                 domain = domain.removesuffix("科技")  # never "激光科技科技企业孵化器"
             host_short = host.name.removesuffix("有限公司").removesuffix("股份")
             if host.kind == OrganizationKind.ENTERPRISE:
                 host_short = host_short[2:]
-            prefix = {Level.PROVINCIAL: "山东省", Level.NATIONAL: "国家"}.get(level, "威海市")
             name = f"{prefix}{domain}{label}（{host_short}）"
             while name in seen:
                 name += "（分部）"
             seen.add(name)
-            platforms.append(
-                Organization(
-                    kind=OrganizationKind.PLATFORM, name=name,
-                    platform_type=ptype, level=level, region=host.region,
-                    industry_chain=chain, established_on=approved,
-                )
-            )
+            platforms.append((OrganizationKind.PLATFORM.value, name, ptype.value, level.value, host.region_id, chain.id,
+                              approved))
             host_of.append((host, approved))
-    Organization.objects.bulk_create(platforms, batch_size=2000)
+    platform_ids = writer.insert(
+        Organization, ("kind", "name", "platform_type", "level", "region_id", "industry_chain_id", "established_on"),
+        platforms, ids=True,
+    )
     members, events = [], []
-    for platform, (host, approved) in zip(platforms, host_of, strict=True):
-        members.append(PlatformMembership(platform=platform, organization=host, role="lead", share_pct=Decimal("100")))
-        events.append(
-            Recognition(
-                organization=host, kind=RecognitionKind.PLATFORM_APPROVAL, subject=platform.platform_type,
-                title=platform.name, level=platform.level, occurred_on=approved, platform=platform,
-                reference="（示范）批复文件",
-                amount=Decimal(rng.choice([100, 200, 300, 500]) * 10000) if platform.level != Level.CITY else None,
-                attributes={"higher_level_funds": platform.level != Level.CITY},
-            )
-        )
-    PlatformMembership.objects.bulk_create(members, batch_size=2000)
-    awards = []
+    for pid, platform, (host, approved) in zip(platform_ids, platforms, host_of, strict=True):
+        _, name, ptype, level, *_ = platform
+        members.append((pid, host.id, "lead", Decimal("100")))
+        events.append((
+            host.id, RecognitionKind.PLATFORM_APPROVAL.value, ptype, name, level, "", approved,
+            rng.choice([100, 200, 300, 500]) * 10000 if level != Level.CITY else None, pid, "（示范）批复文件",
+            {"higher_level_funds": level != Level.CITY},
+        ))
+    writer.insert(PlatformMembership, ("platform_id", "organization_id", "role", "share_pct"), members)
     for k, host in enumerate(hosts[: max(3, int(40 * scale))]):
         level = Level.NATIONAL if k % 10 == 0 else Level.PROVINCIAL
-        awards.append(
-            Recognition(
-                organization=host, kind=RecognitionKind.AWARD,
-                subject="national_st_award" if level == Level.NATIONAL else "provincial_st_award",
-                title=("国家科学技术进步奖" if level == Level.NATIONAL else "山东省科学技术进步奖"),
-                level=level, grade=["一等奖", "二等奖", "三等奖"][k % 3] if level == Level.PROVINCIAL else "二等奖",
-                occurred_on=dt.date(2019 + k % 7, 5 + k % 6, 10),
-            )
-        )
-    Recognition.objects.bulk_create(events + awards, batch_size=2000)
-    summary.recognitions += len(events) + len(awards)
+        events.append((
+            host.id, RecognitionKind.AWARD.value,
+            "national_st_award" if level == Level.NATIONAL else "provincial_st_award",
+            "国家科学技术进步奖" if level == Level.NATIONAL else "山东省科学技术进步奖", level.value,
+            ["一等奖", "二等奖", "三等奖"][k % 3] if level == Level.PROVINCIAL else "二等奖",
+            dt.date(2019 + k % 7, 5 + k % 6, 10), None, None, "", {},
+        ))
+    writer.insert(Recognition, _EVENT_COLUMNS, events)
+    summary.recognitions += len(events)
 
     providers = []
     types = list(ProviderType)
@@ -507,27 +633,20 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
         region = regions[k % len(regions)]
         ptype = types[k % len(types)]
         trade = _TRADE_A[(k * 7) % len(_TRADE_A)] + _TRADE_B[(k * 11) % len(_TRADE_B)]
-        providers.append(
-            Organization(
-                kind=OrganizationKind.SERVICE_PROVIDER, provider_type=ptype,
-                name=f"威海{trade}{ProviderType(ptype).label}服务有限公司", region=region,
-                uscc=_uscc("91", region.division_code or "371000", base + 1000 + k, seed),
-                established_on=dt.date(2008 + k % 15, 3, 1),
-            )
-        )
-    Organization.objects.bulk_create(providers)
+        providers.append((
+            OrganizationKind.SERVICE_PROVIDER.value, ptype.value, f"威海{trade}{ProviderType(ptype).label}服务有限公司",
+            region.id, _uscc("91", region.division_code or "371000", base + 1000 + k, seed), dt.date(2008 + k % 15, 3, 1),
+        ))
+    writer.insert(Organization, ("kind", "provider_type", "name", "region_id", "uscc", "established_on"), providers)
     people = []
     fields = ["新材料", "生物医药", "海洋科学", "电子信息", "智能制造", "财务管理", "知识产权", "食品工程"]
     for k in range(max(10, int(300 * scale))):
         org = hosts[k % len(hosts)]
-        people.append(
-            Person(
-                kind=Person.Kind.EXPERT if k % 3 else Person.Kind.TALENT, name=person_name(rng), organization=org,
-                title=["正高级工程师", "教授", "研究员", "高级工程师", "副教授"][k % 5], field=fields[k % len(fields)],
-                industry_chain=chains[k % len(chains)],
-            )
-        )
-    Person.objects.bulk_create(people)
+        people.append((
+            (Person.Kind.EXPERT if k % 3 else Person.Kind.TALENT).value, person_name(rng), org.id,
+            ["正高级工程师", "教授", "研究员", "高级工程师", "副教授"][k % 5], fields[k % len(fields)], chains[k % len(chains)].id,
+        ))
+    writer.insert(Person, ("kind", "name", "organization_id", "title", "field", "industry_chain_id"), people)
 
 
 def create_demo_accounts() -> dict[str, str]:
