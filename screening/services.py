@@ -763,8 +763,8 @@ def latest_fact_year(org: Organization) -> int:
 def entitlements(org: Organization, years: Iterable[int]) -> list[dict]:
     """Per year: the provisions that apply and those nearly met (with what is missing)."""
     out = []
-    for year in years:
-        result = engine.evaluate_organization(org, year)
+    for result in engine.evaluate_organization_years(org, list(years)):
+        year = int(result.period)
         applies = [r for r in result.results if r.status == "applies"]
         near = [r for r in result.results if r.status == "near"]
         out.append({

@@ -202,9 +202,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     drafts = set(org.claim_drafts.values_list("provision_id", "year"))
     for y in years:
         y["draft_ids"] = {pid for pid, yr in drafts if yr == y["year"]}
-    unread = services.notices_for(org).filter(read_at__isnull=True).count()
+    # The unread count comes from the context processor (screening.context_processors.notices): counted once.
     return render(request, "screening/mine.html", {"org": org, "years": years, "year": year, "year_note": year_note,
-                                                   "unread": unread, "engine_error": engine_error,
+                                                   "engine_error": engine_error,
                                                    "drafts": org.claim_drafts.all()[:50]})
 
 

@@ -161,7 +161,7 @@ def test_engine_refusing_the_data_gives_a_message_not_an_error(hte_enterprise, m
     def refuse(*args, **kwargs):
         raise engine.PolicyInputError("annual_facts.2024.rd_expense：应为数字（元），收到 'x'。")
 
-    monkeypatch.setattr(engine, "evaluate_organization", refuse)
+    monkeypatch.setattr(engine, "evaluate_organization_years", refuse)
     text = client_for("enterprise").get("/screening/mine/").content.decode()
     assert "本单位登记的数据有误，暂时无法计算" in text
     staff = client_for("bureau")
