@@ -15,8 +15,7 @@ The demo city is generated once (skipped when the database already holds that ma
 * one situation through ``evaluate_situation``: median and p95;
 * ``/screening/mine/`` through the whole Django stack for the demo enterprise account: median and p95 latency.
 
-``--engine stand-in`` measures the pipeline with this app's test stand-in engine instead of policy.services (the
-figures then say nothing about the real rules' cost). Prints figures; asserts none.
+Prints figures; asserts none.
 """
 
 from __future__ import annotations
@@ -42,7 +41,6 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2024, help="the year screened")
     parser.add_argument("--batch-size", type=int, default=None, help="default: the run's (KECHUANG_SCREENING_BATCH)")
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--engine", choices=["real", "stand-in"], default="real")
     parser.add_argument("--skip-whatif", action="store_true")
     parser.add_argument("--parameter", default="b.art_09.rate", help="what-if parameter (default: B art. 9 rate)")
     parser.add_argument("--value", help="its new value (default: 1.5 × the value now, within its bounds)")
@@ -57,30 +55,22 @@ def main() -> None:
     from django.test import Client
 
     from accounts.models import User
+    from policy import services as engine
     from registry.models import Organization
-    from screening import engine, services
+    from screening import services
     from screening.models import ScreeningResult, ScreeningRun
 
     args.batch_size = args.batch_size or services.BATCH_SIZE
 
-    if args.engine == "stand-in":
-        from screening.tests import stand_in_engine
-
-        engine.use_backend(stand_in_engine)
-    else:
-        engine.backend()  # fails with a clear message when policy.services is not there
-
     call_command("migrate", verbosity=0)
-    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}; engine: {args.engine}; "
+    print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}; "
           f"batch {args.batch_size:,}")
     ensure_demo_city(args.enterprises, args.first_year)
     total = Organization.objects.count()
     ids = list(Organization.objects.order_by("id").values_list("id", flat=True))
     batches = [ids[i:i + args.batch_size] for i in range(0, len(ids), args.batch_size)]
 
-    floors = {}
-    if args.engine == "real":
-        floors = _floors_and_steps(args, batches)
+    floors = _floors_and_steps(args, batches)
 
     # End to end, as the worker runs it.
     run = services.start_run(None, year=args.year, enqueue=False)
@@ -120,24 +110,21 @@ def main() -> None:
         else:
             print("what-if: the engine offers no tunable parameter")
 
-    if args.engine == "real":
-        from policy import services as policy_services
-
-        situation = {"kind": "enterprise", "region": "371002",
-                     "qualifications": [{"kind": "high_tech_enterprise", "valid_from": f"{args.year}-05-01",
-                                         "valid_to": f"{args.year + 2}-12-31"}],
-                     "recognitions": [{"kind": "platform_approval", "subject": "technology_innovation_center",
-                                       "level": "provincial", "occurred_on": f"{args.year}-03-01", "role": "lead"}],
-                     "annual_facts": {str(args.year): {"rd_expense": "5000000", "sales_revenue": "80000000"},
-                                      str(args.year - 1): {"rd_expense": "3000000", "sales_revenue": "60000000"}}}
-        policy_services.evaluate_situation(situation, str(args.year))  # warm-up
-        latencies = []
-        for _ in range(max(args.requests, 50)):
-            start = time.perf_counter()
-            policy_services.evaluate_situation(situation, str(args.year))
-            latencies.append((time.perf_counter() - start) * 1000)
-        print(f"evaluate_situation: median {statistics.median(latencies):.1f} ms, "
-              f"p95 {percentile(latencies, 95):.1f} ms")
+    situation = {"kind": "enterprise", "region": "371002",
+                 "qualifications": [{"kind": "high_tech_enterprise", "valid_from": f"{args.year}-05-01",
+                                     "valid_to": f"{args.year + 2}-12-31"}],
+                 "recognitions": [{"kind": "platform_approval", "subject": "technology_innovation_center",
+                                   "level": "provincial", "occurred_on": f"{args.year}-03-01", "role": "lead"}],
+                 "annual_facts": {str(args.year): {"rd_expense": "5000000", "sales_revenue": "80000000"},
+                                  str(args.year - 1): {"rd_expense": "3000000", "sales_revenue": "60000000"}}}
+    engine.evaluate_situation(situation, str(args.year))  # warm-up
+    latencies = []
+    for _ in range(max(args.requests, 50)):
+        start = time.perf_counter()
+        engine.evaluate_situation(situation, str(args.year))
+        latencies.append((time.perf_counter() - start) * 1000)
+    print(f"evaluate_situation: median {statistics.median(latencies):.1f} ms, "
+          f"p95 {percentile(latencies, 95):.1f} ms")
 
     user = User.objects.filter(username="enterprise").first()
     if user is not None and user.organization_id:

@@ -24,7 +24,7 @@ DECIDED_ELSEWHERE: set[str] = set()
 def check_payable(claim: Claim, amount: Decimal) -> None:
     """At payment time: the payee is not on the blacklist now, and the policy engine still grants the provision
     (for this organisation and year) at least the amount to be paid; a call's eligibility rule is asked again."""
-    from screening import engine
+    from policy import services as engine
 
     check_not_blacklisted(claim.organization, "获得拨付")
     from policy.catalogue import BY_ID

@@ -42,7 +42,7 @@ def _demo_users():
 def _entitlements(limit: int) -> list[tuple[Organization, object]]:
     """(organisation, engine result) pairs that apply in 2024, one per organisation, the demo account's first."""
     from accounts.models import User
-    from screening import engine
+    from policy import services as engine
 
     first = User.objects.filter(username="enterprise").values_list("organization_id", flat=True).first()
     ids = list(Organization.objects.filter(kind="enterprise").order_by("id").values_list("id", flat=True)[:600])

@@ -237,7 +237,7 @@ def create_claim_from_entitlement(user: Any, org: Organization, provision_id: st
                                   event_key: str = "") -> tuple[Claim, bool]:
     """政策兑现: the entitlement is recomputed by the engine, never taken from the form; a second press opens the
     same claim."""
-    from screening import engine
+    from policy import services as engine
 
     try:
         year = int(year)
@@ -654,8 +654,8 @@ def check_call_window(call: Call, now: dt.datetime | None = None) -> None:
 
 def check_call_eligibility(call: Call, org: Organization) -> None:
     """Eligibility is asked of the policy engine (a provision) or the registry (a qualification in force)."""
+    from policy import services as engine
     from registry.services import qualification_holds, qualification_label
-    from screening import engine
 
     if call.required_qualification and not qualification_holds(org, call.required_qualification,
                                                                 timezone.localdate()):

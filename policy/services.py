@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -469,6 +473,40 @@ def evaluate_organization(org: Any, year: int, overrides: dict | None = None,
     row = normalise_situation(_situations([org])[org.id], year, strict=False)
     results = _evaluate_rows([row], year, overrides, interpretations)[0]
     return EvaluationResult(org.name, str(year), results)
+
+
+#: Results of ``evaluate_organization_years`` kept per process, under a digest of everything they depend on.
+RESULTS_KEPT = 4096
+_kept: OrderedDict[str, list[ProvisionResult]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def evaluate_organization_years(org: Any, years: Iterable[int]) -> list[EvaluationResult]:
+    """``evaluate_organization`` for several years (an entity's page shows this year and last), the registry read once.
+
+    The results depend only on the organisation's facts (the situation, event sources included), the year, the
+    jurisdiction and the interpretations chosen in settings, so they are kept (per process, the last RESULTS_KEPT)
+    under a digest of exactly those: the page shown again for unchanged facts runs no simulation, and any change of
+    the facts gives a new digest. Callers must not modify the results."""
+    situation = _situations([org])[org.id]
+    chosen = sorted(_interpretation_settings(None).items())
+    facts = json.dumps(situation, sort_keys=True, default=str, ensure_ascii=False)
+    out = []
+    for year in years:
+        year = parse_period(year)
+        key = hashlib.sha256(f"{current().name}|{year}|{chosen}|{facts}".encode()).hexdigest()
+        with _kept_lock:
+            results = _kept.get(key)
+            if results is not None:
+                _kept.move_to_end(key)
+        if results is None:
+            results = _evaluate_rows([normalise_situation(situation, year, strict=False)], year, None, None)[0]
+            with _kept_lock:
+                _kept[key] = results
+                while len(_kept) > RESULTS_KEPT:
+                    _kept.popitem(last=False)
+        out.append(EvaluationResult(org.name, str(year), results))
+    return out
 
 
 def evaluate_many(org_ids: Iterable[int], year: int, overrides: dict | None = None,

@@ -14,9 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.ratelimits import AnonymousThrottle
+from policy import services as engine
 from registry.models import IndustryChain, Region
 from screening import api_schema as doc
-from screening import calculator, engine, services
+from screening import calculator, services
 from screening.models import ScreeningRun
 
 RESULT_FIELDS = ("provision_id", "title", "document", "article", "form", "is_ceiling", "amount", "status",
@@ -171,10 +172,7 @@ class MineView(APIView):
             year = int(request.query_params.get("year", timezone.localdate().year))
         except ValueError:
             return _bad(ValueError("年度须为四位数字。"), "year")
-        try:
-            years = services.entitlements(org, [year, year - 1])
-        except engine.EngineUnavailable as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        years = services.entitlements(org, [year, year - 1])
         return Response({"organization": {"id": org.pk, "name": org.name}, "years": [
             {"year": y["year"], "entitlement": _money(y["entitlement"]), "ceiling": _money(y["ceiling"]),
              "applies": [result_json(r) for r in y["applies"]], "near": [result_json(r) for r in y["near"]]}
@@ -195,9 +193,7 @@ class CalculatorView(APIView):
             return Response({"detail": "请核对填写的信息。", "errors": form.errors}, status=status.HTTP_400_BAD_REQUEST)
         try:
             result = calculator.evaluate(form.cleaned_data)
-        except engine.EngineUnavailable as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
-        except engine.input_error_class() as exc:
+        except engine.PolicyInputError as exc:
             return _bad(exc)
         return Response({"year": form.cleaned_data["year"], "results": [
             result_json(r) for r in result.results if r.status in ("applies", "near")]})

@@ -14,9 +14,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from policy import services as engine
 from policy.jurisdiction import CurrentMapping
 from registry.models import Level, OrganizationKind, PlatformType, QualificationKind, Region
-from screening import engine
 
 #: Provision → an example answer of the form under which it applies (the jurisdiction's ``calculator_examples``,
 #: walked by screening/tests/test_calculator.py).

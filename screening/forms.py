@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from policy import services as engine
 from registry.models import IndustryChain, Region
-from screening import engine
 from screening.models import ScreeningRun
 
 
@@ -48,10 +48,7 @@ class WhatIfForm(forms.Form):
         super().__init__(*args, **kwargs)
         from screening import parameters as P
 
-        try:
-            params = engine.tunable_parameters()
-        except engine.EngineUnavailable:
-            params = []
+        params = engine.tunable_parameters()
         self.parameters = P.enrich(params)
         self.groups = P.grouped(params)
         self.units = {p["path"]: p.get("unit", "") for p in params}

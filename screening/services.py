@@ -1,7 +1,7 @@
 """Business logic of 免申即享 (proactive_benefit): screening runs, what-if runs, notices, claim drafts.
 
 Views, the API, the management commands and the queue's tasks all call these functions. Rules are never evaluated
-here: every figure comes from the policy engine (``screening.engine`` → policy.services) and carries the engine's
+here: every figure comes from the policy engine (policy.services, imported as ``engine``) and carries the engine's
 document number and article.
 """
 
@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from accounts import access
 from core.audit import account, record
+from policy import services as engine
 from registry.models import IndustryChain, Organization, Region
-from screening import engine
 from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
 
 BATCH_SIZE = int(os.environ.get("KECHUANG_SCREENING_BATCH", "10000"))
@@ -115,10 +115,7 @@ def validate_overrides(overrides: dict[str, Any]) -> dict[str, str]:
         raise ScreeningInputError("参数调整须为“参数路径 → 新值”的对象，例如 {\"a.b\": 100000}。", "overrides")
     if not overrides:
         raise ScreeningInputError("请至少选择一个要调整的参数。", "parameter")
-    try:
-        params = {p["path"]: p for p in engine.tunable_parameters()}
-    except engine.EngineUnavailable as exc:
-        raise ScreeningInputError(str(exc), "parameter") from exc
+    params = {p["path"]: p for p in engine.tunable_parameters()}
     clean: dict[str, str] = {}
     for path, raw in overrides.items():
         spec = params.get(path)
@@ -156,10 +153,7 @@ def describe_overrides(overrides: dict[str, str]) -> list[tuple[str, str]]:
     """(title, new value in its unit: "8%", "30 万元", "25 件") for each changed parameter."""
     from screening.parameters import display
 
-    try:
-        specs = {p["path"]: p for p in engine.tunable_parameters()}
-    except engine.EngineUnavailable:
-        specs = {}
+    specs = {p["path"]: p for p in engine.tunable_parameters()}
     out = []
     for path, value in overrides.items():
         spec = specs.get(path)
@@ -168,12 +162,9 @@ def describe_overrides(overrides: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def parameter_title(path: str) -> str:
-    try:
-        for p in engine.tunable_parameters():
-            if p["path"] == path:
-                return str(p["title"])
-    except engine.EngineUnavailable:
-        pass
+    for p in engine.tunable_parameters():
+        if p["path"] == path:
+            return str(p["title"])
     return path
 
 
@@ -435,12 +426,10 @@ def _whatif_batch(batch_no: int, run: ScreeningRun, ids: list[int], regions: dic
     from policy import whatif
 
     todo = [i for i in ids if i not in skipped]
-    bad: set[int] = {-1}
-    if engine.is_policy_services():
-        try:
-            org_ids, base, changed, bad = whatif.compare(todo, run.year, overrides)
-        except Exception:  # noqa: BLE001 - the per-organisation path finds and skips the organisations at fault
-            bad = {-1}
+    try:
+        org_ids, base, changed, bad = whatif.compare(todo, run.year, overrides)
+    except Exception:  # noqa: BLE001 - the per-organisation path finds and skips the organisations at fault
+        bad = {-1}
     if not bad:
         region_of = np.array([regions.get(int(i)) or 0 for i in org_ids], dtype=np.int64)
         return (_aggregate_arrays(batch_no, run, "base", region_of, base)
@@ -458,9 +447,7 @@ def _evaluate_batch(ids: list[int], year: int, overrides: Any, skipped: dict[int
     if not ids:
         return []
     try:
-        return list(engine.evaluate_many(ids, year, overrides))
-    except engine.EngineUnavailable:
-        raise
+        return list(engine.evaluate_many(ids, year, overrides or None))
     except Exception as exc:
         if len(ids) == 1:
             skipped[ids[0]] = (str(exc) or exc.__class__.__name__)[:300]
@@ -552,7 +539,7 @@ def _execute_claimed(run_id: int, batch_size: int) -> ScreeningRun | None:
                                                           finished_at=timezone.now(), heartbeat_at=timezone.now())
     except Exception as exc:  # recorded on the run for staff to see; the queue does not retry
         message = str(exc) or exc.__class__.__name__
-        if isinstance(exc, engine.input_error_class()):
+        if isinstance(exc, engine.PolicyInputError):
             message = f"输入无效：{message}"
         ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.FAILED, error=message[:2000],
                                                       finished_at=timezone.now())
@@ -938,8 +925,8 @@ def latest_fact_year(org: Organization) -> int:
 def entitlements(org: Organization, years: Iterable[int]) -> list[dict]:
     """Per year: the provisions that apply and those nearly met (with what is missing)."""
     out = []
-    for year in years:
-        result = engine.evaluate_organization(org, year)
+    for result in engine.evaluate_organization_years(org, list(years)):
+        year = int(result.period)
         applies = [r for r in result.results if r.status == "applies"]
         near = [r for r in result.results if r.status == "near"]
         out.append({

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.ratelimits import limit_anonymous
-from screening import calculator, engine, services
+from policy.services import PolicyInputError
+from screening import calculator, services
 from screening.forms import ScreeningForm, WhatIfForm
 from screening.models import ScreeningRun
 
@@ -196,16 +197,14 @@ def mine(request: HttpRequest) -> HttpResponse:
     try:
         years = services.entitlements(org, [year, year - 1])
         engine_error = ""
-    except engine.EngineUnavailable as exc:
-        years, engine_error = [], str(exc)
     except Exception as exc:  # one bad fact of this entity must not make its own page a 500 (issue 12)
         years, engine_error = [], f"本单位登记的数据有误，暂时无法计算：{exc}。请核对年度数据后再试，或联系主管部门。"
     drafts = set(org.claim_drafts.values_list("provision_id", "year"))
     for y in years:
         y["draft_ids"] = {pid for pid, yr in drafts if yr == y["year"]}
-    unread = services.notices_for(org).filter(read_at__isnull=True).count()
+    # The unread count comes from the context processor (screening.context_processors.notices): counted once.
     return render(request, "screening/mine.html", {"org": org, "years": years, "year": year, "year_note": year_note,
-                                                   "unread": unread, "engine_error": engine_error,
+                                                   "engine_error": engine_error,
                                                    "drafts": org.claim_drafts.all()[:50]})
 
 
@@ -266,9 +265,7 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = calculator.evaluate(form.cleaned_data)
-        except engine.EngineUnavailable as exc:
-            form.add_error(None, str(exc))
-        except engine.input_error_class() as exc:
+        except PolicyInputError as exc:
             form.add_error(None, str(exc))
     if result is not None:
         applies = [r for r in result.results if r.status == "applies"]

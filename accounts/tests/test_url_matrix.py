@@ -331,17 +331,12 @@ def _error_token(user) -> str:
 
 @pytest.fixture
 def quiet_queue():
-    """Jobs a POST starts run at once on the stand-in engine (no queue file, no real policy computation)."""
+    """Jobs a POST starts run at once, on the policy engine (no queue file)."""
     from huey.contrib.djhuey import HUEY
-
-    from screening import engine
-    from screening.tests import stand_in_engine
 
     previous = HUEY.immediate
     HUEY.immediate = True
-    engine.use_backend(stand_in_engine)
     yield
-    engine.use_backend(None)
     HUEY.immediate = previous
 
 

@@ -1,15 +1,16 @@
-"""Fixtures of the funding tests: known actors with known rights, a confirmed budget and a stand-in engine.
+"""Fixtures of the funding tests: known actors with known rights, a confirmed budget, registry facts the policy
+engine rewards.
 
 Actors: ``alice`` (enterprise A in region R1), ``bob`` (enterprise B in region R2), ``dora`` (district staff of R1),
-``ed`` (district staff of R2), ``bea`` (bureau), ``fin`` (finance). The stand-in engine returns two provisions for
-every organisation, with the citations of the real documents: A 第7条 (高企认定奖励, 首次 20 万元, 应享) and
-B 第4条 (新型研发机构绩效优秀, 不超过 50 万元, 择优).
+``ed`` (district staff of R2), ``bea`` (bureau), ``fin`` (finance). Both enterprises were first certified as high-tech
+enterprises in 2024 and their R&D institution outside the city was rated 优秀 in 2024, so the policy engine
+(policy.services, Weihai's rules) grants each of them in 2024: A 第7条 (新认定高新技术企业奖励 20 万元, 应享) and
+B 第4条 (市外研发机构服务我市绩效突出, 不超过 50 万元, 择优). ``stop_qualifying`` removes those facts again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -18,9 +19,8 @@ from django.db import connection
 from accounts.models import User
 from funding import services
 from funding.models import LedgerEntry
-from registry.models import Organization, Region
+from registry.models import Organization, Qualification, Recognition, Region
 from registry.uscc import make_uscc
-from screening import engine
 
 A_DOC, B_DOC = "威政发〔2018〕20号", "威政发〔2023〕5号"
 FIXED = "A.07.hte_reward"
@@ -29,43 +29,25 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-@dataclass
-class Result:
-    provision_id: str
-    title: str
-    document: str
-    article: str
-    form: str
-    is_ceiling: bool
-    amount: Decimal
-    status: str = "applies"
-    explanation: str = ""
-    missing: str = ""
-    caveats: list = field(default_factory=list)
+def give_facts(org: Organization, provision: str = "", year: int = 2024) -> None:
+    """Registry facts under which the engine grants ``org`` A 第7条 (FIXED: 20 万元) and B 第4条 (CEILING: ≤ 50 万元)
+    in ``year`` (both unless ``provision`` names one)."""
+    if provision in ("", FIXED):
+        Qualification.objects.create(organization=org, kind="high_tech_enterprise",
+                                     certification="first_certification", valid_from=dt.date(year, 5, 1),
+                                     valid_to=dt.date(year + 2, 12, 31))
+    if provision in ("", CEILING):
+        Recognition.objects.create(organization=org, kind="platform_evaluation", subject="offsite_rd_institution",
+                                   title="市外研发机构绩效评价", level="city", grade="优秀",
+                                   occurred_on=dt.date(year, 3, 1))
 
 
-class StandIn:
-    """policy.services' interface, two provisions for everyone (figures from A 第7条 and B 第4条)."""
-
-    def __init__(self) -> None:
-        self.not_applying: set[int] = set()
-
-    def evaluate_organization(self, org, year, overrides=None):
-        status = "near" if org.pk in self.not_applying else "applies"
-        return SimpleNamespace(subject=org.name, period=str(year), results=[
-            Result(FIXED, "新认定/重新认定高新技术企业奖励", A_DOC, "第7条", "one_time", False, Decimal(200000),
-                   status, "首次认定 20 万元"),
-            Result(CEILING, "新型研发机构绩效优秀补助", B_DOC, "第4条", "ceiling", True, Decimal(500000), status,
-                   "绩效评价优秀，不超过 50 万元", missing="绩效评价优秀" if status == "near" else ""),
-        ])
-
-
-@pytest.fixture(autouse=True)
-def stand_in_engine():
-    backend = StandIn()
-    engine.use_backend(backend)
-    yield backend
-    engine.use_backend(None)
+def stop_qualifying(org: Organization, provision: str = "") -> None:
+    """The registry no longer says so: A 第7条's certification (FIXED) or B 第4条's rating (CEILING), or both."""
+    if provision in ("", FIXED):
+        Qualification.objects.filter(organization=org, kind="high_tech_enterprise").delete()
+    if provision in ("", CEILING):
+        Recognition.objects.filter(organization=org, kind="platform_evaluation").delete()
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +100,8 @@ def world(db):
                                         region=r1)
     org_b = Organization.objects.create(kind="enterprise", name="乙材料有限公司", uscc=make_uscc("91371000MA3C00002"),
                                         region=r2)
+    give_facts(org_a)
+    give_facts(org_b)
     w = SimpleNamespace(
         r1=r1, r2=r2, org_a=org_a, org_b=org_b,
         alice=_user("alice", "enterprise", organization=org_a),

@@ -11,7 +11,8 @@ from django.utils import timezone
 from funding import checks, services
 from funding.models import Call, Claim, LedgerEntry
 from funding.services import FundingError
-from funding.tests.conftest import FIXED, submitted_claim, to_decision
+from funding.tests.conftest import FIXED, give_facts, stop_qualifying, submitted_claim, to_decision
+from registry.models import Qualification
 
 pytestmark = pytest.mark.django_db
 
@@ -23,31 +24,25 @@ def _approved(w):
     return services.perform(w.bea, claim.pk, "publicity_end")
 
 
-def test_payment_refused_when_the_engine_no_longer_grants_the_provision(world, stand_in_engine):
+def test_payment_refused_when_the_engine_no_longer_grants_the_provision(world):
     """威政发〔2018〕20号 第7条: the organisation no longer qualifies at payment time — nothing is paid."""
     claim = _approved(world)
-    stand_in_engine.not_applying.add(world.org_a.pk)
+    stop_qualifying(world.org_a, FIXED)  # the certification was withdrawn from the registry
     with pytest.raises(FundingError, match="拨付前复核：经政策测算，甲科技有限公司 2024 年度已不符合威政发〔2018〕20号 第7条"):
         services.perform(world.fin, claim.pk, "pay")
     claim.refresh_from_db()
     assert claim.state == "approved" and not LedgerEntry.objects.filter(kind="payment").exists()
-    stand_in_engine.not_applying.clear()
+    give_facts(world.org_a, FIXED)
     services.perform(world.fin, claim.pk, "pay")
     assert services.money_received(world.org_a) == Decimal(200000)
 
 
-def test_payment_refused_when_the_engine_amount_dropped(world, stand_in_engine, monkeypatch):
-    """第7条 amount recomputed at 150,000 元 (below the 200,000 decided): the payment waits."""
+def test_payment_refused_when_the_engine_amount_dropped(world):
+    """第7条 recomputed at 100,000 元 (the registry now says re-certification: 10 万元, below the 20 万元 decided for a
+    first certification): the payment waits."""
     claim = _approved(world)
-    real = stand_in_engine.evaluate_organization
-
-    def lower(org, year, overrides=None):
-        out = real(org, year)
-        out.results[0].amount = Decimal(150000)
-        return out
-
-    monkeypatch.setattr(stand_in_engine, "evaluate_organization", lower)
-    with pytest.raises(FundingError, match="现可享 150,000.00 元，本次拨付后累计 200,000.00 元将超过该金额"):
+    Qualification.objects.filter(organization=world.org_a).update(certification="recertification")
+    with pytest.raises(FundingError, match="现可享 100,000.00 元，本次拨付后累计 200,000.00 元将超过该金额"):
         services.perform(world.fin, claim.pk, "pay")
     assert not LedgerEntry.objects.filter(kind="payment").exists()
 
@@ -63,13 +58,13 @@ def test_blacklisted_after_decision_is_not_paid(client, world):
     assert not LedgerEntry.objects.filter(kind="payment").exists()
 
 
-def test_call_eligibility_rechecked_at_payment(world, stand_in_engine):
+def test_call_eligibility_rechecked_at_payment(world):
     now = timezone.now()
     call = Call.objects.create(programme=world.programme, title="海洋装备攻关", opens_at=now - dt.timedelta(days=1),
                                closes_at=now + dt.timedelta(days=9), provision_id=FIXED, max_amount=Decimal(300000),
                                document="威政发〔2018〕20号", article="第7条")
     claim = services.apply_to_call(world.alice, call, {"project_title": "海洋牧场智能网箱"})
-    stand_in_engine.not_applying.add(world.org_a.pk)
+    stop_qualifying(world.org_a, FIXED)
     with pytest.raises(FundingError, match="拨付前复核：申报条件：经政策测算，甲科技有限公司 不符合"):
         checks.check_payable(claim, Decimal(100000))
 

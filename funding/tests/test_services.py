@@ -12,7 +12,7 @@ from django.utils import timezone
 from funding import services
 from funding.models import BlacklistEntry, Call, Claim, ClaimEvent, LedgerEntry
 from funding.services import FundingError
-from funding.tests.conftest import CEILING, FIXED, PDF, PNG, submitted_claim, to_decision
+from funding.tests.conftest import CEILING, FIXED, PDF, PNG, stop_qualifying, submitted_claim, to_decision
 from screening.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -271,13 +271,13 @@ def test_proactive_claims_from_a_run_never_duplicate(world):
                              provision_id=FIXED, title="dup", year=2024, entitled_amount=1)
 
 
-def test_call_window_and_eligibility(world, stand_in_engine):
+def test_call_window_and_eligibility(world):
     now = timezone.now()
     call = Call.objects.create(programme=world.programme, title="2024 年新型研发机构绩效补助申报", provision_id=CEILING,
                                opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=1),
                                max_amount=500000, document="威政发〔2023〕5号", article="第4条")
-    stand_in_engine.not_applying.add(world.org_b.pk)
-    with pytest.raises(FundingError, match="不符合威政发〔2023〕5号第4条（尚缺：绩效评价优秀）"):
+    stop_qualifying(world.org_b, CEILING)  # no rating of 优秀 in the registry
+    with pytest.raises(FundingError, match="乙材料有限公司 不符合威政发〔2023〕5号第4条。"):
         services.apply_to_call(world.bob, call, {"project_title": "p"})
     with pytest.raises(FundingError, match="项目名称"):
         services.apply_to_call(world.alice, call, {"project_title": ""})

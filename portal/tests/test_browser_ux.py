@@ -10,14 +10,9 @@ import pytest
 from accounts.models import User
 from indicators import demo as indicator_demo
 from portal.tests.conftest import assert_accessible, assert_no_horizontal_scroll, login
-from screening import calculator, engine
+from screening import calculator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def real_engine():
-    engine.use_backend(None)
 
 
 def test_front_door_catalogue_and_document(sized_page, demo_city):

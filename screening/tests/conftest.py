@@ -1,23 +1,21 @@
-"""Fixtures of the screening tests: a stand-in engine (unless the real one is asked for) and an immediate queue."""
+"""Fixtures of the screening tests: an immediate queue (jobs run at once, on the real policy engine)."""
 
 from __future__ import annotations
 
 import pytest
 
-from screening import engine
-from screening.tests import stand_in_engine
+#: 威政发〔2018〕20号 第7条: 新认定高新技术企业奖励 20 万元, 重新认定 10 万元 (policy_weihai/a/art_07/tests.yaml).
+A07 = "A.07.hte_reward"
+A07_FIRST, A07_RE = 200000, 100000
+A_DOC = "威政发〔2018〕20号"
 
 
 @pytest.fixture(autouse=True)
-def stand_in(request):
-    """Use the stand-in engine and run queue tasks at once; tests marked ``real_engine`` use policy.services."""
+def immediate_queue():
+    """Run queue tasks at once."""
     from huey.contrib.djhuey import HUEY
 
     previous = HUEY.immediate
     HUEY.immediate = True
-    stand_in_engine.calls.clear()
-    stand_in_engine.fail_on_call.clear()
-    engine.use_backend(stand_in_engine)
-    yield stand_in_engine
-    engine.use_backend(None)
+    yield
     HUEY.immediate = previous

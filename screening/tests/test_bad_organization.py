@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from policy import services as engine
 from registry.models import Organization
 from screening import services
 from screening.models import ScreeningRun
@@ -11,16 +12,16 @@ from screening.models import ScreeningRun
 pytestmark = pytest.mark.django_db
 
 
-def test_bad_organization_is_skipped_counted_and_listed(demo_city, stand_in, monkeypatch):
+def test_bad_organization_is_skipped_counted_and_listed(demo_city, monkeypatch):
     bad = Organization.objects.order_by("id")[5]
-    real = stand_in.evaluate_many
+    real = engine.evaluate_many
 
     def flaky(ids, year, overrides=None):
         if bad.pk in ids:
             raise ValueError("年度 7 不是有效年份")
         return real(ids, year, overrides=overrides)
 
-    monkeypatch.setattr(stand_in, "evaluate_many", flaky)
+    monkeypatch.setattr(engine, "evaluate_many", flaky)
     run = services.start_run(None, year=2024, scope=ScreeningRun.Scope.ALL)
     run.refresh_from_db()
     assert run.status == ScreeningRun.Status.DONE

@@ -9,17 +9,11 @@ import pytest
 from accounts.models import User
 from conftest import login
 from registry.models import Qualification
-from screening import engine, services, tasks
+from screening import services, tasks
 from screening.models import ScreeningRun
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = 2024
-
-
-@pytest.fixture(autouse=True)
-def real_engine(stand_in):
-    """The browser tests run the real policy engine (policy.services), not the stand-in of the unit tests."""
-    engine.use_backend(None)
 
 
 @pytest.fixture

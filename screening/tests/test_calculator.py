@@ -6,29 +6,26 @@ engine (policy.services), and the provision must apply with an amount: A 第5、
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from screening import calculator, engine
+from screening import calculator
 
 BASE = {"kind": "enterprise", "region": "371002"}
 
 
 @pytest.fixture
-def real_engine(stand_in, db):
+def reference(db):
     from registry.models import IndustryChain, Region
     from registry.reference import load_reference
 
     load_reference(Region, IndustryChain)
-    engine.use_backend(None)
-    yield importlib.import_module("policy.services")
 
 
 @pytest.mark.parametrize("provision_id", list(calculator.OFFERED))
-def test_each_offered_provision_is_computable_from_the_form(real_engine, provision_id):
+def test_each_offered_provision_is_computable_from_the_form(reference, provision_id):
     data = {**BASE, **calculator.OFFERED[provision_id]}
     form = calculator.CalculatorForm(data)
     assert form.is_valid(), form.errors
@@ -40,7 +37,7 @@ def test_each_offered_provision_is_computable_from_the_form(real_engine, provisi
     assert hit.title in page
 
 
-def test_b17_needs_and_asks_for_the_year_before(real_engine):
+def test_b17_needs_and_asks_for_the_year_before(reference):
     """B 第17条: 近3年销售收入复合增长率≥10% → 5 万元. The form asks Y-3, Y-1 and Y sales (the rule reads Y-1)."""
     form = calculator.CalculatorForm({**BASE, **calculator.OFFERED["B.17.hte_growth_reward"]})
     assert {"sales_revenue", "sales_revenue_prev", "sales_revenue_3y"} <= set(form.fields)
@@ -49,7 +46,7 @@ def test_b17_needs_and_asks_for_the_year_before(real_engine):
     assert hit.status == "applies" and Decimal(hit.amount) == Decimal(50000)
 
 
-def test_dates_are_asked_not_invented(real_engine):
+def test_dates_are_asked_not_invented(reference):
     data = {**BASE, "year": 2025, "newly_certified": ["high_tech_enterprise"]}
     form = calculator.CalculatorForm(data)
     assert not form.is_valid() and "认定日期" in form.errors["certified_on"][0]
@@ -59,13 +56,13 @@ def test_dates_are_asked_not_invented(real_engine):
     assert not form.is_valid() and "获批日期" in form.errors["platform_approved_on"][0]
 
 
-def test_results_only_show_offered_provisions(real_engine):
+def test_results_only_show_offered_provisions(reference):
     form = calculator.CalculatorForm({**BASE, **calculator.OFFERED["B.09.rd_growth_subsidy"]})
     assert form.is_valid()
     assert {str(r.provision_id) for r in calculator.evaluate(form.cleaned_data).results} <= set(calculator.OFFERED)
 
 
-def test_recertification_is_asked_a_art7(real_engine):
+def test_recertification_is_asked_a_art7(reference):
     """A 第7条: 新认定 20 万元, 重新认定 10 万元 — the form asks which."""
     base = {**BASE, **calculator.OFFERED["A.07.hte_reward"]}
     amounts = {}

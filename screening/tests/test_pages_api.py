@@ -8,7 +8,7 @@ from accounts.models import User
 from registry.models import Organization, Qualification
 from screening import services
 from screening.models import ClaimDraft, Notice, ScreeningRun
-from screening.tests import stand_in_engine
+from screening.tests.conftest import A07, A07_FIRST, A_DOC
 
 YEAR = 2024
 
@@ -23,7 +23,7 @@ def client_for(username: str) -> Client:
 def hte_enterprise(demo_city):
     """The enterprise demo account, moved to an organisation first certified as high-tech in YEAR."""
     org = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
-                                       valid_from__year=YEAR).first().organization
+                                       valid_from__year=YEAR, organization__kind="enterprise").first().organization
     User.objects.filter(username="enterprise").update(organization=org)
     return org
 
@@ -34,15 +34,21 @@ def test_mine_lists_applies_and_near_and_makes_a_draft(hte_enterprise):
     assert page.status_code == 200
     text = page.content.decode()
     assert "我能享受的政策" in text and hte_enterprise.name in text
-    assert "高新技术企业首次认定奖励" in text and "生成申报草稿" in text
-    resp = c.post("/screening/mine/draft/", {"provision_id": stand_in_engine.HTE, "year": YEAR}, follow=True)
+    # A 第7条: 新认定高新技术企业 20 万元, with its document and article on the page.
+    card = text[text.index(f'data-year="{YEAR}"'):text.index(f'data-year="{YEAR - 1}"')]
+    row = card[card.index("<td>新认定/重新认定高新技术企业奖励</td>"):]
+    row = row[:row.index("</tr>")]
+    assert f"{A_DOC} 第7条" in row and "应享</span>20 万元" in row and "生成申报草稿" in row
+    resp = c.post("/screening/mine/draft/", {"provision_id": A07, "year": YEAR}, follow=True)
     assert "已生成申报草稿" in resp.content.decode()
     assert ClaimDraft.objects.get().organization == hte_enterprise
-    resp = c.post("/screening/mine/draft/", {"provision_id": stand_in_engine.PLATFORM, "year": YEAR}, follow=True)
+    resp = c.post("/screening/mine/draft/", {"provision_id": "B.04.new_rd_institution_ceiling", "year": YEAR},
+                  follow=True)
     assert "不能生成申报草稿" in resp.content.decode()
     api = c.get(f"/api/screening/mine/?year={YEAR}").json()
     assert api["organization"]["id"] == hte_enterprise.pk
-    assert api["years"][0]["applies"][0]["document"] == "测试文件"
+    a07 = next(r for r in api["years"][0]["applies"] if r["provision_id"] == A07)
+    assert (a07["document"], a07["article"], a07["amount"]) == (A_DOC, "第7条", f"{A07_FIRST:.2f}")
 
 
 def test_entity_accounts_see_only_their_own(hte_enterprise):
@@ -92,19 +98,20 @@ def test_staff_empty_selection_message(demo_city):
 
 def test_whatif_page_and_bad_values(demo_city):
     c = client_for("bureau")
-    assert "高企首次认定奖励（测试）" in c.get("/screening/whatif/").content.decode()
-    resp = c.post("/screening/whatif/", {"parameter": "test.hte_reward", "value": "-5", "year": YEAR})
+    assert "新认定的高新技术企业每家奖励" in c.get("/screening/whatif/").content.decode()  # A 第7条
+    resp = c.post("/screening/whatif/", {"parameter": "a.art_07.hte_first", "value": "-5", "year": YEAR})
     assert "不能小于" in resp.content.decode()
     resp = c.post("/screening/whatif/", {"parameter": "bogus", "value": "5", "year": YEAR})
     assert "未知参数" in resp.content.decode()
-    resp = c.post("/screening/whatif/", {"parameter": "test.hte_reward", "value": "200000", "year": YEAR}, follow=True)
+    resp = c.post("/screening/whatif/", {"parameter": "a.art_07.hte_first", "value": "300000", "year": YEAR},
+                  follow=True)
     text = resp.content.decode()
     assert "调整后 vs 现行规则" in text and "chart-provision" in text
 
 
 def test_api_runs(demo_city):
     c = client_for("bureau")
-    bad = c.post("/api/screening/runs/", {"kind": "whatif", "year": YEAR, "overrides": {"test.platform_ceiling": -1}},
+    bad = c.post("/api/screening/runs/", {"kind": "whatif", "year": YEAR, "overrides": {"b.art_01.provincial_platform": -1}},
                  content_type="application/json")
     assert bad.status_code == 400 and "不能小于" in bad.json()["detail"]
     empty = c.post("/api/screening/runs/", {"year": YEAR, "scope": "region", "region": "NOPE"},
@@ -119,17 +126,19 @@ def test_api_runs(demo_city):
     assert totals["entities"] == services.totals(ScreeningRun.objects.get(pk=run_id)).entities
     assert c.post(f"/api/screening/runs/{run_id}/cancel/").status_code == 400
     params = c.get("/api/screening/parameters/").json()
-    assert {p["path"] for p in params} == set(stand_in_engine.PARAMETERS)
+    from policy import services as engine
+
+    assert {p["path"] for p in params} == {p["path"] for p in engine.tunable_parameters()}
+    a07 = next(p for p in params if p["path"] == "a.art_07.hte_first")
+    assert (a07["title"], a07["reference"], a07["unit"]) == ("新认定的高新技术企业每家奖励", f"{A_DOC} 第7条", "元")
 
 
 def test_public_calculator(db):
     """A 第7条 (real engine): a first certification as high-tech enterprise, 20 万元; no account, nothing written."""
     from registry.models import IndustryChain, Region
     from registry.reference import load_reference
-    from screening import engine
 
     load_reference(Region, IndustryChain)
-    engine.use_backend(None)
     c = Client()
     assert c.get("/screening/calculator/").status_code == 200
     data = {"year": 2025, "kind": "enterprise", "region": "371002", "newly_certified": ["high_tech_enterprise"],
@@ -144,26 +153,30 @@ def test_public_calculator(db):
     assert Organization.objects.count() == 0
 
 
-def test_engine_missing_gives_a_message_not_an_error(hte_enterprise, monkeypatch):
-    from screening import engine
+def test_engine_refusing_the_data_gives_a_message_not_an_error(hte_enterprise, monkeypatch):
+    """Issue 12: data the policy engine refuses makes the entity's own page say so (not a 500), and a run that
+    fails as a whole is marked failed with the engine's reason."""
+    from policy import services as engine
 
-    engine.use_backend(None)
-    monkeypatch.setenv("KECHUANG_SCREENING_ENGINE", "no_such_engine_module")
-    c = client_for("enterprise")
-    assert "尚未就绪" in c.get("/screening/mine/").content.decode()
-    assert c.get("/api/screening/mine/").status_code == 503
+    def refuse(*args, **kwargs):
+        raise engine.PolicyInputError("annual_facts.2024.rd_expense：应为数字（元），收到 'x'。")
+
+    monkeypatch.setattr(engine, "evaluate_organization_years", refuse)
+    text = client_for("enterprise").get("/screening/mine/").content.decode()
+    assert "本单位登记的数据有误，暂时无法计算" in text
     staff = client_for("bureau")
     resp = staff.post("/api/screening/runs/", {"kind": "whatif", "year": YEAR, "overrides": {"a": 1}},
                       content_type="application/json")
-    assert resp.status_code == 400 and "尚未就绪" in resp.json()["detail"]
+    assert resp.status_code == 400 and "未知参数" in resp.json()["detail"]
+    monkeypatch.setattr(services, "_evaluate_batch", refuse)
     run = services.start_run(User.objects.get(username="bureau"), year=YEAR)
-    assert run.status == "failed" and "尚未就绪" in run.error
+    assert run.status == "failed" and run.error.startswith("输入无效：annual_facts.2024.rd_expense")
 
 
 def test_draft_stays_in_view_after_it_is_made(hte_enterprise):
-    """Issue 13: 生成申报草稿 redirected to the default year, where the draft could not be seen. A 第7条 (stand-in)."""
+    """Issue 13: 生成申报草稿 redirected to the default year, where the draft could not be seen. A 第7条."""
     c = client_for("enterprise")
-    resp = c.post("/screening/mine/draft/", {"provision_id": stand_in_engine.HTE, "year": YEAR,
+    resp = c.post("/screening/mine/draft/", {"provision_id": A07, "year": YEAR,
                                              "view_year": YEAR + 1})
     draft = ClaimDraft.objects.get()
     assert resp.status_code == 302 and resp["Location"] == f"/screening/mine/?year={YEAR + 1}#draft-{draft.pk}"

@@ -1,32 +1,19 @@
-"""Contract with the real policy engine (policy.services, issue 3): screening, what-if and calculator end to end.
-
-Skipped, with the reason in the summary, while policy.services is not installed in this tree.
-"""
+"""Contract with the policy engine (policy.services, issue 3): screening, what-if and calculator end to end."""
 
 from __future__ import annotations
-
-import importlib
-import importlib.util
 
 import pytest
 
 from accounts.models import User
+from policy import services as engine
 from registry.models import Organization
-from screening import calculator, engine, services
+from screening import calculator, services
 from screening.models import ScreeningRun
 
-pytestmark = pytest.mark.skipif(importlib.util.find_spec("policy.services") is None,
-                                reason="policy.services (issue 3) is not in this tree yet")
 YEAR = 2024
 
 
-@pytest.fixture
-def real_engine(stand_in):
-    engine.use_backend(None)
-    yield importlib.import_module("policy.services")
-
-
-def test_real_engine_screening_and_whatif(demo_city, real_engine):
+def test_real_engine_screening_and_whatif(demo_city):
     bureau = User.objects.get(username="bureau")
     ids = list(Organization.objects.order_by("id").values_list("id", flat=True)[:120])
     run = services.start_run(bureau, year=YEAR, scope=ScreeningRun.Scope.LIST, organization_ids=ids)
@@ -46,7 +33,7 @@ def test_real_engine_screening_and_whatif(demo_city, real_engine):
     assert services.whatif_comparison(whatif).delta_amount == 0  # same value: no change
 
 
-def test_real_engine_entity_page_and_calculator(demo_city, real_engine):
+def test_real_engine_entity_page_and_calculator(demo_city):
     org = User.objects.get(username="enterprise").organization
     years = services.entitlements(org, [YEAR, YEAR - 1])
     assert [y["year"] for y in years] == [YEAR, YEAR - 1]
@@ -57,7 +44,7 @@ def test_real_engine_entity_page_and_calculator(demo_city, real_engine):
     assert isinstance(result.results, list)
 
 
-def test_real_engine_pages(demo_city, real_engine):
+def test_real_engine_pages(demo_city):
     from django.test import Client
 
     c = Client()
@@ -73,7 +60,7 @@ def test_real_engine_pages(demo_city, real_engine):
 
 
 @pytest.mark.parametrize("overrides", [{"b.art_09.rate": "0.3"}, {"b.art_01.provincial_platform": "600000"}])
-def test_whatif_aggregates_equal_those_of_the_explanations(demo_city, real_engine, overrides):
+def test_whatif_aggregates_equal_those_of_the_explanations(demo_city, overrides):
     """Issue 11: the what-if aggregates from arrays (no explanations) equal those built from explained results."""
     ids = list(Organization.objects.order_by("id").values_list("id", flat=True))
     regions = dict(Organization.objects.values_list("id", "region_id"))

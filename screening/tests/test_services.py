@@ -8,10 +8,11 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from core.models import AuditEvent
-from registry.models import Organization, Qualification, Recognition, Region
+from policy import services as engine
+from registry.models import Organization, Qualification, Region
 from screening import services
 from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
-from screening.tests import stand_in_engine
+from screening.tests.conftest import A07, A07_FIRST, A07_RE, A_DOC
 
 YEAR = 2024
 
@@ -26,12 +27,30 @@ def bureau(city):
     return User.objects.get(username="bureau")
 
 
-def _expected_applies(year: int) -> tuple[int, int]:
-    hte = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
-                                       valid_from__year=year).values("organization").distinct().count()
-    plat = Recognition.objects.filter(kind="platform_approval", occurred_on__year=year).values(
-        "organization").distinct().count()
-    return hte, plat
+def _certified(year: int) -> tuple[int, int]:
+    """Enterprises first certified / re-certified as high-tech enterprises in ``year`` (A 第7条's facts)."""
+    qs = Qualification.objects.filter(kind="high_tech_enterprise", valid_from__year=year,
+                                      organization__kind="enterprise")
+    first = qs.filter(certification="first_certification").values("organization").distinct().count()
+    return first, qs.values("organization").distinct().count() - first
+
+
+def _counting_evaluate_many(monkeypatch, before=None, fail_on: dict | None = None) -> list:
+    """Wrap policy.services.evaluate_many: count its batches, run ``before`` first, raise fail_on[n] on call n."""
+    calls: list = []
+    real = engine.evaluate_many
+
+    def wrapped(ids, year, overrides=None):
+        n = len(calls)
+        calls.append(list(ids))
+        if fail_on and n in fail_on:
+            raise fail_on.pop(n)
+        if before:
+            before()
+        return real(ids, year, overrides)
+
+    monkeypatch.setattr(engine, "evaluate_many", wrapped)
+    return calls
 
 
 def test_screening_run_whole_city(bureau):
@@ -39,14 +58,16 @@ def test_screening_run_whole_city(bureau):
     run.refresh_from_db()
     assert run.status == ScreeningRun.Status.DONE
     assert run.processed == run.total == Organization.objects.count()
-    hte, plat = _expected_applies(YEAR)
-    assert hte > 0
+    first, re = _certified(YEAR)
+    assert first > 0 and re > 0
     t = services.totals(run)
     by_id = {r["provision_id"]: r for r in t.by_provision}
-    assert by_id[stand_in_engine.HTE]["entities"] == hte
-    assert by_id[stand_in_engine.HTE]["amount"] == Decimal(100000) * hte
-    assert t.entitlement == Decimal(100000) * hte
-    assert t.ceiling == Decimal(500000) * plat
+    # A 第7条: 20 万元 per first certification, 10 万元 per re-certification in the year.
+    assert by_id[A07]["entities"] == first + re
+    assert by_id[A07]["amount"] == Decimal(A07_FIRST * first + A07_RE * re)
+    assert (by_id[A07]["document"], by_id[A07]["article"], by_id[A07]["is_ceiling"]) == (A_DOC, "第7条", False)
+    assert t.entitlement == sum(r["amount"] for r in t.by_provision if not r["is_ceiling"])
+    assert t.ceiling == sum(r["amount"] for r in t.by_provision if r["is_ceiling"])
     assert sum(r["entitlement"] + r["ceiling"] for r in t.by_region) == t.entitlement + t.ceiling
     assert t.near_entities > 0
     assert AuditEvent.objects.filter(action="screening.screening_started").count() == 1
@@ -65,11 +86,11 @@ def test_rerun_and_double_execution_never_duplicate(bureau):
     assert ScreeningResult.objects.filter(run=run).count() == n
 
 
-def test_resume_after_worker_death(bureau):
+def test_resume_after_worker_death(bureau, monkeypatch):
     clean = services.start_run(bureau, year=YEAR)
     expected = set(ScreeningResult.objects.filter(run=clean).values_list("organization_id", "provision_id", "amount"))
     run = services.start_run(bureau, year=YEAR, enqueue=False)
-    stand_in_engine.fail_on_call[len(stand_in_engine.calls) + 2] = SystemExit("worker killed")
+    _counting_evaluate_many(monkeypatch, fail_on={2: SystemExit("worker killed")})
     with pytest.raises(SystemExit):
         services.execute_run(run.pk, batch_size=50)
     run.refresh_from_db()
@@ -84,23 +105,11 @@ def test_resume_after_worker_death(bureau):
     assert got == expected
 
 
-def test_cancel_between_batches(bureau):
+def test_cancel_between_batches(bureau, monkeypatch):
     run = services.start_run(bureau, year=YEAR, enqueue=False)
-
-    class CancelAfterFirst(BaseException):
-        pass
-
-    original = stand_in_engine.evaluate_many
-
-    def evaluate_then_cancel(ids, year, overrides=None):
-        ScreeningRun.objects.filter(pk=run.pk).update(cancel_requested=True)
-        return original(ids, year, overrides)
-
-    stand_in_engine.evaluate_many = evaluate_then_cancel
-    try:
-        services.execute_run(run.pk, batch_size=50)
-    finally:
-        stand_in_engine.evaluate_many = original
+    _counting_evaluate_many(monkeypatch, before=lambda: ScreeningRun.objects.filter(pk=run.pk).update(
+        cancel_requested=True))
+    services.execute_run(run.pk, batch_size=50)
     run.refresh_from_db()
     assert run.status == ScreeningRun.Status.CANCELLED
     assert run.processed == 50 < run.total
@@ -145,10 +154,10 @@ def test_scopes_and_district_limits(bureau):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"test.hte_reward": "-1"}, "不能小于"),
-        ({"test.hte_reward": "20000000"}, "不能大于"),
+        ({"a.art_07.hte_first": "-1"}, "不能小于"),
+        ({"a.art_07.hte_first": "20000000"}, "不能大于"),
         ({"no.such.parameter": "1"}, "未知参数"),
-        ({"test.hte_reward": "abc"}, "不是数字"),
+        ({"a.art_07.hte_first": "abc"}, "不是数字"),
         ({}, "至少选择"),
     ],
 )
@@ -158,16 +167,21 @@ def test_whatif_refuses_out_of_domain(bureau, overrides, message):
 
 
 def test_whatif_compares_current_and_changed(bureau):
-    hte, plat = _expected_applies(YEAR)
-    run = services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF, overrides={"test.hte_reward": "250000"})
+    """A 第7条 first certification 20 → 25 万元: the cost grows by 5 万元 per enterprise first certified."""
+    first, re = _certified(YEAR)
+    screening = services.start_run(bureau, year=YEAR)
+    run = services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF,
+                             overrides={"a.art_07.hte_first": "250000"})
     run.refresh_from_db()
     assert run.status == ScreeningRun.Status.DONE
     cmp = services.whatif_comparison(run)
-    assert cmp.delta_amount == Decimal(150000) * hte
-    assert cmp.base_amount == Decimal(100000) * hte + Decimal(500000) * plat
+    assert cmp.delta_amount == Decimal(50000) * first
+    t = services.totals(screening)
+    assert cmp.base_amount == t.entitlement + t.ceiling  # the what-if's current rules are the screening's
     assert cmp.delta_beneficiaries == 0
-    row = next(c for c in cmp.by_provision if c["provision_id"] == stand_in_engine.HTE)
-    assert row["base_n"] == row["changed_n"] == hte
+    row = next(c for c in cmp.by_provision if c["provision_id"] == A07)
+    assert row["base_n"] == row["changed_n"] == first + re
+    assert row["changed_amount"] - row["base_amount"] == Decimal(50000) * first
     assert sum(c["delta_amount"] for c in cmp.by_region) == cmp.delta_amount
     # Re-running replaces the aggregates instead of adding to them.
     n = WhatIfAggregate.objects.filter(run=run).count()
@@ -177,10 +191,10 @@ def test_whatif_compares_current_and_changed(bureau):
 
 
 def test_whatif_zero_reward_removes_beneficiaries(bureau):
-    run = services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF, overrides={"test.hte_reward": "0"})
+    run = services.start_run(bureau, year=YEAR, kind=ScreeningRun.Kind.WHATIF, overrides={"a.art_07.hte_first": "0"})
     cmp = services.whatif_comparison(run)
-    hte, _ = _expected_applies(YEAR)
-    assert cmp.delta_amount == -Decimal(100000) * hte
+    first, _ = _certified(YEAR)
+    assert cmp.delta_amount == -Decimal(A07_FIRST) * first
 
 
 def test_notices_once_per_run_and_export(bureau):
@@ -191,7 +205,7 @@ def test_notices_once_per_run_and_export(bureau):
     assert services.send_notices(bureau, run) == 0
     assert Notice.objects.filter(run=run).count() == entities
     notice = Notice.objects.filter(run=run).first()
-    assert "测试文件" in notice.body and "说明" in notice.body
+    assert "威政发〔" in notice.body and "第" in notice.body and "说明" in notice.body
     wb = load_workbook(io.BytesIO(services.export_excel(run)))
     assert wb.sheetnames == ["按条款汇总", "按区市汇总", "主体明细"]
     assert wb["主体明细"].max_row == ScreeningResult.objects.filter(run=run).count() + 1
@@ -203,29 +217,31 @@ def test_export_is_readable_numbers_titles_frozen_header(bureau):
     wb = load_workbook(io.BytesIO(services.export_excel(run)))
     ws = wb["按条款汇总"]
     assert ws.freeze_panes == "A2" and ws.column_dimensions["A"].width >= 30
-    assert ws.cell(1, 1).value == "政策条款" and ws.cell(2, 1).value == "高新技术企业首次认定奖励"
+    top = services.totals(run).by_provision[0]
+    assert ws.cell(1, 1).value == "政策条款" and ws.cell(2, 1).value == top["title"]
+    assert (ws.cell(2, 2).value, ws.cell(2, 3).value) == (top["document"], top["article"])
     amount = ws.cell(2, 6)
-    assert isinstance(amount.value, int | float) and amount.value > 0 and "#,##0.00" in amount.number_format
+    assert amount.value == float(top["amount"]) > 0 and "#,##0.00" in amount.number_format
     codes = [c.value for row in wb["主体明细"].iter_rows() for c in row if isinstance(c.value, str)]
-    assert not [v for v in codes if v.startswith("test.")]
+    assert not [v for v in codes if v.startswith(("A.", "B.")) and v[2:4].isdigit()]
 
 
 def test_claim_draft(city):
     org = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
-                                       valid_from__year=YEAR).first().organization
+                                       valid_from__year=YEAR, organization__kind="enterprise").first().organization
     user = User.objects.get(username="bureau")
-    draft, created = services.create_claim_draft(user, org, stand_in_engine.HTE, YEAR)
-    assert created and draft.amount == Decimal(100000) and draft.document == "测试文件"
-    _, created = services.create_claim_draft(user, org, stand_in_engine.HTE, YEAR)
+    draft, created = services.create_claim_draft(user, org, A07, YEAR)
+    assert created and draft.amount == Decimal(A07_FIRST) and (draft.document, draft.article) == (A_DOC, "第7条")
+    _, created = services.create_claim_draft(user, org, A07, YEAR)
     assert not created and ClaimDraft.objects.count() == 1
     with pytest.raises(services.ScreeningInputError, match="不符合"):
-        services.create_claim_draft(user, org, stand_in_engine.PLATFORM, YEAR)
+        services.create_claim_draft(user, org, "B.04.new_rd_institution_ceiling", YEAR)
 
 
 def test_district_whatif_covers_its_region(city):
     district = User.objects.get(username="district")
     gaoqu = Region.objects.get(code="Z-GAOQU")
     run = services.start_run(district, year=YEAR, kind=ScreeningRun.Kind.WHATIF, scope=ScreeningRun.Scope.REGION,
-                             region=gaoqu, overrides={"test.platform_ceiling": "600000"})
+                             region=gaoqu, overrides={"b.art_01.provincial_platform": "600000"})
     assert run.status == ScreeningRun.Status.DONE and run.total == Organization.objects.filter(region=gaoqu).count()
     assert {r["region"] for r in services.whatif_comparison(run).by_region} <= {gaoqu.name}

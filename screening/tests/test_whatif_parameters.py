@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from django.test import Client
 
 from accounts.models import User
-from screening import engine
+from policy import services as engine
 from screening.forms import WhatIfForm
 from screening.models import ScreeningRun
 
-
-@pytest.fixture
-def real_engine(stand_in, db):
-    engine.use_backend(None)
-    yield importlib.import_module("policy.services")
+pytestmark = pytest.mark.django_db
 
 
-def test_units_and_grouping(real_engine):
+def test_units_and_grouping():
     params = {p["path"]: p for p in engine.tunable_parameters()}
     assert params["a.art_14.patent_volume_threshold"]["unit"] == "件"  # A 第14条: 20 件, never "20元"
     assert params["b.art_09.rate"]["unit"] == "比例"
@@ -33,7 +27,7 @@ def test_units_and_grouping(real_engine):
     assert a14["a.art_14.patent_volume_threshold"].endswith("（现行 20 件）")
 
 
-def test_rate_typed_as_percent_reaches_the_engine_as_a_fraction(real_engine, demo_city):
+def test_rate_typed_as_percent_reaches_the_engine_as_a_fraction(demo_city):
     """B 第9条: 研发投入增量 × 5% → try 8%: typed "8", stored 0.08, shown "8%"."""
     c = Client()
     c.force_login(User.objects.get(username="bureau"))

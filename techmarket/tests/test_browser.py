@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from conftest import login
-from screening import engine
 from techmarket.models import Match, TechContract
 from techmarket.tests.conftest import TODAY
 
@@ -20,7 +19,6 @@ def logout(page) -> None:
 
 
 def test_need_to_match_to_registered_contract_to_b14_subsidy(page, world, listed):
-    engine.use_backend(None)  # the real policy engine
     _, ach, _ = listed
     login(page, "alice")
     page.goto(page.base_url + "/techmarket/needs/new/")
