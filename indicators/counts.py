@@ -7,8 +7,8 @@ total. ``refresh`` recounts every figure the catalogue shows; it runs
 - as a periodic job (``indicators.tasks``) once the oldest figure is older than ``settings.INDICATORS_CACHE_SECONDS``,
 - after each registry import (``registry.signals.registry_imported``, connected in ``IndicatorsConfig.ready``),
 - by the periodic job within a minute of any other change to the rows the figures count (a form edit, a contract
-  registration, an incubation stay: ``mark_changed`` on their post_save/post_delete, kept in the queue's store so
-  that web and worker processes share it),
+  registration, an incubation stay: ``mark_changed`` on their post_save/post_delete, kept in the database
+  (``RegistryChange``) so that web and worker processes share it),
 - from the command line (``manage.py refresh_indicator_counts``).
 
 A figure the table does not hold yet (a year that has just begun, a new indicator) is counted on first use and
@@ -186,24 +186,22 @@ SOURCES = ("registry.Organization", "registry.Qualification", "registry.Recognit
 
 
 def mark_changed() -> None:
-    """Note that a counted row changed now (after its transaction committed); the periodic job recounts."""
-    from huey.contrib.djhuey import HUEY
+    """Note that a counted row changed now (run after its transaction committed); the periodic job recounts."""
+    from indicators.models import RegistryChange
 
-    try:
-        HUEY.put(CHANGED_KEY, timezone.now().timestamp())
-    except Exception:  # the queue's store is down: the change is saved; the figures refresh on the interval
-        logger.warning("indicators: could not note a registry change in the queue's store", exc_info=True)
+    now = timezone.now()
+    if not RegistryChange.objects.filter(pk=1).update(changed_at=now):
+        try:
+            with transaction.atomic():
+                RegistryChange.objects.create(pk=1, changed_at=now)
+        except IntegrityError:  # another process noted a change at the same moment
+            RegistryChange.objects.filter(pk=1).update(changed_at=now)
 
 
 def changed_at() -> dt.datetime | None:
-    from huey.contrib.djhuey import HUEY
+    from indicators.models import RegistryChange
 
-    try:
-        value = HUEY.get(CHANGED_KEY, peek=True)
-    except Exception:
-        logger.warning("indicators: could not read the last registry change from the queue's store", exc_info=True)
-        return None
-    return None if value is None else dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    return RegistryChange.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
 def source_changed(**_) -> None:

@@ -214,3 +214,17 @@ class RegistryCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.computed} {self.year} {self.area or '全市'} {self.region or '合计'} = {self.value:g}"
+
+
+class RegistryChange(models.Model):
+    """When a row that the registry counts read last changed (one row, ``id`` 1): the periodic job recounts the
+    figures counted before it. Kept in the database, which web and worker processes share."""
+
+    changed_at = models.DateTimeField("最近变更时间")
+
+    class Meta:
+        verbose_name = "登记数据变更时间"
+        verbose_name_plural = "登记数据变更时间"
+
+    def __str__(self) -> str:
+        return f"登记数据最近变更于 {self.changed_at:%Y-%m-%d %H:%M:%S}"
