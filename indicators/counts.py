@@ -20,7 +20,6 @@ counts the registry itself (small installations, checking a figure by hand).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,7 +44,6 @@ ADDITIVE = frozenset({
 #: INDICATORS_CACHE_SECONDS counts it again itself (the periodic job keeps figures younger than about one time).
 ABANDONED_AFTER = 3
 
-logger = logging.getLogger(__name__)
 Key = tuple[str, int, str]  # (function, year, area code or "" for the whole city)
 
 
@@ -179,7 +177,6 @@ def oldest() -> dt.datetime | None:
     return RegistryCount.objects.aggregate(m=Min("counted_at"))["m"]
 
 
-CHANGED_KEY = "indicators.registry_changed_at"
 #: The rows the figures count (``app_label.ModelName``); a save or delete of one marks the figures changed.
 SOURCES = ("registry.Organization", "registry.Qualification", "registry.Recognition", "registry.AnnualFacts",
            "registry.CultivationPoolEntry", "registry.PlatformMembership", "incubation.Carrier", "incubation.Stay")
