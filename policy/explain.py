@@ -82,7 +82,15 @@ _yuan_memo = functools.lru_cache(maxsize=1 << 16, typed=True)(_yuan)
 
 
 def wan(yuan_: float | Decimal) -> str:
-    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'."""
+    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'. A whole number of yuan (most figures) is rounded in
+    integers, to the same text as the decimal path gives."""
+    if yuan_ and isinstance(yuan_, int | float) and -1e15 < yuan_ < 1e15 and yuan_ == (n := int(yuan_)):
+        q, r = divmod(-n if n < 0 else n, 100)  # hundreds of yuan: hundredths of 万元, half up
+        whole, frac = divmod(q + (r >= 50), 100)
+        sign = "-" if n < 0 else ""
+        if not frac:
+            return f"{sign}{whole} 万元"
+        return f"{sign}{whole}.{frac // 10} 万元" if frac % 10 == 0 else f"{sign}{whole}.{frac:02d} 万元"
     return _wan_memo(yuan_) if yuan_ else _wan(yuan_)
 
 
@@ -219,6 +227,7 @@ class Context:
         self._labels: dict[tuple, str] = {}
         self._pairs: tuple[dict, dict, np.ndarray] | None = None
         self._row_cache: dict[int, dict[str, Any]] = {}
+        self._columns: dict[str, list] | None = None
 
     # rows and events
     def row(self, i: int) -> dict[str, Any]:
@@ -226,6 +235,20 @@ class Context:
         if row is None:
             row = self._row_cache[i] = self.rows[i]
         return row
+
+    def columns(self) -> dict[str, list]:
+        """The rows' values by key, as lists over the organisations (``columns()[name][i] == row(i)[name]``; not
+        "events"): an explanation that needs a few facts of many organisations reads them without making rows. Lazy
+        rows (policy.facts.Rows) give their columns; rows typed as dicts are turned once."""
+        if self._columns is None:
+            facts = getattr(self.rows, "facts", None)
+            if facts is not None:
+                self._columns = facts._columns()
+            else:
+                rows = [self.row(i) for i in range(self.n)]
+                keys = [k for k in rows[0] if k != "events"] if rows else []
+                self._columns = {k: [r[k] for r in rows] for k in keys}
+        return self._columns
 
     def span(self, i: int) -> tuple[int, int]:
         return self._starts[i], self._starts[i + 1]

@@ -311,8 +311,9 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     batch = _Batch(org_ids)
     wanted = batch.wanted
     params = {**batch.params, "y0": dt.date(year, 1, 1), "y1": dt.date(year, 12, 31)}
-    # One row per organisation: its kind, the qualifications held in the year, the yearly facts of this year, the
-    # year before and three years before, and whether a qualification or recognition (of any year) is refused.
+    # One row per organisation: its kind, the yearly facts of this year, the year before and three years before, and
+    # whether a qualification or recognition (of any year) is refused (read from partial indexes that hold only such
+    # rows: see registry.models).
     held_kinds = {"is_high_tech_enterprise": ("high_tech_enterprise",), "is_tech_sme": ("tech_sme",),
                   "above_designated_size": ("above_designated_size",),
                   "is_leading_tech_enterprise": ("leading_tech_enterprise",),
@@ -321,28 +322,23 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
               "sales_revenue_y0": ("sales_revenue", "a"), "sales_revenue_y1": ("sales_revenue", "b"),
               "sales_revenue_y3": ("sales_revenue", "c"), "invention_patents_granted": ("invention_patents_granted", "a"),
               "rd_active": ("(CASE WHEN rd_active IS NULL THEN NULL WHEN rd_active THEN 1 ELSE 0 END)", "a")}
-    in_year = "valid_from <= %(y1)s AND valid_to >= %(y0)s AND valid_to >= valid_from"
-    q_refused = f"valid_to < valid_from OR kind NOT IN ({_sql_list(QUALIFICATION_KINDS)})"
-    held_sql = ", ".join(f"MAX(CASE WHEN {in_year} AND kind IN ({_sql_list(kinds)}) THEN 1 ELSE 0 END) AS {name}"
-                         for name, kinds in held_kinds.items())
     yearly_sql = ", ".join(f"MAX(CASE WHEN year = %({y})s THEN {column} END) AS {name}"
                            for name, (column, y) in yearly.items())
     orgs = _read(
-        f"SELECT o.id, o.kind, {', '.join('q.' + k for k in held_kinds)}, q.q_bad, "
-        f"{', '.join('a.' + k for k in yearly)}, r.r_bad "
+        f"SELECT o.id, o.kind, {', '.join('a.' + k for k in yearly)}, q.q_bad, r.r_bad "
         "FROM registry_organization o "
-        f"LEFT JOIN (SELECT organization_id, {held_sql}, MAX(CASE WHEN {q_refused} THEN 1 ELSE 0 END) AS q_bad "
-        f"FROM registry_qualification WHERE {batch.where('organization_id')} AND (({in_year}) OR {q_refused}) "
-        "GROUP BY organization_id) q ON q.organization_id = o.id "
         f"LEFT JOIN (SELECT organization_id, {yearly_sql} FROM registry_annualfacts "
         f"WHERE {batch.where('organization_id')} AND year IN (%(a)s, %(b)s, %(c)s) GROUP BY organization_id) a "
         "ON a.organization_id = o.id "
+        "LEFT JOIN (SELECT DISTINCT organization_id, 1 AS q_bad FROM registry_qualification "
+        f"WHERE {batch.where('organization_id')} AND ({refused_qualifications(QUALIFICATION_KINDS)})) q "
+        "ON q.organization_id = o.id "
         "LEFT JOIN (SELECT DISTINCT organization_id, 1 AS r_bad FROM registry_recognition "
-        f"WHERE {batch.where('organization_id')} AND (amount < 0 OR kind NOT IN ({_sql_list(RECOGNITION_KINDS)}) "
-        f"OR level NOT IN ({_sql_list(LEVELS - {''})}, ''))) r ON r.organization_id = o.id "
+        f"WHERE {batch.where('organization_id')} AND ({refused_recognitions(RECOGNITION_KINDS, LEVELS)})) r "
+        "ON r.organization_id = o.id "
         f"WHERE {batch.where('o.id')}",
-        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", *held_kinds, "q_bad", *yearly, "r_bad"],
-        floats=(*held_kinds, "q_bad", *yearly, "r_bad"), ints=("id",), categories=("kind",))
+        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", *yearly, "q_bad", "r_bad"],
+        floats=(*yearly, "q_bad", "r_bad"), ints=("id",), categories=("kind",))
     found = orgs["id"].to_numpy(dtype=np.int64)
     if batch.dense and len(found) != len(wanted):  # organisations of the range that the batch does not hold
         inside = np.isin(found, wanted)
@@ -359,15 +355,20 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     refused[opos] |= (orgs["q_bad"].to_numpy(dtype=float) > 0) | (orgs["r_bad"].to_numpy(dtype=float) > 0)
     bad: set[int] = set(ids[refused].tolist())
 
+    # The qualifications in force in the year (on PostgreSQL an index-only read): those held, and the high-tech
+    # certification of the year — the latest one starting in it (by valid_from, then id).
+    quals = _read("SELECT organization_id, id, kind, valid_from, certification FROM registry_qualification "
+                  f"WHERE {batch.where('organization_id')} AND valid_to >= %(y0)s AND valid_from <= %(y1)s "
+                  "AND valid_to >= valid_from", params, ["org", "id", "kind", "valid_from", "certification"],
+                  ints=("org", "id"), categories=("kind", "certification"))
+    qpos = index.get_indexer(quals["org"].to_numpy(dtype=np.int64))
+    qkind = quals["kind"].to_numpy(dtype=object)
     bools = {}
-    for name in held_kinds:
+    for name, kinds in held_kinds.items():
         bools[name] = np.zeros(n, dtype=bool)
-        bools[name][opos] = orgs[name].to_numpy(dtype=float) > 0
-    # The high-tech certification of the year: the latest one starting in it (by valid_from, then id).
-    hte = _read("SELECT organization_id, id, valid_from, certification FROM registry_qualification "
-                f"WHERE {batch.where('organization_id')} AND kind = 'high_tech_enterprise' AND valid_from >= %(y0)s "
-                "AND valid_from <= %(y1)s AND valid_to >= valid_from", params,
-                ["org", "id", "valid_from", "certification"], ints=("org", "id"))
+        bools[name][qpos[(qpos >= 0) & member_of(qkind, kinds)]] = True
+    hte = quals[(qpos >= 0) & (qkind == "high_tech_enterprise")
+                & (_dates(quals["valid_from"]) >= np.datetime64(params["y0"]))]
     hte_on = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     hte_first = np.zeros(n, dtype=bool)
     if len(hte):
@@ -391,15 +392,26 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     bools["rd_active"] = np.where(np.isnan(active), np.nan_to_num(floats["rd_expense"]) != 0, active > 0)
 
     # Recognitions of the year, newest first per organisation (the registry's order), the lead role from platforms.
+    # The lead role is looked up in the batch's own lead memberships (a join would make PostgreSQL hash the whole
+    # membership table for every batch).
     recs = _read(
-        "SELECT r.organization_id, r.kind, r.subject, r.level, r.grade, r.occurred_on, r.amount, r.title, "
-        "r.attributes, CASE WHEN pm.id IS NULL THEN 0 ELSE 1 END "
-        "FROM registry_recognition r LEFT JOIN registry_platformmembership pm ON pm.organization_id = r.organization_id "
-        "AND pm.platform_id = r.platform_id AND pm.role = 'lead' "
-        f"WHERE {batch.where('r.organization_id')} AND r.occurred_on >= %(y0)s AND r.occurred_on <= %(y1)s "
-        "ORDER BY r.organization_id, r.occurred_on DESC, r.id DESC",
-        params, ["org", "kind", "subject", "level", "grade", "occurred_on", "amount", "title", "attributes", "lead"],
-        floats=("amount", "lead"), ints=("org",))
+        "SELECT organization_id, kind, subject, level, grade, occurred_on, amount, title, attributes, platform_id "
+        f"FROM registry_recognition WHERE {batch.where('organization_id')} AND occurred_on >= %(y0)s "
+        "AND occurred_on <= %(y1)s ORDER BY organization_id, occurred_on DESC, id DESC",
+        params, ["org", "kind", "subject", "level", "grade", "occurred_on", "amount", "title", "attributes", "platform"],
+        floats=("amount", "platform"), ints=("org",))
+    with_platform = recs["platform"].notna().to_numpy(dtype=bool)
+    lead = np.zeros(len(recs), dtype=bool)
+    if with_platform.any():
+        leads = _read("SELECT organization_id, platform_id FROM registry_platformmembership "
+                      f"WHERE {batch.where('organization_id')} AND role = 'lead'", params, ["org", "platform"],
+                      ints=("org", "platform"))
+        pairs = set(zip(leads["org"].tolist(), leads["platform"].tolist(), strict=True))
+        where = np.flatnonzero(with_platform)
+        orgs_of = recs["org"].to_numpy(dtype=np.int64)[where].tolist()
+        platforms_of = recs["platform"].to_numpy(dtype=float)[where].astype(np.int64).tolist()
+        lead[where] = [pair in pairs for pair in zip(orgs_of, platforms_of, strict=True)]
+    recs["lead"] = lead
     rpos = index.get_indexer(recs["org"].to_numpy(dtype=np.int64))
     keep = rpos >= 0
     sources = _event_sources()
@@ -414,7 +426,7 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     codes = set(GRADE_CODES) | set(GRADE_CODES.values())
     attr_codes, attr_uniques = pd.factorize(recs["attributes"], use_na_sentinel=True)
     attrs = [_attrs(a) for a in attr_uniques] + [_attrs(None)]  # code -1 (NULL) picks the last
-    lead = recs["lead"].to_numpy(dtype=float) > 0
+    lead = recs["lead"].to_numpy(dtype=bool)
     events: dict[str, np.ndarray] = {
         "kind": recs["kind"].to_numpy(dtype=object),
         "subject": _map_unique(recs["subject"], lambda s: s if str(s).isascii() else "other"),
@@ -484,6 +496,23 @@ def _ordered(owner: np.ndarray, block: np.ndarray) -> bool:
         return True
     d_owner, d_block = np.diff(owner), np.diff(block)
     return bool(np.all((d_owner > 0) | ((d_owner == 0) & (d_block >= 0))))
+
+
+def member_of(values: np.ndarray, options: Sequence[str]) -> np.ndarray:
+    return np.isin(values, list(options)) if len(values) else np.zeros(0, dtype=bool)
+
+
+def refused_qualifications(kinds: Any) -> str:
+    """SQL: a qualification the engine refuses (dates reversed, a kind it does not know). Written as the condition of
+    the partial index ``registry_qu_refused_idx`` is, so that PostgreSQL reads that (normally empty) index."""
+    return f"valid_to < valid_from OR NOT (kind IN ({_sql_list(kinds)}))"
+
+
+def refused_recognitions(kinds: Any, levels: Any) -> str:
+    """SQL: a recognition the engine refuses (a negative amount, a kind or level it does not know); the condition of
+    the partial index ``registry_re_refused_idx``."""
+    return (f"amount < 0 OR NOT (kind IN ({_sql_list(kinds)})) "
+            f"OR NOT (level IN ({_sql_list(set(levels) - {''})}, ''))")
 
 
 def _sql_list(values: Any) -> str:

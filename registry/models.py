@@ -239,6 +239,10 @@ class Qualification(models.Model):
         indexes = [
             models.Index(fields=["kind", "valid_from", "valid_to"]),
             models.Index(fields=["organization", "kind", "valid_to"]),
+            # Rows the policy engine refuses (policy.facts looks for them in every batch): normally none, so the
+            # look-up reads an empty index. Its condition is the one policy.facts.refused_qualifications() writes.
+            models.Index(fields=["organization"], name="registry_qu_refused_idx",
+                         condition=Q(valid_to__lt=models.F("valid_from")) | ~Q(kind__in=sorted(QualificationKind.values))),
         ]
 
     def __str__(self) -> str:
@@ -301,6 +305,14 @@ class Recognition(models.Model):
         verbose_name = "认定与荣誉事件"
         verbose_name_plural = "认定与荣誉事件"
         ordering = ["-occurred_on", "-id"]
+        # Screening reads one year's events of a range of organisations (policy.facts): both columns in one index;
+        # and rows the policy engine refuses, normally none (the condition policy.facts.refused_recognitions() writes).
+        indexes = [
+            models.Index(fields=["organization", "occurred_on"], name="registry_re_org_date_idx"),
+            models.Index(fields=["organization"], name="registry_re_refused_idx",
+                         condition=Q(amount__lt=0) | ~Q(kind__in=sorted(RecognitionKind.values))
+                         | ~Q(level__in=sorted(Level.values) + [""])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.get_kind_display()} {self.title or self.subject}"

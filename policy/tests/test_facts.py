@@ -79,3 +79,29 @@ def test_finance_events_in_columns_are_those_of_the_situations(monkeypatch, year
         assert rows[i] == want, org_id
         financing += sum(e["kind"] == "financing" for e in want["events"])
     assert financing > 10
+
+
+def test_refused_rows_are_looked_up_in_the_partial_indexes(city):
+    """Each batch asks whether any of its organisations holds data the engine refuses; on PostgreSQL the question is
+    answered from the partial indexes of registry.models (normally empty), which PostgreSQL uses only while the
+    condition policy.facts writes is the indexes' own."""
+    from django.db import connection
+
+    from policy import facts
+    from policy.services import LEVELS, QUALIFICATION_KINDS, RECOGNITION_KINDS
+
+    if connection.vendor != "postgresql":
+        pytest.skip("partial index plans are PostgreSQL's")
+    queries = {
+        "registry_qu_refused_idx": "SELECT DISTINCT organization_id FROM registry_qualification WHERE organization_id "
+                                   f"BETWEEN 1 AND 100000 AND ({facts.refused_qualifications(QUALIFICATION_KINDS)})",
+        "registry_re_refused_idx": "SELECT DISTINCT organization_id FROM registry_recognition WHERE organization_id "
+                                   f"BETWEEN 1 AND 100000 AND ({facts.refused_recognitions(RECOGNITION_KINDS, LEVELS)})",
+    }
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_bitmapscan = off")
+        for index, sql in queries.items():
+            cur.execute("EXPLAIN " + sql)
+            plan = "\n".join(r[0] for r in cur.fetchall())
+            assert index in plan, plan

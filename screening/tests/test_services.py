@@ -245,3 +245,23 @@ def test_district_whatif_covers_its_region(city):
                              region=gaoqu, overrides={"b.art_01.provincial_platform": "600000"})
     assert run.status == ScreeningRun.Status.DONE and run.total == Organization.objects.filter(region=gaoqu).count()
     assert {r["region"] for r in services.whatif_comparison(run).by_region} <= {gaoqu.name}
+
+
+def test_copy_lines_are_the_copy_text_of_the_result_rows(city):
+    """The worker's COPY text (made straight from the results) is byte for byte the COPY text of the result rows,
+    escapes included: a tab, a new line, a backslash and a quote in a sentence or in what is missing."""
+    from policy.explain import ProvisionResult
+
+    run = ScreeningRun(pk=7, year=YEAR)
+    ids = list(Organization.objects.order_by("id").values_list("id", flat=True))
+    evaluated = list(engine.evaluate_many(ids, YEAR))
+    odd = ProvisionResult("X.1", "标题\t一", "文\\号", "第1条", "one_time", True, Decimal("12.50"), "near",
+                          "说明\n第二行", missing='缺少"金额"')
+    listed = ProvisionResult("X.2", "标题", "文号", "第2条", "ceiling", False, Decimal("0.00"), "near", "x",
+                             missing=["甲", "乙\\丙"])
+    evaluated.append((ids[0], [odd, listed]))
+    regions = dict(Organization.objects.values_list("id", "region_id"))
+    rows = [row for org_id, results in evaluated
+            for row in services._result_rows(run, org_id, regions.get(org_id) or 0, results)]
+    assert len(rows) > 100
+    assert services._copy_lines(run.pk, evaluated, regions) == services._copy_text(rows)

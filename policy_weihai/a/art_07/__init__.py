@@ -9,10 +9,11 @@ def explain_a07(p, ctx, i):
     amount = ctx.value(p.variable, i)
     if amount <= 0:
         return []
-    row = ctx.row(i)
-    kind = "首次认定" if row["hte_first_certification"] else "重新认定"
-    return [result(p, amount, "applies", f"{row['hte_certified_on']} 高新技术企业{kind}，奖励 {wan(amount)}{cite(p)}",
-                   {"hte_certified_on": row["hte_certified_on"].isoformat(), "certification": kind})]
+    c = ctx.columns()
+    kind = "首次认定" if c["hte_first_certification"][i] else "重新认定"
+    on = c["hte_certified_on"][i]
+    return [result(p, amount, "applies", f"{on} 高新技术企业{kind}，奖励 {wan(amount)}{cite(p)}",
+                   {"hte_certified_on": on.isoformat(), "certification": kind})]
 
 
 def applies_a07(p, ctx):

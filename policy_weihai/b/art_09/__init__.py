@@ -26,12 +26,12 @@ def explain_b09(p, ctx: Context, i: int):
     growth_min = ctx.on("b.art_09.growth_threshold", end)
     if growth_min is None:
         return []
-    row = ctx.row(i)
-    amount = ctx.value(p.variable, i)
-    now, before = row["rd_expense"], row["rd_expense_prev"]
-    facts = {"rd_expense": now, "rd_expense_prev": before}
-    if row["kind"] != "enterprise" or not (row["is_high_tech_enterprise"] or row["is_tech_sme"]):
+    c = ctx.columns()
+    if c["kind"][i] != "enterprise" or not (c["is_high_tech_enterprise"][i] or c["is_tech_sme"][i]):
         return []
+    amount = ctx.value(p.variable, i)
+    now, before = c["rd_expense"][i], c["rd_expense_prev"][i]
+    facts = {"rd_expense": now, "rd_expense_prev": before}
     if now is None or before is None or before <= 0:
         return [result(p, 0, "near", "", facts, missing="缺少本年或上年研发投入，无法计算研发投入增量")]
     inc = now - before
@@ -43,9 +43,9 @@ def explain_b09(p, ctx: Context, i: int):
         gaps.append(f"研发投入增长 {pct(growth)}，未达到 {pct(growth_min)}")
     if inc <= increment_min:
         gaps.append(f"增量 {wan(inc)}，未超过 {wan(increment_min)}")
-    if not row["above_designated_size"]:
+    if not c["above_designated_size"][i]:
         gaps.append("非规模以上企业")
-    if not row["rd_active"]:
+    if not c["rd_active"][i]:
         gaps.append("无研发活动")
     if amount > 0:
         rate, cap = ctx.on("b.art_09.rate", end) or 0.0, ctx.on("b.art_09.cap", end) or 0.0

@@ -13,21 +13,21 @@ def candidates_b17(ctx: Context):
 
 
 def explain_b17(p, ctx: Context, i: int):
-    row = ctx.row(i)
-    if not row["hte_certified"] or row["kind"] != "enterprise":
+    c = ctx.columns()
+    if not c["hte_certified"][i] or c["kind"][i] != "enterprise":
         return []
-    on = row["hte_certified_on"]
+    on = c["hte_certified_on"][i]
     threshold = ctx.on("b.art_17.cagr_threshold", on)
     if threshold is None:  # B not in force on the certification date
         return []
     amount, cagr = ctx.value(p.variable, i), ctx.value("hte_sales_cagr", i)
-    facts = {"sales_revenue_y3": row["sales_revenue_y3"], "sales_revenue_y1": row["sales_revenue_y1"],
-             "hte_certified_on": on.isoformat()}
+    y3, y1 = c["sales_revenue_y3"][i], c["sales_revenue_y1"][i]
+    facts = {"sales_revenue_y3": y3, "sales_revenue_y1": y1, "hte_certified_on": on.isoformat()}
     if amount > 0:
         return [result(p, amount, "applies",
                        f"{on} 通过高企认定，近3年销售收入复合增长率 {pct(cagr)} ≥ {pct(threshold)}，一次性奖励 {wan(amount)}",
                        facts)]
-    if not row["sales_revenue_y3"] or not row["sales_revenue_y1"]:
+    if not y3 or not y1:
         return [result(p, 0, "near", "当年通过高企认定", facts, missing="缺少认定年前第 3 年或前 1 年的销售收入，无法计算复合增长率")]
     if cagr < threshold:
         return [result(p, 0, "near", "当年通过高企认定", facts,
