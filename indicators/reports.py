@@ -19,6 +19,7 @@ from indicators import services
 from indicators.counts import Computer
 from indicators.models import Indicator, Observation
 from indicators.services import IndicatorInputError
+from policy.jurisdiction import current
 from registry.excel import RowError, _save, _write_sheet
 
 SHEET = "观测值"
@@ -43,7 +44,7 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    _write_sheet(ws, COLUMNS, [["c.rd_intensity", 2023, "", 2.45, "威海市统计公报（示例，请替换）", "", ""]])
+    _write_sheet(ws, COLUMNS, [["c.rd_intensity", 2023, "", 2.45, f"{current().label}统计公报（示例，请替换）", "", ""]])
     rows = []
     for ind in Indicator.objects.select_related("jurisdiction").order_by("order"):
         start, end = services.plan_years(ind)
@@ -273,11 +274,13 @@ def report_pdf(year: int) -> bytes:
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     buf = io.BytesIO()
+    jurisdiction = current()
+    heading = f"{jurisdiction.label}科技创新规划指标监测报告（{year}年）"
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=10 * mm, rightMargin=10 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=f"威海市科技创新规划指标监测报告（{year}年）",
-                            author="科创 · 威海市科技创新政策平台")
+                            topMargin=12 * mm, bottomMargin=12 * mm, title=heading,
+                            author=f"科创 · {jurisdiction.platform_title}")
     story = [
-        Paragraph(f"威海市科技创新规划指标监测报告（{year}年）", title),
+        Paragraph(heading, title),
         Paragraph(f"生成日期：{dt.date.today():%Y-%m-%d}。共 {len(rows)} 项指标："
                   + "，".join(f"{k} {v} 项" for k, v in counts.items()) + "。", body),
         Paragraph("数据方式：“录入”为统计数据，“登记数据计算”为平台登记库按指标口径统计；同一年度两者都有时以录入为准。"

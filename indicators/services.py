@@ -23,6 +23,7 @@ from indicators.computed import LABELS
 from indicators.counts import Computer
 from indicators.models import Indicator, Observation
 from indicators.progress import Progress, growth_progress, level_progress, points_progress
+from policy.jurisdiction import current
 from registry.models import Region
 
 #: Observations are stored with 16 digits, 4 after the point: anything from 1 万亿 upwards is a typing error.
@@ -316,7 +317,7 @@ def _clean(indicator_code: str, year: Any, value: Any, region: Any, source: str,
     v = _parse_value(ind, value)
     r = _parse_region(ind, region)
     if not (source or "").strip():
-        raise IndicatorInputError("source", "请填写数据来源，如“威海市统计年鉴2024”或“市科技局统计快报”。")
+        raise IndicatorInputError("source", f"请填写数据来源，如“{current().label}统计年鉴2024”或“市科技局统计快报”。")
     for name, label, text in (("source", "数据来源", source), ("note", "备注", note), ("reason", "更正原因", reason)):
         limit = Observation._meta.get_field(name).max_length
         if len((text or "").strip()) > limit:

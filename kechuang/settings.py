@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "screening.context_processors.notices",
+                "policy.context_processors.jurisdiction",
             ],
         },
     },

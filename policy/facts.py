@@ -34,7 +34,7 @@ BOOLS = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte
          "is_leading_tech_enterprise", "is_specialised_sme", "hte_first_certification", "rd_active")
 #: Event columns: strings, then booleans (amount and date apart).
 EVENT_STRINGS = ("kind", "subject", "level", "grade", "role", "title")
-EVENT_BOOLS = ("amount_given", "seller_in_weihai", "seller_known", "registered", "seller_is_institution")
+EVENT_BOOLS = ("amount_given", "seller_local", "seller_known", "registered", "seller_is_institution")
 
 #: A row's keys after kind and region (normalise_situation's order), and an event's keys.
 _ROW_ORDER = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte_certified",
@@ -42,7 +42,7 @@ _ROW_ORDER = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size",
               "rd_expense", "rd_expense_prev", "rd_active", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3",
               "invention_patents_granted", "agency_invention_patents")
 _EVENT_KEYS = ("kind", "subject", "level", "grade", "role", "date", "amount", "title", "amount_given",
-               "seller_in_weihai", "seller_known", "registered", "seller_is_institution")
+               "seller_local", "seller_known", "registered", "seller_is_institution")
 
 
 def _dates_or_none(values: np.ndarray) -> list[dt.date | None]:
@@ -274,7 +274,7 @@ def _dates(values: pd.Series) -> np.ndarray:
 @dataclass
 class _Attrs:
     role: str
-    seller_in_weihai: bool
+    seller_local: bool
     seller_known: bool
     registered: bool
     seller_is_institution: bool
@@ -286,7 +286,7 @@ def _attrs(text: Any) -> _Attrs:
     located = attributes.get("seller_located", "")
     registered = attributes.get("registered")
     seller_kind = attributes.get("seller_kind", "")
-    return _Attrs(role=attributes.get("role") or "", seller_in_weihai=located != "outside_weihai",
+    return _Attrs(role=attributes.get("role") or "", seller_local=located != "outside_jurisdiction",
                   seller_known=bool(located) and bool(seller_kind) and registered is not None,
                   registered=registered is not False, seller_is_institution=seller_kind in ("", "research_institution"))
 
@@ -438,7 +438,7 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         "amount": np.nan_to_num(recs["amount"].to_numpy(dtype=float)),
         "amount_given": ~np.isnan(recs["amount"].to_numpy(dtype=float)),
     }
-    for name in ("seller_in_weihai", "seller_known", "registered", "seller_is_institution"):
+    for name in ("seller_local", "seller_known", "registered", "seller_is_institution"):
         events[name] = _attr_column(attrs, attr_codes, name, bool)
     owner = rpos.astype(np.int64)
     block = np.zeros(len(owner), dtype=np.int64)

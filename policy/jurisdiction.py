@@ -71,7 +71,7 @@ class Jurisdiction:
     """Everything the platform needs from a policy package."""
 
     name: str
-    label: str
+    label: str  # the city's name as pages and reports print it
     documents: dict[str, Document]
     provisions: list[Provision]
     interpretations: dict[str, Interpretation]
@@ -89,9 +89,16 @@ class Jurisdiction:
     calculator_examples: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: a sentence the coverage report prints under its summary (e.g. a document that sets only targets)
     coverage_note: str = ""
+    #: the platform's name in page titles and reports; empty: "<label>科技创新政策平台"
+    platform_title: str = ""
+    #: (parameters, dates, path) → the parameter's value in force at each date (NaN where closed): how the package's
+    #: formulas read a parameter, for the apps that read one outside a simulation (vouchers)
+    parameter_at: Callable[[Any, Any, str], Any] | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.provisions}
+        if not self.platform_title:
+            self.platform_title = f"{self.label}科技创新政策平台"
 
     def output_variables(self) -> set[str]:
         """The variables one screening computes: every provision's, the helpers, the per-event parts of capped rules."""

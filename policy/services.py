@@ -228,7 +228,7 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
         events.append({"kind": r["kind"], "subject": subject, "level": level,
                        "grade": GRADE_CODES.get(grade, grade), "role": str(role), "date": on,
                        "amount": amount or 0.0, "title": r.get("title") or "", "amount_given": amount is not None,
-                       "seller_in_weihai": located != "outside_weihai",
+                       "seller_local": located != "outside_jurisdiction",
                        "seller_known": bool(located) and bool(seller_kind) and registered is not None,
                        "registered": registered is not False,
                        "seller_is_institution": seller_kind in ("", "research_institution")})
@@ -358,7 +358,7 @@ def compute(rows: Sequence[dict[str, Any]] | Facts, year: int, tbs: Any) -> dict
     sim.set_input("event_date", period, np.concatenate([ev["date"], np.full(n, np.datetime64(f"{year}-01-01"))]))
     sim.set_input("event_amount", period, np.concatenate([ev["amount"], np.zeros(n)]))
     ones = np.ones(n, dtype=bool)
-    sim.set_input("event_seller_in_weihai", period, np.concatenate([ev["seller_in_weihai"], ones]))
+    sim.set_input("event_seller_local", period, np.concatenate([ev["seller_local"], ones]))
     sim.set_input("event_contract_registered", period, np.concatenate([ev["registered"], ones]))
     sim.set_input("event_seller_is_institution", period, np.concatenate([ev["seller_is_institution"], ones]))
     sim.set_input("event_org_kind", period, np.concatenate([f.kind[f.owner], placeholder]))

@@ -123,7 +123,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IndustryChainViewSet(viewsets.ReadOnlyModelViewSet):
-    """产业链（《威海市“十四五”科技创新规划》）。"""
+    """产业链（本市科技创新规划所列的重点产业链）。"""
 
     queryset = IndustryChain.objects.all()
     serializer_class = IndustryChainSerializer

@@ -471,7 +471,7 @@ def generate(
                         if hr % 17 == 0 and hr < int(900 * scale):
                             events.append((
                                 oid, contract, "development", "技术开发合同（购买方）", "", "", _date(2024, rng, 1, 12),
-                                (20 + below(881)) * 10000, None, "", {"role": "buyer", "seller_located": "outside_weihai"},
+                                (20 + below(881)) * 10000, None, "", {"role": "buyer", "seller_located": "outside_jurisdiction"},
                             ))
                 writer.insert(AnnualFacts, _FACT_COLUMNS, facts)
                 writer.insert(Qualification, _QUAL_COLUMNS, quals)
@@ -538,13 +538,13 @@ def _institutions_platforms_providers(rng: random.Random, scale: float, seed: in
             Organization(
                 kind=OrganizationKind.RESEARCH_INSTITUTION, name=name, institution_type=itype,
                 uscc=_uscc("12", region.division_code or "371000", base + k, seed), region=region,
-                located_in_weihai=True, established_on=dt.date(1980 + k * 4, 9, 1),
+                located_locally=True, established_on=dt.date(1980 + k * 4, 9, 1),
             )
         )
     institutions.append(
         Organization(
             kind=OrganizationKind.RESEARCH_INSTITUTION, name="胶东海洋工程研究院（市外，示范）", institution_type="institute",
-            uscc=_uscc("12", "370200", base + 99, seed), region=regions[0], located_in_weihai=False,
+            uscc=_uscc("12", "370200", base + 99, seed), region=regions[0], located_locally=False,
         )
     )
     Organization.objects.bulk_create(institutions)

@@ -96,7 +96,7 @@ def template_workbook() -> bytes:
     ws.title = ORG_SHEET
     region = Region.objects.filter(kind="zone").order_by("code").first()
     chain = IndustryChain.objects.order_by("code").first()
-    _write_sheet(ws, ORG_COLUMNS, [["91371000MA3C00000X（示例，请替换）", "威海示例科技有限公司", "企业",
+    _write_sheet(ws, ORG_COLUMNS, [["91371000MA3C00000X（示例，请替换）", "示例科技有限公司", "企业",
                                     region.short_name if region else "高区", chain.name if chain else "", "2015-06-01"]])
     _write_sheet(wb.create_sheet(FACTS_SHEET), [c for c, _ in FACT_COLUMNS],
                  [["91371000MA3C00000X（示例，请替换）", 2024, 12000000, 11500000, 600000, "是", 80, 12, 2, 8000000]])

@@ -128,7 +128,7 @@ class Organization(models.Model):
     )
     established_on = models.DateField("成立日期", null=True, blank=True)
     institution_type = models.CharField("院所类别", max_length=12, choices=InstitutionType.choices, blank=True)
-    located_in_weihai = models.BooleanField("驻威", default=True, help_text="高校院所：是否为驻威高校院所。")
+    located_locally = models.BooleanField("驻本市", default=True, help_text="高校院所：是否驻在本市。")
     platform_type = models.CharField("平台类别", max_length=40, choices=PlatformType.choices, blank=True)
     level = models.CharField("级别", max_length=12, choices=Level.choices, blank=True)
     provider_type = models.CharField("服务类别", max_length=16, choices=ProviderType.choices, blank=True)

@@ -52,7 +52,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         model = Organization
         fields = [
             "id", "kind", "name", "uscc", "region", "industry_chain", "established_on", "institution_type",
-            "located_in_weihai", "platform_type", "level", "provider_type", "legal_representative", "address",
+            "located_locally", "platform_type", "level", "provider_type", "legal_representative", "address",
             "updated_at",
         ]
         read_only_fields = ["id", "kind", "updated_at"]

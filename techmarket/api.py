@@ -88,10 +88,10 @@ class MatchTransitionSerializer(serializers.Serializer):
 class PartySerializer(serializers.ModelSerializer):
     class Meta:
         model = ContractParty
-        fields = ["role", "organization", "name", "uscc", "located_in_weihai", "is_institution"]
+        fields = ["role", "organization", "name", "uscc", "located_locally", "is_institution"]
         read_only_fields = ["role"]
         extra_kwargs = {"name": {"required": False}, "uscc": {"required": False},
-                        "located_in_weihai": {"required": False}, "is_institution": {"required": False}}
+                        "located_locally": {"required": False}, "is_institution": {"required": False}}
 
 
 class PaymentSerializer(serializers.ModelSerializer):

@@ -158,7 +158,7 @@ def generate(needs: int = 2000, achievements: int = 2000, seed: int = 16, today:
             registered_on=min(signed + dt.timedelta(days=rng.randint(3, 25)), today) if k % 6 else None)
         for role, org in (("buyer", buyer), ("seller", seller)):
             c.parties.create(role=role, organization=org, name=org.name, uscc=org.uscc,
-                             located_in_weihai=org.located_in_weihai if org.kind == "research_institution" else True,
+                             located_locally=org.located_locally if org.kind == "research_institution" else True,
                              is_institution=org.kind == "research_institution")
         c.payments.create(paid_on=min(signed + dt.timedelta(days=30), today), amount=(amount * Decimal("0.6")))
         sync_contract_events(c)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from policy.jurisdiction import current
 from registry.models import IndustryChain, Region
 from techmarket.models import Achievement, ContractType, MatchContact, Maturity, NeedKind, TechNeed
 
@@ -59,9 +60,13 @@ class ContractForm(forms.Form):
     seller_name = forms.CharField(label="卖方名称", max_length=120)
     seller_uscc = forms.CharField(label="卖方统一社会信用代码", max_length=18)
     seller_is_institution = forms.BooleanField(label="卖方为高校院所", required=False)
-    seller_in_weihai = forms.BooleanField(label="卖方在威海", required=False, initial=True)
+    seller_local = forms.BooleanField(label="卖方在本市", required=False, initial=True)
     paid_on = forms.DateField(label="已支付日期", widget=DATE, required=False)
     paid_amount = forms.CharField(label="已支付金额（元）", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["seller_local"].label = f"卖方在{current().label}"
 
 
 class RegisterForm(forms.Form):

@@ -338,7 +338,7 @@ class ContractParty(models.Model):
                                      on_delete=models.PROTECT, related_name="contract_parties")
     name = models.CharField("名称", max_length=120)
     uscc = models.CharField("统一社会信用代码", max_length=18)
-    located_in_weihai = models.BooleanField("在威海", default=True)
+    located_locally = models.BooleanField("在本市", default=True)
     is_institution = models.BooleanField("高校院所", default=False)
 
     class Meta:

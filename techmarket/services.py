@@ -347,10 +347,10 @@ def _party(role: str, data: dict[str, Any]) -> ContractParty:
         raise MarketInputError(f"{label}：请填写单位名称。", f"{role}_name")
     if len(uscc) != 18:
         raise MarketInputError(f"{label}：统一社会信用代码应为 18 位。", f"{role}_uscc")
-    located = data.get("located_in_weihai")
+    located = data.get("located_locally")
     is_inst = data.get("is_institution")
     return ContractParty(role=role, organization=org if isinstance(org, Organization) else None, name=name, uscc=uscc,
-                         located_in_weihai=(org.located_in_weihai if org and org.kind == "research_institution" else True)
+                         located_locally=(org.located_locally if org and org.kind == "research_institution" else True)
                          if located is None else bool(located),
                          is_institution=(org is not None and org.kind == "research_institution")
                          if is_inst is None else bool(is_inst))
@@ -473,7 +473,7 @@ def sync_contract_events(contract: TechContract) -> None:
     common = {"contract_id": contract.pk, "contract_type": contract.contract_type, "registered": registered,
               "registration_number": contract.registration_number or "",
               "seller_kind": "research_institution" if seller.is_institution else "other",
-              "seller_located": "in_weihai" if seller.located_in_weihai else "outside_weihai",
+              "seller_located": "local" if seller.located_locally else "outside_jurisdiction",
               "seller_name": seller.name, "buyer_name": buyer.name}
     rows = []
     if buyer.organization_id:

@@ -331,7 +331,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
         initial.update(title=f"{match.achievement.title}技术合同", buyer_name=buyer.name, buyer_uscc=buyer.uscc,
                        seller_name=seller.name, seller_uscc=seller.uscc,
                        seller_is_institution=seller.kind == "research_institution",
-                       seller_in_weihai=seller.located_in_weihai)
+                       seller_local=seller.located_locally)
     form = ContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -340,7 +340,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
             org = Organization.objects.filter(uscc=d[f"{prefix}_uscc"].strip().upper()).first()
             out = {"organization": org, "name": d[f"{prefix}_name"], "uscc": d[f"{prefix}_uscc"]}
             if prefix == "seller":
-                out.update(is_institution=d["seller_is_institution"], located_in_weihai=d["seller_in_weihai"])
+                out.update(is_institution=d["seller_is_institution"], located_locally=d["seller_local"])
             return out
         payments = [(d["paid_on"], d["paid_amount"])] if d["paid_on"] and d["paid_amount"] else []
         try:

@@ -5,7 +5,7 @@ Two rules:
 * 威政发〔2023〕5号 第30条 (B, in force 2023-07-13 to 2028-07-12): for 中小微企业 and 创业（创客）团队 in provincial or
   higher incubators, the fees of **networked** shared instruments (入网共享的科研设施与仪器) get "在省级创新券补助 40%
   的基础上，市级再给予 20% 的资金补助". The city's 20% is read from the policy engine's parameter
-  ``b.art_30.instrument_voucher_rate`` (policy_weihai/parameters/b/art_30.yaml). The province's 40% is the provincial
+  ``b.art_30.instrument_voucher_rate`` (in the jurisdiction package, beside article 30). The province's 40% is the provincial
   voucher the sentence builds on; the engine does not encode it (it is not a city amount), so it is the cited constant
   ``PROVINCE_RATE_B30`` below. The text sets no cap; the voucher's balance bounds what it pays.
 * Everything else a voucher covers — 威政发〔2018〕20号 第6条 (普惠券 for 研发服务、仪器共享、技术转移、科技咨询…,
@@ -56,12 +56,16 @@ def pct(rate: Decimal) -> str:
 
 
 def b30_city_rate(day: dt.date) -> Decimal | None:
-    """The city's rate under B 第30条 on ``day`` from the policy engine's parameters; None where B is not in force."""
+    """The city's rate under B 第30条 on ``day`` from the policy engine's parameters, read as the jurisdiction's formulas
+    read them; None where B is not in force (or the jurisdiction has no such parameter)."""
+    from policy.jurisdiction import current
     from policy.services import _base_system
-    from policy_weihai.variables.common import at_dates
 
-    value = at_dates(_base_system().parameters, np.array([str(day)], dtype="datetime64[D]"),
-                     "b.art_30.instrument_voucher_rate")[0]
+    read = current().parameter_at
+    if read is None:
+        return None
+    value = read(_base_system().parameters, np.array([str(day)], dtype="datetime64[D]"),
+                 "b.art_30.instrument_voucher_rate")[0]
     return None if np.isnan(value) else Decimal(str(value))
 
 

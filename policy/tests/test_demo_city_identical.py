@@ -109,7 +109,7 @@ def _situations(count: int, seed: int = 11) -> list[tuple[int, dict]]:
             if rng.random() < 0.8:
                 ev["amount"] = str(rng.choice((50_000, 300_000, 1_000_000, 5_000_000, 40_000_000)))
             if ekind == "tech_contract":
-                ev["attributes"] = {"seller_located": rng.choice(("", "in_weihai", "outside_weihai")),
+                ev["attributes"] = {"seller_located": rng.choice(("", "local", "outside_jurisdiction")),
                                     "seller_kind": rng.choice(("", "research_institution", "enterprise")),
                                     "registered": rng.choice((True, False, None))}
                 if kind != "enterprise":

@@ -31,6 +31,15 @@ def test_the_catalogue_follows_the_setting(minghu) -> None:
         "m1.art_03.prize", "m1.art_03.loan_rate", "m1.art_03.loan_cap", "m2.art_02.threshold", "m2.art_02.reward"}
 
 
+def test_a_platform_rate_read_outside_a_simulation_follows_the_setting(minghu) -> None:
+    """The voucher's city rate is read through the jurisdiction: the fictional city declares no such parameter."""
+    import datetime as dt
+
+    from vouchers.subsidy import b30_city_rate
+
+    assert b30_city_rate(dt.date(2025, 1, 1)) is None
+
+
 def test_the_calculator_service_explains_with_the_fictional_parameters(minghu) -> None:
     situation = {"kind": "enterprise", "region": "MH01",
                  "recognitions": [{"kind": "award", "subject": "minghu_prize", "occurred_on": "2025-04-01"},
@@ -75,6 +84,7 @@ def test_catalogue_page_screening_and_whatif(minghu) -> None:
     c.force_login(bureau)
     page = c.get("/policy/").content.decode()
     assert "明政发〔2020〕1号 第3条" in page and "明湖创新奖奖励" in page and "威政发" not in page
+    assert "科创 · 明湖市科技服务平台" in page and "威海" not in page  # the title is the jurisdiction's
 
     previous, HUEY.immediate = HUEY.immediate, True
     try:

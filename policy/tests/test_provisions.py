@@ -493,11 +493,11 @@ def test_b29_brand_incubator_reward_does_not_qualify_as_approval():
     assert amounts(designation("brand_incubator", "", "2024-04-01", "platform"), 2024) == {}
 
 
-def test_b14_contract_subsidy_seller_outside_weihai_is_near():
+def test_b14_contract_subsidy_seller_outside_jurisdiction_is_near():
     """B.14.contract_subsidy: a seller outside Weihai does not qualify (在威开展) → near, says why."""
     sit = situation(quals=[qual("tech_sme", "2024-01-01")],
                     events=[event("tech_contract", "2024-03-01", "tech_development", amount="2000000",
-                                  attributes={"role": "buyer", "seller_located": "outside_weihai"})])
+                                  attributes={"role": "buyer", "seller_located": "outside_jurisdiction"})])
     r = results(sit, 2024)["B.14.contract_subsidy"]
     assert r.status == "near" and "卖方不在威海" in r.missing
 

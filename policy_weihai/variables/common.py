@@ -136,7 +136,7 @@ event_grade = _input("event_grade", Event, str, "等次（特等奖/一等奖/�
 event_role = _input("event_role", Event, str, "角色（lead 牵头/第一完成单位，participant 参与）")
 event_date = _input("event_date", Event, date, "发生日期", date(1970, 1, 1))
 event_amount = _input("event_amount", Event, float, "金额（元）：上级奖金、合同支付额等", 0.0)
-event_seller_in_weihai = _input("event_seller_in_weihai", Event, bool, "技术合同卖方为在威高校院所（未知按是，并提示核实）", True)
+event_seller_local = _input("event_seller_local", Event, bool, "技术合同卖方为在威高校院所（未知按是，并提示核实）", True)
 event_is_enterprise = _input("event_is_enterprise", Event, bool, "事件所属主体为企业", False)
 event_contract_registered = _input("event_contract_registered", Event, bool,
                                    "技术合同已登记备案（未知按是，并提示核实）", True)
@@ -165,7 +165,7 @@ agency_invention_patents = _input("agency_invention_patents", Organisation, floa
                                   "服务机构当年代理市内发明专利授权量（件）", 0.0)
 
 INPUTS = [event_kind, event_subject, event_level, event_grade, event_role, event_date, event_amount,
-          event_is_enterprise, event_seller_in_weihai, event_contract_registered, event_seller_is_institution,
+          event_is_enterprise, event_seller_local, event_contract_registered, event_seller_is_institution,
           org_is_enterprise, rd_expense, rd_expense_prev, rd_active, above_designated_size,
           is_high_tech_enterprise, is_tech_sme, hte_certified, hte_first_certification, hte_certified_on,
           sales_revenue_y0, sales_revenue_y1, sales_revenue_y3, event_org_kind, is_leading_tech_enterprise,

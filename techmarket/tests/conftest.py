@@ -52,7 +52,7 @@ def world(db) -> World:
     bob = _org("威海海味食品有限公司", "enterprise", 2, huancui, other)
     uni = _org("威海理工大学", "research_institution", 3, gaoqu, chain, institution_type="university")
     far = _org("外地材料研究院", "research_institution", 4, huancui, chain, institution_type="institute",
-               located_in_weihai=False)
+               located_locally=False)
     Qualification.objects.create(organization=alice, kind="tech_sme", year=TODAY.year,
                                  valid_from=dt.date(TODAY.year, 1, 1), valid_to=dt.date(TODAY.year, 12, 31))
     users = {}

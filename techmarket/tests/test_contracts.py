@@ -113,7 +113,7 @@ def test_contract_form_shows_chinese_messages(world):
     form = {"title": "合同", "contract_type": "tech_development", "signed_on": TODAY.isoformat(), "amount": "1000",
             "transaction_amount": "5000", "buyer_name": world.alice.name, "buyer_uscc": world.alice.uscc,
             "seller_name": world.uni.name, "seller_uscc": world.uni.uscc, "seller_is_institution": "on",
-            "seller_in_weihai": "on"}
+            "seller_local": "on"}
     r = c.post("/techmarket/contracts/new/", form)
     assert r.status_code == 200 and "技术交易额：不能超过合同金额" in r.content.decode()
     r = c.post("/techmarket/contracts/new/", {**form, "transaction_amount": "", "seller_uscc": world.alice.uscc,

@@ -56,7 +56,7 @@ _INPUTS: list[tuple[str, Any, type, Any]] = [
     ("event_kind", Event, str, None), ("event_subject", Event, str, None), ("event_level", Event, str, None),
     ("event_grade", Event, str, None), ("event_role", Event, str, None), ("event_org_kind", Event, str, None),
     ("event_date", Event, date, date(1970, 1, 1)), ("event_amount", Event, float, 0.0),
-    ("event_seller_in_weihai", Event, bool, True), ("event_contract_registered", Event, bool, True),
+    ("event_seller_local", Event, bool, True), ("event_contract_registered", Event, bool, True),
     ("event_seller_is_institution", Event, bool, True), ("event_is_enterprise", Event, bool, False),
     ("hte_certified_on", Organisation, date, date(1970, 1, 1)),
 ] + [(n, Organisation, float, 0.0) for n in ("rd_expense", "rd_expense_prev", "sales_revenue_y0", "sales_revenue_y1",
@@ -197,8 +197,8 @@ PROVISIONS = [
 ]
 
 JURISDICTION = Jurisdiction(
-    name="policy.tests.fictional_city", label="明湖市", documents={d.code: d for d in (ONE, TWO)},
-    provisions=PROVISIONS, interpretations={}, build_system=build_system, rules=RULES,
+    name="policy.tests.fictional_city", label="明湖市", platform_title="明湖市科技服务平台",
+    documents={d.code: d for d in (ONE, TWO)}, provisions=PROVISIONS, interpretations={}, build_system=build_system, rules=RULES,
     event_names={"minghu_prize": "明湖创新奖", "minghu_loan": "科技贷款"},
     calculator_examples={"M2.02.patent_reward": {"year": 2025}},
 )

@@ -25,7 +25,7 @@ def failures(e: dict, row: dict) -> list[str]:
         out.append("买方当年不是科技型企业（科技型中小企业或高新技术企业）")
     if not e.get("seller_is_institution", True):
         out.append("卖方不是高校院所")
-    if not e.get("seller_in_weihai", True):
+    if not e.get("seller_local", True):
         out.append("卖方不在威海：只补助与高校院所在威开展的技术转移转化")
     return out
 

@@ -38,7 +38,7 @@ class b14_contract_subsidy_event(Variable):
         # 第14条: 我市科技型企业（买方）与高校院所在威开展的技术转移转化，经备案的技术开发、技术转让合同。
         rows = select(event, period, "tech_contract", B14_CONTRACT_TYPES, roles=B14_BUYER_ROLES)
         for name in ("event_is_enterprise", "event_contract_registered", "event_seller_is_institution",
-                     "event_seller_in_weihai"):
+                     "event_seller_local"):
             rows = keep(event, name, period, rows)
         if len(rows):
             rows = rows[held_any(event, ("is_tech_sme", "is_high_tech_enterprise"), period, rows)]
