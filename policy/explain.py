@@ -82,12 +82,14 @@ _yuan_memo = functools.lru_cache(maxsize=1 << 16, typed=True)(_yuan)
 
 
 def wan(yuan_: float | Decimal) -> str:
-    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'. A whole number of yuan (most figures) is rounded in
-    integers, to the same text as the decimal path gives."""
-    if yuan_ and isinstance(yuan_, int | float) and -1e15 < yuan_ < 1e15 and yuan_ == (n := int(yuan_)):
+    """Yuan as a Chinese 万元 figure: 1500000 → '150 万元'. A float or int is rounded in integers, to the text the
+    decimal path gives: the figure is rounded half up (away from zero) to the hundred yuan, which only the whole
+    yuan decide (a fraction of a yuan never moves r + fraction across 50)."""
+    if yuan_ and isinstance(yuan_, int | float) and -1e15 < yuan_ < 1e15:
+        n = int(yuan_)
         q, r = divmod(-n if n < 0 else n, 100)  # hundreds of yuan: hundredths of 万元, half up
         whole, frac = divmod(q + (r >= 50), 100)
-        sign = "-" if n < 0 else ""
+        sign = "-" if yuan_ < 0 else ""
         if not frac:
             return f"{sign}{whole} 万元"
         return f"{sign}{whole}.{frac // 10} 万元" if frac % 10 == 0 else f"{sign}{whole}.{frac:02d} 万元"
@@ -228,6 +230,7 @@ class Context:
         self._pairs: tuple[dict, dict, np.ndarray] | None = None
         self._row_cache: dict[int, dict[str, Any]] = {}
         self._columns: dict[str, list] | None = None
+        self._once: dict[Any, Any] = {}
 
     # rows and events
     def row(self, i: int) -> dict[str, Any]:
@@ -235,6 +238,15 @@ class Context:
         if row is None:
             row = self._row_cache[i] = self.rows[i]
         return row
+
+    def once(self, key: Any, make: Callable[[Context], Any]) -> Any:
+        """``make(self)``, computed on the first call for ``key`` and kept for the rest of the call of explain(): what
+        an explanation reads that is the same for every organisation (parameters on a fixed day, their texts)."""
+        try:
+            return self._once[key]
+        except KeyError:
+            value = self._once[key] = make(self)
+            return value
 
     def columns(self) -> dict[str, list]:
         """The rows' values by key, as lists over the organisations (``columns()[name][i] == row(i)[name]``; not
@@ -709,7 +721,7 @@ def explain(rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year:
     a vectorised mask of candidates per provision, then sentences for those organisations only)."""
     ctx = Context(rows, arrays, year, tbs, jurisdiction)
     out: list[list[ProvisionResult]] = [[] for _ in range(ctx.n)]
-    with _without_cycle_collection():
+    with without_cycle_collection():
         for p in jurisdiction.provisions:
             explainer = explainer_of(p, jurisdiction)
             mask = explainer.candidates(p, ctx)
@@ -721,7 +733,7 @@ def explain(rows: Sequence[dict[str, Any]], arrays: dict[str, np.ndarray], year:
 
 
 @contextlib.contextmanager
-def _without_cycle_collection():
+def without_cycle_collection():
     """The sentences make many small acyclic objects (results, their dicts and lists, rows), freed by reference
     counting; the cyclic collector, triggered by their number, would walk the whole heap again and again (a third of
     explain's time on a busy heap). Paused for the loop, restored after."""

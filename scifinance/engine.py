@@ -70,6 +70,11 @@ def add_finance_events(org_ids: list[int], situations: dict[int, dict[str, Any]]
     for sit in situations.values():
         sit["recognitions"] = [r for r in sit["recognitions"]
                                if not (r["kind"] == "financing" and r["subject"] in FINANCE_SUBJECTS)]
+    if len(org_ids) <= FEW:  # an entity's page: one query says whether it borrows, insures or lends at all
+        concerned = _concerned_few(org_ids)
+        org_ids = [i for i in org_ids if i in concerned]
+        if not org_ids:
+            return
     loans = list(Loan.objects.filter(borrower_id__in=org_ids).select_related("lender__organization"))
     ids = [x.pk for x in loans]
     reps = _repayments(ids)
@@ -131,6 +136,19 @@ def _bank_events(org_ids: list[int], situations: dict[int, dict[str, Any]], toda
 def subsidy_totals() -> dict[str, Any]:
     """For dashboards: loan totals by product (yuan)."""
     return {r["product"]: r["s"] for r in Loan.objects.values("product").annotate(s=Sum("amount"))}
+
+
+#: Up to this many organisations, add_finance_events first asks which of them have finance records at all.
+FEW = 64
+
+
+def _concerned_few(org_ids: list[int]) -> set[int]:
+    """Those of a few ``org_ids`` that borrow, insure or lend, in one query."""
+    from scifinance.models import Partner
+
+    return {row[0] for row in Loan.objects.filter(borrower_id__in=org_ids).order_by().values_list("borrower_id").union(
+        InsurancePolicy.objects.filter(insured_id__in=org_ids).order_by().values_list("insured_id"),
+        Partner.objects.filter(organization_id__in=org_ids).order_by().values_list("organization_id"))}
 
 
 def _concerned(org_ids: list[int]) -> list[int]:

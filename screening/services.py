@@ -368,13 +368,17 @@ def _copy_lines(run_id: int, evaluated: Iterable[tuple[int, list]], regions: dic
     import json
 
     out: list[str] = []
+    append = out.append
     middles: dict[tuple, str] = {}
     head = f"{int(run_id)}\t"
+    kept = ("applies", "near")
     for org_id, results in evaluated:
+        if not results:
+            continue
         prefix = f"{head}{int(org_id)}\t{int(regions.get(org_id) or 0)}\t"
         for r in results:
             status = r.status
-            if status not in ("applies", "near"):
+            if status not in kept:
                 continue
             key = (r.provision_id, r.title, r.document, r.article, r.form, r.is_ceiling)
             middle = middles.get(key)
@@ -389,8 +393,12 @@ def _copy_lines(run_id: int, evaluated: Iterable[tuple[int, list]], regions: dic
                 items = f'["{missing}"]'  # what json.dumps gives for such a string
             else:
                 items = _copy_escape(json.dumps(missing_items(missing), ensure_ascii=False))
-            out.append(f"{prefix}{middle}\t{Decimal(r.amount or 0)}\t{status}\t{_copy_escape(str(r.explanation or ''))}"
-                       f"\t{items}\n")
+            amount = r.amount
+            text = r.explanation or ""
+            if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+                text = _copy_escape(text)
+            append(f"{prefix}{middle}\t{amount if amount and amount.__class__ is Decimal else Decimal(amount or 0)}\t{status}\t"
+                   f"{text}\t{items}\n")
     return "".join(out).encode("utf-8")
 
 
@@ -637,19 +645,22 @@ def _compute_batch(run: ScreeningRun, overrides: Any, batch_no: int, batch: list
     """A batch evaluated: on PostgreSQL (or when asked) its results as COPY text, else as rows for bulk_create."""
     from django.db import connection
 
+    from policy.explain import without_cycle_collection
+
     ids = [i for i, _ in batch]
     regions = dict(batch)
     started = time.perf_counter()
     skipped: dict[int, str] = {}
     rows: list[tuple] | bytes = []
     aggregates: list[WhatIfAggregate] = []
-    if run.kind == ScreeningRun.Kind.WHATIF:
-        aggregates = _whatif_batch(batch_no, run, ids, regions, overrides, skipped)
-    elif as_copy_text or connection.vendor == "postgresql":
-        rows = _copy_lines(run.pk, _evaluate_batch(ids, run.year, None, skipped), regions)
-    else:
-        for org_id, results in _evaluate_batch(ids, run.year, None, skipped):
-            rows.extend(_result_rows(run, org_id, regions.get(org_id, 0), results))
+    with without_cycle_collection():  # the batch's results are freed by reference counting once written out
+        if run.kind == ScreeningRun.Kind.WHATIF:
+            aggregates = _whatif_batch(batch_no, run, ids, regions, overrides, skipped)
+        elif as_copy_text or connection.vendor == "postgresql":
+            rows = _copy_lines(run.pk, _evaluate_batch(ids, run.year, None, skipped), regions)
+        else:
+            for org_id, results in _evaluate_batch(ids, run.year, None, skipped):
+                rows.extend(_result_rows(run, org_id, regions.get(org_id, 0), results))
     return _Batch(batch_no, ids, rows, aggregates, skipped, time.perf_counter() - started)
 
 

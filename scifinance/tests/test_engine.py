@@ -183,3 +183,22 @@ def test_a19_risk_compensation_from_a_loss_claim(fw):
                                bank_account="6222000011112222")
     r = results(fw.bank.organization, 2024)["A.19.risk_compensation"]
     assert r.amount == 105 * W == lc.city_amount
+
+
+def test_one_organisation_gets_the_events_a_whole_batch_gives_it(db):
+    """An entity's own page reads its situation alone (scifinance first asks in one query whether it borrows,
+    insures or lends); the events are those the same organisation gets when read with the whole city."""
+    from registry import demo
+    from registry.models import Organization
+    from scifinance import demo as finance_demo
+
+    demo.generate(enterprises=120, seed=7, chunk_size=120, fact_years=(2022, 2025))
+    finance_demo.generate(loans=200, seed=11, today=dt.date(2025, 12, 31))
+    orgs = list(Organization.objects.order_by("id"))
+    together = policy._situations(orgs)
+    financed = 0
+    for org in orgs:
+        alone = policy._situations([org])[org.id]
+        assert alone == together[org.id], org.id
+        financed += any(r["kind"] == "financing" for r in alone["recognitions"])
+    assert financed > 20

@@ -12,8 +12,12 @@ def explain_a07(p, ctx, i):
     c = ctx.columns()
     kind = "首次认定" if c["hte_first_certification"][i] else "重新认定"
     on = c["hte_certified_on"][i]
-    return [result(p, amount, "applies", f"{on} 高新技术企业{kind}，奖励 {wan(amount)}{cite(p)}",
-                   {"hte_certified_on": on.isoformat(), "certification": kind})]
+    texts = ctx.once(p.id, lambda _: {})  # the sentence repeats for every enterprise certified the same day
+    key = (on, kind, amount)
+    got = texts.get(key)
+    if got is None:
+        got = texts[key] = (f"{on} 高新技术企业{kind}，奖励 {wan(amount)}{cite(p)}", on.isoformat())
+    return [result(p, amount, "applies", got[0], {"hte_certified_on": got[1], "certification": kind})]
 
 
 def applies_a07(p, ctx):

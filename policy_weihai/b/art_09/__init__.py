@@ -21,11 +21,23 @@ def candidates_b09(ctx: Context):
     return mask
 
 
-def explain_b09(p, ctx: Context, i: int):
-    end = f"{ctx.year}-12-31"  # interpretation b09_reference_date
+def _b09_parameters(ctx: Context) -> tuple | None:
+    """B 第9条's parameters on 31 December of the year (interpretation b09_reference_date) and their texts, read once
+    per explain() call; None when B is not in force that day."""
+    end = f"{ctx.year}-12-31"
     growth_min = ctx.on("b.art_09.growth_threshold", end)
     if growth_min is None:
+        return None
+    increment_min = ctx.on("b.art_09.increment_threshold", end) or 0.0
+    rate, cap = ctx.on("b.art_09.rate", end) or 0.0, ctx.on("b.art_09.cap", end) or 0.0
+    return growth_min, increment_min, rate, cap, pct(growth_min), wan(increment_min), pct(rate), wan(cap)
+
+
+def explain_b09(p, ctx: Context, i: int):
+    k = ctx.once("b.art_09", _b09_parameters)
+    if k is None:
         return []
+    growth_min, increment_min, rate, cap, growth_min_text, increment_min_text, rate_text, cap_text = k
     c = ctx.columns()
     if c["kind"][i] != "enterprise" or not (c["is_high_tech_enterprise"][i] or c["is_tech_sme"][i]):
         return []
@@ -36,24 +48,25 @@ def explain_b09(p, ctx: Context, i: int):
         return [result(p, 0, "near", "", facts, missing="缺少本年或上年研发投入，无法计算研发投入增量")]
     inc = now - before
     growth = inc / before
-    base = f"研发投入 {wan(now)}，上年 {wan(before)}，增量 {wan(inc)}（增长 {pct(growth)}）"
-    increment_min = ctx.on("b.art_09.increment_threshold", end) or 0.0
+    inc_text, growth_text = wan(inc), pct(growth)
+    base = f"研发投入 {wan(now)}，上年 {wan(before)}，增量 {inc_text}（增长 {growth_text}）"
+    if amount > 0:
+        raw = inc * rate
+        text = f"{base}；研发投入增量 {inc_text} × {rate_text} = {wan(raw)}，"
+        text += f"超过每家每年 {cap_text} 上限，按 {cap_text} 计" if raw > cap else f"未超过每家每年 {cap_text} 上限"
+        return [result(p, amount, "applies", text, facts)]
+    if inc <= 0:
+        return []
     gaps = []
     if growth < growth_min - 1e-12:
-        gaps.append(f"研发投入增长 {pct(growth)}，未达到 {pct(growth_min)}")
+        gaps.append(f"研发投入增长 {growth_text}，未达到 {growth_min_text}")
     if inc <= increment_min:
-        gaps.append(f"增量 {wan(inc)}，未超过 {wan(increment_min)}")
+        gaps.append(f"增量 {inc_text}，未超过 {increment_min_text}")
     if not c["above_designated_size"][i]:
         gaps.append("非规模以上企业")
     if not c["rd_active"][i]:
         gaps.append("无研发活动")
-    if amount > 0:
-        rate, cap = ctx.on("b.art_09.rate", end) or 0.0, ctx.on("b.art_09.cap", end) or 0.0
-        raw = inc * rate
-        text = f"{base}；研发投入增量 {wan(inc)} × {pct(rate)} = {wan(raw)}，"
-        text += f"超过每家每年 {wan(cap)} 上限，按 {wan(cap)} 计" if raw > cap else f"未超过每家每年 {wan(cap)} 上限"
-        return [result(p, amount, "applies", text, facts)]
-    if inc > 0 and gaps:
+    if gaps:
         return [result(p, 0, "near", base, facts, missing="；".join(gaps))]
     return []
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0007_history_append_only'),
+        ('registry', '0008_located_locally'),
     ]
 
     operations = [
