@@ -14,6 +14,7 @@ from core.xlsx import append_row
 from funding.models import Claim, LedgerEntry
 from funding.services import money
 from indicators.reports import _font
+from policy.jurisdiction import current
 
 
 def _pdf(title: str, paragraphs: list[str], table: list[list[str]] | None = None,
@@ -30,7 +31,7 @@ def _pdf(title: str, paragraphs: list[str], table: list[list[str]] | None = None
     cell = ParagraphStyle("c", fontName=font, fontSize=8, leading=11)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=title, author="科创 · 威海市科技创新政策平台")
+                            bottomMargin=18 * mm, title=title, author=f"科创 · {current().platform_title}")
     story = [Paragraph(escape(title), head), Spacer(1, 6 * mm)]
     story += [Paragraph(escape(p), body) for p in paragraphs]
     if table:
@@ -60,7 +61,7 @@ def claim_notice_pdf(claim: Claim) -> bytes:
         pay = claim.entries.filter(kind=LedgerEntry.Kind.PAYMENT).first()
         lines.append(f"资金已于 {pay.created_at:%Y年%m月%d日} 拨付至贵单位账户 {claim.bank_account}，"
                      f"台账分录编号 {pay.pk}。" if pay else "")
-    lines.append(f"威海市科学技术局　{dt.date.today():%Y年%m月%d日}")
+    lines.append(f"{current().authority}　{dt.date.today():%Y年%m月%d日}")
     return _pdf(title, lines)
 
 

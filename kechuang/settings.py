@@ -185,7 +185,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "kechuang 科创 API",
-    "DESCRIPTION": "威海市科技创新政策平台 REST API：登记库、政策计算、指标监测。",
+    "DESCRIPTION": "科技创新政策平台 REST API：登记库、政策计算、指标监测。",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -19,13 +19,18 @@ from django.conf import settings
 
 @dataclass(frozen=True)
 class Document:
-    """A policy document: its short code, its number (文号, what citations print), title and window in force."""
+    """A policy document: its short code, its number (文号, what citations print), title and window in force.
+
+    ``numbered_as_articles``: its items are numbered through the whole document and cited as 第N条; otherwise an item
+    is cited by its place (二（四）1). The portal prints the original text, when ``settings.POLICY_DIR`` holds a file
+    ``<code>_*.txt``, with an anchor per article."""
 
     code: str
     number: str
     title: str = ""
     window_from: str = ""
     window_to: str | None = None
+    numbered_as_articles: bool = False
 
     @property
     def window(self) -> tuple[str, str | None]:
@@ -91,6 +96,8 @@ class Jurisdiction:
     coverage_note: str = ""
     #: the platform's name in page titles and reports; empty: "<label>科技创新政策平台"
     platform_title: str = ""
+    #: the authority that signs the platform's notices (立项通知书, 拨付通知); empty: "<label>科学技术局"
+    authority: str = ""
     #: (parameters, dates, path) → the parameter's value in force at each date (NaN where closed): how the package's
     #: formulas read a parameter, for the apps that read one outside a simulation (vouchers)
     parameter_at: Callable[[Any, Any, str], Any] | None = None
@@ -99,6 +106,8 @@ class Jurisdiction:
         self.by_id = {p.id: p for p in self.provisions}
         if not self.platform_title:
             self.platform_title = f"{self.label}科技创新政策平台"
+        if not self.authority:
+            self.authority = f"{self.label}科学技术局"
 
     def output_variables(self) -> set[str]:
         """The variables one screening computes: every provision's, the helpers, the per-event parts of capped rules."""

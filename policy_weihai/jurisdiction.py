@@ -142,8 +142,9 @@ def _build() -> Jurisdiction:
     from policy_weihai.variables.common import RULES, at_dates, window_ok
 
     return Jurisdiction(
-        name="policy_weihai", label="威海市", platform_title="威海市科技创新政策平台", documents=DOCUMENTS,
-        provisions=provisions(), interpretations=INTERPRETATIONS, build_system=build_system, rules=RULES, window_ok=window_ok,
+        name="policy_weihai", label="威海市", platform_title="威海市科技创新政策平台", authority="威海市科学技术局",
+        documents=DOCUMENTS, provisions=provisions(), interpretations=INTERPRETATIONS, build_system=build_system,
+        rules=RULES, window_ok=window_ok,
         helper_variables=frozenset({"hte_sales_cagr", "b14_contract_subsidy_event", "a16_incubatee_upgrade_event",
                                     "b25_ip_loan_lpr", "b27_tech_bank_loan_amount", "b25_ip_loan_interest_event",
                                     "b25_ip_evaluation_fee_event", "b25_ip_insurance_event"}),

@@ -1,12 +1,18 @@
 """The policy documents' original text (settings.POLICY_DIR), split into articles with anchors.
 
+Which documents there are (key, number, title, whether items are cited as 第N条) is the current jurisdiction's
+declaration (``policy.jurisdiction.Document``); the text of document ``key`` is the file ``<key>_*.txt`` of
+settings.POLICY_DIR, and a document without such a file is listed with no text.
+
 The texts were extracted from PDF: lines break mid-sentence and page numbers appear inline. A paragraph starts at a
-heading (一、 / （一） / 1.) or after a short line ending a sentence; page-number lines are dropped. Articles of A and
-B are their numbered items (第N条); those of C, D and E are cited by their place ("二（四）4").
+heading (一、 / （一） / 1.) or after a short line ending a sentence; page-number lines are dropped. Articles of a
+document ``numbered_as_articles`` are its numbered items (第N条, numbered through the whole document); those of the
+others are cited by their place ("二（四）4").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,15 +20,10 @@ from pathlib import Path
 
 from django.conf import settings
 
-#: key → (document number as the provisions cite it, title).
-DOCUMENTS = {
-    "A": ("威政发〔2018〕20号", "威海市人民政府关于加快科技创新支持新旧动能转换的实施意见"),
-    "B": ("威政发〔2023〕5号", "威海市人民政府关于强化科技创新支撑国家创新型城市建设的实施意见"),
-    "C": ("《威海市“十四五”科技创新规划》", "威海市“十四五”科技创新规划"),
-    "D": ("威政办字〔2018〕107号", "威海市人民政府办公室关于加快科技服务业发展的实施意见"),
-    "E": ("荣成市强化科技创新助推经济高质量发展行动方案", "荣成市强化科技创新助推经济高质量发展行动方案"),
-}
-NUMBERED_AS_ARTICLES = {"A", "B"}  # their items are cited as 第N条
+from policy.jurisdiction import CurrentMapping
+
+#: key → the current jurisdiction's document (``number``, ``title``, ``numbered_as_articles``), in its order.
+DOCUMENTS = CurrentMapping(lambda j: j.documents)
 
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、")
 SUB = re.compile(r"^（([一二三四五六七八九十]+)）")
@@ -58,7 +59,12 @@ def _path(key: str) -> Path | None:
     return found[0] if found else None
 
 
-def _paragraphs(text: str, key: str) -> list[Paragraph]:
+def has_text(key: str) -> bool:
+    """Whether the document ``key`` of the current jurisdiction has its original text in settings.POLICY_DIR."""
+    return key in DOCUMENTS and _path(key) is not None
+
+
+def _paragraphs(text: str, numbered_as_articles: bool) -> list[Paragraph]:
     out: list[Paragraph] = []
     section = sub = ""
     prev_line = ""
@@ -68,7 +74,7 @@ def _paragraphs(text: str, key: str) -> list[Paragraph]:
         if not line or PAGE_NUMBER.match(line):
             continue
         level, label = "text", ""
-        continuous = key in NUMBERED_AS_ARTICLES  # A and B number their items through the whole document
+        continuous = numbered_as_articles  # items numbered through the whole document
         if m := SECTION.match(line):
             section, sub, level, label = m.group(1), "", "section", m.group(1)
             last_item = last_item if continuous else 0
@@ -78,7 +84,7 @@ def _paragraphs(text: str, key: str) -> list[Paragraph]:
         elif (m := ITEM.match(line)) and int(m.group(1)) == last_item + 1:  # "0.5%" at a line start is no item
             last_item += 1
             level = "item"
-            label = f"第{m.group(1)}条" if key in NUMBERED_AS_ARTICLES else f"{section}{sub}{m.group(1)}"
+            label = f"第{m.group(1)}条" if numbered_as_articles else f"{section}{sub}{m.group(1)}"
         starts = level != "text" or not out or (prev_line.endswith(("。", "：", ":")) and len(prev_line) < LINE_WIDTH)
         if starts:
             out.append(Paragraph(line, level, label, f"art-{label}" if label else ""))
@@ -88,29 +94,23 @@ def _paragraphs(text: str, key: str) -> list[Paragraph]:
     return out
 
 
-@lru_cache(maxsize=8)
-def _load(key: str, mtime: float) -> Document | None:
-    path = _path(key)
-    if path is None:
-        return None
-    number, title = DOCUMENTS[key]
-    return Document(key, number, title, _paragraphs(path.read_text(encoding="utf-8"), key))
+@lru_cache(maxsize=16)
+def _load(path: Path, mtime: float, numbered_as_articles: bool) -> tuple[Paragraph, ...]:
+    """The file's paragraphs (read again when it changes)."""
+    return tuple(_paragraphs(path.read_text(encoding="utf-8"), numbered_as_articles))
 
 
 def document(key: str) -> Document | None:
-    """The document with its paragraphs; each article links to the provisions computing it."""
-    if key not in DOCUMENTS:
-        return None
-    path = _path(key)
+    """The document with its paragraphs; each article links to the provisions computing it. None: the current
+    jurisdiction has no such document, or settings.POLICY_DIR holds no text of it."""
+    declared = DOCUMENTS.get(key)
+    path = _path(key) if declared is not None else None
     if path is None:
         return None
-    doc = _load(key, path.stat().st_mtime)
-    if doc is None:
-        return None
     rules = provisions_by_article()
-    for p in doc.paragraphs:
-        p.provisions = rules.get((doc.number, p.label), []) if p.label else []
-    return doc
+    paragraphs = [dataclasses.replace(p, provisions=rules.get((declared.number, p.label), []) if p.label else [])
+                  for p in _load(path, path.stat().st_mtime, declared.numbered_as_articles)]
+    return Document(key, declared.number, declared.title, paragraphs)
 
 
 def provisions_by_article() -> dict[tuple[str, str], list[dict[str, str]]]:
@@ -128,4 +128,6 @@ def provisions_by_article() -> dict[tuple[str, str], list[dict[str, str]]]:
 
 
 def key_of(number: str) -> str | None:
-    return next((k for k, (n, _) in DOCUMENTS.items() if n == number), None)
+    """The key of the current jurisdiction's document with this number (as provisions cite it)."""
+    return next((k for k, d in DOCUMENTS.items() if d.number == number), None)
+

@@ -74,8 +74,10 @@ def _catalogue_rows() -> list[dict[str, Any]]:
     for row in services.catalogue():
         p = BY_ID[row["id"]]
         key = documents.key_of(p.document)
+        cited = [key, *(documents.key_of(c.partition(" ")[0]) for c in p.also_cited)]
         rows.append({
             "id": row["id"], "title": row["title"], "citation": row["citation"], "document_key": key,
+            "document_keys": [k for k in cited if k],
             "article": p.article, "article_anchor": f"art-{p.article}", "also_cited": row["also_cited"],
             "form": row["form"], "form_label": row["form_label"], "is_ceiling": row["is_ceiling"],
             "beneficiary_codes": list(p.beneficiary), "beneficiary": row["beneficiary"], "event": plain_text(row["event"]),
@@ -88,7 +90,8 @@ def _catalogue_rows() -> list[dict[str, Any]]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    docs = [{"key": k, "number": n, "title": t} for k, (n, t) in documents.DOCUMENTS.items()]
+    docs = [{"key": k, "number": d.number, "title": d.title, "has_text": documents.has_text(k)}
+            for k, d in documents.DOCUMENTS.items()]
     return render(request, "portal/home.html", {"documents": docs, "provision_count": len(_catalogue_rows())})
 
 
@@ -103,16 +106,17 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     who = request.GET.get("beneficiary") or ""
     shown = [r for r in rows
              if (not q or q in r["title"] or q in r["event"] or q in r["citation"])
-             and (not doc or r["document_key"] == doc) and (not form or r["form"] == form)
+             and (not doc or doc in r["document_keys"]) and (not form or r["form"] == form)
              and (not who or who in r["beneficiary_codes"])]
+    cited = {k for r in rows for k in r["document_keys"]}  # the filter offers the documents some provision cites
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in shown:
         groups.setdefault(r["document_key"] or "", []).append(r)
-    toc = [{"key": k, "number": documents.DOCUMENTS[k][0], "title": documents.DOCUMENTS[k][1], "rows": groups[k]}
-           for k in documents.DOCUMENTS if k in groups]
+    toc = [{"key": k, "number": d.number, "title": d.title, "has_text": documents.has_text(k), "rows": groups[k]}
+           for k, d in documents.DOCUMENTS.items() if k in groups]
     return render(request, "portal/catalogue.html", {
-        "toc": toc, "total": len(rows), "shown": len(shown), "q": q, "document": doc, "form": form,
-        "beneficiary": who, "documents": [(k, n) for k, (n, _) in documents.DOCUMENTS.items() if k in ("A", "B", "D")],
+        "toc": toc, "any_text": any(documents.has_text(k) for k in documents.DOCUMENTS), "total": len(rows), "shown": len(shown), "q": q, "document": doc, "form": form,
+        "beneficiary": who, "documents": [(k, d.number) for k, d in documents.DOCUMENTS.items() if k in cited],
         "forms": [(k, v) for k, v in FORMS.items() if any(r["form"] == k for r in rows)],
         "beneficiaries": list(ORG_KINDS.items()),
     })

@@ -110,12 +110,28 @@ def test_pdfs_embed_the_chinese_font(client, world):
     assert pdf.startswith(b"%PDF") and b"WenQuanYi" in pdf
     from pypdf import PdfReader
 
-    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    reader = PdfReader(io.BytesIO(pdf))
+    text = reader.pages[0].extract_text()
     assert "资金拨付通知" in text and "200,000.00" in text
+    assert "威海市科学技术局" in text and reader.metadata.author == "科创 · 威海市科技创新政策平台"  # the jurisdiction's
     claim2 = to_decision(world, submitted_claim(world, CEILING))
     services.perform(world.bea, claim2.pk, "decide", amount="300000")
     pub = client.get("/funding/publicity.pdf").content
     assert "300,000.00" in PdfReader(io.BytesIO(pub)).pages[0].extract_text()
+
+
+def test_the_notice_is_signed_by_the_jurisdictions_authority(world, settings):
+    """Another city's notice names its own authority and platform (policy/tests/fictional_city), not Weihai's."""
+    from pypdf import PdfReader
+
+    from funding.documents import claim_notice_pdf
+
+    claim = _paid(world)
+    settings.POLICY_JURISDICTION = "policy.tests.fictional_city"
+    reader = PdfReader(io.BytesIO(claim_notice_pdf(claim)))
+    text = reader.pages[0].extract_text()
+    assert "明湖市科技创新局" in text and "威海" not in text
+    assert reader.metadata.author == "科创 · 明湖市科技服务平台"
 
 
 def test_upload_of_a_fake_pdf_shows_the_reason(client, world):

@@ -100,3 +100,24 @@ def test_catalogue_page_screening_and_whatif(minghu) -> None:
         assert screening.whatif_comparison(whatif).delta_amount == 3 * 100000
     finally:
         HUEY.immediate = previous
+
+
+@pytest.mark.django_db
+def test_portal_pages_name_the_fictional_city(minghu) -> None:
+    """The public front door and catalogue print the jurisdiction's names and documents; its documents have no original
+    text in settings.POLICY_DIR, so they are listed without a link and their page is not found."""
+    c = Client()
+    home = c.get("/").content.decode()
+    assert "<h1>明湖市科技服务平台</h1>" in home and "一个平台看清明湖市科技创新政策" in home
+    assert "明湖市鼓励创新若干措施（明政发〔2020〕1号）" in home and "/portal/documents/M1/" not in home
+    assert "威海" not in home and "威政发" not in home
+    catalogue = c.get("/portal/catalogue/").content.decode()
+    assert "明湖市科技创新政策中已逐条编码的奖补政策" in catalogue and "点击依据可查看文件原文" not in catalogue
+    assert "明湖市鼓励创新若干措施（明政发〔2020〕1号）" in catalogue and "依据：明政发〔2020〕1号 第3条" in catalogue
+    assert '<option value="M2">明政发〔2024〕2号</option>' in catalogue and "共 3 项" in catalogue
+    assert "威海" not in catalogue and "威政发" not in catalogue
+    only_m2 = c.get("/portal/catalogue/?document=M2").content.decode()
+    assert "发明专利授权奖励" in only_m2 and "明湖创新奖奖励" not in only_m2
+    assert c.get("/portal/documents/M1/").status_code == 404
+    register = c.get("/portal/register/").content.decode()
+    assert "在明湖市登记的企业" in register and "威海" not in register

@@ -13,7 +13,8 @@ FORBIDDEN = re.compile(r"威|荣成|〔|第\d+条|\b[AB]\.\d\d\.[a-z]")
 
 #: Apps (and the project's templates) whose code and templates must not use the city's name as a word: "in Weihai"
 #: is "local" / "inside the jurisdiction", and a page prints the jurisdiction's ``city_name`` or ``platform_title``.
-CITY_FREE = ("policy", "screening", "templates", "registry", "techmarket", "vouchers", "indicators")
+CITY_FREE = ("policy", "screening", "templates", "registry", "techmarket", "vouchers", "indicators", "portal", "funding",
+             "kechuang")
 CITY_WORD = re.compile(r"weihai|威海", re.IGNORECASE)
 #: Where the city's name is a fact, not vocabulary: file → why (the whole file may name it).
 CITY_FACTS = {
@@ -22,11 +23,13 @@ CITY_FACTS = {
     "registry/management/commands/generate_demo.py": "the command that builds the demo city",
     "techmarket/demo.py": "the demo city's roadshows and fairs: place names as data",
     "vouchers/demo.py": "the demo city's settlements: a bank's name as data",
+    "funding/demo.py": "the demo city's claims: a bank's name as data",
 }
 #: Lines that may name the Weihai package itself: the setting's fallback and the interface's example.
 PACKAGE_NAME = {
     "policy/jurisdiction.py": ('"POLICY_JURISDICTION", "policy_weihai"', "A jurisdiction package (``policy_weihai``"),
     "policy/coverage.py": ('"POLICY_JURISDICTION", "policy_weihai"',),
+    "kechuang/settings.py": ('"KECHUANG_JURISDICTION", "policy_weihai"',),
 }
 
 

@@ -39,6 +39,9 @@ def test_catalogue_is_public_with_toc_search_and_filters():
     assert "研发投入递增补助" in b09 and "5%" in b09 and "100 万元" in b09 and "当前显示 1 项" in b09
     only_b = text_of(c.get("/portal/catalogue/?document=B"))
     assert "威政发〔2018〕20号 第" not in only_b and "威政发〔2023〕5号 第1条" in only_b
+    # D is cited only as 同一规定 of A's provisions: its filter lists them
+    only_d = text_of(c.get("/portal/catalogue/?document=D"))
+    assert "当前显示 0 项" not in only_d and "同一规定：威政办字〔2018〕107号" in only_d
     ceilings = text_of(c.get("/portal/catalogue/?form=ceiling"))
     assert "一次性奖励" not in ceilings.split("当前显示")[1].split("目录")[0]
     providers = c.get("/portal/catalogue/?beneficiary=service_provider").content.decode()
