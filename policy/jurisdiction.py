@@ -38,6 +38,18 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """The jurisdiction's places and industries, as the registry keeps them (``registry.reference.load_reference``):
+    the city (code, name, short name), its county-level divisions and functional zones (code, name, short name;
+    parented to the city) and its industry chains (code, name, cluster)."""
+
+    city: tuple[str, str, str]
+    divisions: tuple[tuple[str, str, str], ...] = ()
+    zones: tuple[tuple[str, str, str], ...] = ()
+    industry_chains: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Provision:
     """One encoded provision: the openfisca variable that computes it, its citation, catalogue metadata and the
     parameters it reads (A and D twins are one rule with two citations)."""
@@ -101,6 +113,8 @@ class Jurisdiction:
     #: (parameters, dates, path) → the parameter's value in force at each date (NaN where closed): how the package's
     #: formulas read a parameter, for the apps that read one outside a simulation (vouchers)
     parameter_at: Callable[[Any, Any, str], Any] | None = None
+    #: regions and industry chains the registry loads for this jurisdiction (None: none)
+    reference: Reference | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.provisions}

@@ -1,67 +1,33 @@
-"""Reference data of the Weihai policy package: regions and industry chains, with their sources.
-
-- County-level divisions: GB/T 2260 codes as listed in GLOSSARY.md (威海市 371000, 环翠区 371002, 文登区 371003,
-  荣成市 371082, 乳山市 371083).
-- Functional zones (高区, 经区, 临港区, 南海新区, 综保区): named in document C (三(一) "五区" and 三(二)) and in
-  the documents' addressees; they have no GB/T 2260 code, so their ``code`` is an internal one.
-- Industry technology innovation chains: document C, 六 "产业技术创新链" paragraphs, grouped under the clusters the
-  plan names them in.
-"""
+"""Loads the current jurisdiction's reference data (``policy.jurisdiction.Reference``: the city, its divisions and
+zones, its industry chains) into the registry's regions and chains. The data, with its sources, lives in the
+jurisdiction package (its ``reference`` module)."""
 
 from __future__ import annotations
 
-CITY = ("371000", "威海市", "威海")
-
-DIVISIONS = [
-    ("371002", "环翠区", "环翠"),
-    ("371003", "文登区", "文登"),
-    ("371082", "荣成市", "荣成"),
-    ("371083", "乳山市", "乳山"),
-]
-
-ZONES = [
-    ("Z-GAOQU", "威海火炬高技术产业开发区", "高区"),
-    ("Z-JINGQU", "威海经济技术开发区", "经区"),
-    ("Z-LINGANG", "威海临港经济技术开发区", "临港区"),
-    ("Z-NANHAI", "威海南海新区", "南海新区"),
-    ("Z-ZONGBAO", "威海综合保税区", "综保区"),
-]
-
-#: (code, chain name, cluster) — document C, 六(一)–(七).
-INDUSTRY_CHAINS = [
-    ("office_automation", "智能办公自动化", "新一代信息技术"),
-    ("smart_terminals", "智能服务终端", "新一代信息技术"),
-    ("optoelectronics", "光电子及通信传输", "新一代信息技术"),
-    ("integrated_circuits", "集成电路及电子信息元器件", "新一代信息技术"),
-    ("carbon_fiber", "碳纤维及复合材料", "碳纤维等新材料"),
-    ("advanced_polymers", "先进高分子材料", "碳纤维等新材料"),
-    ("ships_offshore", "高端船舶与海工装备", "高端装备"),
-    ("special_vehicles", "专用汽车", "高端装备"),
-    ("tyres", "轮胎", "高端装备"),
-    ("electric_motors", "电机", "高端装备"),
-    ("laser_technology", "激光技术", "高端装备"),
-    ("marine_biomedicine", "海洋生物医药与生物制品", "海洋生物与健康食品"),
-    ("marine_food", "海洋健康食品", "海洋生物与健康食品"),
-    ("medicine_devices", "新医药与医疗器械", "医药医疗器械"),
-    ("herbal_medicine", "中药材", "医药医疗器械"),
-    ("textiles_apparel", "纺织服装", "时尚创意"),
-    ("fishing_tackle", "钓具", "时尚创意"),
-]
+from typing import Any
 
 
-def load_reference(region_model, chain_model) -> None:
-    """Create or update the regions and chains (used by a data migration and by the demo generator)."""
+def load_reference(region_model: Any, chain_model: Any, reference: Any = None) -> None:
+    """Create or update the regions and chains (used by a data migration, the demo generator and tests); ``reference``
+    defaults to the current jurisdiction's; a jurisdiction without one loads nothing."""
+    if reference is None:
+        from policy.jurisdiction import current
+
+        reference = current().reference
+    if reference is None:
+        return
+    code, name, short = reference.city
     city, _ = region_model.objects.update_or_create(
-        code=CITY[0], defaults={"division_code": CITY[0], "name": CITY[1], "short_name": CITY[2], "kind": "city"}
+        code=code, defaults={"division_code": code, "name": name, "short_name": short, "kind": "city"}
     )
-    for code, name, short in DIVISIONS:
+    for code, name, short in reference.divisions:
         region_model.objects.update_or_create(
             code=code,
             defaults={"division_code": code, "name": name, "short_name": short, "kind": "division", "parent": city},
         )
-    for code, name, short in ZONES:
+    for code, name, short in reference.zones:
         region_model.objects.update_or_create(
             code=code, defaults={"division_code": "", "name": name, "short_name": short, "kind": "zone", "parent": city}
         )
-    for code, name, cluster in INDUSTRY_CHAINS:
+    for code, name, cluster in reference.industry_chains:
         chain_model.objects.update_or_create(code=code, defaults={"name": name, "cluster": cluster})

@@ -11,7 +11,8 @@ from django.test import Client
 from accounts.models import User
 from policy import services
 from policy.tests.fictional_city import REGIONS
-from registry.models import AnnualFacts, Organization, Recognition, Region
+from registry.models import AnnualFacts, IndustryChain, Organization, Recognition, Region
+from registry.reference import load_reference
 
 FICTIONAL = "policy.tests.fictional_city"
 
@@ -69,9 +70,10 @@ def test_catalogue_page_screening_and_whatif(minghu) -> None:
     from screening import services as screening
     from screening.models import ScreeningRun
 
-    city = Region.objects.create(code="MH", name="明湖市", kind=Region.Kind.CITY)
-    regions = [Region.objects.create(code=code, name=name, kind=Region.Kind.DIVISION, parent=city)
+    load_reference(Region, IndustryChain)  # the fictional city's own regions and chain, from its package
+    regions = [Region.objects.get(code=code, name=name, kind=Region.Kind.DIVISION, parent__code="MH")
                for code, name in REGIONS.items()]
+    assert IndustryChain.objects.filter(code="lake_optics", cluster="光电产业").exists()
     bureau = User.objects.create_user("minghu_bureau", password="x", role="bureau")
     for n in range(6):
         org = Organization.objects.create(kind="enterprise", name=f"明湖企业{n}", uscc=f"91MH0000000000{n:04d}",

@@ -18,7 +18,6 @@ CITY_FREE = ("policy", "screening", "templates", "registry", "techmarket", "vouc
 CITY_WORD = re.compile(r"weihai|威海", re.IGNORECASE)
 #: Where the city's name is a fact, not vocabulary: file → why (the whole file may name it).
 CITY_FACTS = {
-    "registry/reference.py": "the city's regions and industry chains as reference data with their sources",
     "registry/demo.py": "the demo city's organisations: place names as data",
     "registry/management/commands/generate_demo.py": "the command that builds the demo city",
     "techmarket/demo.py": "the demo city's roadshows and fairs: place names as data",

@@ -20,12 +20,14 @@ from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import Variable
 
 from policy.explain import AnnualCount
-from policy.jurisdiction import Document, Jurisdiction, Provision
+from policy.jurisdiction import Document, Jurisdiction, Provision, Reference
 
 #: No original texts: the portal lists the documents and prints none (settings.POLICY_DIR holds no M1_*.txt).
 ONE = Document("M1", "明政发〔2020〕1号", "明湖市鼓励创新若干措施", "2020-01-01", None, numbered_as_articles=True)
 TWO = Document("M2", "明政发〔2024〕2号", "明湖市专利提质行动", "2024-03-01", "2026-12-31", numbered_as_articles=True)
 REGIONS = {"MH01": "明湖区", "MH02": "东岸新区"}
+REFERENCE = Reference(city=("MH", "明湖市", "明湖"), divisions=(("MH01", "明湖区", "明湖"), ("MH02", "东岸新区", "东岸")),
+                      industry_chains=(("lake_optics", "湖区光学", "光电产业"),))
 
 Event = build_entity(key="event", plural="events", label="事件", is_person=True)
 Organisation = build_entity(key="organisation", plural="organisations", label="主体",
@@ -199,7 +201,7 @@ PROVISIONS = [
 
 JURISDICTION = Jurisdiction(
     name="policy.tests.fictional_city", label="明湖市", platform_title="明湖市科技服务平台",
-    authority="明湖市科技创新局",
+    authority="明湖市科技创新局", reference=REFERENCE,
     documents={d.code: d for d in (ONE, TWO)}, provisions=PROVISIONS, interpretations={}, build_system=build_system, rules=RULES,
     event_names={"minghu_prize": "明湖创新奖", "minghu_loan": "科技贷款"},
     calculator_examples={"M2.02.patent_reward": {"year": 2025}},
