@@ -297,7 +297,7 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
 
     Three queries: one row per organisation (kind, qualifications held, yearly facts, whether its data is refused),
     the year's high-tech certifications, and the year's recognitions."""
-    from policy.explain import GRADE_CODES
+    from policy.explain import GRADE_CODES, member
     from policy.services import (
         LEVELS,
         ORG_KINDS,
@@ -366,19 +366,16 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     bools = {}
     for name, kinds in held_kinds.items():
         bools[name] = np.zeros(n, dtype=bool)
-        bools[name][qpos[(qpos >= 0) & member_of(qkind, kinds)]] = True
-    hte = quals[(qpos >= 0) & (qkind == "high_tech_enterprise")
-                & (_dates(quals["valid_from"]) >= np.datetime64(params["y0"]))]
+        bools[name][qpos[(qpos >= 0) & member(qkind, kinds)]] = True
+    qfrom = _dates(quals["valid_from"])
+    hte = np.flatnonzero((qpos >= 0) & (qkind == "high_tech_enterprise") & (qfrom >= np.datetime64(params["y0"])))
     hte_on = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     hte_first = np.zeros(n, dtype=bool)
     if len(hte):
-        hpos = index.get_indexer(hte["org"].to_numpy(dtype=np.int64))
-        inside = hpos >= 0
-        hfrom = _dates(hte["valid_from"])[inside]
-        hid, hpos = hte["id"].to_numpy(dtype=np.int64)[inside], hpos[inside]
+        hpos, hfrom, hid = qpos[hte], qfrom[hte], quals["id"].to_numpy(dtype=np.int64)[hte]
         order = np.lexsort((hid, hfrom, hpos))  # the last per organisation wins
         hte_on[hpos[order]] = hfrom[order]
-        hte_first[hpos[order]] = hte["certification"].to_numpy()[inside][order] == "first_certification"
+        hte_first[hpos[order]] = quals["certification"].to_numpy()[hte][order] == "first_certification"
     bools["hte_certified"] = ~np.isnat(hte_on)
     bools["hte_first_certification"] = hte_first
 
@@ -496,10 +493,6 @@ def _ordered(owner: np.ndarray, block: np.ndarray) -> bool:
         return True
     d_owner, d_block = np.diff(owner), np.diff(block)
     return bool(np.all((d_owner > 0) | ((d_owner == 0) & (d_block >= 0))))
-
-
-def member_of(values: np.ndarray, options: Sequence[str]) -> np.ndarray:
-    return np.isin(values, list(options)) if len(values) else np.zeros(0, dtype=bool)
 
 
 def refused_qualifications(kinds: Any) -> str:
