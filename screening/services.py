@@ -303,7 +303,8 @@ def _write_results(rows: list[tuple] | bytes) -> None:
 
     PostgreSQL: COPY straight into the table; if some of the rows are there already (the batch was written before),
     COPY into a temporary table, then INSERT … ON CONFLICT DO NOTHING (the unique constraint decides, as
-    bulk_create's ignore_conflicts does elsewhere). ``rows`` may already be COPY text (``_copy_text``)."""
+    bulk_create's ignore_conflicts does elsewhere). ``rows``: result rows for bulk_create on SQLite, COPY text
+    (``_copy_lines``) on PostgreSQL."""
     from django.db import connection
 
     if not rows:
@@ -314,7 +315,7 @@ def _write_results(rows: list[tuple] | bytes) -> None:
         return
     from psycopg.errors import UniqueViolation
 
-    data = rows if isinstance(rows, bytes) else _copy_text(rows)
+    data = rows
     table = ScreeningResult._meta.db_table
     cols = ", ".join(RESULT_COLUMNS)
     try:
@@ -341,30 +342,11 @@ def _copy_escape(value: str) -> str:
     return value
 
 
-def _copy_text(rows: list[tuple]) -> bytes:
-    """Result rows (``RESULT_COLUMNS``) as COPY text: made where the batch is computed (a worker process), so that
-    the process that writes only sends bytes."""
-    import json
-
-    out = []
-    provisions: dict[tuple, str] = {}  # the columns that repeat for every organisation a provision applies to
-    for (run_id, org_id, region_id, provision_id, title, document, article, form, is_ceiling, amount, status,
-         explanation, missing) in rows:
-        key = (run_id, provision_id, title, document, article, form, is_ceiling)
-        middle = provisions.get(key)
-        if middle is None:
-            middle = provisions[key] = "\t".join(_copy_escape(str(v)) for v in key[1:-1]) + ("\tt" if is_ceiling
-                                                                                             else "\tf")
-        out.append(f"{int(run_id)}\t{int(org_id)}\t{int(region_id)}\t{middle}\t{Decimal(amount)}\t"
-                   f"{_copy_escape(status)}\t{_copy_escape(explanation)}\t"
-                   f"{_copy_escape(json.dumps(missing, ensure_ascii=False)) if missing else '[]'}\n")
-    return "".join(out).encode("utf-8")
-
-
 def _copy_lines(run_id: int, evaluated: Iterable[tuple[int, list]], regions: dict[int, int]) -> bytes:
-    """A screening batch's results straight to COPY text (the rows ``_result_rows`` would give, written as
-    ``_copy_text`` writes them), without making a tuple per result: the columns that repeat for every organisation
-    a provision applies to are escaped once per provision."""
+    """A screening batch's results straight to COPY text (the rows ``_result_rows`` would give, in PostgreSQL's COPY
+    text format), without making a tuple per result: the columns that repeat for every organisation a provision
+    applies to are escaped once per provision. Made where the batch is computed (a worker process), so that the
+    process that writes only sends bytes."""
     import json
 
     out: list[str] = []
@@ -640,9 +622,8 @@ class _Batch:
     compute: float
 
 
-def _compute_batch(run: ScreeningRun, overrides: Any, batch_no: int, batch: list[tuple[int, int]],
-                   as_copy_text: bool = False) -> _Batch:
-    """A batch evaluated: on PostgreSQL (or when asked) its results as COPY text, else as rows for bulk_create."""
+def _compute_batch(run: ScreeningRun, overrides: Any, batch_no: int, batch: list[tuple[int, int]]) -> _Batch:
+    """A batch evaluated: on PostgreSQL its results as COPY text, else as rows for bulk_create."""
     from django.db import connection
 
     from policy.explain import without_cycle_collection
@@ -656,7 +637,7 @@ def _compute_batch(run: ScreeningRun, overrides: Any, batch_no: int, batch: list
     with without_cycle_collection():  # the batch's results are freed by reference counting once written out
         if run.kind == ScreeningRun.Kind.WHATIF:
             aggregates = _whatif_batch(batch_no, run, ids, regions, overrides, skipped)
-        elif as_copy_text or connection.vendor == "postgresql":
+        elif connection.vendor == "postgresql":
             rows = _copy_lines(run.pk, _evaluate_batch(ids, run.year, None, skipped), regions)
         else:
             for org_id, results in _evaluate_batch(ids, run.year, None, skipped):
@@ -706,7 +687,7 @@ def _run_in_processes(run: ScreeningRun, overrides: Any, batches: Iterator[tuple
         pending: deque = deque()
         try:
             for batch in batches:
-                pending.append(pool.submit(_compute_in_worker, run, overrides, *batch))
+                pending.append(pool.submit(_compute_batch, run, overrides, *batch))
                 if len(pending) > processes:
                     if _cancelled(run.pk):
                         return True
@@ -732,10 +713,6 @@ def _worker_started() -> None:
         if conn.connection is not None:
             _inherited_connections.append(conn.connection)  # kept referenced: never closed from here
             conn.connection = None
-
-
-def _compute_in_worker(run: ScreeningRun, overrides: Any, batch_no: int, batch: list[tuple[int, int]]) -> _Batch:
-    return _compute_batch(run, overrides, batch_no, batch, as_copy_text=True)
 
 
 def resume_interrupted(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:

@@ -264,4 +264,52 @@ def test_copy_lines_are_the_copy_text_of_the_result_rows(city):
     rows = [row for org_id, results in evaluated
             for row in services._result_rows(run, org_id, regions.get(org_id) or 0, results)]
     assert len(rows) > 100
-    assert services._copy_lines(run.pk, evaluated, regions) == services._copy_text(rows)
+    assert services._copy_lines(run.pk, evaluated, regions) == _copy_text(rows)
+
+
+def _copy_text(rows: list[tuple]) -> bytes:
+    """Result rows (services.RESULT_COLUMNS) in PostgreSQL's COPY text format, field by field."""
+    import json
+
+    def escape(value: object) -> str:
+        return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+    lines = []
+    for row in rows:
+        *text, is_ceiling, amount, status, explanation, missing = row
+        fields = [escape(v) for v in text] + ["t" if is_ceiling else "f", str(Decimal(amount)), escape(status),
+                                               escape(explanation),
+                                               escape(json.dumps(missing, ensure_ascii=False)) if missing else "[]"]
+        lines.append("\t".join(fields) + "\n")
+    return "".join(lines).encode("utf-8")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_computed_in_two_processes_give_the_results_of_one(monkeypatch):
+    """On PostgreSQL a run of three batches or more is computed by forked worker processes and written, batch by batch,
+    by the run's own process: the results are those of the same run computed in one process."""
+    from django.db import connection
+
+    from registry import demo
+
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes are used on PostgreSQL only")
+    demo.generate(enterprises=300, seed=7, chunk_size=300, fact_years=(2022, 2025), with_accounts=False)
+    used = []
+    in_processes = services._run_in_processes
+
+    def spy(run, overrides, batches, processes):
+        used.append(processes)
+        return in_processes(run, overrides, batches, processes)
+
+    monkeypatch.setattr(services, "_run_in_processes", spy)
+    runs = []
+    for processes in (1, 2):
+        monkeypatch.setattr(services, "PROCESSES", processes)
+        runs.append(services.execute_run(services.start_run(None, year=YEAR, enqueue=False).pk, batch_size=60))
+    assert used == [2]
+    columns = ("organization_id", "provision_id", "amount", "status", "explanation", "missing")
+    one, two = ([tuple(r) for r in ScreeningResult.objects.filter(run=run).order_by(*columns).values_list(*columns)]
+                for run in runs)
+    assert all(r.status == ScreeningRun.Status.DONE and r.processed == r.total for r in runs)
+    assert len(one) > 100 and one == two
