@@ -71,7 +71,7 @@ def add_finance_events(org_ids: list[int], situations: dict[int, dict[str, Any]]
         sit["recognitions"] = [r for r in sit["recognitions"]
                                if not (r["kind"] == "financing" and r["subject"] in FINANCE_SUBJECTS)]
     if len(org_ids) <= FEW:  # an entity's page: one query says whether it borrows, insures or lends at all
-        concerned = _concerned_few(org_ids)
+        concerned = set(_concerned(org_ids))
         org_ids = [i for i in org_ids if i in concerned]
         if not org_ids:
             return
@@ -142,28 +142,20 @@ def subsidy_totals() -> dict[str, Any]:
 FEW = 64
 
 
-def _concerned_few(org_ids: list[int]) -> set[int]:
-    """Those of a few ``org_ids`` that borrow, insure or lend, in one query."""
+def _concerned(org_ids: list[int]) -> list[int]:
+    """Those of ``org_ids`` that borrow, insure or lend (the only ones add_finance_events gives events to), in one
+    query read by id range: a batch of thousands of organisations, or one entity, costs one small query."""
     from scifinance.models import Partner
 
-    return {row[0] for row in Loan.objects.filter(borrower_id__in=org_ids).order_by().values_list("borrower_id").union(
-        InsurancePolicy.objects.filter(insured_id__in=org_ids).order_by().values_list("insured_id"),
-        Partner.objects.filter(organization_id__in=org_ids).order_by().values_list("organization_id"))}
-
-
-def _concerned(org_ids: list[int]) -> list[int]:
-    """Those of ``org_ids`` that borrow, insure or lend (the only ones add_finance_events gives events to); read by id
-    range, so that a batch of thousands of organisations costs three small queries."""
     if not org_ids:
         return []
     low, high = min(org_ids), max(org_ids)
-    found = set(Loan.objects.filter(borrower_id__gte=low, borrower_id__lte=high).values_list("borrower_id", flat=True))
-    found |= set(InsurancePolicy.objects.filter(insured_id__gte=low, insured_id__lte=high)
-                 .values_list("insured_id", flat=True))
-    from scifinance.models import Partner
-
-    found |= set(Partner.objects.filter(organization_id__gte=low, organization_id__lte=high)
-                 .values_list("organization_id", flat=True))
+    found = {row[0] for row in Loan.objects.filter(borrower_id__gte=low, borrower_id__lte=high).order_by()
+             .values_list("borrower_id").union(
+                 InsurancePolicy.objects.filter(insured_id__gte=low, insured_id__lte=high).order_by()
+                 .values_list("insured_id"),
+                 Partner.objects.filter(organization_id__gte=low, organization_id__lte=high).order_by()
+                 .values_list("organization_id"))}
     return sorted(found & set(org_ids))
 
 
