@@ -112,10 +112,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     groups: dict[str, list[dict[str, Any]]] = {}
     for r in shown:
         groups.setdefault(r["document_key"] or "", []).append(r)
-    toc = [{"key": k, "number": d.number, "title": d.title, "has_text": documents.has_text(k), "rows": groups[k]}
+    texts = {k: documents.has_text(k) for k in documents.DOCUMENTS}  # each a look into settings.POLICY_DIR
+    toc = [{"key": k, "number": d.number, "title": d.title, "has_text": texts[k], "rows": groups[k]}
            for k, d in documents.DOCUMENTS.items() if k in groups]
     return render(request, "portal/catalogue.html", {
-        "toc": toc, "any_text": any(documents.has_text(k) for k in documents.DOCUMENTS), "total": len(rows), "shown": len(shown), "q": q, "document": doc, "form": form,
+        "toc": toc, "any_text": any(texts.values()), "total": len(rows), "shown": len(shown), "q": q, "document": doc,
+        "form": form,
         "beneficiary": who, "documents": [(k, d.number) for k, d in documents.DOCUMENTS.items() if k in cited],
         "forms": [(k, v) for k, v in FORMS.items() if any(r["form"] == k for r in rows)],
         "beneficiaries": list(ORG_KINDS.items()),
