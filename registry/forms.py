@@ -37,15 +37,28 @@ class OrganizationForm(forms.ModelForm):
 
 
 class AnnualFactsForm(forms.ModelForm):
+    #: Where staff may say a hand-entered figure comes from (an entity account's own figures are always 主体填报).
+    STAFF_SOURCES = (AnnualFacts.Source.STATISTICS, AnnualFacts.Source.TAX, AnnualFacts.Source.SELF)
+
+    source = forms.ChoiceField(label="数据来源", help_text="这些数字取自哪里；与录入人一起记入变更历史。")
+
     class Meta:
         model = AnnualFacts
         fields = ["year", *AnnualFacts.FIGURE_FIELDS]
 
-    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+    def __init__(self, *args, organization: Organization, staff: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
         if self.instance.pk:
             self.fields["year"].disabled = True
+        if staff:
+            self.fields["source"].choices = [("", "请选择数据来源")] + [(s.value, s.label) for s in self.STAFF_SOURCES]
+            # the figures' current source is kept when it is one staff may state; otherwise staff must say it
+            if self.instance.pk and self.instance.source in self.STAFF_SOURCES:
+                self.fields["source"].initial = self.instance.source
+            self.order_fields(["year", "source"])
+        else:
+            del self.fields["source"]
 
 
 class ImportForm(forms.Form):

@@ -475,9 +475,35 @@ class ChangeRecord(models.Model):
     channel = models.CharField("途径", max_length=12)
     at = models.DateTimeField("时间", auto_now_add=True)
 
+    #: How the history page names what was changed and through which channel (the rows keep the codes).
+    RECORD_TYPES = {"organization": "主体信息", "annualfacts": "年度数据"}
+    CHANNELS = {"page": "页面填报", "api": "数据接口", "import": "Excel 导入", "admin": "后台维护", "demo": "示范数据"}
+    #: Codes that older rows stored as values, before values were written by their labels.
+    VALUE_CODES = {**{s.value: s.label for s in AnnualFacts.Source}, "True": "是", "False": "否"}
+
     class Meta:
         verbose_name = "变更记录"
         verbose_name_plural = "变更记录"
         ordering = ["-at", "-id"]
         # Append-only in the database (PostgreSQL; SQLite gets the same triggers from core's migration).
         triggers = [pgtrigger.Protect(name="history_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    @property
+    def record_type_display(self) -> str:
+        return self.RECORD_TYPES.get(self.record_type, self.record_type)
+
+    @property
+    def channel_display(self) -> str:
+        return self.CHANNELS.get(self.channel, self.channel)
+
+    def _value(self, value: str) -> str:
+        return self.VALUE_CODES.get(value, value) if self.field == "来源" else value
+
+    @property
+    def old_value_display(self) -> str:
+        return self._value(self.old_value)
+
+    @property
+    def new_value_display(self) -> str:
+        return self._value(self.new_value)
+

@@ -113,7 +113,10 @@ def tier_path(org: Organization, on: dt.date | None = None) -> list[dict[str, An
     ]
 
 
-def _display(value: Any) -> str:
+def _display(value: Any, field: models.Field | None = None) -> str:
+    """A value as the change history shows it: a coded choice by its label (统计部门, not statistics)."""
+    if field is not None and field.choices and value not in (None, ""):
+        return str(dict(field.flatchoices).get(value, value))
     if value is None:
         return ""
     if isinstance(value, models.Model):
@@ -150,12 +153,13 @@ def apply_changes(
     key = str(obj.year) if isinstance(obj, AnnualFacts) else ""
     for name, new in changes.items():
         old = before[name]
-        if created or _display(old) != _display(new):
+        field = obj._meta.get_field(name)
+        if created or _display(old, field) != _display(new, field):
             rows.append(
                 ChangeRecord(
                     organization=org, record_type=obj._meta.model_name, record_key=key,
-                    field=str(obj._meta.get_field(name).verbose_name), old_value="" if created else _display(old),
-                    new_value=_display(new), actor=account(actor),
+                    field=str(field.verbose_name), old_value="" if created else _display(old, field),
+                    new_value=_display(new, field), actor=account(actor),
                     channel=channel,
                 )
             )

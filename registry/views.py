@@ -62,7 +62,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_visible_organization(request.user, pk)
-    facts = list(org.annual_facts.order_by("year"))
+    facts = list(org.annual_facts.select_related("entered_by").order_by("year"))
     chart = {
         "years": [f.year for f in facts],
         "sales": [float(f.sales_revenue or 0) / 1e4 for f in facts],
@@ -111,11 +111,12 @@ def facts_edit(request: HttpRequest, pk: int, year: int | None = None) -> HttpRe
     instance = AnnualFacts.objects.filter(organization=org, year=year).first() if year else None
     if year and instance is None:
         raise Http404("没有该年度的数据。")
-    form = AnnualFactsForm(request.POST or None, instance=instance, organization=org)
+    staff = not request.user.is_entity_account
+    form = AnnualFactsForm(request.POST or None, instance=instance, organization=org, staff=staff)
     if request.method == "POST" and form.is_valid():
         target = AnnualFacts.objects.get(pk=instance.pk) if instance else AnnualFacts(organization=org, year=form.cleaned_data["year"])
         changed = {n: form.cleaned_data[n] for n in AnnualFacts.FIGURE_FIELDS if instance is None or n in form.changed_data}
-        changed["source"] = AnnualFacts.Source.SELF if request.user.is_entity_account else AnnualFacts.Source.STATISTICS
+        changed["source"] = form.cleaned_data["source"] if staff else AnnualFacts.Source.SELF
         try:
             apply_changes(request.user, target, changed, "page", created=instance is None)
         except ValidationError as exc:
