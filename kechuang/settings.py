@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "vouchers",
     "techmarket",
     "scifinance",
+    "worklist",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "screening.context_processors.notices",
                 "policy.context_processors.jurisdiction",
+                "worklist.context_processors.worklist",
             ],
         },
     },
@@ -118,7 +120,7 @@ AUTH_USER_MODEL = "accounts.User"
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "worklist:mine"  # every role starts from its work (issue 24 item 5)
 LOGOUT_REDIRECT_URL = "login"
 # Django's validators; their messages come in Chinese (LANGUAGE_CODE zh-hans).
 AUTH_PASSWORD_VALIDATORS = [
