@@ -1,5 +1,8 @@
-"""Demo data: a 2024 programme with a confirmed budget, claims in every state, paid ledger entries, a call with
-applications, a blacklist entry and a finance account. Deterministic and idempotent (skips when the programme exists).
+"""Demo data, built relative to today: last year's programme (the year whose facts are complete) with a confirmed
+budget, claims in every state, paid ledger entries, a call with applications, a blacklist entry and a finance
+account; and this year's programme, open with its budget confirmed. The demo enterprise has a claim to confirm and one
+at its district's 初审, which the demo district account (its zone) can pass; one claim's 公示 has ended today.
+Deterministic for a given day and idempotent (skips when last year's programme exists).
 
 Entitlements come from the real policy engine for the demo city's organisations; budget figures are invented for the
 demo (示范数据). Applicant steps are written directly (the demo has no account per organisation); every staff step
@@ -20,12 +23,13 @@ from funding.models import Attachment, BlacklistEntry, Call, Challenge, Claim, C
 from registry.models import Organization
 
 NAME = "科技创新发展专项资金"
-YEAR = 2024
 PDF = b"%PDF-1.4\n% demo evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # final state of each demo claim, in order (repeated states make the lists and the ledger look alive)
 PLAN = ["paid", "paid", "paid", "paid", "paid", "approved", "approved", "publicity", "publicity", "decision",
         "review", "formal_check", "district_check", "district_check", "returned", "withdrawn", "rejected", "draft",
         "awaiting_confirmation", "awaiting_confirmation"]
+#: what the demo enterprise's own claims become, in order: its work (确认) and its district's (初审) stay open
+FIRST_PLAN = ["awaiting_confirmation", "district_check", "paid"]
 
 
 def _demo_users():
@@ -39,8 +43,8 @@ def _demo_users():
     return User.objects.get(username="bureau"), fin
 
 
-def _entitlements(limit: int) -> list[tuple[Organization, object]]:
-    """(organisation, engine result) pairs that apply in 2024, one per organisation, the demo account's first."""
+def _entitlements(limit: int, year: int) -> list[tuple[Organization, object]]:
+    """(organisation, engine result) pairs that apply in ``year``, one per organisation, the demo account's first."""
     from accounts.models import User
     from policy import services as engine
 
@@ -51,12 +55,30 @@ def _entitlements(limit: int) -> list[tuple[Organization, object]]:
     ids = ([first] if first else []) + ids
     orgs = Organization.objects.in_bulk(ids)
     out = []
-    for org_id, results in engine.evaluate_many(ids, YEAR):
+    for org_id, results in engine.evaluate_many(ids, year):
         applying = [r for r in results if r.status == "applies" and Decimal(r.amount or 0) > 0]
         for r in applying[: (3 if org_id == first else 1)]:
             out.append((orgs[org_id], r))
     out.sort(key=lambda p: (p[0].pk != first, p[0].pk))
     return out[:limit]
+
+
+def _first_entitlements(years: list[int]) -> tuple[int | None, list[tuple[Organization, object]]]:
+    """The demo enterprise's entitlements of the first of ``years`` in which it has any (a firm is not rewarded every
+    year), so that its account always has a claim of its own to confirm."""
+    from accounts.models import User
+    from policy import services as engine
+
+    user = User.objects.filter(username="enterprise").select_related("organization").first()
+    if user is None or user.organization is None:
+        return None, []
+    for year in years:
+        for _, results in engine.evaluate_many([user.organization_id], year):
+            applying = [(user.organization, r) for r in results
+                        if r.status == "applies" and Decimal(r.amount or 0) > 0]
+            if applying:
+                return year, applying[: len(FIRST_PLAN)]
+    return None, []
 
 
 def _submitted(claim: Claim) -> None:
@@ -66,6 +88,23 @@ def _submitted(claim: Claim) -> None:
     claim.save(update_fields=["state"])
     ClaimEvent.objects.create(claim=claim, transition="submit", from_state="draft", to_state=claim.state,
                               reason="（示范数据）")
+
+
+def _plan(pairs: list[tuple[Organization, object]], first_id: int | None,
+          district_region: int | None) -> list[tuple[Organization, object, str]]:
+    """Each pair with the state its claim ends in: the demo enterprise's by FIRST_PLAN, the others by PLAN, the claims
+    at 区市初审 taken from the demo district's own zone where it has any (so the district account has them to do)."""
+    firsts = [p for p in pairs if p[0].pk == first_id]
+    others = [p for p in pairs if p[0].pk != first_id]
+    planned = [(o, r, t) for (o, r), t in zip(firsts, FIRST_PLAN, strict=False)]
+    for target in PLAN:
+        if not others:
+            break
+        local = [p for p in others if p[0].region_id == district_region] if target == "district_check" else []
+        org, r = (local or others)[0]
+        others.remove((org, r))
+        planned.append((org, r, target))
+    return planned
 
 
 def _drive(claim: Claim, target: str, bureau, fin) -> None:
@@ -94,40 +133,63 @@ def _drive(claim: Claim, target: str, bureau, fin) -> None:
             Claim.objects.filter(pk=claim.pk).update(publicity_ends_on=timezone.localdate())
 
 
-def generate(if_empty: bool = True) -> dict[str, int]:
-    if Programme.objects.filter(name=NAME, year=YEAR).exists():
+def generate(if_empty: bool = True, today: dt.date | None = None) -> dict[str, int]:
+    from accounts.models import User
+
+    today = today or timezone.localdate()
+    year = today.year - 1
+    if Programme.objects.filter(name=NAME, year=year).exists():
         return {"skipped": 1}
     bureau, fin = _demo_users()
-    pairs = _entitlements(len(PLAN))
+    first_id = User.objects.filter(username="enterprise").values_list("organization_id", flat=True).first()
+    pairs = [p for p in _entitlements(len(PLAN) * 3, year) if p[0].pk != first_id]
+    first_year, firsts = _first_entitlements([year, today.year, year - 1, year - 2])
+    district_region = User.objects.filter(username="district").values_list("region_id", flat=True).first()
     with transaction.atomic():
-        programme = services.create_programme(bureau, NAME, YEAR, "威政发〔2023〕5号",
+        programme = services.create_programme(bureau, NAME, year, "威政发〔2023〕5号",
                                               lines=[("企业创新奖补（示范数据）", "city", "30000000"),
                                                      ("区级配套（示范数据）", "district", "8000000"),
                                                      ("省级引导资金（示范数据）", "province", "5000000")],
                                               required_attachments=["证明材料"], publicity_days=5)
-        for line in programme.budget_lines.all():
-            services.confirm_budget_line(fin, line)
-        for (org, r), target in zip(pairs, PLAN, strict=False):
+        current = services.create_programme(bureau, NAME, today.year, "威政发〔2023〕5号",
+                                            lines=[("企业创新奖补（示范数据）", "city", "30000000"),
+                                                   ("区级配套（示范数据）", "district", "8000000")],
+                                            required_attachments=["证明材料"], publicity_days=5)
+        by_year = {year: programme, today.year: current}
+        if first_year is not None and first_year not in by_year:  # the demo enterprise's last rewarded year
+            by_year[first_year] = services.create_programme(
+                bureau, NAME, first_year, "威政发〔2023〕5号", lines=[("企业创新奖补（示范数据）", "city", "10000000")],
+                required_attachments=["证明材料"], publicity_days=5)
+        for p in by_year.values():
+            for line in p.budget_lines.all():
+                services.confirm_budget_line(fin, line)
+        ended_publicity = False
+        planned = [(o, r, t, first_year) for o, r, t in _plan(firsts, first_id, district_region)]
+        planned += [(o, r, t, year) for o, r, t in _plan(pairs, first_id, district_region)]
+        for org, r, target, claim_year in planned:
             claim = Claim.objects.create(
-                programme=programme, organization=org,
+                programme=by_year[claim_year], organization=org,
                 origin="proactive" if target == "awaiting_confirmation" else "redemption",
                 provision_id=str(r.provision_id), title=str(r.title)[:200], document=str(r.document or ""),
-                article=str(r.article or ""), year=YEAR, is_ceiling=bool(r.is_ceiling),
+                article=str(r.article or ""), year=claim_year, is_ceiling=bool(r.is_ceiling),
                 entitled_amount=Decimal(r.amount).quantize(Decimal("0.01")), explanation=str(r.explanation or ""),
                 state="awaiting_confirmation" if target == "awaiting_confirmation" else "draft",
                 bank_name="威海市商业银行", bank_account=f"62220000{org.pk:08d}",
-                acceptance_due=dt.date(2025, 6, 30) if target == "paid" and org.pk % 2 else None)
+                acceptance_due=today + dt.timedelta(days=180) if target == "paid" and org.pk % 2 else None)
             ClaimEvent.objects.create(claim=claim, transition="create", from_state="", to_state=claim.state,
                                       reason="示范数据")
             _drive(claim, target, bureau, fin)
+            if target == "publicity" and not ended_publicity:  # one 公示 ended yesterday: the bureau's to close
+                Claim.objects.filter(pk=claim.pk).update(publicity_ends_on=today - dt.timedelta(days=1))
+                ended_publicity = True
         now = timezone.now()
-        call = Call.objects.create(programme=programme, title="2024 年度“揭榜挂帅”项目申报指南（示范数据）",
+        call = Call.objects.create(programme=current, title=f"{today.year} 年度“揭榜挂帅”项目申报指南（示范数据）",
                                    description="面向我市企业征集关键核心技术攻关项目，择优立项（威政发〔2023〕5号 第7条）。",
                                    opens_at=now - dt.timedelta(days=10), closes_at=now + dt.timedelta(days=30),
                                    max_amount=Decimal(2000000), document="威政发〔2023〕5号", article="第7条")
         for org in Organization.objects.filter(kind="enterprise").order_by("-id")[:3]:
-            c = Claim.objects.create(programme=programme, call=call, organization=org, origin="call",
-                                     title=call.title, document=call.document, article=call.article, year=YEAR,
+            c = Claim.objects.create(programme=current, call=call, organization=org, origin="call",
+                                     title=call.title, document=call.document, article=call.article, year=today.year,
                                      is_ceiling=True, entitled_amount=call.max_amount,
                                      project_title=f"{org.name}关键技术攻关（示范数据）", bank_account=f"62220000{org.pk:08d}")
             _submitted(c)
@@ -137,13 +199,13 @@ def generate(if_empty: bool = True) -> dict[str, int]:
                 ("system", "医用高分子材料集成制造平台", 1800000), ("disruptive", "固态电池新型电解质", 2000000)],
                 strict=False):
             Challenge.objects.create(
-                programme=programme, title=f"{title}（示范数据）", kind=kind, lead_enterprise=lead,
+                programme=current, title=f"{title}（示范数据）", kind=kind, lead_enterprise=lead,
                 description=f"{lead.name}发榜：攻克{title}关键技术。", bounty=Decimal(bounty),
                 deadline=now + dt.timedelta(days=45),
                 milestones=[{"title": "关键技术突破", "months": 12, "share": 0.4},
                             {"title": "样机/示范应用并验收", "months": 24, "share": 0.6}])
         listed = Organization.objects.filter(kind="enterprise").order_by("-id")[5]
-        BlacklistEntry.objects.create(organization=listed, reason="fraud", decision="威科字〔2024〕示范1号",
-                                      starts_on=dt.date(2024, 3, 1), ends_on=dt.date(2027, 2, 28))
+        BlacklistEntry.objects.create(organization=listed, reason="fraud", decision=f"威科字〔{year}〕示范1号",
+                                      starts_on=dt.date(year, 3, 1), ends_on=dt.date(year + 3, 2, 28))
     return {"claims": Claim.objects.filter(programme=programme).count(),
             "ledger_entries": programme.budget_lines.first().entries.count()}

@@ -653,14 +653,19 @@ def create_demo_accounts() -> dict[str, str]:
     """The four demo logins (password ``demo12345``), returned as username → description."""
     from accounts.models import Role, User
 
-    enterprise = (  # a high-tech enterprise that leads a platform, so its profile shows one
-        Organization.objects.filter(kind=OrganizationKind.ENTERPRISE, qualifications__kind="high_tech_enterprise",
-                                    platform_roles__role="lead").order_by("id").first()
-        or Organization.objects.filter(kind=OrganizationKind.ENTERPRISE, qualifications__kind="high_tech_enterprise")
-        .order_by("id").first()
-        or Organization.objects.filter(kind=OrganizationKind.ENTERPRISE).order_by("id").first()
-    )
     district = Region.objects.get(code="Z-GAOQU")
+    # a high-tech enterprise that leads a platform, so its profile shows one; in the demo district's zone, so that
+    # the district account reviews the demo enterprise's claims (issue 24)
+    enterprises = Organization.objects.filter(kind=OrganizationKind.ENTERPRISE).order_by("id")
+    enterprise = None
+    for scope in (enterprises.filter(region=district), enterprises):
+        enterprise = (
+            scope.filter(qualifications__kind="high_tech_enterprise", platform_roles__role="lead").first()
+            or scope.filter(qualifications__kind="high_tech_enterprise").first()
+            or scope.first()
+        )
+        if enterprise:
+            break
     expert_person = Person.objects.filter(kind=Person.Kind.EXPERT).order_by("id").first()
     specs = [
         ("bureau", "市科技局演示账户", Role.BUREAU, {"is_staff": True, "is_superuser": True}),
