@@ -9,12 +9,14 @@ payment is a clawback entry of the city's pro-rata share back into the pool.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from core.audit import account, record
@@ -248,8 +250,7 @@ def check_loan(lender: Partner, values: dict[str, Any], pending: list[LoanDraft]
 
 def _check_talent(errors: dict[str, str], borrower, contract_date, amount, term, collateral, talent_name: str,
                   talent_id: str, pending) -> None:
-    """B 第27条: 人才贷 额度不超过 1000 万元（每人）、期限不超过 1 年、无抵押无担保；多个高层次人才任职的企业贷款总额
-    不超过 5000 万元. The limits count the talent's / enterprise's 人才贷 contracted in the same calendar year."""
+    """B 第27条: 人才贷 期限不超过 1 年、无抵押无担保; the yearly amounts are ``talent_cap_errors``'s."""
     cite = rules.TALENT_CITATION
     if not talent_name or not talent_id:
         errors["talent_id"] = "人才证件号：人才贷须填写借款所依托的高层次人才姓名和证件号。"
@@ -258,27 +259,67 @@ def _check_talent(errors: dict[str, str], borrower, contract_date, amount, term,
         errors["term_months"] = f"期限(月)：人才贷期限不超过 1 年（12 个月）（{cite}）。"
     if collateral and collateral != Collateral.CREDIT:
         errors["collateral"] = f"担保方式：人才贷为无抵押、无担保的信用贷款，请填写“信用（无抵质押）”（{cite}）。"
-    if not (amount and contract_date):
+    if not (amount and contract_date and borrower is not None):
         return
-    year = contract_date.year
-    person = (Loan.objects.filter(product=Product.TALENT_LOAN, talent_id=talent_id, contract_date__year=year)
-              .aggregate(s=Sum("amount"))["s"] or ZERO)
-    person += sum((d.amount for d in pending if d.product == Product.TALENT_LOAN and d.talent_id == talent_id
-                   and d.contract_date.year == year), ZERO)
-    if person + amount > rules.TALENT_LOAN_CAP:
-        errors["amount"] = (f"贷款金额：人才 {talent_name} {year} 年人才贷已有 {rules.wan(person)}，加上本笔 "
-                            f"{rules.wan(amount)} 超过每人不超过 {rules.wan(rules.TALENT_LOAN_CAP)} 的额度（{cite}）。")
-        return
-    if borrower is None:
-        return
-    firm = (Loan.objects.filter(product=Product.TALENT_LOAN, borrower=borrower, contract_date__year=year)
-            .aggregate(s=Sum("amount"))["s"] or ZERO)
-    firm += sum((d.amount for d in pending if d.product == Product.TALENT_LOAN and d.borrower.pk == borrower.pk
-                 and d.contract_date.year == year), ZERO)
-    if firm + amount > rules.TALENT_ENTERPRISE_CAP:
-        errors["amount"] = (f"贷款金额：{borrower.name} {year} 年人才贷已有 {rules.wan(firm)}，加上本笔 "
-                            f"{rules.wan(amount)} 超过多个高层次人才任职企业贷款总额不超过 "
-                            f"{rules.wan(rules.TALENT_ENTERPRISE_CAP)} 的限额（{cite}）。")
+    draft = LoanDraft(borrower, Product.TALENT_LOAN, "", contract_date, amount, term or 0, ZERO, Collateral.CREDIT,
+                      talent_name, talent_id)
+    related = [d for d in pending if d.product == Product.TALENT_LOAN
+               and (d.talent_id == talent_id or d.borrower.pk == borrower.pk)]
+    message = talent_cap_errors([*related, draft]).get(len(related))
+    if message:
+        errors["amount"] = message
+
+
+def lock_for_caps(borrower_ids: Iterable[int] = (), partner_ids: Iterable[int] = (),
+                  talent_ids: Iterable[str] = ()) -> None:
+    """Serialise every writer a cap of this app counts, inside the caller's transaction: the borrowers' organisation
+    rows, the institutions' partner rows, then each talent (no row of its own: a transaction-scoped advisory lock
+    keyed by the ID number on PostgreSQL). Always in this order and sorted, so two writers never wait on each other
+    in a cycle. Sums read after this call are the ones the write is checked against."""
+    borrower_ids, partner_ids = sorted(set(borrower_ids)), sorted(set(partner_ids) - {None})
+    if borrower_ids:
+        list(Organization.objects.select_for_update().filter(pk__in=borrower_ids).order_by("pk").values_list("pk"))
+    if partner_ids:
+        list(Partner.objects.select_for_update().filter(pk__in=partner_ids).order_by("pk").values_list("pk"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for talent_id in sorted(set(talent_ids)):
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                               [f"scifinance.talent:{talent_id}"])
+
+
+def talent_cap_errors(drafts: Sequence[LoanDraft], lock: bool = False) -> dict[int, str]:
+    """B 第27条: 人才贷 额度每人不超过 1000 万元；多个高层次人才任职的企业贷款总额不超过 5000 万元, each counted over
+    the talent's / enterprise's 人才贷 contracted in the same calendar year. The one place both caps are summed:
+    ``drafts`` (in order; each one within the caps counts against the next) against the loans already registered.
+    With ``lock`` (every write) the talents and borrowers are locked first. Returns {index of draft: message}."""
+    talent = [(i, d) for i, d in enumerate(drafts) if d.product == Product.TALENT_LOAN]
+    if not talent:
+        return {}
+    if lock:
+        lock_for_caps(borrower_ids=[d.borrower.pk for _, d in talent], talent_ids=[d.talent_id for _, d in talent])
+    years = {d.contract_date.year for _, d in talent}
+    loans = Loan.objects.filter(product=Product.TALENT_LOAN, contract_date__year__in=years).annotate(
+        y=ExtractYear("contract_date"))
+    person = {(r["talent_id"], r["y"]): r["s"] for r in loans.filter(talent_id__in={d.talent_id for _, d in talent})
+              .values("talent_id", "y").annotate(s=Sum("amount"))}
+    firm = {(r["borrower_id"], r["y"]): r["s"] for r in loans.filter(borrower_id__in={d.borrower.pk for _, d in talent})
+            .values("borrower_id", "y").annotate(s=Sum("amount"))}
+    cite, errors = rules.TALENT_CITATION, {}
+    for i, d in talent:
+        year = d.contract_date.year
+        p_key, f_key = (d.talent_id, year), (d.borrower.pk, year)
+        p_sum, f_sum = person.get(p_key) or ZERO, firm.get(f_key) or ZERO
+        if p_sum + d.amount > rules.TALENT_LOAN_CAP:
+            errors[i] = (f"贷款金额：人才 {d.talent_name} {year} 年人才贷已有 {rules.wan(p_sum)}，加上本笔 "
+                         f"{rules.wan(d.amount)} 超过每人不超过 {rules.wan(rules.TALENT_LOAN_CAP)} 的额度（{cite}）。")
+        elif f_sum + d.amount > rules.TALENT_ENTERPRISE_CAP:
+            errors[i] = (f"贷款金额：{d.borrower.name} {year} 年人才贷已有 {rules.wan(f_sum)}，加上本笔 "
+                         f"{rules.wan(d.amount)} 超过多个高层次人才任职企业贷款总额不超过 "
+                         f"{rules.wan(rules.TALENT_ENTERPRISE_CAP)} 的限额（{cite}）。")
+        else:
+            person[p_key], firm[f_key] = p_sum + d.amount, f_sum + d.amount
+    return errors
 
 
 def _first_error(errors: dict[str, str]) -> FinanceError:
@@ -310,7 +351,15 @@ def register_loan(user: Any, lender: Partner, values: dict[str, Any],
         if schedule and total != draft.amount:
             raise FinanceError(f"还款计划：各期应还本金合计 {money(total)} 元，应等于贷款金额 {money(draft.amount)} 元。",
                                "schedule")
-        loan = write_loan(user, lender, draft, schedule)
+        over = talent_cap_errors([draft], lock=True)
+        if over:
+            raise _first_error({"amount": over[0]})
+        try:
+            with transaction.atomic():
+                loan = write_loan(user, lender, draft, schedule)
+        except IntegrityError:  # the same contract registered by a parallel request
+            raise FinanceError(f"合同编号：本机构已登记过合同 {draft.contract_no}，同一合同不能重复登记。",
+                               "contract_no") from None
         record(user, "scifinance.loan_registered", loan,
                f"{lender} 登记 {loan.get_product_display()} {loan.contract_no} {money(loan.amount)} 元")
     return loan
@@ -367,6 +416,8 @@ def file_loan(user: Any, loan: Loan, filed_on: Any) -> Loan:
     filed_on = parse_date(filed_on, "备案日期", "filed_on")
     scheme = PRODUCT_SCHEME[Product(loan.product)]
     with transaction.atomic():
+        head = Loan.objects.filter(pk=loan.pk).values_list("borrower_id", "lender_id", "lender__parent_id").get()
+        lock_for_caps(borrower_ids=[head[0]], partner_ids=head[1:])  # B 第23条 and the bank's exposure limit
         loan = Loan.objects.select_for_update().select_related("lender", "borrower").get(pk=loan.pk)
         if loan.filed_on:
             raise FinanceError(f"该笔贷款已于 {loan.filed_on} 备案，不能重复备案。", "filed_on")
