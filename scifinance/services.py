@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
@@ -24,6 +25,8 @@ from registry.models import Organization, OrganizationKind
 from registry.uscc import uscc_error
 from scifinance import rules
 from scifinance.models import (
+    DATE_WINDOW,
+    MAX_MONEY,
     PRODUCT_SCHEME,
     Collateral,
     InsurancePolicy,
@@ -63,8 +66,12 @@ def parse_money(value: Any, label: str, field: str, allow_zero: bool = False) ->
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, AttributeError):
         raise FinanceError(f"{label}：请填写金额数字（元），如 1000000。", field) from None
-    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
-        raise FinanceError(f"{label}：金额须大于 0 元。", field)
+    if not amount.is_finite():
+        raise FinanceError(f"{label}：“{value}”不是金额，请填写金额数字（元），如 1000000。", field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise FinanceError(f"{label}：金额须大于 0 元。" if not allow_zero else f"{label}：金额不能为负数。", field)
+    if amount > MAX_MONEY:
+        raise FinanceError(f"{label}：金额不能超过 {money(MAX_MONEY)} 元（1,000 亿元），请核对是否多填了位数。", field)
     if amount != amount.quantize(CENT):
         raise FinanceError(f"{label}：金额最多保留两位小数（分）。", field)
     return amount
@@ -72,13 +79,17 @@ def parse_money(value: Any, label: str, field: str, allow_zero: bool = False) ->
 
 def parse_date(value: Any, label: str, field: str) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip().replace("/", "-"))
-    except ValueError:
-        raise FinanceError(f"{label}：请按 2025-04-15 的格式填写日期。", field) from None
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip().replace("/", "-"))
+        except ValueError:
+            raise FinanceError(f"{label}：请按 2025-04-15 的格式填写日期。", field) from None
+    first, last = DATE_WINDOW
+    if not first <= value <= last:
+        raise FinanceError(f"{label}：{value.isoformat()} 超出可登记的日期范围（{first} 至 {last}），请核对年份。",
+                           field)
+    return value
 
 
 # ------------------------------------------------------------------------------------------- partners and 备案
@@ -347,6 +358,13 @@ def register_loan(user: Any, lender: Partner, values: dict[str, Any],
         draft, errors = check_loan(lender, values)
         if errors:
             raise _first_error(errors)
+        maturity = draft.contract_date + relativedelta(months=draft.term_months)
+        for n, (due_on, principal) in enumerate(schedule, start=1):
+            due_on = parse_date(due_on, f"还款计划第 {n} 期应还日期", "schedule")
+            if not draft.contract_date < due_on <= maturity:
+                raise FinanceError(f"还款计划：第 {n} 期应还日期 {due_on} 须在合同签订日 {draft.contract_date} 之后、"
+                                   f"到期日 {maturity} 之前（含）。", "schedule")
+            parse_money(principal, f"还款计划第 {n} 期应还本金", "schedule")
         total = sum((p for _, p in schedule), ZERO)
         if schedule and total != draft.amount:
             raise FinanceError(f"还款计划：各期应还本金合计 {money(total)} 元，应等于贷款金额 {money(draft.amount)} 元。",
