@@ -156,6 +156,7 @@ def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: l
     if city <= 0:
         raise FinanceError(f"损失本金：{loss:,.2f} 元按市级比例计算的补偿不足 0.01 元，无需申请。", "loss")
     with transaction.atomic():
+        list(Loan.objects.select_for_update().filter(pk=loan.pk).values_list("pk"))  # one claim per loan, in parallel too
         if LossClaim.objects.filter(loan=loan).exists():
             raise FinanceError("该笔贷款已申请过风险补偿，不能重复申请。", "loan")
         claim = Claim(programme=pool.programme, organization=loan.lender.organization,
