@@ -455,12 +455,15 @@ def file_loan(user: Any, loan: Loan, filed_on: Any) -> Loan:
                     f"{loan.borrower.name} 已纳入风险补偿的贷款余额 {rules.wan(covered)}，加上本笔 "
                     f"{rules.wan(outstanding(loan, filed_on))} 超过每家企业 {rules.wan(rules.COVERED_BALANCE_CAP)} 的上限"
                     f"（{rules.COVERED_CITATION}）。", "amount")
-        filing = PartnerFiling.objects.filter(partner_id__in=[loan.lender_id, loan.lender.parent_id or 0],
-                                              scheme=scheme, exposure_limit__isnull=False).order_by("-filed_on").first()
+        # the limit in force that day, the lender's own or its bank's; it covers that institution with its branches
+        filing = PartnerFiling.objects.filter(
+            partner_id__in=[loan.lender_id, loan.lender.parent_id or 0], scheme=scheme, exposure_limit__isnull=False,
+            filed_on__lte=filed_on).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=filed_on)).select_related(
+            "partner__organization").order_by("-filed_on").first()
         if filing is not None:
-            exposure = bank_exposure(loan.lender, scheme, filed_on)
+            exposure = bank_exposure(filing.partner, scheme, filed_on)
             if exposure + outstanding(loan, filed_on) > filing.exposure_limit:
-                raise FinanceError(f"{loan.lender} 纳入风险补偿的贷款余额将超过该行敞口上限 "
+                raise FinanceError(f"{filing.partner}（含其科技支行）纳入风险补偿的贷款余额将超过敞口上限 "
                                    f"{rules.wan(filing.exposure_limit)}（现为 {rules.wan(exposure)}）。", "amount")
         loan.filed_on = filed_on
         loan.save(update_fields=["filed_on"])
@@ -485,8 +488,10 @@ def covered_balance(borrower: Organization, on: dt.date) -> Decimal:
 
 
 def bank_exposure(partner: Partner, scheme: str, on: dt.date) -> Decimal:
+    """The covered balance an institution carries for a scheme: its own loans and its 科技支行's."""
     products = [p for p, s in PRODUCT_SCHEME.items() if s == scheme]
-    return _balances(_filed_loans(on).filter(lender=partner, product__in=products, defaulted_on__isnull=True), on)
+    lenders = Q(lender=partner) | Q(lender__parent=partner)
+    return _balances(_filed_loans(on).filter(lenders, product__in=products, defaulted_on__isnull=True), on)
 
 
 def revoke_unmet_filings(user: Any, year: int) -> int:
