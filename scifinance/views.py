@@ -15,7 +15,17 @@ from funding.services import FundingError
 from registry.models import Organization, Recognition
 from scifinance import access, excel, pools, reports, services
 from scifinance.forms import ImportForm, LoanForm, LossClaimForm, PolicyForm, RepaymentForm
-from scifinance.models import InsurancePolicy, Loan, LossClaim, Partner, PartnerKind, Product, RiskPool, Scheme
+from scifinance.models import (
+    DATE_WINDOW,
+    InsurancePolicy,
+    Loan,
+    LossClaim,
+    Partner,
+    PartnerKind,
+    Product,
+    RiskPool,
+    Scheme,
+)
 from scifinance.services import FinanceError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -248,8 +258,10 @@ def revoke_filings(request: HttpRequest) -> HttpResponse:
         raise Http404("页面不存在。")
     try:
         year = int(request.POST.get("year", ""))
+        if not DATE_WINDOW[0].year <= year <= DATE_WINDOW[1].year:
+            raise ValueError
     except ValueError:
-        messages.error(request, "年度：请填写四位数字的年份，例如 2025。")
+        messages.error(request, f"年度：请填写 {DATE_WINDOW[0].year} 至 {DATE_WINDOW[1].year} 之间的四位年份，例如 2025。")
         return redirect("scifinance:pools")
     n = services.revoke_unmet_filings(request.user, year)
     messages.success(request, f"已撤销 {n} 笔年末条件未满足的贷款备案。")

@@ -98,3 +98,10 @@ def test_the_database_refuses_a_year_0001_loan(fw):
     with pytest.raises(IntegrityError), transaction.atomic():
         Loan.objects.create(lender=fw.bank, borrower=fw.ent_a, product="transformation_loan", contract_no="X",
                             contract_date=dt.date(1, 1, 1), amount=1, term_months=1, rate=1, collateral="credit")
+
+
+def test_year_end_revocation_refuses_an_impossible_year(fw):
+    c = client_for(fw.bea)
+    for year in ["99999999999", "0001", "abc"]:
+        r = c.post("/scifinance/pools/revoke/", {"year": year}, follow=True)
+        assert "年度：请填写 2000 至 2099 之间的四位年份，例如 2025。" in r.content.decode()
