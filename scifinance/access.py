@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from scifinance.models import InsurancePolicy, Loan, LossClaim, Partner
+from scifinance.models import InsurancePolicy, Loan, LossClaim, Partner, PartnerKind
 
 
 def role(user: Any) -> str:
@@ -25,6 +25,17 @@ def is_staff(user: Any) -> bool:
 
 def is_bureau(user: Any) -> bool:
     return getattr(user, "is_authenticated", False) and role(user) == "bureau"
+
+
+#: The partner kinds that lend (register and import loans); the others (insurers, guarantors, investors) do not.
+LENDING_KINDS = (PartnerKind.BANK, PartnerKind.TECH_BRANCH)
+
+
+def finance_kind(user: Any) -> str:
+    """The kind of partner institution the account acts for ("" for staff, enterprises and others): the pages'
+    menus offer what that kind does."""
+    partner = partner_of(user)
+    return partner.kind if partner is not None else ""
 
 
 def partner_of(user: Any) -> Partner | None:

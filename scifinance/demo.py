@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
@@ -55,8 +56,7 @@ def _org(name: str, n: int, region: Region) -> Organization:
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:
-    m = d.month - 1 + months
-    return dt.date(d.year + m // 12, m % 12 + 1, min(d.day, 28))
+    return d + relativedelta(months=months)
 
 
 def generate(loans: int = 3000, seed: int = 11, today: dt.date | None = None) -> FinanceDemoSummary:
@@ -138,8 +138,8 @@ def generate(loans: int = 3000, seed: int = 11, today: dt.date | None = None) ->
         for loan in created:
             instalments = max(1, loan.term_months // 12)
             part = (loan.amount / instalments).quantize(Decimal("0.01"))
-            dues = [(_add_months(loan.contract_date, 12 * (i + 1)), part if i < instalments - 1 else
-                     loan.amount - part * (instalments - 1)) for i in range(instalments)]
+            dues = [(_add_months(loan.contract_date, 12 * (i + 1)), part) for i in range(instalments - 1)]
+            dues.append((loan.maturity, loan.amount - part * (instalments - 1)))  # the last one at maturity
             schedule += [ScheduledRepayment(loan=loan, due_on=d, principal=p) for d, p in dues]
             defaulting = rng.random() < 0.03 and loan.filed_on is not None
             for d, p in dues:

@@ -15,7 +15,15 @@ from openpyxl.styles import Font
 from core.audit import record
 from core.xlsx import append_row
 from scifinance.models import Collateral, Loan, Partner, Product, Repayment, ScheduledRepayment
-from scifinance.services import FinanceError, LoanDraft, Lookups, check_loan, parse_date, parse_money
+from scifinance.services import (
+    FinanceError,
+    LoanDraft,
+    Lookups,
+    check_loan,
+    parse_date,
+    parse_money,
+    talent_cap_errors,
+)
 
 LOAN_SHEET, REPAY_SHEET = "贷款", "还款"
 LOAN_COLUMNS = [("借款人统一社会信用代码", "borrower_uscc"), ("贷款产品", "product"), ("合同编号", "contract_no"),
@@ -166,6 +174,10 @@ def import_loans(data: bytes, lender: Partner, actor: Any) -> ImportResult:
     if result.errors:
         return result
     with transaction.atomic():
+        over = talent_cap_errors([d for _, d in drafts], lock=True)  # again, under the locks: a parallel write
+        if over:
+            result.errors += [RowError(LOAN_SHEET, drafts[i][0], "贷款金额(元)", m) for i, m in over.items()]
+            return result
         created = Loan.objects.bulk_create([Loan(
             lender=lender, borrower=d.borrower, product=d.product, contract_no=d.contract_no,
             contract_date=d.contract_date, amount=d.amount, term_months=d.term_months, rate=d.rate,

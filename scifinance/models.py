@@ -11,12 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 ZERO = Decimal(0)
+#: The largest amount any one loan, premium, loss or contribution may have (1,000 亿元; the columns hold 10¹⁴).
+MAX_MONEY = Decimal(100_000_000_000)
+#: The dates this app accepts: no loan, repayment or policy of the schemes is older, and none is a century ahead.
+DATE_WINDOW = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+
+
+def _in_window(field: str) -> Q:
+    return Q(**{f"{field}__gte": DATE_WINDOW[0], f"{field}__lte": DATE_WINDOW[1]})
 
 
 class PartnerKind(models.TextChoices):
@@ -139,6 +148,8 @@ class Loan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lender", "contract_no"], name="loan_contract_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="loan_amount_positive"),
+            models.CheckConstraint(condition=Q(amount__lte=MAX_MONEY), name="loan_amount_bounded"),
+            models.CheckConstraint(condition=_in_window("contract_date"), name="loan_contract_date_window"),
             models.CheckConstraint(condition=Q(term_months__gt=0), name="loan_term_positive"),
             models.CheckConstraint(condition=Q(rate__gte=0), name="loan_rate_not_negative"),
         ]
@@ -149,10 +160,8 @@ class Loan(models.Model):
 
     @property
     def maturity(self) -> dt.date:
-        month = self.contract_date.month - 1 + self.term_months
-        year, month = self.contract_date.year + month // 12, month % 12 + 1
-        day = min(self.contract_date.day, 28)
-        return dt.date(year, month, day)
+        """Calendar months, keeping the month's end: 2026-11-30 + 12 → 2027-11-30; 01-31 + 1 → 02-28 (29)."""
+        return self.contract_date + relativedelta(months=self.term_months)
 
     @property
     def scheme(self) -> str:
@@ -165,8 +174,10 @@ class Loan(models.Model):
     def clean(self) -> None:
         if self.contract_date and self.contract_date > dt.date.today():
             raise ValidationError({"contract_date": "合同签订日不能晚于今天，请核对合同。"})
-        if self.amount is not None and self.amount <= 0:
-            raise ValidationError({"amount": "贷款金额须大于 0 元。"})
+        if self.contract_date and not DATE_WINDOW[0] <= self.contract_date <= DATE_WINDOW[1]:
+            raise ValidationError({"contract_date": f"合同签订日须在 {DATE_WINDOW[0]} 至 {DATE_WINDOW[1]} 之间，请核对年份。"})
+        if self.amount is not None and not ZERO < self.amount <= MAX_MONEY:
+            raise ValidationError({"amount": "贷款金额须大于 0 元，且不超过 1,000 亿元。"})
 
 
 class ScheduledRepayment(models.Model):
@@ -178,7 +189,8 @@ class ScheduledRepayment(models.Model):
         verbose_name = "还款计划"
         verbose_name_plural = "还款计划"
         ordering = ["due_on"]
-        constraints = [models.CheckConstraint(condition=Q(principal__gt=0), name="schedule_positive")]
+        constraints = [models.CheckConstraint(condition=Q(principal__gt=0), name="schedule_positive"),
+                       models.CheckConstraint(condition=_in_window("due_on"), name="schedule_date_window")]
 
 
 class Repayment(models.Model):
@@ -195,7 +207,8 @@ class Repayment(models.Model):
         verbose_name_plural = "实际还款"
         ordering = ["paid_on", "id"]
         constraints = [models.CheckConstraint(condition=Q(principal__gte=0) & Q(interest__gte=0),
-                                              name="repayment_not_negative")]
+                                              name="repayment_not_negative"),
+                       models.CheckConstraint(condition=_in_window("paid_on"), name="repayment_date_window")]
 
 
 class PolicyProduct(models.TextChoices):

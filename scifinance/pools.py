@@ -82,28 +82,68 @@ def pool_for(loan: Loan) -> RiskPool | None:
 # ------------------------------------------------------------------------------------------- loss claims
 
 
+@dataclass
+class ClaimWindow:
+    """When a defaulted loan's bank may claim: the pool's own rule (逾期满 ``days_overdue_trigger`` 天后、再
+    ``claim_deadline_days`` 天内; the five documents set no such period), on a loan 备案 before its default
+    (A 第19条: 获得…备案的合作银行，相关贷款发生损失的). ``refusal`` says in words why no claim can be filed today."""
+
+    pool: RiskPool | None
+    defaulted_on: dt.date | None
+    opens: dt.date | None = None
+    closes: dt.date | None = None
+    refusal: str = ""
+
+    @property
+    def rule(self) -> str:
+        if self.pool is None:
+            return ""
+        return (f"申请条件：贷款在违约前已在“{self.pool}”备案（{rules.RISK_CITATION}）；逾期满 "
+                f"{self.pool.days_overdue_trigger} 天后、其后 {self.pool.claim_deadline_days} 天内提出（资金池规定）；"
+                f"损失本金不超过违约时未还本金。补偿：市级 {self.pool.city_share * 100:.0f}%、省级 "
+                f"{self.pool.province_share * 100:.0f}%。")
+
+
+def claim_window(loan: Loan, today: dt.date | None = None) -> ClaimWindow:
+    today = today or timezone.localdate()
+    pool = pool_for(loan)
+    w = ClaimWindow(pool, loan.defaulted_on)
+    if pool is None:
+        w.refusal = f"{loan.get_product_display()} 不在任何风险补偿资金池的补偿范围内，不能申请风险补偿。"
+        return w
+    if not loan.defaulted_on:
+        w.refusal = "该笔贷款未登记违约，不能申请风险补偿；请先登记违约日期。"
+        return w
+    w.opens = loan.defaulted_on + dt.timedelta(days=pool.days_overdue_trigger)
+    w.closes = w.opens + dt.timedelta(days=pool.claim_deadline_days)
+    if not loan.filed(loan.defaulted_on):
+        w.refusal = (f"该笔贷款在违约日 {loan.defaulted_on} 前未在“{pool}”备案（或备案已撤销），不在风险补偿范围内"
+                     f"（{rules.RISK_CITATION}）。")
+    elif today < w.opens:
+        w.refusal = (f"本笔贷款 {loan.defaulted_on} 违约，逾期满 {pool.days_overdue_trigger} 天后方可申请："
+                     f"{w.opens} 起、{w.closes} 前（含）可以提交。")
+    elif today > w.closes:
+        w.refusal = f"本笔贷款 {loan.defaulted_on} 违约，申请期限已于 {w.closes} 届满，不能再申请。"
+    return w
+
+
+
 def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: list[tuple[str, str, bytes]],
                     bank_name: str = "", bank_account: str = "") -> LossClaim:
     """A bank files a claim on a defaulted, 备案 loan: the trigger (days overdue), the deadline, the evidence.
     The city's 35% (A 第19条) becomes a funding claim of the pool's programme, submitted by the bank."""
     loss = parse_money(loss, "损失本金", "loss")
     filed_on = parse_date(filed_on, "申请日期", "filed_on")
+    if filed_on > timezone.localdate():
+        raise FinanceError("申请日期：晚于今天，请填写提交申请的当天。", "filed_on")
     loan = Loan.objects.select_related("lender__organization", "borrower").get(pk=loan.pk)
-    pool = pool_for(loan)
-    if pool is None:
-        raise FinanceError(f"{loan.get_product_display()} 不在任何风险补偿资金池的补偿范围内，不能申请风险补偿。", "loan")
-    if not loan.defaulted_on:
-        raise FinanceError("该笔贷款未登记违约，不能申请风险补偿；请先登记违约日期。", "loan")
-    if not loan.filed(loan.defaulted_on):
-        raise FinanceError(f"该笔贷款在违约日 {loan.defaulted_on} 前未在“{pool}”备案（或备案已撤销），"
-                           "不在风险补偿范围内。", "loan")
+    window = claim_window(loan, today=filed_on)
+    pool = window.pool
+    if window.refusal and (pool is None or not loan.defaulted_on or not loan.filed(loan.defaulted_on)):
+        raise FinanceError(window.refusal, "loan")
     days = (filed_on - loan.defaulted_on).days
-    if days < pool.days_overdue_trigger:
-        raise FinanceError(f"逾期 {days} 天，未达到申请风险补偿的 {pool.days_overdue_trigger} 天，请到期后再申请。",
-                           "filed_on")
-    if days > pool.days_overdue_trigger + pool.claim_deadline_days:
-        raise FinanceError(f"已逾期 {days} 天，超过申请期限（逾期满 {pool.days_overdue_trigger} 天后 "
-                           f"{pool.claim_deadline_days} 天内），不能再申请。", "filed_on")
+    if window.refusal:
+        raise FinanceError(f"申请日期：{filed_on} 逾期 {days} 天。{window.refusal}", "filed_on")
     balance = outstanding(loan, loan.defaulted_on)
     if loss > balance:
         raise FinanceError(f"损失本金：{loss:,.2f} 元超过违约时未还本金 {balance:,.2f} 元，请核对。", "loss")
@@ -116,6 +156,7 @@ def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: l
     if city <= 0:
         raise FinanceError(f"损失本金：{loss:,.2f} 元按市级比例计算的补偿不足 0.01 元，无需申请。", "loss")
     with transaction.atomic():
+        list(Loan.objects.select_for_update().filter(pk=loan.pk).values_list("pk"))  # one claim per loan, in parallel too
         if LossClaim.objects.filter(loan=loan).exists():
             raise FinanceError("该笔贷款已申请过风险补偿，不能重复申请。", "loan")
         claim = Claim(programme=pool.programme, organization=loan.lender.organization,

@@ -9,12 +9,15 @@ payment is a clawback entry of the city's pro-rata share back into the pool.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from core.audit import account, record
@@ -22,6 +25,8 @@ from registry.models import Organization, OrganizationKind
 from registry.uscc import uscc_error
 from scifinance import rules
 from scifinance.models import (
+    DATE_WINDOW,
+    MAX_MONEY,
     PRODUCT_SCHEME,
     Collateral,
     InsurancePolicy,
@@ -61,8 +66,12 @@ def parse_money(value: Any, label: str, field: str, allow_zero: bool = False) ->
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, AttributeError):
         raise FinanceError(f"{label}：请填写金额数字（元），如 1000000。", field) from None
-    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
-        raise FinanceError(f"{label}：金额须大于 0 元。", field)
+    if not amount.is_finite():
+        raise FinanceError(f"{label}：“{value}”不是金额，请填写金额数字（元），如 1000000。", field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise FinanceError(f"{label}：金额须大于 0 元。" if not allow_zero else f"{label}：金额不能为负数。", field)
+    if amount > MAX_MONEY:
+        raise FinanceError(f"{label}：金额不能超过 {money(MAX_MONEY)} 元（1,000 亿元），请核对是否多填了位数。", field)
     if amount != amount.quantize(CENT):
         raise FinanceError(f"{label}：金额最多保留两位小数（分）。", field)
     return amount
@@ -70,13 +79,17 @@ def parse_money(value: Any, label: str, field: str, allow_zero: bool = False) ->
 
 def parse_date(value: Any, label: str, field: str) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip().replace("/", "-"))
-    except ValueError:
-        raise FinanceError(f"{label}：请按 2025-04-15 的格式填写日期。", field) from None
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip().replace("/", "-"))
+        except ValueError:
+            raise FinanceError(f"{label}：请按 2025-04-15 的格式填写日期。", field) from None
+    first, last = DATE_WINDOW
+    if not first <= value <= last:
+        raise FinanceError(f"{label}：{value.isoformat()} 超出可登记的日期范围（{first} 至 {last}），请核对年份。",
+                           field)
+    return value
 
 
 # ------------------------------------------------------------------------------------------- partners and 备案
@@ -248,8 +261,7 @@ def check_loan(lender: Partner, values: dict[str, Any], pending: list[LoanDraft]
 
 def _check_talent(errors: dict[str, str], borrower, contract_date, amount, term, collateral, talent_name: str,
                   talent_id: str, pending) -> None:
-    """B 第27条: 人才贷 额度不超过 1000 万元（每人）、期限不超过 1 年、无抵押无担保；多个高层次人才任职的企业贷款总额
-    不超过 5000 万元. The limits count the talent's / enterprise's 人才贷 contracted in the same calendar year."""
+    """B 第27条: 人才贷 期限不超过 1 年、无抵押无担保; the yearly amounts are ``talent_cap_errors``'s."""
     cite = rules.TALENT_CITATION
     if not talent_name or not talent_id:
         errors["talent_id"] = "人才证件号：人才贷须填写借款所依托的高层次人才姓名和证件号。"
@@ -258,27 +270,67 @@ def _check_talent(errors: dict[str, str], borrower, contract_date, amount, term,
         errors["term_months"] = f"期限(月)：人才贷期限不超过 1 年（12 个月）（{cite}）。"
     if collateral and collateral != Collateral.CREDIT:
         errors["collateral"] = f"担保方式：人才贷为无抵押、无担保的信用贷款，请填写“信用（无抵质押）”（{cite}）。"
-    if not (amount and contract_date):
+    if not (amount and contract_date and borrower is not None):
         return
-    year = contract_date.year
-    person = (Loan.objects.filter(product=Product.TALENT_LOAN, talent_id=talent_id, contract_date__year=year)
-              .aggregate(s=Sum("amount"))["s"] or ZERO)
-    person += sum((d.amount for d in pending if d.product == Product.TALENT_LOAN and d.talent_id == talent_id
-                   and d.contract_date.year == year), ZERO)
-    if person + amount > rules.TALENT_LOAN_CAP:
-        errors["amount"] = (f"贷款金额：人才 {talent_name} {year} 年人才贷已有 {rules.wan(person)}，加上本笔 "
-                            f"{rules.wan(amount)} 超过每人不超过 {rules.wan(rules.TALENT_LOAN_CAP)} 的额度（{cite}）。")
-        return
-    if borrower is None:
-        return
-    firm = (Loan.objects.filter(product=Product.TALENT_LOAN, borrower=borrower, contract_date__year=year)
-            .aggregate(s=Sum("amount"))["s"] or ZERO)
-    firm += sum((d.amount for d in pending if d.product == Product.TALENT_LOAN and d.borrower.pk == borrower.pk
-                 and d.contract_date.year == year), ZERO)
-    if firm + amount > rules.TALENT_ENTERPRISE_CAP:
-        errors["amount"] = (f"贷款金额：{borrower.name} {year} 年人才贷已有 {rules.wan(firm)}，加上本笔 "
-                            f"{rules.wan(amount)} 超过多个高层次人才任职企业贷款总额不超过 "
-                            f"{rules.wan(rules.TALENT_ENTERPRISE_CAP)} 的限额（{cite}）。")
+    draft = LoanDraft(borrower, Product.TALENT_LOAN, "", contract_date, amount, term or 0, ZERO, Collateral.CREDIT,
+                      talent_name, talent_id)
+    related = [d for d in pending if d.product == Product.TALENT_LOAN
+               and (d.talent_id == talent_id or d.borrower.pk == borrower.pk)]
+    message = talent_cap_errors([*related, draft]).get(len(related))
+    if message:
+        errors["amount"] = message
+
+
+def lock_for_caps(borrower_ids: Iterable[int] = (), partner_ids: Iterable[int] = (),
+                  talent_ids: Iterable[str] = ()) -> None:
+    """Serialise every writer a cap of this app counts, inside the caller's transaction: the borrowers' organisation
+    rows, the institutions' partner rows, then each talent (no row of its own: a transaction-scoped advisory lock
+    keyed by the ID number on PostgreSQL). Always in this order and sorted, so two writers never wait on each other
+    in a cycle. Sums read after this call are the ones the write is checked against."""
+    borrower_ids, partner_ids = sorted(set(borrower_ids)), sorted(set(partner_ids) - {None})
+    if borrower_ids:
+        list(Organization.objects.select_for_update().filter(pk__in=borrower_ids).order_by("pk").values_list("pk"))
+    if partner_ids:
+        list(Partner.objects.select_for_update().filter(pk__in=partner_ids).order_by("pk").values_list("pk"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for talent_id in sorted(set(talent_ids)):
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                               [f"scifinance.talent:{talent_id}"])
+
+
+def talent_cap_errors(drafts: Sequence[LoanDraft], lock: bool = False) -> dict[int, str]:
+    """B 第27条: 人才贷 额度每人不超过 1000 万元；多个高层次人才任职的企业贷款总额不超过 5000 万元, each counted over
+    the talent's / enterprise's 人才贷 contracted in the same calendar year. The one place both caps are summed:
+    ``drafts`` (in order; each one within the caps counts against the next) against the loans already registered.
+    With ``lock`` (every write) the talents and borrowers are locked first. Returns {index of draft: message}."""
+    talent = [(i, d) for i, d in enumerate(drafts) if d.product == Product.TALENT_LOAN]
+    if not talent:
+        return {}
+    if lock:
+        lock_for_caps(borrower_ids=[d.borrower.pk for _, d in talent], talent_ids=[d.talent_id for _, d in talent])
+    years = {d.contract_date.year for _, d in talent}
+    loans = Loan.objects.filter(product=Product.TALENT_LOAN, contract_date__year__in=years).annotate(
+        y=ExtractYear("contract_date"))
+    person = {(r["talent_id"], r["y"]): r["s"] for r in loans.filter(talent_id__in={d.talent_id for _, d in talent})
+              .values("talent_id", "y").annotate(s=Sum("amount"))}
+    firm = {(r["borrower_id"], r["y"]): r["s"] for r in loans.filter(borrower_id__in={d.borrower.pk for _, d in talent})
+            .values("borrower_id", "y").annotate(s=Sum("amount"))}
+    cite, errors = rules.TALENT_CITATION, {}
+    for i, d in talent:
+        year = d.contract_date.year
+        p_key, f_key = (d.talent_id, year), (d.borrower.pk, year)
+        p_sum, f_sum = person.get(p_key) or ZERO, firm.get(f_key) or ZERO
+        if p_sum + d.amount > rules.TALENT_LOAN_CAP:
+            errors[i] = (f"贷款金额：人才 {d.talent_name} {year} 年人才贷已有 {rules.wan(p_sum)}，加上本笔 "
+                         f"{rules.wan(d.amount)} 超过每人不超过 {rules.wan(rules.TALENT_LOAN_CAP)} 的额度（{cite}）。")
+        elif f_sum + d.amount > rules.TALENT_ENTERPRISE_CAP:
+            errors[i] = (f"贷款金额：{d.borrower.name} {year} 年人才贷已有 {rules.wan(f_sum)}，加上本笔 "
+                         f"{rules.wan(d.amount)} 超过多个高层次人才任职企业贷款总额不超过 "
+                         f"{rules.wan(rules.TALENT_ENTERPRISE_CAP)} 的限额（{cite}）。")
+        else:
+            person[p_key], firm[f_key] = p_sum + d.amount, f_sum + d.amount
+    return errors
 
 
 def _first_error(errors: dict[str, str]) -> FinanceError:
@@ -306,11 +358,26 @@ def register_loan(user: Any, lender: Partner, values: dict[str, Any],
         draft, errors = check_loan(lender, values)
         if errors:
             raise _first_error(errors)
+        maturity = draft.contract_date + relativedelta(months=draft.term_months)
+        for n, (due_on, principal) in enumerate(schedule, start=1):
+            due_on = parse_date(due_on, f"还款计划第 {n} 期应还日期", "schedule")
+            if not draft.contract_date < due_on <= maturity:
+                raise FinanceError(f"还款计划：第 {n} 期应还日期 {due_on} 须在合同签订日 {draft.contract_date} 之后、"
+                                   f"到期日 {maturity} 之前（含）。", "schedule")
+            parse_money(principal, f"还款计划第 {n} 期应还本金", "schedule")
         total = sum((p for _, p in schedule), ZERO)
         if schedule and total != draft.amount:
             raise FinanceError(f"还款计划：各期应还本金合计 {money(total)} 元，应等于贷款金额 {money(draft.amount)} 元。",
                                "schedule")
-        loan = write_loan(user, lender, draft, schedule)
+        over = talent_cap_errors([draft], lock=True)
+        if over:
+            raise _first_error({"amount": over[0]})
+        try:
+            with transaction.atomic():
+                loan = write_loan(user, lender, draft, schedule)
+        except IntegrityError:  # the same contract registered by a parallel request
+            raise FinanceError(f"合同编号：本机构已登记过合同 {draft.contract_no}，同一合同不能重复登记。",
+                               "contract_no") from None
         record(user, "scifinance.loan_registered", loan,
                f"{lender} 登记 {loan.get_product_display()} {loan.contract_no} {money(loan.amount)} 元")
     return loan
@@ -367,6 +434,8 @@ def file_loan(user: Any, loan: Loan, filed_on: Any) -> Loan:
     filed_on = parse_date(filed_on, "备案日期", "filed_on")
     scheme = PRODUCT_SCHEME[Product(loan.product)]
     with transaction.atomic():
+        head = Loan.objects.filter(pk=loan.pk).values_list("borrower_id", "lender_id", "lender__parent_id").get()
+        lock_for_caps(borrower_ids=[head[0]], partner_ids=head[1:])  # B 第23条 and the bank's exposure limit
         loan = Loan.objects.select_for_update().select_related("lender", "borrower").get(pk=loan.pk)
         if loan.filed_on:
             raise FinanceError(f"该笔贷款已于 {loan.filed_on} 备案，不能重复备案。", "filed_on")
@@ -386,12 +455,15 @@ def file_loan(user: Any, loan: Loan, filed_on: Any) -> Loan:
                     f"{loan.borrower.name} 已纳入风险补偿的贷款余额 {rules.wan(covered)}，加上本笔 "
                     f"{rules.wan(outstanding(loan, filed_on))} 超过每家企业 {rules.wan(rules.COVERED_BALANCE_CAP)} 的上限"
                     f"（{rules.COVERED_CITATION}）。", "amount")
-        filing = PartnerFiling.objects.filter(partner_id__in=[loan.lender_id, loan.lender.parent_id or 0],
-                                              scheme=scheme, exposure_limit__isnull=False).order_by("-filed_on").first()
+        # the limit in force that day, the lender's own or its bank's; it covers that institution with its branches
+        filing = PartnerFiling.objects.filter(
+            partner_id__in=[loan.lender_id, loan.lender.parent_id or 0], scheme=scheme, exposure_limit__isnull=False,
+            filed_on__lte=filed_on).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=filed_on)).select_related(
+            "partner__organization").order_by("-filed_on").first()
         if filing is not None:
-            exposure = bank_exposure(loan.lender, scheme, filed_on)
+            exposure = bank_exposure(filing.partner, scheme, filed_on)
             if exposure + outstanding(loan, filed_on) > filing.exposure_limit:
-                raise FinanceError(f"{loan.lender} 纳入风险补偿的贷款余额将超过该行敞口上限 "
+                raise FinanceError(f"{filing.partner}（含其科技支行）纳入风险补偿的贷款余额将超过敞口上限 "
                                    f"{rules.wan(filing.exposure_limit)}（现为 {rules.wan(exposure)}）。", "amount")
         loan.filed_on = filed_on
         loan.save(update_fields=["filed_on"])
@@ -416,8 +488,10 @@ def covered_balance(borrower: Organization, on: dt.date) -> Decimal:
 
 
 def bank_exposure(partner: Partner, scheme: str, on: dt.date) -> Decimal:
+    """The covered balance an institution carries for a scheme: its own loans and its 科技支行's."""
     products = [p for p, s in PRODUCT_SCHEME.items() if s == scheme]
-    return _balances(_filed_loans(on).filter(lender=partner, product__in=products, defaulted_on__isnull=True), on)
+    lenders = Q(lender=partner) | Q(lender__parent=partner)
+    return _balances(_filed_loans(on).filter(lenders, product__in=products, defaulted_on__isnull=True), on)
 
 
 def revoke_unmet_filings(user: Any, year: int) -> int:

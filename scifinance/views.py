@@ -15,7 +15,17 @@ from funding.services import FundingError
 from registry.models import Organization, Recognition
 from scifinance import access, excel, pools, reports, services
 from scifinance.forms import ImportForm, LoanForm, LossClaimForm, PolicyForm, RepaymentForm
-from scifinance.models import InsurancePolicy, Loan, LossClaim, Partner, PartnerKind, Product, RiskPool, Scheme
+from scifinance.models import (
+    DATE_WINDOW,
+    InsurancePolicy,
+    Loan,
+    LossClaim,
+    Partner,
+    PartnerKind,
+    Product,
+    RiskPool,
+    Scheme,
+)
 from scifinance.services import FinanceError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,9 +37,10 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _partner_or_404(request: HttpRequest) -> Partner:
+def _lender_or_404(request: HttpRequest) -> Partner:
+    """Loans are registered and imported by banks and 科技支行 only."""
     partner = access.partner_of(request.user)
-    if partner is None:
+    if partner is None or partner.kind not in access.LENDING_KINDS:
         raise Http404("页面不存在。")
     return partner
 
@@ -41,8 +52,12 @@ def _form_errors(form, exc: FinanceError) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each account's own start: staff the overview, an insurer its policies, everyone else the loans."""
     if access.is_staff(request.user):
         return redirect("scifinance:dashboard")
+    partner = access.partner_of(request.user)
+    if partner is not None and partner.kind == PartnerKind.INSURER:
+        return redirect("scifinance:policies")
     return redirect("scifinance:loans")
 
 
@@ -65,7 +80,7 @@ def loans(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def loan_new(request: HttpRequest) -> HttpResponse:
-    partner = _partner_or_404(request)
+    partner = _lender_or_404(request)
     form = LoanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,13 +93,20 @@ def loan_new(request: HttpRequest) -> HttpResponse:
     return render(request, "scifinance/form.html", {"form": form, "title": f"登记贷款 · {partner}"})
 
 
+#: What the documents require of a default: nothing about its date (A 第19条 and B 第23–27条 set no period between
+#: signing and default); what matters is that the loan was 备案 before it, or it is not compensable.
+DEFAULT_RULE = ("违约日期为借款人未按合同约定还本付息之日，须在合同签订日与今天之间。贷款须在违约前备案，违约后不能再备案、"
+                "也不能申请风险补偿（威政发〔2018〕20号 第19条）。")
+
+
 @login_required
 def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     loan = access.get_or_404(access.visible_loans(request.user), pk)
     partner = access.partner_of(request.user)
     own = partner is not None
     rform = RepaymentForm(request.POST or None) if own else None
-    cform = LossClaimForm(request.POST or None, request.FILES or None) if own else None
+    cform = LossClaimForm(request.POST or None, request.FILES or None,
+                          initial={"filed_on": dt.date.today().isoformat()}) if own else None
     action = request.POST.get("action", "")
     if request.method == "POST":
         try:
@@ -113,12 +135,13 @@ def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scifinance/loan.html", {
         "loan": loan, "schedule": loan.schedule.all(), "repayments": reps, "outstanding": services.outstanding(loan),
         "rform": rform, "cform": cform, "own": own, "bureau": access.is_bureau(request.user),
-        "loss_claim": LossClaim.objects.filter(loan=loan).select_related("claim").first()})
+        "loss_claim": LossClaim.objects.filter(loan=loan).select_related("claim").first(),
+        "window": pools.claim_window(loan), "default_rule": DEFAULT_RULE})
 
 
 @login_required
 def loan_import(request: HttpRequest) -> HttpResponse:
-    partner = _partner_or_404(request)
+    partner = _lender_or_404(request)
     if request.GET.get("template"):
         return _xlsx(excel.template_workbook(), "loan-template.xlsx")
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -235,8 +258,10 @@ def revoke_filings(request: HttpRequest) -> HttpResponse:
         raise Http404("页面不存在。")
     try:
         year = int(request.POST.get("year", ""))
+        if not DATE_WINDOW[0].year <= year <= DATE_WINDOW[1].year:
+            raise ValueError
     except ValueError:
-        messages.error(request, "年度：请填写四位数字的年份，例如 2025。")
+        messages.error(request, f"年度：请填写 {DATE_WINDOW[0].year} 至 {DATE_WINDOW[1].year} 之间的四位年份，例如 2025。")
         return redirect("scifinance:pools")
     n = services.revoke_unmet_filings(request.user, year)
     messages.success(request, f"已撤销 {n} 笔年末条件未满足的贷款备案。")

@@ -117,6 +117,22 @@ def test_b23_covered_balance_cap_per_enterprise(fw):
     services.file_loan(fw.bea, c, "2024-03-20")  # exactly at the cap
 
 
+def test_a_banks_exposure_limit_counts_its_tech_branches(fw):
+    """A bank's 敞口上限 of 1000 万 covers its 科技支行's loans too (the branch was counted alone, so bank and branch
+    could each file up to the limit); a limit not yet in force on the filing day does not apply."""
+    services.file_partner(fw.bea, fw.bank, "transformation_loan", dt.date(2024, 1, 1), exposure_limit=Decimal(10**7))
+    own = services.register_loan(fw.banker, fw.bank, loan_values(fw, contract_no="B1", amount="6000000"))
+    services.file_loan(fw.bea, own, "2024-03-20")
+    branch = services.register_loan(fw.brancher, fw.branch, loan_values(
+        fw, contract_no="S1", amount="5000000", borrower_uscc=fw.ent_b.uscc))
+    with pytest.raises(FinanceError) as e:
+        services.file_loan(fw.bea, branch, "2024-03-20")
+    assert str(e.value) == "威海示范银行（含其科技支行）纳入风险补偿的贷款余额将超过敞口上限 1,000 万元（现为 600 万元）。"
+    early = services.register_loan(fw.brancher, fw.branch, loan_values(
+        fw, contract_no="S0", amount="5000000", contract_date="2023-06-01", borrower_uscc=fw.ent_b.uscc))
+    services.file_loan(fw.bea, early, "2023-06-05")  # before the limit was filed
+
+
 def test_a_loan_filing_needs_the_bank_filed_with_the_scheme(fw):
     loan = services.register_loan(fw.stranger, fw.other_bank, loan_values(fw, product="知识产权质押贷款"))
     with pytest.raises(FinanceError) as e:

@@ -81,7 +81,7 @@ def test_a19_claim_trigger_and_deadline_edges(fw):
     loan = defaulted_loan(fw)
     with pytest.raises(FinanceError) as e:
         pools.file_loss_claim(fw.banker, loan, "100", dt.date(2024, 3, 1) + dt.timedelta(days=89), EVIDENCE, "", "1")
-    assert "未达到申请风险补偿的 90 天" in str(e.value)
+    assert "逾期 89 天。本笔贷款 2024-03-01 违约，逾期满 90 天后方可申请：2024-05-30 起、2024-11-26 前（含）" in str(e.value)
     with pytest.raises(FinanceError):
         pools.file_loss_claim(fw.banker, loan, "100", dt.date(2024, 3, 1) + dt.timedelta(days=271), EVIDENCE, "", "1")
     lc = pools.file_loss_claim(fw.banker, loan, "100", dt.date(2024, 3, 1) + dt.timedelta(days=90), EVIDENCE, "", "1")

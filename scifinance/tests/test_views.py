@@ -114,7 +114,8 @@ def test_api_registers_a_loan_and_refuses_bad_input(fw):
                content_type="application/json")
     assert r.status_code == 400 and "超过该笔贷款未还本金余额" in r.json()["principal"][0]
     r = c.post("/api/scifinance/loans/", loan_values(fw, contract_no="X", product="ip_pledge_loan",
-                                                     collateral="ip_pledge", contract_date="2999-01-01"),
+                                                     collateral="ip_pledge",
+                                                     contract_date=str(dt.date.today() + dt.timedelta(days=1))),
                content_type="application/json")
     assert r.status_code == 400 and "晚于今天" in r.json()["contract_date"][0]
     assert client_for(fw.stranger).get(f"/api/scifinance/loans/{loan_id}/").status_code == 404
