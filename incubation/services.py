@@ -303,6 +303,11 @@ def incorporate(actor: Any, incubatee: Incubatee, uscc: str, on: dt.date | None 
     org = Organization.objects.filter(uscc=uscc).first() if uscc else None
     if org is None:
         raise ValidationError({"uscc": f"统一社会信用代码 {uscc or '（空）'} 未在创新主体库中登记，请先登记该企业。"})
+    first = incubatee.stays.order_by("entered_on").values_list("entered_on", flat=True).first()
+    if needs_word(actor) and first and not (org.established_on and org.established_on >= first):
+        # Otherwise a carrier could hand its team's old stay to any firm that has just been certified (A 第16条).
+        raise ValidationError({"uscc": f"“{org.name}”成立于 {org.established_on or '（未登记）'}，早于团队入驻日期 {first}："
+                                       "团队注册成立的应是入驻后新成立的企业。如确属同一主体，请联系市科技局登记。"})
     existing = Incubatee.objects.filter(organization=org).first()
     if existing is not None:
         if existing.stays.exists() or existing.entries.exists():

@@ -207,6 +207,11 @@ def test_edit_and_incorporate_pages(world):
     bad = c.post(f"/incubation/stays/{stay.pk}/incorporate/", {"uscc": uscc(4321)}).content.decode()
     assert f"统一社会信用代码 {uscc(4321)} 未在创新主体库中登记" in bad
     org = make_enterprise(4321, world.huancui, "威海深蓝科技有限公司")
+    # A carrier may not hand the team's stay to a firm that existed before the team entered (issue 25).
+    bad = c.post(f"/incubation/stays/{stay.pk}/incorporate/", {"uscc": org.uscc}).content.decode()
+    assert "成立于 2015-01-01，早于团队入驻日期 2023-02-01" in bad and Stay.objects.get(pk=stay.pk).incubatee.is_team
+    org.established_on = D(2023, 7, 1)
+    org.save(update_fields=["established_on"])
     assert c.post(f"/incubation/stays/{stay.pk}/incorporate/", {"uscc": org.uscc, "on": "2023-08-01"}).status_code == 302
     page = c.get(f"/incubation/carriers/{carrier.pk}/").content.decode()
     assert "威海深蓝科技有限公司" in page and "C座808（88.0㎡）" in page
