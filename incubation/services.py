@@ -211,6 +211,12 @@ def file_change(actor: Any, **kw: Any) -> RosterChange:
                                              f"（{dup.requested_at:%Y-%m-%d} 提交），请等待处理结果。"})
     change = RosterChange.objects.create(requested_by=account(actor), **kw)
     record(actor, "incubation.change_requested", change, f"{change}：待{change.get_awaiting_display()}（{change.why}）")
+    if change.awaiting == RosterChange.Awaiting.CARRIER and change.from_carrier_id:
+        from screening.notices import notify
+
+        notify(change.from_carrier.organization, "名册变更待您处理",
+               f"{change.carrier} 申请将 {change.incubatee.name} 自 {change.entered_on} 迁入，须贵载体同意或拒绝。",
+               "/incubation/changes/", actor=actor)
     return change
 
 
@@ -289,6 +295,10 @@ def decide_change(actor: Any, change: RosterChange, accept: bool, note: str = ""
     change.status = RosterChange.Status.ACCEPTED if accept else RosterChange.Status.REFUSED
     change.decided_by, change.decided_at, change.decision_note = account(actor), timezone.now(), note.strip()[:200]
     change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    from screening.notices import notify
+
+    notify(change.carrier.organization, f"名册变更申请{change.get_status_display()}",
+           f"{change}：{change.get_status_display()}。{change.decision_note}", "/incubation/changes/", actor=actor)
     record(actor, "incubation.change_accepted" if accept else "incubation.change_refused", change,
            f"{change}：{change.get_status_display()}{('（' + change.decision_note + '）') if change.decision_note else ''}")
     return change

@@ -82,6 +82,8 @@ def test_a_move_within_the_window_waits_for_the_other_carrier(world):
     assert '<strong id="n-requested">1</strong>' in c.get(f"/incubation/carriers/{mine.pk}/").content.decode()
     maker = client_for(world.users["maker"])
     assert '<strong id="n-awaiting">1</strong>' in maker.get(f"/incubation/carriers/{other.pk}/").content.decode()
+    notices = maker.get("/screening/notices/").content.decode()  # the navigation's 通知 counts it too
+    assert "名册变更待您处理" in notices and "须贵载体同意或拒绝" in notices
     change = RosterChange.objects.get()
     assert client_for(world.users["accel"]).post(f"/incubation/changes/{change.pk}/decide/",
                                                  {"decision": "accept"}).status_code == 404
