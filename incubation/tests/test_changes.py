@@ -162,6 +162,15 @@ def test_stay_dates_in_year_0001_or_9999_are_refused_naming_the_field(world):
     assert r.status_code == 400 and "毕业/退出日期 0001-01-01 不合理" in str(r.json())
     page = api.post(f"/incubation/stays/{stay.pk}/exit/", {"exited_on": "9999-12-31", "reason": "left"})
     assert page.status_code == 200 and "毕业/退出日期不能晚于今天" in page.content.decode()
+    # The same numbers typed into the page and the API: a field error, never a 500.
+    for area in ("NaN", "inf", "1e30"):
+        page = api.post(f"/incubation/carriers/{carrier.pk}/add/", {"uscc": world.ents[1].uscc,
+                                                                     "entered_on": "2024-01-01", "space_m2": area})
+        assert page.status_code == 200 and "errorlist" in page.content.decode(), area
+        r = api.post(url, {"uscc": world.ents[1].uscc, "entered_on": "2024-01-01", "space_m2": area},
+                     content_type="application/json")
+        assert r.status_code == 400 and "space_m2" in r.json(), area
+    assert not Stay.objects.filter(incubatee__organization=world.ents[1]).exists()
 
 
 def _inputs(html: str) -> dict[str, str]:
