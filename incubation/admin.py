@@ -1,7 +1,8 @@
 from django.contrib import admin
 
+from core.audit import record
 from incubation import services
-from incubation.models import Carrier, Competition, Entry, Evaluation, Incubatee, Prize, Stay
+from incubation.models import Carrier, Competition, Entry, Evaluation, Incubatee, Prize, RosterChange, Stay
 
 
 @admin.register(Carrier)
@@ -24,8 +25,28 @@ class StayAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        record(request.user, "incubation.stay_admin_changed" if change else "incubation.stay_added", obj,
+               f"后台{'修改' if change else '登记'}在孵记录 {obj}", changed=list(form.changed_data))
         if obj.incubatee.organization_id:
             services.sync_upgrade_events([obj.incubatee.organization_id])
+
+    def delete_model(self, request, obj):
+        record(request.user, "incubation.stay_deleted", obj, f"后台删除在孵记录 {obj}")
+        super().delete_model(request, obj)
+
+
+@admin.register(RosterChange)
+class RosterChangeAdmin(admin.ModelAdmin):
+    """Read-only: a change is decided on the 名册变更申请 page, where accepting applies it through the services."""
+
+    list_display = ["carrier", "incubatee", "kind", "entered_on", "awaiting", "status", "requested_at"]
+    list_filter = ["status", "awaiting"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Evaluation)

@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from incubation import access, excel, services
-from incubation.models import Stay
+from incubation.models import RosterChange, Stay
 from incubation.serializers import (
     CarrierSerializer,
+    RosterChangeSerializer,
     RosterImportResultSerializer,
     RosterImportSerializer,
     StayCreateSerializer,
@@ -42,7 +43,8 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         qs = carrier.stays.select_related("incubatee__organization").order_by("entered_on", "id")
         return Response(StaySerializer(qs, many=True).data)
 
-    @extend_schema(request=StayCreateSerializer, responses={201: StaySerializer}, summary="登记在孵对象")
+    @extend_schema(request=StayCreateSerializer, responses={201: StaySerializer, 202: RosterChangeSerializer},
+                   summary="登记在孵对象（迁入或超过补登期限的，提交申请待原载体或市科技局处理，答 202）")
     @stays.mapping.post
     def add_stay(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         carrier = self.get_object()
@@ -53,10 +55,12 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         d = s.validated_data
         try:
             incubatee = services.incubatee_for(d["uscc"], d["team_name"], d["team_leader"])
-            stay = services.add_stay(request.user, carrier, incubatee, d["entered_on"], moved_in=d["moved_in"],
-                                     space=d["space"], space_m2=d["space_m2"], services=d["services"])
+            stay = services.request_stay(request.user, carrier, incubatee, d["entered_on"], moved_in=d["moved_in"],
+                                         space=d["space"], space_m2=d["space_m2"], services=d["services"])
         except ValidationError as exc:
             _raise_chinese(exc)
+        if isinstance(stay, RosterChange):
+            return Response(RosterChangeSerializer(stay).data, status=status.HTTP_202_ACCEPTED)
         return Response(StaySerializer(stay).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": RosterImportSerializer},
@@ -70,7 +74,7 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         s = RosterImportSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         result = excel.import_roster(s.validated_data["file"].read(), carrier, request.user)
-        return Response({"created": result.created, "errors": result.errors},
+        return Response({"created": result.created, "pending": result.pending, "errors": result.errors},
                         status=status.HTTP_201_CREATED if result.ok else status.HTTP_400_BAD_REQUEST)
 
 
@@ -83,7 +87,8 @@ class StayViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Stay.objects.filter(carrier__in=access.visible_carriers(self.request.user)).select_related(
             "incubatee__organization")
 
-    @extend_schema(request=StayExitSerializer, responses=StaySerializer, summary="登记毕业或退出")
+    @extend_schema(request=StayExitSerializer, responses={200: StaySerializer, 202: RosterChangeSerializer},
+                   summary="登记毕业或退出")
     @action(detail=True, methods=["post"])
     def exit(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         stay = self.get_object()
@@ -93,7 +98,9 @@ class StayViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         try:
-            services.end_stay(request.user, stay, d["exited_on"], d["exit_reason"], d["exit_note"])
+            done = services.end_stay(request.user, stay, d["exited_on"], d["exit_reason"], d["exit_note"])
         except ValidationError as exc:
             _raise_chinese(exc)
+        if isinstance(done, RosterChange):
+            return Response(RosterChangeSerializer(done).data, status=status.HTTP_202_ACCEPTED)
         return Response(StaySerializer(stay).data)

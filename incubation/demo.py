@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from incubation import services
-from incubation.models import Carrier, Competition, Entry, Evaluation, ExitReason, Incubatee, Prize, Stage, Stay
+from incubation.models import (
+    Carrier,
+    Competition,
+    Entry,
+    Evaluation,
+    ExitReason,
+    Incubatee,
+    Prize,
+    RosterChange,
+    Stage,
+    Stay,
+)
 from registry.models import Organization, OrganizationKind, Qualification, QualificationKind
 
 DEFAULT_ENTERPRISES = 4000
@@ -151,7 +162,25 @@ def generate(seed: int = 7) -> DemoResult:
 
     res.cultivated_2020, res.cultivated_2025 = int(cultivated_hte(2020, None, False)), int(cultivated_hte(2025, None, False))
     res.account = _carrier_account(carriers)
+    _pending_move(carriers)
     return res
+
+
+def _pending_move(carriers: list[Carrier]) -> None:
+    """One change awaiting the demo ``carrier`` account: another incubator asks to take one of its incubatees."""
+    from accounts.models import User
+
+    org_id = User.objects.filter(username="carrier").values_list("organization_id", flat=True).first()
+    mine = next((c for c in carriers if c.organization_id == org_id), None)
+    other = next((c for c in carriers if mine and c.pk != mine.pk and c.stage == Stage.INCUBATOR), None)
+    stay = mine.stays.filter(exited_on__isnull=True, incubatee__organization__isnull=False).order_by(
+        "entered_on", "id").first() if mine else None
+    if other is None or stay is None:
+        return
+    day = max(stay.entered_on, dt.date.today() - dt.timedelta(days=7))
+    services.file_change(None, kind=RosterChange.Kind.ADD, carrier=other, incubatee=stay.incubatee, entered_on=day,
+                         moved_in=True, from_carrier=mine, data={"space": "D座210", "services": "投融资对接"},
+                         awaiting=RosterChange.Awaiting.CARRIER, why=f"从“{mine}”迁入，须原载体同意（或市科技局决定）")
 
 
 def _competitions(incubatees: list[Incubatee], teams: list[Incubatee]) -> None:

@@ -18,7 +18,7 @@ from openpyxl.styles import Font, PatternFill
 from core.audit import record
 from core.xlsx import append_row
 from incubation import services
-from incubation.models import Carrier, ExitReason
+from incubation.models import Carrier, ExitReason, RosterChange, Stay
 from registry.signals import registry_imported
 
 SHEET = "在孵名册"
@@ -30,6 +30,7 @@ REASONS = {c.label: c.value for c in ExitReason if c != ExitReason.MOVED}
 @dataclass
 class ImportResult:
     created: int = 0
+    pending: int = 0  # rows filed for the other carrier's or the bureau's word (moves, back-dated entries)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -70,15 +71,23 @@ def _date(value: Any, label: str) -> dt.date | None:
         raise ValidationError(f"{label}“{value}”不是日期，请按 2024-03-01 的格式填写。") from None
 
 
-def _decimal(value: Any, label: str) -> Decimal | None:
+#: The largest 场地面积 a Stay holds (max_digits 8, one decimal place).
+_SPACE_LIMIT = Decimal(10) ** (Stay._meta.get_field("space_m2").max_digits - 1)
+
+
+def _decimal(value: Any, label: str, limit: Decimal = _SPACE_LIMIT) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
         d = Decimal(str(value).strip())
     except InvalidOperation:
         raise ValidationError(f"{label}“{value}”不是数字。") from None
+    if not d.is_finite():
+        raise ValidationError(f"{label}“{value}”不是数字，请填写面积的数值（如 120）。")
     if d < 0:
         raise ValidationError(f"{label}不能为负数。")
+    if d >= limit:
+        raise ValidationError(f"{label}“{value}”过大，应小于 {limit:,} ㎡，请核对。")
     return d
 
 
@@ -119,10 +128,13 @@ def import_roster(data: bytes, carrier: Carrier, actor: Any) -> ImportResult:
                             raise ValidationError(f"从其他载体迁入应填“是”或“否”，收到“{moved}”。")
                         incubatee = services.incubatee_for(str(cells[0] or ""), str(cells[1] or ""),
                                                            str(cells[2] or ""))
-                        services.add_stay(
+                        done = services.request_stay(
                             actor, carrier, incubatee, entered, moved_in=moved == "是", sync=False,
                             space=str(cells[4] or ""), space_m2=_decimal(cells[5], "场地面积"),
                             services=str(cells[6] or ""), exited_on=exited, exit_reason=REASONS.get(reason_text, ""))
+                        if isinstance(done, RosterChange):
+                            result.pending += 1
+                            continue
                         if incubatee.organization_id:
                             touched.add(incubatee.organization_id)
                         result.created += 1
@@ -132,9 +144,10 @@ def import_roster(data: bytes, carrier: Carrier, actor: Any) -> ImportResult:
             if result.errors:
                 raise _Rollback
             services.sync_upgrade_events(touched)
-            record(actor, "incubation.roster_import", carrier.organization, f"{carrier} 导入在孵名册 {result.created} 行")
+            record(actor, "incubation.roster_import", carrier.organization,
+                   f"{carrier} 导入在孵名册 {result.created} 行，提交待处理申请 {result.pending} 行")
             # the incubation figures (carriers, cultivated high-tech enterprises) are recounted after the import
             transaction.on_commit(lambda: registry_imported.send(sender=import_roster, actor=actor))
     except _Rollback:
-        result.created = 0
+        result.created = result.pending = 0
     return result

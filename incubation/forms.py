@@ -8,7 +8,8 @@ from django import forms
 
 from incubation.models import Competition, Entry, Evaluation, ExitReason, Stay
 
-DATE = forms.DateInput(attrs={"type": "date"})
+#: A browser date input reads and writes ISO dates only (a localised "2026/12/06" shows as empty and is lost on save).
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class StayAddForm(forms.Form):

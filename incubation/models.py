@@ -116,6 +116,10 @@ class ExitReason(models.TextChoices):
     CLOSED = "closed", "注销/终止经营"
 
 
+#: No incubator existed before this day; an earlier date is a typo (or year 0001).
+EARLIEST_DAY = dt.date(1980, 1, 1)
+
+
 class Stay(models.Model):
     """One roster row: an incubatee in a carrier from entered_on until exited_on (exclusive), or still there."""
 
@@ -173,6 +177,13 @@ class Stay(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         today = dt.date.today()
+        for name in ("entered_on", "exited_on"):
+            day = getattr(self, name)
+            if day and day < EARLIEST_DAY:
+                errors[name] = (f"{self._meta.get_field(name).verbose_name} {day.isoformat()} 不合理："
+                                f"请填写 {EARLIEST_DAY.year} 年以后的实际日期（核对年份）。")
+        if errors:
+            raise ValidationError(errors)
         if self.entered_on and self.entered_on > today:
             errors["entered_on"] = "入驻日期不能晚于今天，请核对入驻协议日期。"
         if self.exited_on and self.exited_on > today:
@@ -191,6 +202,56 @@ class Stay(models.Model):
                     f"{self.incubatee.name} 在“{other.carrier}”的在孵记录（{other.entered_on} 至 "
                     f"{other.exited_on or '今'}）与本记录时间重叠：同一对象同一时间只能在一个载体孵化。"
                     "如已从原载体迁入，请勾选“从其他载体迁入”以登记迁移（原记录在迁入日结束）。")})
+
+
+class RosterChange(models.Model):
+    """A roster change that a carrier account asked for and that needs someone else's word before it is applied:
+    moving an incubatee from another carrier (that carrier agrees, or bureau staff decide), or a date further back
+    than the back-dating window (bureau staff decide). Until accepted nothing is written to the roster, so the
+    A 第16条 events, which are derived from the roster, only ever come from agreed stays."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", "登记在孵对象"
+        EDIT = "edit", "修改在孵记录"
+
+    class Awaiting(models.TextChoices):
+        CARRIER = "carrier", "原载体同意"
+        STAFF = "staff", "市科技局审核"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待处理"
+        ACCEPTED = "accepted", "已同意"
+        REFUSED = "refused", "已拒绝"
+
+    kind = models.CharField("变更类型", max_length=8, choices=Kind.choices)
+    carrier = models.ForeignKey(Carrier, verbose_name="申请载体", on_delete=models.CASCADE, related_name="changes")
+    incubatee = models.ForeignKey(Incubatee, verbose_name="在孵对象", on_delete=models.CASCADE, related_name="changes")
+    stay = models.ForeignKey(Stay, verbose_name="修改的在孵记录", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="changes")
+    from_carrier = models.ForeignKey(Carrier, verbose_name="原载体", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="changes_awaiting")
+    entered_on = models.DateField("入驻日期")
+    moved_in = models.BooleanField("从其他载体迁入", default=False)
+    data = models.JSONField("其他内容", default=dict, blank=True)
+    awaiting = models.CharField("待谁处理", max_length=8, choices=Awaiting.choices)
+    why = models.CharField("需要审核的原因", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey("accounts.User", verbose_name="申请人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", verbose_name="处理人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    decision_note = models.CharField("处理意见", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "名册变更申请"
+        verbose_name_plural = "名册变更申请"
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status", "from_carrier"]), models.Index(fields=["status", "carrier"])]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.get_kind_display()}：{self.incubatee}（{self.entered_on}）"
 
 
 class Evaluation(models.Model):

@@ -59,3 +59,17 @@ def period_restarts_on_move() -> bool:
 def last_day_of_period(start: dt.date) -> dt.date:
     """The last day of the 3-year incubation period that starts on ``start`` (inclusive)."""
     return start + relativedelta(years=INCUBATION_YEARS) - dt.timedelta(days=1)
+
+
+#: How far back (days) a carrier account may date a roster entry on its own; further back needs bureau approval.
+BACKDATE_DAYS = 30
+
+
+def backdate_days() -> int:
+    """The back-dating window, ``settings.INCUBATION_BACKDATE_DAYS`` (default 30 days)."""
+    return int(getattr(settings, "INCUBATION_BACKDATE_DAYS", BACKDATE_DAYS))
+
+
+def earliest_own_date(today: dt.date | None = None) -> dt.date:
+    """The earliest entry date a carrier account may record without bureau approval."""
+    return (today or dt.date.today()) - dt.timedelta(days=backdate_days())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from incubation.models import Carrier, ExitReason, Stay
+from incubation.models import Carrier, ExitReason, RosterChange, Stay
 
 
 class CarrierSerializer(serializers.ModelSerializer):
@@ -54,4 +54,19 @@ class RosterImportSerializer(serializers.Serializer):
 
 class RosterImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
+    pending = serializers.IntegerField(help_text="提交待原载体或市科技局处理的行数（迁入、超过补登期限）")
     errors = serializers.ListField(child=serializers.CharField(), help_text="每个错误行一条，含行号与原因；有错误时不导入任何行")
+
+
+class RosterChangeSerializer(serializers.ModelSerializer):
+    """A roster change filed for another party's word (202): nothing is on the roster until it is accepted."""
+
+    incubatee = serializers.CharField(source="incubatee.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    awaiting_display = serializers.CharField(source="get_awaiting_display", read_only=True)
+
+    class Meta:
+        model = RosterChange
+        fields = ["id", "kind", "carrier", "incubatee", "entered_on", "moved_in", "from_carrier", "awaiting",
+                  "awaiting_display", "why", "status", "status_display"]
+        read_only_fields = fields

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from core.audit import record
+from core.audit import account, record
 from incubation import rules
 from incubation.models import (
     STAGE_OF_PLATFORM,
@@ -29,6 +30,7 @@ from incubation.models import (
     ExitReason,
     Incubatee,
     Prize,
+    RosterChange,
     Stay,
 )
 from registry.models import (
@@ -153,10 +155,153 @@ def update_stay(actor: Any, stay: Stay, **fields: Any) -> Stay:
     return stay
 
 
-def end_stay(actor: Any, stay: Stay, exited_on: dt.date, reason: str, note: str = "") -> Stay:
+def end_stay(actor: Any, stay: Stay, exited_on: dt.date, reason: str, note: str = "") -> Stay | RosterChange:
     if reason == ExitReason.MOVED:
         raise ValidationError({"exit_reason": "迁往其他载体由迁入载体登记迁入时自动结束，请选择毕业、退出或注销。"})
-    return update_stay(actor, stay, exited_on=exited_on, exit_reason=reason, exit_note=note)
+    return request_update(actor, stay, exited_on=exited_on, exit_reason=reason, exit_note=note)
+
+
+# ---------------------------------------------------------------- roster changes that need another party's word
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _dry_run(write: Any) -> None:
+    """Run a roster write and roll it back: the change is validated exactly as it would be applied."""
+    try:
+        with transaction.atomic():
+            write()
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def needs_word(actor: Any) -> bool:
+    """A carrier's own account needs another party's word for moves and back-dating; staff (and system jobs) decide."""
+    return bool(getattr(actor, "is_entity_account", False))
+
+
+def _pack(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, Decimal) else v
+            for k, v in fields.items() if k in STAY_FIELDS}
+
+
+def _unpack(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    for k in ("entered_on", "exited_on"):
+        if out.get(k):
+            out[k] = dt.date.fromisoformat(out[k])
+    if out.get("space_m2") not in (None, ""):
+        out["space_m2"] = Decimal(out["space_m2"])
+    return out
+
+
+def _open_elsewhere(incubatee: Incubatee, carrier: Carrier) -> Stay | None:
+    return Stay.objects.select_related("carrier__organization").filter(
+        incubatee=incubatee, exited_on__isnull=True).exclude(carrier=carrier).first()
+
+
+def file_change(actor: Any, **kw: Any) -> RosterChange:
+    dup = RosterChange.objects.filter(status=RosterChange.Status.PENDING, carrier=kw["carrier"],
+                                      incubatee=kw["incubatee"]).first()
+    if dup is not None:
+        raise ValidationError({"entered_on": f"{kw['incubatee'].name} 已有一条待{dup.get_awaiting_display()}的名册变更申请"
+                                             f"（{dup.requested_at:%Y-%m-%d} 提交），请等待处理结果。"})
+    change = RosterChange.objects.create(requested_by=account(actor), **kw)
+    record(actor, "incubation.change_requested", change, f"{change}：待{change.get_awaiting_display()}（{change.why}）")
+    if change.awaiting == RosterChange.Awaiting.CARRIER and change.from_carrier_id:
+        from screening.notices import notify
+
+        notify(change.from_carrier.organization, "名册变更待您处理",
+               f"{change.carrier} 申请将 {change.incubatee.name} 自 {change.entered_on} 迁入，须贵载体同意或拒绝。",
+               "/incubation/changes/", actor=actor)
+    return change
+
+
+@transaction.atomic
+def request_stay(actor: Any, carrier: Carrier, incubatee: Incubatee, entered_on: dt.date, *, moved_in: bool = False,
+                 where: str = "", sync: bool = True, **fields: Any) -> Stay | RosterChange:
+    """Put an incubatee on a roster, as ``add_stay``, when the actor may do so alone; otherwise file a pending change.
+
+    A carrier account may not alone take an incubatee from another carrier (that carrier agrees, or bureau staff
+    decide) nor date an entry before the back-dating window (bureau staff decide)."""
+    fields = {k: v for k, v in fields.items() if k in STAY_FIELDS}
+
+    def write() -> Stay:
+        return add_stay(actor, carrier, incubatee, entered_on, moved_in=moved_in, where=where, sync=sync, **fields)
+
+    late = needs_word(actor) and entered_on < rules.earliest_own_date()
+    if not needs_word(actor) or not (moved_in or late):
+        return write()
+    _dry_run(write)  # the same checks as applying it: dates, overlaps, the other carrier's open stay
+    source = _open_elsewhere(incubatee, carrier) if moved_in else None
+    if late:
+        why = f"入驻日期 {entered_on} 早于 {rules.backdate_days()} 天前，须市科技局审核"
+    else:
+        why = f"从“{source.carrier}”迁入，须原载体同意（或市科技局决定）"
+    return file_change(actor, kind=RosterChange.Kind.ADD, carrier=carrier, incubatee=incubatee, entered_on=entered_on,
+                 moved_in=moved_in, from_carrier=source.carrier if source else None, data=_pack(fields),
+                 awaiting=RosterChange.Awaiting.STAFF if late else RosterChange.Awaiting.CARRIER, why=why)
+
+
+def _edit_needs_staff(stay: Stay, new: dict[str, Any]) -> str:
+    """Why an edit by a carrier account stretches a stay back in time (''if it does not)."""
+    entered = new.get("entered_on")
+    if entered and entered < stay.entered_on and entered < rules.earliest_own_date():
+        return f"入驻日期由 {stay.entered_on} 提前到 {entered}（早于 {rules.backdate_days()} 天前），须市科技局审核"
+    exited = new.get("exited_on")
+    if stay.exited_on and exited and exited > stay.exited_on:
+        return f"已结束记录的毕业/退出日期由 {stay.exited_on} 推迟到 {exited}，须市科技局审核"
+    return ""
+
+
+@transaction.atomic
+def request_update(actor: Any, stay: Stay, **fields: Any) -> Stay | RosterChange:
+    """Change a stay, as ``update_stay``; an edit by a carrier account that stretches it back in time is filed for
+    bureau approval instead."""
+    new = {k: v for k, v in fields.items() if k in STAY_FIELDS}
+    why = _edit_needs_staff(stay, new) if needs_word(actor) else ""
+    if not why:
+        return update_stay(actor, stay, **new)
+    _dry_run(lambda: update_stay(actor, Stay.objects.select_related("incubatee").get(pk=stay.pk), **new))
+    return file_change(actor, kind=RosterChange.Kind.EDIT, carrier=stay.carrier, incubatee=stay.incubatee, stay=stay,
+                 entered_on=new.get("entered_on") or stay.entered_on, data=_pack(new),
+                 awaiting=RosterChange.Awaiting.STAFF, why=why)
+
+
+@transaction.atomic
+def decide_change(actor: Any, change: RosterChange, accept: bool, note: str = "") -> RosterChange:
+    """The other carrier or bureau staff accept (the change is applied now, in the actor's name) or refuse."""
+    from incubation import access
+
+    change = RosterChange.objects.select_for_update().select_related("carrier__organization", "incubatee").get(
+        pk=change.pk)
+    if not access.can_decide_change(actor, change):
+        raise PermissionDenied("您无权处理该申请。")
+    if change.status != RosterChange.Status.PENDING:
+        raise ValidationError({"status": f"该申请已{change.get_status_display()}，无需再次处理。"})
+    data = _unpack(change.data)
+    if accept and change.kind == RosterChange.Kind.ADD:
+        if change.moved_in:
+            source = _open_elsewhere(change.incubatee, change.carrier)
+            if source is None or (change.from_carrier_id and source.carrier_id != change.from_carrier_id):
+                raise ValidationError({"status": f"{change.incubatee.name} 已不在“{change.from_carrier}”孵化，"
+                                                 "申请已失效：请拒绝，由申请载体重新提交。"})
+        add_stay(actor, change.carrier, change.incubatee, change.entered_on, moved_in=change.moved_in, **data)
+    elif accept:
+        update_stay(actor, Stay.objects.select_related("incubatee").get(pk=change.stay_id), **data)
+    change.status = RosterChange.Status.ACCEPTED if accept else RosterChange.Status.REFUSED
+    change.decided_by, change.decided_at, change.decision_note = account(actor), timezone.now(), note.strip()[:200]
+    change.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    from screening.notices import notify
+
+    notify(change.carrier.organization, f"名册变更申请{change.get_status_display()}",
+           f"{change}：{change.get_status_display()}。{change.decision_note}", "/incubation/changes/", actor=actor)
+    record(actor, "incubation.change_accepted" if accept else "incubation.change_refused", change,
+           f"{change}：{change.get_status_display()}{('（' + change.decision_note + '）') if change.decision_note else ''}")
+    return change
 
 
 @transaction.atomic
@@ -168,6 +313,11 @@ def incorporate(actor: Any, incubatee: Incubatee, uscc: str, on: dt.date | None 
     org = Organization.objects.filter(uscc=uscc).first() if uscc else None
     if org is None:
         raise ValidationError({"uscc": f"统一社会信用代码 {uscc or '（空）'} 未在创新主体库中登记，请先登记该企业。"})
+    first = incubatee.stays.order_by("entered_on").values_list("entered_on", flat=True).first()
+    if needs_word(actor) and first and not (org.established_on and org.established_on >= first):
+        # Otherwise a carrier could hand its team's old stay to any firm that has just been certified (A 第16条).
+        raise ValidationError({"uscc": f"“{org.name}”成立于 {org.established_on or '（未登记）'}，早于团队入驻日期 {first}："
+                                       "团队注册成立的应是入驻后新成立的企业。如确属同一主体，请联系市科技局登记。"})
     existing = Incubatee.objects.filter(organization=org).first()
     if existing is not None:
         if existing.stays.exists() or existing.entries.exists():
@@ -425,18 +575,21 @@ def carrier_overview(carrier: Carrier) -> dict[str, Any]:
     sme, hte = _first_dates(org_ids, QualificationKind.TECH_SME), _first_dates(org_ids, QualificationKind.HIGH_TECH_ENTERPRISE)
     growth = []
     for s in stays:
+        # Only a qualification gained during or after the stay is growth; one held before entry is not (issue 26).
         oid = s.incubatee.organization_id
-        if oid and (oid in sme or oid in hte):
-            growth.append(Growth(s, sme.get(oid), hte.get(oid)))
+        sme_on = sme.get(oid) if oid and sme.get(oid) and sme[oid] >= s.entered_on else None
+        hte_on = hte.get(oid) if oid and hte.get(oid) and hte[oid] >= s.entered_on else None
+        if sme_on or hte_on:
+            growth.append(Growth(s, sme_on, hte_on))
     years: dict[int, dict[str, int]] = defaultdict(lambda: {"entered": 0, "graduated": 0, "tech_sme": 0, "hte": 0})
     for s in stays:
         years[s.entered_on.year]["entered"] += 1
         if s.exit_reason == ExitReason.GRADUATED:
             years[s.exited_on.year]["graduated"] += 1
     for g in growth:
-        if g.tech_sme_on and g.stay.entered_on <= g.tech_sme_on:
+        if g.tech_sme_on:
             years[g.tech_sme_on.year]["tech_sme"] += 1
-        if g.hte_on and g.stay.entered_on <= g.hte_on:
+        if g.hte_on:
             years[g.hte_on.year]["hte"] += 1
     span = sorted(years)
     series = {"years": [str(y) for y in span], **{k: [years[y][k] for y in span]

@@ -13,4 +13,6 @@ urlpatterns = [
     path("stays/<int:pk>/exit/", views.stay_exit, name="stay_exit"),
     path("stays/<int:pk>/incorporate/", views.incorporate, name="incorporate"),
     path("competitions/", views.competitions, name="competitions"),
+    path("changes/", views.changes, name="changes"),
+    path("changes/<int:pk>/decide/", views.decide, name="decide"),
 ]

@@ -70,6 +70,7 @@ KWARGS: dict[str, Callable[[Any], Any]] = {
     "api/incubation/carriers/:pk": lambda w: w.other["carrier"].pk,
     "incubation/stays/:pk": lambda w: w.other["stay"].pk,
     "api/incubation/stays/:pk": lambda w: w.other["stay"].pk,
+    "incubation/changes/:pk": lambda w: w.other["change"].pk,
     "experts/reviews/:pk": lambda w: w.other["assignment"].pk,
     "api/experts/assignments/:pk": lambda w: w.other["assignment"].pk,
     "experts/rounds/:pk": lambda w: w.other["round"].pk,
@@ -272,12 +273,14 @@ def _techmarket(parties, made: dict) -> dict[str, Any]:
 def _incubation(parties, made: dict) -> dict[str, Any]:
     import datetime as dt
 
-    from incubation.models import Carrier, Incubatee, Stay
+    from incubation.models import Carrier, Incubatee, RosterChange, Stay
 
     carrier, _ = Carrier.objects.get_or_create(organization=parties.other_org, defaults={"stage": "incubator"})
     stay = Stay.objects.create(carrier=carrier, incubatee=Incubatee.objects.create(team_name="他方团队", team_leader="李四"),
                                entered_on=dt.date.today() - dt.timedelta(days=30))
-    return {"carrier": carrier, "stay": stay}
+    change = RosterChange.objects.create(kind="edit", carrier=carrier, incubatee=stay.incubatee, stay=stay,
+                                         entered_on=dt.date(2020, 1, 1), awaiting="staff", why="他方申请")
+    return {"carrier": carrier, "stay": stay, "change": change}
 
 
 def _experts(parties, made: dict) -> dict[str, Any]:

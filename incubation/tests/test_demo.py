@@ -24,3 +24,15 @@ def test_demo_rosters_match_the_plan_scaled(demo_city, capsys):
     assert Stay.objects.count() == n
     assert "跳过" in capsys.readouterr().out
     assert demo.CULTIVATED == {2020: 58, 2025: 100}
+    # One move awaits the demo carrier account's word, on the page its carrier page links to.
+    from django.test import Client
+
+    from accounts.models import User
+
+    c = Client()
+    user = User.objects.get(username="carrier")
+    c.force_login(user)
+    home = c.get(f"/incubation/carriers/{user.organization.carrier.pk}/").content.decode()
+    assert '<strong id="n-awaiting">1</strong>' in home
+    page = c.get("/incubation/changes/").content.decode()
+    assert "待您处理（1 条）" in page and "须原载体同意" in page
