@@ -84,6 +84,8 @@ def test_a_move_within_the_window_waits_for_the_other_carrier(world):
     assert '<strong id="n-awaiting">1</strong>' in maker.get(f"/incubation/carriers/{other.pk}/").content.decode()
     notices = maker.get("/screening/notices/").content.decode()  # the navigation's 通知 counts it too
     assert "名册变更待您处理" in notices and "须贵载体同意或拒绝" in notices
+    todo = maker.get("/todo/").content.decode()  # and it is on the carrier's 我的待办 (issue 24 item 5)
+    assert "待您处理的孵化名册变更" in todo and world.ents[6].name in todo
     change = RosterChange.objects.get()
     assert client_for(world.users["accel"]).post(f"/incubation/changes/{change.pk}/decide/",
                                                  {"decision": "accept"}).status_code == 404
@@ -192,3 +194,4 @@ def test_exit_and_edit_forms_render_iso_dates_kept_when_submitted_unchanged(worl
     c.post(f"/incubation/stays/{stay.pk}/edit/", {"space": "", "services": "", **_inputs(edit_page)})
     stay.refresh_from_db()
     assert stay.entered_on == D(2024, 3, 3)
+
