@@ -47,7 +47,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
         return redirect("experts:my_reviews")
     access.require_manager(request.user)
     form = ExpertFilterForm(request.GET or None)
-    qs = Expert.objects.select_related("person", "organization").prefetch_related("chains").order_by("id")
+    qs = Expert.objects.select_related("person", "organization", "user").prefetch_related("chains").order_by("id")
     if form.is_valid():
         d = form.cleaned_data
         if d["q"]:

@@ -41,6 +41,8 @@ def test_imported_expert_gets_a_login_by_invitation_and_sets_a_password(world):
     expert.refresh_from_db()
     username = expert.user.username
     assert f"已邀请，专家尚未设置密码（用户名 {username}）" in page and "邀请链接" in page
+    listing = _text(staff.get("/experts/", {"q": expert.name}))
+    assert "已邀请" in listing.split('<tbody>')[1]
     link = re.search(r'value="http://testserver(/experts/invitation/\?u=[^"]+)"', page).group(1)
     assert AuditEvent.objects.filter(action="experts.invite", object_id=str(expert.pk)).exists()
     assert not Client().login(username=username, password="")  # no password until the expert sets one
@@ -57,6 +59,8 @@ def test_imported_expert_gets_a_login_by_invitation_and_sets_a_password(world):
     assert r.status_code == 404 and "邀请链接无效或已使用" in _text(r)
     assert f"已开通（用户名 {username}）" in _text(staff.get(f"/experts/{expert.pk}/"))
     assert "邀请开通账户" not in _text(staff.get(f"/experts/{world.experts['carbon1'].pk}/"))  # has an account
+    listing = _text(staff.get("/experts/", {"q": expert.name}))
+    assert "已开通" in listing.split('<tbody>')[1]
 
 
 def test_staff_replace_a_reviewer_by_hand_with_a_reason(world, published):
