@@ -298,7 +298,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         by_item.setdefault(a.item_id, []).append(a)
     overview = services.round_overview(rnd)
     staff = services.staff_scores(items)
+    no_login = sorted({a.expert for a_list in by_item.values() for a in a_list if a.expert.user_id is None},
+                      key=lambda e: e.pk)
     return render(request, "experts/round_detail.html", {
+        "no_login": no_login,
         "round": rnd, "items": [(it, by_item.get(it.pk, []), scores.get(it.pk), staff.get(it.pk)) for it in items],
         "short": services.short_of_reviews(rnd) if rnd.status == "published" else [],
         "overview": overview, "item_form": item_form, "constraints": CONSTRAINTS,

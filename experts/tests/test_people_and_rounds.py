@@ -94,6 +94,12 @@ def test_staff_replace_a_reviewer_by_hand_with_a_reason(world, published):
     assert ev.data["reason"] == "原专家出差，改由同领域专家评审" and pick.expert.name in ev.summary
     rnd_page = _text(staff.get(f"/experts/rounds/{published.pk}/"))
     assert f"{pick.expert.name}（" in rnd_page and "人工指定：原专家出差" in rnd_page
+    # reviewers who cannot log in are named, with the way to invite them
+    without = {a.expert.name for a in Assignment.objects.filter(round=published).exclude(status="withdrawn")
+               if a.expert.user_id is None}
+    assert without  # the motor experts of the test world have no account
+    note = rnd_page.split('id="no-login"')[1].split("</p>")[0]
+    assert f"{len(without)} 位评审专家尚未开通平台账户" in note and all(name in note for name in without)
 
 
 def test_round_closes_only_with_every_review_or_a_recorded_reason(world, published):
