@@ -104,7 +104,7 @@ class RoundActionView(APIView):
                 state = services.request_solve(r, request.user)
                 r.refresh_from_db()
                 return Response(round_json(r), status=status.HTTP_202_ACCEPTED if state == "queued" else status.HTTP_200_OK)
-            r = services.transition(r, self.action_name, request.user)
+            r = services.transition(r, self.action_name, request.user, reason=str(request.data.get("reason", "") or ""))
         except Infeasible as exc:
             return _infeasible(exc)
         except services.ReviewError as exc:

@@ -41,8 +41,8 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Expert
-        fields = ["title", "chains", "keywords"]
-        widgets = {"chains": forms.CheckboxSelectMultiple}
+        fields = ["title", "chains", "keywords", "achievements"]
+        widgets = {"chains": forms.CheckboxSelectMultiple, "achievements": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,3 +156,21 @@ class MatchForm(forms.Form):
 
 class ConflictForm(forms.Form):
     reason = forms.CharField(label="回避原因", max_length=200)
+
+
+class ManualAssignForm(forms.Form):
+    """Staff assign or replace a reviewer by hand: picked from the item's eligible experts, with a reason."""
+
+    form = forms.CharField(widget=forms.HiddenInput, initial="manual")
+    expert = forms.ChoiceField(label="专家（按匹配度排序，已排除回避）")
+    replace = forms.ChoiceField(label="更换", required=False)
+    reason = forms.CharField(label="理由", max_length=200, widget=forms.TextInput(attrs={"size": 40}),
+                             error_messages={"required": "请写明指定或更换专家的理由（如：原专家出差，改由同领域专家评审）。"})
+
+    def __init__(self, *args, candidates=(), current=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].choices = [(str(m.expert.pk), f"{m.expert.name}（{m.expert.org_label}，匹配度 {m.score:.2f}"
+                                          + (f"：{'、'.join(m.reasons['terms'][:3])}" if m.reasons["terms"] else "") + "）")
+                                         for m in candidates]
+        self.fields["replace"].choices = [("", "不更换，增加一位专家")] + [
+            (str(a.pk), f"更换 {a.expert.name}") for a in current if a.status == "assigned"]

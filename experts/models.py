@@ -56,6 +56,7 @@ class Expert(models.Model):
     chains = models.ManyToManyField("registry.IndustryChain", verbose_name="产业链", blank=True)
     disciplines = models.JSONField("学科代码", default=list, blank=True, help_text="GB/T 13745-2009 代码列表。")
     keywords = models.CharField("研究方向关键词", max_length=400, blank=True, help_text="以逗号或顿号分隔。")
+    achievements = models.TextField("代表性成果", blank=True, help_text="论文、专利、项目或成果名称，每行一项；用于匹配评审项目和技术需求。")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ADMITTED, db_index=True)
     yearly_cap = models.PositiveSmallIntegerField("年度评审上限（项）", default=60)
     admitted_on = models.DateField("入库日期", default=dt.date.today)
@@ -81,6 +82,9 @@ class Expert(models.Model):
         import re
 
         return [k for k in (s.strip() for s in re.split(r"[,，、;；\s]+", self.keywords or "")) if k]
+
+    def achievement_list(self) -> list[str]:
+        return [line.strip() for line in (self.achievements or "").splitlines() if line.strip()]
 
     def clean(self) -> None:
         errors = _check_codes(self.disciplines)
@@ -187,6 +191,7 @@ class ReviewRound(models.Model):
     solve_progress = models.PositiveSmallIntegerField("求解进度(%)", default=0)
     solve_message = models.TextField("求解结果说明", blank=True)
     solve_stats = models.JSONField("求解统计", default=dict, blank=True)
+    close_reason = models.TextField("提前结束理由", blank=True, help_text="仍有项目未收齐评审意见时结束评审的理由。")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

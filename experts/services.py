@@ -40,7 +40,7 @@ from experts.models import (
     ReviewRound,
     Unavailability,
 )
-from registry.models import IndustryChain, Organization, OrganizationKind, PlatformMembership
+from registry.models import IndustryChain, Organization, OrganizationKind, Person, PlatformMembership
 
 INLINE_SOLVE_LIMIT = 3000  # items × k up to this solve inside the request; larger rounds go to the job queue
 OUTLIER_SHARE = Decimal("0.25")  # a score this share of the scale away from the item's median is flagged
@@ -81,6 +81,53 @@ def set_expert_status(expert: Expert, action: str, actor: Any, note: str = "") -
     return expert
 
 
+def invitation_link(expert: Expert) -> str | None:
+    """The path at which the expert sets their password (None once they have one): a Django password-reset token,
+    so it stops working as soon as the password is set."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlencode, urlsafe_base64_encode
+
+    user = expert.user
+    if user is None or user.has_usable_password():
+        return None
+    query = urlencode({"u": urlsafe_base64_encode(force_bytes(user.pk)), "t": default_token_generator.make_token(user)})
+    return f"{reverse('experts:invitation')}?{query}"
+
+
+def invite(expert: Expert, actor: Any) -> str:
+    """Give an imported expert a login by invitation: an expert account without a password (its user name shown
+    to staff) and the link at which the expert sets one on first use. Returns the link."""
+    from accounts.models import Role, User
+
+    if expert.status != Expert.Status.ADMITTED:
+        raise ReviewError(f"{expert.name} 当前为“{expert.get_status_display()}”，入库后才能邀请开通账户。", "status")
+    if expert.user is not None and expert.user.has_usable_password():
+        raise ReviewError(f"{expert.name} 已开通账户（用户名 {expert.user.username}），无需再邀请。", "user")
+    with transaction.atomic():
+        if expert.user is None:
+            user = expert.person.account or User(username=f"zj{expert.pk:05d}", role=Role.EXPERT,
+                                                 first_name=expert.name[:150])
+            user.set_unusable_password()
+            user.save()
+            expert.user = user
+            expert.save(update_fields=["user"])
+            if expert.person.account_id is None:
+                Person.objects.filter(pk=expert.person_id).update(account=user)
+        link = invitation_link(expert)
+        record(actor, "experts.invite", expert, f"邀请 {expert.name} 开通账户（用户名 {expert.user.username}）")
+    return link or ""
+
+
+def accept_invitation(expert: Expert, password: str) -> None:
+    """The expert sets the password of the invited account (validated by Django's password validators)."""
+    user = expert.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(user, "experts.invitation.accepted", expert, f"{expert.name} 设置密码，开通账户")
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Rounds: creation and the declared workflow
 
@@ -92,13 +139,28 @@ ROUND_TRANSITIONS = {  # action: (from states, to state, label) — who: bureau 
 }
 
 
-def transition(rnd: ReviewRound, action: str, actor: Any) -> ReviewRound:
-    """The one guarded state change of a round: state + audit + notices."""
+def short_of_reviews(rnd: ReviewRound) -> list[tuple[ReviewItem, int]]:
+    """Items with fewer submitted reviews than the round's reviewers per item, with the number submitted."""
+    qs = rnd.items.annotate(n=Count("assignments", filter=Q(assignments__status=Assignment.Status.SUBMITTED)))
+    return [(it, it.n) for it in qs.filter(n__lt=rnd.reviewers_per_item).order_by("id")]
+
+
+def transition(rnd: ReviewRound, action: str, actor: Any, reason: str = "") -> ReviewRound:
+    """The one guarded state change of a round: state + audit + notices. A round closes only when every item has
+    its reviews, or with the reason for closing early (recorded on the round and in the audit)."""
     sources, target, label = ROUND_TRANSITIONS[action]
+    reason = (reason or "").strip()
     with transaction.atomic():
         rnd = ReviewRound.objects.select_for_update().get(pk=rnd.pk)
         if rnd.status not in sources:
             raise ReviewError(f"评审批次当前为“{rnd.get_status_display()}”，不能{label}。", "status")
+        if action == "close":
+            short = short_of_reviews(rnd)
+            if short and not reason:
+                names = "；".join(f"《{it.title}》{n}/{rnd.reviewers_per_item} 份" for it, n in short[:5])
+                raise ReviewError(f"还有 {len(short)} 个项目未收齐评审意见（{names}{'等' if len(short) > 5 else ''}）："
+                                  "请等专家提交，或在【提前结束理由】中写明理由后再结束。", "reason")
+            rnd.close_reason = reason[:500] if short else ""
         if action == "publish":
             missing = rnd.items.annotate(n=Count("assignments", filter=~Q(assignments__status="withdrawn"))).filter(
                 n__lt=rnd.reviewers_per_item).count()
@@ -108,8 +170,9 @@ def transition(rnd: ReviewRound, action: str, actor: Any) -> ReviewRound:
         rnd.status = target
         if action == "publish":
             rnd.published_at = timezone.now()
-        rnd.save(update_fields=["status", "published_at"])
-        record(actor, f"experts.round.{action}", rnd, f"{rnd.name}：{old} → {rnd.get_status_display()}")
+        rnd.save(update_fields=["status", "published_at", "close_reason"])
+        record(actor, f"experts.round.{action}", rnd, f"{rnd.name}：{old} → {rnd.get_status_display()}",
+               **({"reason": rnd.close_reason} if rnd.close_reason else {}))
         if action == "publish":
             loads = Counter(rnd.assignments.exclude(status="withdrawn").values_list("expert_id", flat=True))
             Notice.objects.bulk_create([
@@ -226,8 +289,8 @@ def expert_pool(rnd: ReviewRound) -> tuple[list[Expert], dict[int, int]]:
 
 
 def _expert_text(e: Expert) -> str:
-    kws = " ".join(e.keyword_list())
-    return f"{kws} {kws} {e.person.field} {e.title}"
+    """The expert's own fields (keywords, professional field, achievements), never the employer's name."""
+    return aff_mod.expert_document(e.keyword_list(), e.person.field, "", e.achievement_list())
 
 
 def expert_side(experts: list[Expert]) -> aff_mod.Side:
@@ -312,9 +375,50 @@ def compute_conflicts(rnd: ReviewRound, experts: list[Expert], items: list[Revie
     return ci, ce, cr, {}
 
 
+def _source_texts(items: list[ReviewItem]) -> dict[int, str]:
+    """Text of each item's source record (a funding claim: programme, provision title, project title, summary and
+    the attachments' titles), read in bulk through the generic link."""
+    by_type: dict[int, list[ReviewItem]] = defaultdict(list)
+    for it in items:
+        if it.content_type_id and it.object_id:
+            by_type[it.content_type_id].append(it)
+    out: dict[int, str] = {}
+    for ct_id, its in by_type.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None:
+            continue
+        qs = model.objects.filter(pk__in=[it.object_id for it in its])
+        if hasattr(model, "attachments"):
+            qs = qs.prefetch_related("attachments")
+        if hasattr(model, "programme"):
+            qs = qs.select_related("programme")
+        sources = {str(o.pk): o for o in qs}
+        for it in its:
+            src = sources.get(it.object_id)
+            if src is None:
+                continue
+            parts = [str(getattr(src, f, "") or "") for f in ("programme", "title", "project_title", "summary")]
+            if hasattr(src, "attachments"):
+                parts += [f"{a.label} {a.filename.rsplit('.', 1)[0]}" for a in src.attachments.all()]
+            out[it.pk] = " ".join(p for p in parts if p)
+    return out
+
+
+def items_side(items: list[ReviewItem]) -> aff_mod.Side:
+    """What an item is matched on: its title and keywords (twice), abstract, its source's text; its disciplines;
+    its chain, else the applicant's chain."""
+    extra = _source_texts(items)
+    texts = [f"{it.title} {it.title} {it.keywords} {it.keywords} {it.abstract} {extra.get(it.pk, '')}" for it in items]
+    chains = []
+    for it in items:
+        chain = it.chain or (it.applicant.industry_chain if it.applicant_id and it.applicant.industry_chain_id else None)
+        chains.append([chain.code] if chain else [])
+    return aff_mod.Side(texts, [list(it.disciplines or []) for it in items], chains)
+
+
 def build(rnd: ReviewRound, progress: Callable[[int], None] | None = None) -> Built:
     progress = progress or (lambda p: None)
-    items = list(rnd.items.select_related("chain").order_by("id"))
+    items = list(rnd.items.select_related("chain", "applicant__industry_chain").order_by("id"))
     experts, room = expert_pool(rnd)
     if not items:
         raise ReviewError("评审批次中还没有项目，请先添加项目。", "items")
@@ -323,9 +427,7 @@ def build(rnd: ReviewRound, progress: Callable[[int], None] | None = None) -> Bu
     ci, ce, cr, _ = compute_conflicts(rnd, experts, items)
     progress(20)
     aff_mod.add_terms([k for e in experts for k in e.keyword_list()])
-    items_side = aff_mod.Side([f"{it.title} {it.title} {it.keywords} {it.keywords} {it.abstract}" for it in items],
-                              [list(it.disciplines or []) for it in items], [[it.chain.code] if it.chain else [] for it in items])
-    affinity = aff_mod.compute(items_side, expert_side(experts), _chain_names())
+    affinity = aff_mod.compute(items_side(items), expert_side(experts), _chain_names())
     progress(50)
     e_index = {e.pk: n for n, e in enumerate(experts)}
     i_index = {it.pk: n for n, it in enumerate(items)}
@@ -511,9 +613,7 @@ def replacement_for(item: ReviewItem) -> tuple[Expert, float, dict] | None:
     candidates = [e for n, e in enumerate(candidates) if n not in blocked and e.pk not in stored]
     if not candidates:
         return None
-    side = aff_mod.Side([f"{item.title} {item.keywords} {item.abstract}"], [list(item.disciplines or [])],
-                        [[item.chain.code] if item.chain else []])
-    a = aff_mod.compute(side, expert_side(candidates), _chain_names())
+    a = aff_mod.compute(items_side([item]), expert_side(candidates), _chain_names())
     best = int(np.argmax(a.total[0]))
     return candidates[best], float(a.total[0, best]), a.reasons(0, best)
 
@@ -540,6 +640,83 @@ def _withdraw_and_replace(user: Any, assignment: Assignment, reason: str, action
                               text=f"新增 1 个待评审项目（{rnd.name}），请于 {timezone.localtime(rnd.deadline):%Y-%m-%d %H:%M} 前提交。")
         record(user, "experts.reassign", new, f"《{a.item.title}》改派给 {expert.name}")
     return new
+
+
+def manual_candidates(item: ReviewItem, k: int = 30) -> list[Match]:
+    """Experts staff may assign to an item by hand, best fit first: admitted, available in the review window, no
+    conflict with the item (stored or computed), not yet on it."""
+    rnd = item.round
+    experts, room = expert_pool(rnd)
+    on_item = set(_live(rnd).filter(item=item).values_list("expert_id", flat=True))
+    stored = set(Conflict.objects.filter(item=item).values_list("expert_id", flat=True))
+    experts = [e for e in experts if e.pk not in on_item and e.pk not in stored and room[e.pk] > 0]
+    if not experts:
+        return []
+    _, ce, _ = conflict_arrays(rnd, experts, [item])
+    blocked = set(ce.tolist())
+    experts = [e for n, e in enumerate(experts) if n not in blocked]
+    if not experts:
+        return []
+    aff_mod.add_terms([kw for e in experts for kw in e.keyword_list()])
+    a = aff_mod.compute(items_side([item]), expert_side(experts), _chain_names())
+    order = np.argsort(-a.total[0], kind="stable")[:k]
+    return [Match(experts[j], round(float(a.total[0, j]), 3), a.reasons(0, int(j))) for j in order]
+
+
+def assign_by_hand(actor: Any, item: ReviewItem, expert: Expert, reason: str,
+                   replace: Assignment | None = None) -> Assignment:
+    """Staff assign an expert to an item by hand, or replace one of its reviewers, with a reason (audited; the new
+    reviewer is notified once the round is published). Conflicts still apply; the replaced reviewer's assignment
+    is withdrawn with the reason."""
+    reason = (reason or "").strip()
+    rnd = item.round
+    if not reason:
+        raise ReviewError("【理由】请写明指定或更换专家的理由（如：原专家出差，改由同领域专家评审）。", "reason")
+    if rnd.status not in (ReviewRound.Status.SOLVED, ReviewRound.Status.PUBLISHED):
+        raise ReviewError(f"评审批次当前为“{rnd.get_status_display()}”：请先分配专家，分配后（发布前或评审中）可人工指定或更换。", "status")
+    if replace is not None and (replace.item_id != item.pk or replace.status == Assignment.Status.WITHDRAWN):
+        raise ReviewError("【被更换的专家】不是本项目当前的评审专家，请重新选择。", "replace")
+    if replace is not None and replace.status == Assignment.Status.SUBMITTED:
+        raise ReviewError(f"【被更换的专家】{replace.expert.name} 已提交评审意见，不能更换。", "replace")
+    fit = next((m for m in manual_candidates(item, k=10_000) if m.expert.pk == expert.pk), None)
+    if fit is None:
+        raise ReviewError(f"【专家】{expert.name} 不能评审本项目：已在本项目中、存在回避关系、未入库或评审期内不可参评，"
+                          "或年度评审量已满。", "expert")
+    if Assignment.objects.filter(item=item, expert=expert).exists():
+        raise ReviewError(f"【专家】{expert.name} 曾退出本项目的评审，不能再指定。", "expert")
+    with transaction.atomic():
+        if replace is not None:
+            Assignment.objects.filter(pk=replace.pk).update(status=Assignment.Status.WITHDRAWN,
+                                                            withdrawn_reason=f"市科技局更换：{reason}"[:200])
+        new = Assignment.objects.create(round=rnd, item=item, expert=expert, affinity=round(fit.score, 4),
+                                        reasons={**fit.reasons, "manual": reason[:200]}, pinned=True)
+        if rnd.status == ReviewRound.Status.PUBLISHED:
+            Notice.objects.create(expert=expert, round=rnd, kind="assigned",
+                                  text=f"新增 1 个待评审项目（{rnd.name}），请于 {timezone.localtime(rnd.deadline):%Y-%m-%d %H:%M} 前提交。")
+        what = f"以 {expert.name} 更换 {replace.expert.name}" if replace is not None else f"指定 {expert.name}"
+        record(actor, "experts.assign.manual", new, f"《{item.title}》{what}：{reason}", reason=reason,
+               replaced=replace.expert_id if replace is not None else None)
+    return new
+
+
+def staff_scores(items: list[ReviewItem]) -> dict[int, dict]:
+    """Scores that bureau staff typed on the items' source records themselves (a funding claim's 评审完成 score),
+    to be shown beside the experts' reviews. A score copied from a round's aggregate is not a staff score."""
+    out: dict[int, dict] = {}
+    by_type: dict[int, list[ReviewItem]] = defaultdict(list)
+    for it in items:
+        if it.content_type_id and it.object_id:
+            by_type[it.content_type_id].append(it)
+    for ct_id, its in by_type.items():
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if model is None or not hasattr(model, "scores"):
+            continue
+        values = dict(model.objects.filter(pk__in=[it.object_id for it in its]).values_list("pk", "scores"))
+        for it in its:
+            sc = values.get(int(it.object_id)) if it.object_id.isdigit() else None
+            if isinstance(sc, dict) and sc.get("total") is not None and not sc.get("round"):
+                out[it.pk] = {"total": sc["total"], "opinion": sc.get("opinion", "")}
+    return out
 
 
 def _check_open(assignment: Assignment) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.expert_import, name="expert_import"),
     path("match/", views.match, name="match"),
     path("me/", views.my_profile, name="my_profile"),
+    path("invitation/", views.invitation, name="invitation"),
     path("reviews/", views.my_reviews, name="my_reviews"),
     path("reviews/<int:pk>/", views.review, name="review"),
     path("reviews/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),

@@ -18,6 +18,7 @@ from experts.forms import (
     ExpertFilterForm,
     ImportForm,
     ItemForm,
+    ManualAssignForm,
     MatchForm,
     PairRuleForm,
     ProfileForm,
@@ -46,7 +47,7 @@ def expert_list(request: HttpRequest) -> HttpResponse:
         return redirect("experts:my_reviews")
     access.require_manager(request.user)
     form = ExpertFilterForm(request.GET or None)
-    qs = Expert.objects.select_related("person", "organization").prefetch_related("chains").order_by("id")
+    qs = Expert.objects.select_related("person", "organization", "user").prefetch_related("chains").order_by("id")
     if form.is_valid():
         d = form.cleaned_data
         if d["q"]:
@@ -78,18 +79,54 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(access.NOT_FOUND)
     if request.method == "POST":
         try:
-            services.set_expert_status(expert, request.POST.get("action", ""), request.user, request.POST.get("note", ""))
-            messages.success(request, f"已将 {expert.name} 设为“{expert.get_status_display()}”。")
+            if request.POST.get("action") == "invite":
+                services.invite(expert, request.user)
+                messages.success(request, f"已为 {expert.name} 开通账户（用户名 {expert.user.username}），"
+                                          "请将下方的邀请链接发给专家，专家首次打开时设置密码。")
+            else:
+                services.set_expert_status(expert, request.POST.get("action", ""), request.user, request.POST.get("note", ""))
+                messages.success(request, f"已将 {expert.name} 设为“{expert.get_status_display()}”。")
         except services.ReviewError as exc:
             messages.error(request, exc.message)
         return redirect("experts:expert_detail", pk=pk)
+    link = services.invitation_link(expert)
     return render(request, "experts/expert_detail.html", {
         "expert": expert, "disciplines": [(c, TOP_LEVEL.get(c[:3], "")) for c in expert.disciplines],
         "employments": expert.employments.select_related("organization").order_by("-start"),
         "relations": expert.relations.select_related("organization"), "unavailable": expert.unavailable.order_by("start"),
         "assignments": expert.assignments.select_related("round", "item").order_by("-round_id")[:100],
         "actions": [(a, label) for a, (src, _, label) in services.EXPERT_TRANSITIONS.items() if expert.status in src],
+        "invitation": request.build_absolute_uri(link) if link else "",
     })
+
+
+def invitation(request: HttpRequest) -> HttpResponse:
+    """The invited expert sets a password on first use (no login needed: the link, ``?u=…&t=…``, is the proof),
+    then is logged in. A wrong or used link is "not found" (404) with a plain explanation."""
+    from django.contrib.auth import login
+    from django.contrib.auth.forms import SetPasswordForm
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.http import urlsafe_base64_decode
+
+    from accounts.models import User
+
+    uidb64, token = request.GET.get("u", ""), request.GET.get("t", "")
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    expert = Expert.objects.filter(user=user).select_related("person").first() if user else None
+    if expert is None or user.has_usable_password() or not default_token_generator.check_token(user, token):
+        return render(request, "experts/invitation.html", {"invalid": True}, status=404)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.accept_invitation(expert, form.cleaned_data["new_password1"])
+        user = expert.user  # the instance whose password was set (its hash keeps the session valid)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"密码已设置。您的用户名是 {user.username}，今后用它和新密码登录。")
+        return redirect("experts:my_reviews")
+    return render(request, "experts/invitation.html", {"form": form, "expert": expert, "username": user.username},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -260,8 +297,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for a in rnd.assignments.exclude(status="withdrawn").select_related("expert__person", "expert__organization"):
         by_item.setdefault(a.item_id, []).append(a)
     overview = services.round_overview(rnd)
+    staff = services.staff_scores(items)
+    no_login = sorted({a.expert for a_list in by_item.values() for a in a_list if a.expert.user_id is None},
+                      key=lambda e: e.pk)
     return render(request, "experts/round_detail.html", {
-        "round": rnd, "items": [(it, by_item.get(it.pk, []), scores.get(it.pk)) for it in items],
+        "no_login": no_login,
+        "round": rnd, "items": [(it, by_item.get(it.pk, []), scores.get(it.pk), staff.get(it.pk)) for it in items],
+        "short": services.short_of_reviews(rnd) if rnd.status == "published" else [],
         "overview": overview, "item_form": item_form, "constraints": CONSTRAINTS,
         "actions": [(a, label) for a, (src, _, label) in services.ROUND_TRANSITIONS.items() if rnd.status in src],
         "polling": rnd.solve_state in ("queued", "running"),
@@ -286,7 +328,7 @@ def round_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             else:
                 messages.error(request, "当前没有正在进行的求解。")
         elif action in services.ROUND_TRANSITIONS:
-            services.transition(rnd, action, request.user)
+            services.transition(rnd, action, request.user, reason=request.POST.get("reason", ""))
             messages.success(request, f"评审批次已{services.ROUND_TRANSITIONS[action][2]}。")
         else:
             messages.error(request, "未知的操作。")
@@ -305,8 +347,23 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         from django.http import Http404
 
         raise Http404(access.NOT_FOUND)
-    form = PairRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    manual_open = rnd.status in ("solved", "published")
+    live = list(item.assignments.exclude(status="withdrawn").select_related("expert__person"))
+    manual = ManualAssignForm(request.POST if request.POST.get("form") == "manual" else None,
+                              candidates=services.manual_candidates(item) if manual_open else [], current=live)
+    if request.POST.get("form") == "manual":
+        if manual.is_valid():
+            d = manual.cleaned_data
+            replace = next((a for a in live if str(a.pk) == d["replace"]), None)
+            try:
+                new = services.assign_by_hand(request.user, item, Expert.objects.get(pk=d["expert"]), d["reason"], replace)
+            except services.ReviewError as exc:
+                manual.add_error(exc.field if exc.field in manual.fields else None, exc.message)
+            else:
+                messages.success(request, f"已{'更换为' if replace else '指定'} {new.expert.name}（理由：{d['reason']}）。")
+                return redirect(reverse("experts:item_detail", args=[pk, item_pk]))
+    form = PairRuleForm(request.POST if request.POST.get("form") != "manual" else None)
+    if request.method == "POST" and request.POST.get("form") != "manual" and form.is_valid():
         expert = Expert.objects.filter(pk=form.cleaned_data["expert"]).first()
         if expert is None:
             messages.error(request, f"没有编号为 {form.cleaned_data['expert']} 的专家。")
@@ -320,13 +377,14 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     score = next((s for s in services.aggregate(rnd) if s.item.pk == item.pk), None) if rnd.status in ("published", "closed") else None
     candidates = []
     if request.GET.get("candidates"):
-        text = f"{item.title} {item.keywords} {item.abstract}"
+        text = services.items_side([item]).texts[0]
         conflicted = set(item.conflicts.values_list("expert_id", flat=True))
         candidates = [(m, m.expert.pk in conflicted) for m in services.experts_for_text(text, item.chain, k=20,
                                                                                        disciplines=item.disciplines)]
     return render(request, "experts/item_detail.html", {
-        "round": rnd, "item": item, "form": form, "score": score, "candidates": candidates,
+        "round": rnd, "item": item, "form": form, "score": score, "candidates": candidates, "manual": manual,
+        "manual_open": manual_open, "staff_score": services.staff_scores([item]).get(item.pk),
         "assignments": item.assignments.select_related("expert__person", "expert__organization").order_by("-affinity"),
         "conflicts": item.conflicts.select_related("expert__person", "expert__organization"),
         "rules": PairRule.objects.filter(item=item).select_related("expert__person"),
-    })
+    }, status=400 if manual.errors else 200)

@@ -1,46 +1,40 @@
-"""Experts for a need, behind a small interface: the expert database (its own app and matcher) can replace the
-registry-based default by setting ``TECHMARKET_EXPERT_MATCHER`` to the dotted path of a class with ``match``."""
+"""Experts for a technical need: the expert database's matcher (``experts.services.experts_for_text``), the same one
+that assigns reviewers in the review rounds. It reads the experts' own fields (keywords, professional field,
+disciplines, achievements), never their employers' names. ``TECHMARKET_EXPERT_MATCHER`` may name another class
+with ``match`` (dotted path)."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 from django.conf import settings
-from django.db.models import Count, Max
 from django.utils.module_loading import import_string
 
-from techmarket.matching import Hit, TextIndex
+from techmarket.matching import Hit
 
 
 class ExpertMatcher(Protocol):
-    def match(self, text: str, chain_id: int | None, k: int) -> list[Hit]:
+    def match(self, text: str, chain_id: int | None, k: int, exclude_organization: int | None = None) -> list[Hit]:
         """The ``k`` experts (ids of registry.Person) best suited to a need's text, with score and reasons."""
 
 
-class RegistryExpertMatcher:
-    """Experts of the registry (Person of kind 科技专家): field, title, industry chain and employer as text."""
+class ExpertDatabaseMatcher:
+    """Admitted experts of the expert database, ranked by ``experts_for_text`` (score 0–100, shared whole words,
+    shared disciplines and chain as reasons); the need's own enterprise's experts are left out."""
 
-    _index: tuple[tuple, TextIndex] | None = None
+    def match(self, text: str, chain_id: int | None, k: int, exclude_organization: int | None = None) -> list[Hit]:
+        from experts.services import experts_for_text
+        from registry.models import IndustryChain
 
-    def _build(self) -> TextIndex:
-        from registry.models import Person
-
-        qs = Person.objects.filter(kind=Person.Kind.EXPERT)
-        fp = tuple(qs.aggregate(n=Count("id"), m=Max("id")).values())
-        if RegistryExpertMatcher._index and RegistryExpertMatcher._index[0] == fp:
-            return RegistryExpertMatcher._index[1]
-        rows = list(qs.values_list("id", "field", "title", "industry_chain__name", "organization__name",
-                                   "industry_chain_id"))
-        index = TextIndex([r[0] for r in rows], [f"{r[1]} {r[1]} {r[2]} {r[3] or ''} {r[4] or ''}" for r in rows],
-                          {"chain": [r[5] or 0 for r in rows]})
-        RegistryExpertMatcher._index = (fp, index)
-        return index
-
-    def match(self, text: str, chain_id: int | None, k: int) -> list[Hit]:
-        boost = {"chain": (chain_id, 5.0, "同属产业链")} if chain_id else {}
-        return self._build().search(text, k, boost=boost)
+        chain = IndustryChain.objects.filter(pk=chain_id).first() if chain_id else None
+        if not (text or "").strip() and chain is None:
+            return []
+        found = experts_for_text(text, chain, k=k, exclude_organization=exclude_organization)
+        return [Hit(m.expert.person_id, round(100 * m.score, 1), list(m.reasons["terms"]),
+                    [*(f"同属产业链（{c}）" for c in m.reasons["chains"]), *m.reasons["disciplines"]])
+                for m in found]
 
 
 def get_expert_matcher() -> ExpertMatcher:
     path = getattr(settings, "TECHMARKET_EXPERT_MATCHER", "")
-    return import_string(path)() if path else RegistryExpertMatcher()
+    return import_string(path)() if path else ExpertDatabaseMatcher()

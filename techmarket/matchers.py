@@ -1,8 +1,7 @@
 """Matching both ways over the database: need → achievements, research teams, experts; achievement → enterprises.
 
 Indexes are built from the database and kept per process until the data they cover changes (a cheap fingerprint
-query decides). Experts come through ``experts.ExpertMatcher`` so that the expert database can replace the
-registry-based default without touching this module.
+query decides). Experts come from the expert database's matcher (techmarket.experts), the one the review rounds use.
 """
 
 from __future__ import annotations
@@ -129,7 +128,7 @@ def for_need(need: TechNeed, k: int = 10, *, chain: int | None = None, region: i
     own = set(Achievement.objects.filter(organization_id=need.organization_id).values_list("id", flat=True))
     ach = [h for h in ach if h.id not in own]
     teams = team_index().search(text, 5, boost=boost, chain=chain, region=region)
-    experts = get_expert_matcher().match(text, need.industry_chain_id, 5)
+    experts = get_expert_matcher().match(text, need.industry_chain_id, 5, exclude_organization=need.organization_id)
     return Suggestions(ach, teams, experts)
 
 

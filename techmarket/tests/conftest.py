@@ -61,10 +61,12 @@ def world(db) -> World:
                                     ("district", Role.DISTRICT, None, huancui)):
         users[name] = User.objects.create_user(name, password="demo12345", role=role, organization=org, region=region,
                                                first_name=name)
-    Person.objects.create(kind="expert", name="张研究员", organization=uni, title="研究员", field="碳纤维复合材料成型",
-                          industry_chain=chain)
-    Person.objects.create(kind="expert", name="李教授", organization=uni, title="教授", field="海洋食品加工",
-                          industry_chain=other)
+    from experts.models import Expert
+
+    for name, title, field, kws, ch in (("张研究员", "研究员", "碳纤维复合材料成型", "碳纤维、复合材料成型", chain),
+                                        ("李教授", "教授", "海洋食品加工", "海洋食品、水产品加工", other)):
+        p = Person.objects.create(kind="expert", name=name, organization=uni, title=title, field=field, industry_chain=ch)
+        Expert.objects.create(person=p, organization=uni, title=title, keywords=kws).chains.set([ch])
     return World(alice, bob, uni, far, chain, other, users)
 
 
