@@ -417,6 +417,17 @@ def booking_step(user: Any, booking_id: Any, name: str, reason: str = "", now: d
     return b
 
 
+def provider_work(user: Any, now: dt.datetime | None = None) -> dict[str, QuerySet[Booking]]:
+    """A provider account's waiting work on its instruments, oldest first: upcoming bookings to confirm, and slots
+    that have begun with no service record yet."""
+    now = now or timezone.now()
+    o = access.org_id(user)
+    qs = access.bookings(user).filter(instrument__provider__organization_id=o) if o else Booking.objects.none()
+    return {"to_confirm": qs.filter(state=Booking.State.PENDING, starts_at__gt=now).order_by("starts_at"),
+            "to_record": qs.filter(state=Booking.State.APPROVED, starts_at__lte=now, record__isnull=True)
+            .order_by("starts_at")}
+
+
 # ------------------------------------------------------------------------------------------------ service records
 
 
@@ -584,6 +595,17 @@ def usable_vouchers(user: Any, organization_id: Any, category: str, on: dt.date,
     today = today or timezone.localdate()
     qs = access.vouchers(user).filter(organization_id=organization_id, issued_on__lte=on, expires_on__gte=max(on, today))
     return [v for v in qs.order_by("expires_on", "id") if category in v.kind.categories and v.balance > 0]
+
+
+def expiring_vouchers(user: Any, today: dt.date | None = None) -> list[Voucher]:
+    """The account's vouchers with money left that expire within ``EXPIRY_WARNING_DAYS`` days, soonest first."""
+    o = access.org_id(user)
+    if o is None:
+        return []
+    today = today or timezone.localdate()
+    qs = access.vouchers(user).filter(organization_id=o, expires_on__gte=today,
+                                      expires_on__lte=today + dt.timedelta(days=EXPIRY_WARNING_DAYS))
+    return [v for v in qs.order_by("expires_on", "id") if v.balance > 0]
 
 
 def _check_voucher(v: Voucher, category: str, on: dt.date) -> None:

@@ -163,12 +163,10 @@ def my_vouchers(request: HttpRequest) -> HttpResponse:
         if access.org_id(request.user) else Voucher.objects.none()
     uses = VoucherUse.objects.filter(voucher__in=vs).select_related("record__provider__organization", "voucher__kind")
     today = timezone.localdate()
+    soon = services.expiring_vouchers(request.user, today)
     vouchers = list(vs.order_by("-expires_on", "id"))
-    for v in vouchers:
-        v.expired = v.expires_on < today
-        v.days_left = (v.expires_on - today).days
-        v.expiring = not v.expired and v.balance > 0 and v.days_left <= services.EXPIRY_WARNING_DAYS
-    soon = [v for v in vouchers if v.expiring]
+    for v in vouchers + soon:
+        v.expired, v.days_left, v.expiring = v.expires_on < today, (v.expires_on - today).days, v in soon
     return render(request, "vouchers/mine.html", {
         "vouchers": vouchers, "uses": uses[:100], "soon": soon, "soon_total": sum(v.balance for v in soon),
         "warning_days": services.EXPIRY_WARNING_DAYS})
@@ -209,6 +207,7 @@ def provider_home(request: HttpRequest) -> HttpResponse:
     return render(request, "vouchers/provider.html", {
         "prov": prov, "categories": Category.choices, "bases": PriceBasis.choices,
         "settleable": services.settleable(prov)[:200] if prov else [], "evidence": list(enumerate(services.EVIDENCE)),
+        "work": services.provider_work(request.user),
         "batches": access.settlements(request.user)[:50]})
 
 

@@ -219,3 +219,18 @@ def test_out_of_range_instrument_input_answers_chinese_naming_the_field(world):
     assert Instrument.objects.count() == 1
     r = pat.post("/vouchers/provider/", base, follow=True)
     assert "已登记入网仪器" in _messages(r.content.decode()) and Instrument.objects.count() == 2
+
+
+def test_provider_page_lists_bookings_to_confirm_and_services_to_record(world):
+    b = services.book(world.alice, world.instrument.pk, next_day(9), next_day(11))
+    work = re.search(r'id="work">(.*?)</div>', client(world.pat).get("/vouchers/provider/").content.decode(), re.S)
+    assert "待确认的预约 1 条" in work.group(1) and "甲科技有限公司" in work.group(1)
+    assert "待登记服务记录 0 条" in work.group(1)
+    services.booking_step(world.pat, b.pk, "approve")
+    slot_passed(b)
+    work = re.search(r'id="work">(.*?)</div>', client(world.pat).get("/vouchers/provider/").content.decode(), re.S)
+    assert "待确认的预约 0 条" in work.group(1) and "待登记服务记录 1 条" in work.group(1)
+    assert f"/vouchers/bookings/{b.pk}/" in work.group(1)
+    assert [v.pk for v in services.expiring_vouchers(world.alice)] == []
+    Voucher.objects.filter(pk=world.voucher_a.pk).update(expires_on=timezone.localdate() + dt.timedelta(days=30))
+    assert [v.pk for v in services.expiring_vouchers(world.alice)] == [world.voucher_a.pk]
