@@ -68,6 +68,9 @@ def test_demo_at_the_smallest_city_lives_today(demo_city):
     _check_demo_of(today)
     html = _client("bureau").get("/vouchers/providers/").content.decode()
     assert f"{today.year} 年度评价" in html  # the current year by default
+    work = _client("provider").get("/vouchers/provider/").content.decode()
+    to_confirm, to_record = (int(re.search(rf"{label} (\d+) 条", work).group(1)) for label in ("待确认的预约", "待登记服务记录"))
+    assert to_confirm >= 3 and to_record >= 3
     assert demo.generate() == {}  # idempotent
 
 
@@ -75,3 +78,17 @@ def test_demo_built_two_years_from_now(demo_city, monkeypatch):
     later = timezone.localdate() + relativedelta(years=2)
     monkeypatch.setattr(demo, "today", lambda: later)
     _check_demo_of(later)
+
+
+def test_demo_of_next_year_on_last_years_database_reuses_providers(demo_city, monkeypatch):
+    """run.sh on a database built a year earlier adds the new year: same providers and instruments, no overlap."""
+    first = demo.generate()
+    providers, instruments = Provider.objects.count(), first["instruments"]
+    later = timezone.localdate() + relativedelta(years=1)
+    monkeypatch.setattr(demo, "today", lambda: later)
+    out = demo.generate()
+    assert out["year"] == later.year and out["vouchers"] > 0 and out["uses"] > 0
+    assert sorted(VoucherProgramme.objects.values_list("year", flat=True)) == [later.year - 1, later.year]
+    assert Provider.objects.count() == providers and out["instruments"] == instruments
+    rows = sorted(Booking.objects.values_list("instrument_id", "starts_at", "ends_at"))
+    assert not [a for a, b in zip(rows, rows[1:], strict=False) if a[0] == b[0] and b[1] < a[2]]  # no overlap
