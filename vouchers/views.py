@@ -86,11 +86,14 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已提交预约（{b.get_state_display()}）。")
             return redirect("vouchers:booking", pk=b.pk)
+    today = timezone.localdate()
     try:
         start = dt.date.fromisoformat(request.GET.get("start", ""))
     except ValueError:
-        start = timezone.localdate()
-    today = timezone.localdate()
+        start = today
+    if abs((start - today).days) > 3 * 366:  # year 0001 or 9999: the calendar shows this week instead
+        messages.error(request, "日历起始日期：请选择三年以内的日期，已显示本周。")
+        start = today
     util = services.utilisation(Instrument.objects.filter(pk=ins.pk), today - dt.timedelta(days=30), today)[0]
     earliest = timezone.localtime(timezone.now() + dt.timedelta(hours=ins.notice_hours)).date()
     my_vouchers = services.usable_vouchers(request.user, access.org_id(request.user), Category.INSTRUMENT, earliest)
@@ -268,7 +271,8 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
 def _report_context(request: HttpRequest) -> dict[str, Any]:
     if not access.is_staff(request.user):
         raise Http404("只有工作人员可以查看统计。")
-    vp = VoucherProgramme.objects.filter(year=request.GET.get("year") or 0).first() \
+    year = request.GET.get("year", "")
+    vp = (VoucherProgramme.objects.filter(year=int(year)).first() if year.isascii() and year.isdigit() else None) \
         or VoucherProgramme.objects.order_by("-year").first()
     if vp is None:
         raise Http404("尚未设立创新券年度计划。")

@@ -234,3 +234,16 @@ def test_provider_page_lists_bookings_to_confirm_and_services_to_record(world):
     assert [v.pk for v in services.expiring_vouchers(world.alice)] == []
     Voucher.objects.filter(pk=world.voucher_a.pk).update(expires_on=timezone.localdate() + dt.timedelta(days=30))
     assert [v.pk for v in services.expiring_vouchers(world.alice)] == [world.voucher_a.pk]
+
+
+def test_out_of_range_dates_and_years_in_addresses_answer_a_page(world):
+    alice = client(world.alice)
+    for start in ("0001-01-01", "9999-12-31"):
+        html = alice.get(f"/vouchers/instruments/{world.instrument.pk}/", {"start": start}).content.decode()
+        assert "日历起始日期：请选择三年以内的日期，已显示本周" in _messages(html)
+        assert f"{timezone.localdate():%m月%d日}" in html
+    bea = client(world.bea)
+    for year in ("abc", "99999", "２０２４"):
+        html = bea.get("/vouchers/reports/", {"year": year}).content.decode()
+        assert "2024 年度科技创新券 · 统计" in html, year
+        assert bea.get("/vouchers/reports/export.xlsx", {"year": year}).status_code == 200
