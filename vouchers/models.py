@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 ZERO = Decimal(0)
 
@@ -47,7 +48,8 @@ class Provider(models.Model):
     organization = models.OneToOneField("registry.Organization", verbose_name="服务机构", on_delete=models.PROTECT,
                                         related_name="voucher_provider")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
-    inside_city = models.BooleanField("市内机构", default=True)
+    inside_city = models.BooleanField("市内机构", default=True,
+                                      help_text="威政发〔2023〕5号 第30条 的市级补助限于市内入网共享的仪器。")
     contact = models.CharField("联系人及电话", max_length=80, blank=True)
     introduction = models.TextField("机构简介", blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
@@ -97,10 +99,13 @@ class Instrument(models.Model):
                                 validators=[MinValueValidator(Decimal("0.01"), "单价须大于 0 元。")])
     networked = models.BooleanField("已入网共享", default=True,
                                     help_text="威政发〔2023〕5号 第30条 补助限于入网共享的科研设施与仪器。")
-    notice_hours = models.PositiveSmallIntegerField("提前预约(小时)", default=24)
+    notice_hours = models.PositiveSmallIntegerField("提前预约(小时)", default=24,
+                                                    validators=[MaxValueValidator(720, "提前预约不能超过 720 小时。")])
     max_hours = models.PositiveSmallIntegerField("单次最长(小时)", default=8,
-                                                 validators=[MinValueValidator(1, "单次最长须至少 1 小时。")])
-    cancel_hours = models.PositiveSmallIntegerField("可取消截止(开始前小时)", default=24)
+                                                 validators=[MinValueValidator(1, "单次最长须至少 1 小时。"),
+                                                             MaxValueValidator(24, "单次最长不能超过 24 小时。")])
+    cancel_hours = models.PositiveSmallIntegerField("可取消截止(开始前小时)", default=24,
+                                                    validators=[MaxValueValidator(720, "可取消截止不能超过 720 小时。")])
     needs_approval = models.BooleanField("需所属单位审批", default=True)
     needs_training = models.BooleanField("须经培训授权", default=False)
     trained = models.ManyToManyField("registry.Organization", verbose_name="已培训授权单位", blank=True,
@@ -127,6 +132,12 @@ class Instrument(models.Model):
     @property
     def open_hours_per_day(self) -> int:
         return self.closes_at - self.opens_at
+
+    @property
+    def on_city_network(self) -> bool:
+        """B 第30条's instruments: networked (入网共享) and held by a provider inside the city (``inside_city``, the
+        place the provider list shows)."""
+        return self.networked and self.provider.inside_city
 
 
 class Blackout(models.Model):
@@ -162,7 +173,8 @@ class Booking(models.Model):
                                   on_delete=models.SET_NULL, related_name="+")
     starts_at = models.DateTimeField("开始时间")
     ends_at = models.DateTimeField("结束时间")
-    samples = models.PositiveIntegerField("样品数", default=0)
+    samples = models.PositiveIntegerField("样品数", default=0,
+                                          validators=[MaxValueValidator(10_000, "样品数不能超过 10000 个。")])
     purpose = models.CharField("用途", max_length=200, blank=True)
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     reason = models.CharField("说明", max_length=200, blank=True)
@@ -185,6 +197,8 @@ class Booking(models.Model):
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "结束时间须晚于开始时间。"})
+        if self.state == self.State.DONE and self.starts_at and self.starts_at > timezone.now():
+            raise ValidationError({"state": "预约时段尚未开始，不能标为已完成。"})
 
 
 class ServiceRecord(models.Model):
@@ -227,6 +241,11 @@ class ServiceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} → {self.organization}：{self.amount:,.2f} 元"
+
+    def clean(self) -> None:
+        if self.booking_id and self.performed_on and self.performed_on < timezone.localtime(self.booking.starts_at).date():
+            raise ValidationError({"performed_on": f"服务日期不能早于预约时段的日期 "
+                                                   f"{timezone.localtime(self.booking.starts_at):%Y-%m-%d}。"})
 
 
 class VoucherProgramme(models.Model):

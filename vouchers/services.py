@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
@@ -60,16 +61,49 @@ def money(x: Any) -> str:
     return formatting.exact_yuan(x or 0)
 
 
-def parse_money(value: Any, field: str, label: str) -> Decimal:
+#: the largest amount any money field of this app holds (12 digits, 2 of them decimals)
+MAX_MONEY = Decimal("9999999999.99")
+#: how far ahead a slot may be booked, and how far back a service may be recorded
+BOOKING_HORIZON = dt.timedelta(days=366)
+RECORD_WINDOW = dt.timedelta(days=3 * 366)
+MAX_SAMPLES = 10_000
+HOUR_LIMITS = {"notice_hours": ("提前预约", 0, 720), "cancel_hours": ("开始前可取消", 0, 720),
+               "max_hours": ("单次最长", 1, 24), "opens_at": ("每日开放起", 0, 23), "closes_at": ("每日开放止", 1, 24)}
+
+
+def parse_money(value: Any, field: str, label: str, maximum: Decimal = MAX_MONEY) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, AttributeError):
         raise VoucherError(f"{label}：请填写金额数字（元），如 1200。", field) from None
     if not amount.is_finite() or amount <= 0:
         raise VoucherError(f"{label}：金额须大于 0 元。", field)
+    if amount > maximum:
+        raise VoucherError(f"{label}：金额不能超过 {money(maximum)} 元，请核对。", field)
     if amount != amount.quantize(CENT):
         raise VoucherError(f"{label}：金额最多保留两位小数。", field)
     return amount
+
+
+def parse_int(value: Any, field: str, label: str, low: int, high: int) -> int:
+    """A whole number within [low, high], or a Chinese error naming the field and the range."""
+    try:
+        number = int(str(value if value not in (None, "") else 0).strip())
+    except (TypeError, ValueError):
+        raise VoucherError(f"{label}：请填写整数（{low}–{high}）。", field) from None
+    if not low <= number <= high:
+        raise VoucherError(f"{label}：须在 {low}–{high} 之间，请修改。", field)
+    return number
+
+
+def full_clean(obj: Any) -> None:
+    """The model's own validation as a VoucherError naming the field (never an uncaught ValidationError)."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        field, errors = next(iter(exc.message_dict.items()))
+        label = obj._meta.get_field(field).verbose_name if field != "__all__" else "填写内容"
+        raise VoucherError(f"{label}：{errors[0]}", field) from None
 
 
 def _org(user: Any) -> Organization:
@@ -109,7 +143,7 @@ def apply_provider(user: Any, inside_city: bool, contact: str, introduction: str
                                   price=parse_money(s.get("price"), "price", f"第 {i} 项服务单价"))
             if not svc.name:
                 raise VoucherError(f"第 {i} 项服务名称：请填写。", "name")
-            svc.full_clean()
+            full_clean(svc)
             svc.save()
         record(user, "vouchers.provider_applied", provider, f"{org.name} 申请入库")
     return provider
@@ -240,17 +274,12 @@ def add_instrument(user: Any, values: dict[str, Any]) -> Instrument:
     if not str(ins.name or "").strip() or not str(ins.kind or "").strip():
         raise VoucherError("仪器名称和仪器类别：请填写。", "name")
     ins.price = parse_money(values.get("price"), "price", "单价")
-    try:
-        for f in ("notice_hours", "max_hours", "cancel_hours", "opens_at", "closes_at"):
-            setattr(ins, f, int(getattr(ins, f)))
-    except (TypeError, ValueError):
-        raise VoucherError("预约规则：提前小时数、最长小时数和开放时间须填写整数。", "max_hours") from None
-    if not 0 <= ins.opens_at < ins.closes_at <= 24:
+    for f, (label, low, high) in HOUR_LIMITS.items():
+        setattr(ins, f, parse_int(getattr(ins, f), f, label, low, high))
+    if not ins.opens_at < ins.closes_at:
         raise VoucherError("开放时间：须在 0–24 时之间，且结束晚于开始。", "closes_at")
-    if ins.max_hours < 1:
-        raise VoucherError("单次最长：至少 1 小时。", "max_hours")
     with transaction.atomic():
-        ins.full_clean()
+        full_clean(ins)
         ins.save()
         record(user, "vouchers.instrument_added", ins, f"{provider} 登记入网仪器 {ins}")
     return ins
@@ -267,6 +296,9 @@ def _check_rules(ins: Instrument, org: Organization, start: dt.datetime, end: dt
         raise VoucherError("结束时间：须晚于开始时间。", "ends_at")
     if start < now:
         raise VoucherError(f"开始时间：{_local(start)} 已经过去，请选择将来的时段。", "starts_at")
+    if start > now + BOOKING_HORIZON:
+        raise VoucherError(f"开始时间：最多可提前一年预约（{_local(now + BOOKING_HORIZON)} 以前），请重新选择。",
+                           "starts_at")
     if start < now + dt.timedelta(hours=ins.notice_hours):
         raise VoucherError(f"开始时间：该仪器须提前 {ins.notice_hours} 小时预约，请选择 "
                            f"{_local(now + dt.timedelta(hours=ins.notice_hours))} 以后的时段。", "starts_at")
@@ -297,22 +329,23 @@ def book(user: Any, instrument_id: Any, starts_at: dt.datetime, ends_at: dt.date
     the overlap query runs; PostgreSQL's exclusion constraint refuses any overlap that gets past it."""
     org = _org(user)
     now = now or timezone.now()
+    samples = parse_int(samples, "samples", "样品数", 0, MAX_SAMPLES)
     funding.check_not_blacklisted(org, "预约仪器")
     try:
         with transaction.atomic():
             if not Instrument.objects.filter(pk=instrument_id).update(lock_version=F("lock_version") + 1):
                 raise VoucherError("未找到该仪器。", "instrument")
             ins = Instrument.objects.select_related("provider").get(pk=instrument_id)
-            _check_rules(ins, org, starts_at, ends_at, int(samples or 0), now)
+            _check_rules(ins, org, starts_at, ends_at, samples, now)
             clash = ins.bookings.filter(state__in=LIVE_BOOKING_STATES, starts_at__lt=ends_at,
                                         ends_at__gt=starts_at).first()
             if clash:
                 raise VoucherError(f"预约时段：与已有预约 {_local(clash.starts_at)}–"
                                    f"{timezone.localtime(clash.ends_at):%H:%M} 重叠，请另选时段。", "starts_at")
             b = Booking(instrument=ins, organization=org, booked_by=account(user), starts_at=starts_at,
-                        ends_at=ends_at, samples=int(samples or 0), purpose=(purpose or "")[:200],
+                        ends_at=ends_at, samples=samples, purpose=(purpose or "")[:200],
                         state=Booking.State.PENDING if ins.needs_approval else Booking.State.APPROVED)
-            b.full_clean()
+            full_clean(b)
             b.save()
             record(user, "vouchers.booked", b, f"{org.name} 预约 {ins}", starts_at=str(starts_at))
             if voucher_id:  # the voucher amount is held with the order, in the same transaction
@@ -384,19 +417,32 @@ def booking_step(user: Any, booking_id: Any, name: str, reason: str = "", now: d
     return b
 
 
+def provider_work(user: Any, now: dt.datetime | None = None) -> dict[str, QuerySet[Booking]]:
+    """A provider account's waiting work on its instruments, oldest first: upcoming bookings to confirm, and slots
+    that have begun with no service record yet."""
+    now = now or timezone.now()
+    o = access.org_id(user)
+    qs = access.bookings(user).filter(instrument__provider__organization_id=o) if o else Booking.objects.none()
+    return {"to_confirm": qs.filter(state=Booking.State.PENDING, starts_at__gt=now).order_by("starts_at"),
+            "to_record": qs.filter(state=Booking.State.APPROVED, starts_at__lte=now, record__isnull=True)
+            .order_by("starts_at")}
+
+
 # ------------------------------------------------------------------------------------------------ service records
 
 
 def record_service(user: Any, *, organization_id: Any = None, booking_id: Any = None, service_id: Any = None,
                    quantity: Any, amount: Any, performed_on: dt.date, invoice_no: str = "",
-                   description: str = "") -> ServiceRecord:
-    """The provider records actual usage and fee (服务记录), for a booking of its instrument or for a service."""
+                   description: str = "", now: dt.datetime | None = None) -> ServiceRecord:
+    """The provider records actual usage and fee (服务记录), for a booking of its instrument or for a service: after
+    the slot has begun, dated on or after the slot's day and not after today."""
     org = _org(user)
     provider = Provider.objects.filter(organization=org, status=Provider.Status.APPROVED).first()
     if provider is None:
         raise VoucherError("只有已入库的服务机构可以登记服务记录。")
     amount = parse_money(amount, "amount", "服务费")
-    qty = parse_money(quantity, "quantity", "实际用量")
+    qty = parse_money(quantity, "quantity", "实际用量", maximum=Decimal("99999999.99"))
+    now = now or timezone.now()
     with transaction.atomic():
         rec = ServiceRecord(provider=provider, amount=amount, quantity=qty, performed_on=performed_on,
                             invoice_no=(invoice_no or "").strip()[:40], description=(description or "")[:200])
@@ -407,8 +453,11 @@ def record_service(user: Any, *, organization_id: Any = None, booking_id: Any = 
                                    "booking")
             if hasattr(b, "record"):
                 raise VoucherError("该预约已登记过服务记录。", "booking")
+            if now < b.starts_at:
+                raise VoucherError(f"预约时段 {_local(b.starts_at)} 尚未开始，服务完成后再登记服务记录。", "booking")
             if performed_on < timezone.localtime(b.starts_at).date():
-                raise VoucherError("服务日期：不能早于预约开始日期。", "performed_on")
+                raise VoucherError(f"服务日期：不能早于预约时段的日期 {timezone.localtime(b.starts_at):%Y-%m-%d}。",
+                                   "performed_on")
             rec.booking, rec.instrument, rec.organization = b, b.instrument, b.organization
             rec.category = Category.INSTRUMENT
             b.state = Booking.State.DONE
@@ -421,7 +470,13 @@ def record_service(user: Any, *, organization_id: Any = None, booking_id: Any = 
             if target is None:
                 raise VoucherError("服务对象：请填写服务对象单位。", "organization")
             rec.service, rec.organization, rec.category = svc, target, svc.category
-        rec.full_clean()
+        today = timezone.localtime(now).date()
+        if performed_on > today:
+            raise VoucherError(f"服务日期：{performed_on:%Y-%m-%d} 尚未到来，服务完成后再登记（不能晚于今天）。",
+                               "performed_on")
+        if performed_on < today - RECORD_WINDOW:
+            raise VoucherError(f"服务日期：{performed_on:%Y-%m-%d} 距今超过三年，请核对年份。", "performed_on")
+        full_clean(rec)
         rec.save()
         use = VoucherUse.objects.filter(booking=rec.booking, state=VoucherUse.State.HELD).first() \
             if rec.booking_id else None
@@ -499,10 +554,11 @@ def create_programme(user: Any, year: int, *, city_budget: Any, province_budget:
     return vp
 
 
-def issue_vouchers(user: Any, kind: VoucherKind, on: dt.date | None = None) -> int:
-    """Every organisation holding the kind's qualification on ``on`` receives its vouchers (idempotent)."""
+def issue_vouchers(user: Any, kind: VoucherKind, on: dt.date | None = None, qualified_on: dt.date | None = None) -> int:
+    """Every organisation holding the kind's qualification on ``qualified_on`` (default: the issue day ``on``)
+    receives its vouchers, issued on ``on`` (idempotent)."""
     on = on or kind.programme.starts_on
-    orgs = (Qualification.objects.filter(Qualification.in_force(on), kind=kind.qualification)
+    orgs = (Qualification.objects.filter(Qualification.in_force(qualified_on or on), kind=kind.qualification)
             .values_list("organization_id", flat=True).distinct())
     rows = [Voucher(kind=kind, organization_id=o, seq=s, amount=kind.face_amount, issued_on=on,
                     expires_on=kind.programme.expires_on)
@@ -524,6 +580,32 @@ def quote(voucher: Voucher, *, fee: Decimal, category: str, networked: bool, per
     return subsidy.compute(fee, category=category, networked_instrument=networked, performed_on=performed_on,
                            small_or_team=is_small_or_team(voucher.organization, voucher, performed_on),
                            programme_share=voucher.kind.share)
+
+
+#: 我的创新券 warns of vouchers that expire within this many days
+EXPIRY_WARNING_DAYS = 30
+
+
+def usable_vouchers(user: Any, organization_id: Any, category: str, on: dt.date,
+                    today: dt.date | None = None) -> list[Voucher]:
+    """The organisation's vouchers (as ``user`` may see them) that can pay for a ``category`` service on ``on``:
+    valid that day and still today, the category in the kind's scope, money left — what a page may offer."""
+    if organization_id is None:
+        return []
+    today = today or timezone.localdate()
+    qs = access.vouchers(user).filter(organization_id=organization_id, issued_on__lte=on, expires_on__gte=max(on, today))
+    return [v for v in qs.order_by("expires_on", "id") if category in v.kind.categories and v.balance > 0]
+
+
+def expiring_vouchers(user: Any, today: dt.date | None = None) -> list[Voucher]:
+    """The account's vouchers with money left that expire within ``EXPIRY_WARNING_DAYS`` days, soonest first."""
+    o = access.org_id(user)
+    if o is None:
+        return []
+    today = today or timezone.localdate()
+    qs = access.vouchers(user).filter(organization_id=o, expires_on__gte=today,
+                                      expires_on__lte=today + dt.timedelta(days=EXPIRY_WARNING_DAYS))
+    return [v for v in qs.order_by("expires_on", "id") if v.balance > 0]
 
 
 def _check_voucher(v: Voucher, category: str, on: dt.date) -> None:
@@ -588,7 +670,8 @@ def hold_for_booking(user: Any, voucher_id: Any, booking_id: Any, today: dt.date
         ins = b.instrument
         qty = Decimal(b.samples) if ins.price_basis == "sample" else b.hours
         fee = (ins.price * qty).quantize(CENT)
-        return _apply(user, v, fee, Category.INSTRUMENT, ins.networked, today or timezone.localtime(b.starts_at).date(),
+        return _apply(user, v, fee, Category.INSTRUMENT, ins.on_city_network,
+                      today or timezone.localtime(b.starts_at).date(),
                       None, VoucherUse.State.HELD, booking=b)
 
 
@@ -604,14 +687,15 @@ def spend(user: Any, voucher_id: Any, record_id: Any, amount: Any = None, today:
         today = today or timezone.localdate()
         if today > v.expires_on:
             raise VoucherError(f"创新券已于 {v.expires_on:%Y年%m月%d日} 到期，不能再使用。", "voucher")
-        return _apply(user, v, rec.amount, rec.category, bool(rec.instrument and rec.instrument.networked),
+        return _apply(user, v, rec.amount, rec.category, bool(rec.instrument and rec.instrument.on_city_network),
                       rec.performed_on, amount, VoucherUse.State.SPENT, record_=rec)
 
 
 def _recompute_use(use: VoucherUse, rec: ServiceRecord) -> None:
     """The actual fee replaces the estimate of a held use (never above what was held)."""
     v = Voucher.objects.select_for_update().get(pk=use.voucher_id)
-    q = quote(v, fee=rec.amount, category=rec.category, networked=bool(rec.instrument and rec.instrument.networked),
+    q = quote(v, fee=rec.amount, category=rec.category,
+              networked=bool(rec.instrument and rec.instrument.on_city_network),
               performed_on=rec.performed_on)
     q = subsidy.scale(q, min(q.total, use.total + v.balance))
     Voucher.objects.filter(pk=v.pk).update(held=F("held") - use.total + q.total)

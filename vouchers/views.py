@@ -86,14 +86,17 @@ def instrument(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"已提交预约（{b.get_state_display()}）。")
             return redirect("vouchers:booking", pk=b.pk)
+    today = timezone.localdate()
     try:
         start = dt.date.fromisoformat(request.GET.get("start", ""))
     except ValueError:
-        start = timezone.localdate()
-    today = timezone.localdate()
+        start = today
+    if abs((start - today).days) > 3 * 366:  # year 0001 or 9999: the calendar shows this week instead
+        messages.error(request, "日历起始日期：请选择三年以内的日期，已显示本周。")
+        start = today
     util = services.utilisation(Instrument.objects.filter(pk=ins.pk), today - dt.timedelta(days=30), today)[0]
-    my_vouchers = access.vouchers(request.user).filter(organization_id=access.org_id(request.user),
-                                                       expires_on__gte=today) if access.org_id(request.user) else []
+    earliest = timezone.localtime(timezone.now() + dt.timedelta(hours=ins.notice_hours)).date()
+    my_vouchers = services.usable_vouchers(request.user, access.org_id(request.user), Category.INSTRUMENT, earliest)
     return render(request, "vouchers/instrument.html", {
         "ins": ins, "days": services.calendar(ins, start), "start": start, "util": util,
         "prev": start - dt.timedelta(days=7), "next": start + dt.timedelta(days=7),
@@ -130,11 +133,12 @@ def booking(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("vouchers:booking", pk=b.pk)
     steps = [s for s in services.BOOKING_TRANSITIONS if services.may_step(request.user, b, s)]
     owner = access.owns_instrument(request.user, b.instrument)
+    mine = b.organization_id == access.org_id(request.user)
     return render(request, "vouchers/booking.html", {
         "b": b, "steps": steps, "owner": owner, "uses": b.voucher_uses.all(),
-        "record": getattr(b, "record", None), "today": timezone.localdate(),
-        "vouchers": access.vouchers(request.user).filter(organization_id=b.organization_id)
-        if b.organization_id == access.org_id(request.user) else []})
+        "record": getattr(b, "record", None), "today": timezone.localdate(), "started": b.starts_at <= timezone.now(),
+        "vouchers": services.usable_vouchers(request.user, b.organization_id, Category.INSTRUMENT,
+                                             timezone.localtime(b.starts_at).date()) if mine else []})
 
 
 @login_required
@@ -152,7 +156,8 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     mine = r.organization_id == access.org_id(request.user)
     return render(request, "vouchers/record.html", {
         "r": r, "use": getattr(r, "voucher_use", None), "mine": mine,
-        "vouchers": access.vouchers(request.user).filter(organization_id=r.organization_id) if mine else []})
+        "vouchers": services.usable_vouchers(request.user, r.organization_id, r.category, r.performed_on)
+        if mine else []})
 
 
 @login_required
@@ -160,7 +165,14 @@ def my_vouchers(request: HttpRequest) -> HttpResponse:
     vs = access.vouchers(request.user).filter(organization_id=access.org_id(request.user)) \
         if access.org_id(request.user) else Voucher.objects.none()
     uses = VoucherUse.objects.filter(voucher__in=vs).select_related("record__provider__organization", "voucher__kind")
-    return render(request, "vouchers/mine.html", {"vouchers": vs, "uses": uses[:100]})
+    today = timezone.localdate()
+    soon = services.expiring_vouchers(request.user, today)
+    vouchers = list(vs.order_by("-expires_on", "id"))
+    for v in vouchers + soon:
+        v.expired, v.days_left, v.expiring = v.expires_on < today, (v.expires_on - today).days, v in soon
+    return render(request, "vouchers/mine.html", {
+        "vouchers": vouchers, "uses": uses[:100], "soon": soon, "soon_total": sum(v.balance for v in soon),
+        "warning_days": services.EXPIRY_WARNING_DAYS})
 
 
 @login_required
@@ -198,6 +210,7 @@ def provider_home(request: HttpRequest) -> HttpResponse:
     return render(request, "vouchers/provider.html", {
         "prov": prov, "categories": Category.choices, "bases": PriceBasis.choices,
         "settleable": services.settleable(prov)[:200] if prov else [], "evidence": list(enumerate(services.EVIDENCE)),
+        "work": services.provider_work(request.user),
         "batches": access.settlements(request.user)[:50]})
 
 
@@ -212,10 +225,14 @@ def providers(request: HttpRequest) -> HttpResponse:
         return redirect("vouchers:providers")
     qs = access.providers(request.user).prefetch_related("services").order_by("status", "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    this_year = timezone.localdate().year
     try:
-        year = int(request.GET.get("year") or timezone.localdate().year - 1)
+        year = int(request.GET.get("year") or this_year)
     except ValueError:
-        year = timezone.localdate().year - 1
+        year = this_year
+    if not 2000 <= year <= 9998:
+        messages.error(request, f"年度评价：请填写四位年份（如 {this_year}），已显示 {this_year} 年。")
+        year = this_year
     evaluations = services.provider_evaluations(qs.filter(pk__in=[p.pk for p in page]), year)
     for p in page:
         p.evaluation = evaluations[p.pk]
@@ -254,7 +271,8 @@ def settlement(request: HttpRequest, pk: int) -> HttpResponse:
 def _report_context(request: HttpRequest) -> dict[str, Any]:
     if not access.is_staff(request.user):
         raise Http404("只有工作人员可以查看统计。")
-    vp = VoucherProgramme.objects.filter(year=request.GET.get("year") or 0).first() \
+    year = request.GET.get("year", "")
+    vp = (VoucherProgramme.objects.filter(year=int(year)).first() if year.isascii() and year.isdigit() else None) \
         or VoucherProgramme.objects.order_by("-year").first()
     if vp is None:
         raise Http404("尚未设立创新券年度计划。")

@@ -67,6 +67,17 @@ def next_day(hour: int, days: int = 3) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(d, dt.time(hour)))
 
 
+def slot_passed(booking, days: int = 4):
+    """Time passes: the booking's slot moves ``days`` back (a slot booked ``next_day`` is then over), as a service is
+    recorded only after its slot (the booking rules refuse booking the past, so tests book ahead and move it)."""
+    from vouchers.models import Booking
+
+    shift = dt.timedelta(days=days)
+    Booking.objects.filter(pk=booking.pk).update(starts_at=booking.starts_at - shift, ends_at=booking.ends_at - shift)
+    booking.refresh_from_db()
+    return booking
+
+
 @pytest.fixture
 def world(db):
     from registry.models import IndustryChain

@@ -9,7 +9,7 @@ import pytest
 from conftest import login
 from funding.models import LedgerEntry
 from vouchers.models import Booking
-from vouchers.tests.conftest import PDF, next_day
+from vouchers.tests.conftest import PDF, next_day, slot_passed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +36,9 @@ def test_book_approve_record_confirm_voucher_settle_ledger(page, world):
     page.goto(page.base_url + f"/vouchers/bookings/{booking.pk}/")
     page.click("button[value=approve]")
     assert page.inner_text("#booking-state") == "已确认"
+    assert "开始后可登记服务记录" in page.inner_text("#record-later")  # not before the slot
+    slot_passed(booking)
+    page.reload()
     page.fill("#record-form input[name=amount]", "1200")
     page.fill("#record-form input[name=invoice_no]", "37100000-0001")
     page.click("#record-form button[type=submit]")

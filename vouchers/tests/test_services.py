@@ -13,7 +13,7 @@ from funding.models import LedgerEntry
 from vouchers import access, services
 from vouchers.models import Blackout, Booking, ServiceRecord, SettlementBatch, Voucher, VoucherUse
 from vouchers.services import VoucherError
-from vouchers.tests.conftest import evidence, next_day
+from vouchers.tests.conftest import evidence, next_day, slot_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def _done_service(w, hours=(9, 13), fee="1600", invoice="INV-001", voucher=True)
     b = services.book(w.alice, w.instrument.pk, next_day(hours[0]), next_day(hours[1]))
     services.booking_step(w.pat, b.pk, "approve")
     use = services.hold_for_booking(w.alice, w.voucher_a.pk, b.pk) if voucher else None
+    slot_passed(b)
     rec = services.record_service(w.pat, booking_id=b.pk, quantity=hours[1] - hours[0], amount=fee,
                                   performed_on=timezone.localtime(b.starts_at).date(), invoice_no=invoice)
     services.confirm_record(w.alice, rec.pk, rating=5)
@@ -122,7 +123,9 @@ def test_settlement_of_unconfirmed_service_refused(world):
     b = services.book(world.alice, world.instrument.pk, next_day(9), next_day(11))
     services.booking_step(world.pat, b.pk, "approve")
     use = services.hold_for_booking(world.alice, world.voucher_a.pk, b.pk)
-    services.record_service(world.pat, booking_id=b.pk, quantity=2, amount="800", performed_on=next_day(9).date())
+    slot_passed(b)
+    services.record_service(world.pat, booking_id=b.pk, quantity=2, amount="800",
+                            performed_on=timezone.localtime(b.starts_at).date())
     with pytest.raises(VoucherError, match="尚未经服务对象确认"):
         services.create_settlement(world.pat, [use.pk], evidence(), "银行", "6222000011112222")
     assert SettlementBatch.objects.count() == 0

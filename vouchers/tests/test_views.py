@@ -11,7 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from vouchers import services
-from vouchers.tests.conftest import evidence, next_day
+from vouchers.models import Booking
+from vouchers.tests.conftest import evidence, next_day, slot_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def _paid_batch(w):
     b = services.book(w.alice, w.instrument.pk, next_day(9), next_day(12))
     services.booking_step(w.pat, b.pk, "approve")
     services.hold_for_booking(w.alice, w.voucher_a.pk, b.pk)
+    slot_passed(b)
     rec = services.record_service(w.pat, booking_id=b.pk, quantity=3, amount="1200", invoice_no="F-9",
                                   performed_on=timezone.localtime(b.starts_at).date())
     services.confirm_record(w.alice, rec.pk)
@@ -100,8 +102,10 @@ def test_api_booking_and_record_post(world):
     pat = client(world.pat)
     assert pat.post(f"/api/vouchers/bookings/{r.json()['id']}/step/", {"step": "approve"},
                     content_type="application/json").json()["state"] == "approved"
-    rec = pat.post("/api/vouchers/records/", {"booking": r.json()["id"], "quantity": "1", "amount": "400",
-                                              "performed_on": str(next_day(9).date())}, content_type="application/json")
+    b = slot_passed(Booking.objects.get(pk=r.json()["id"]))
+    rec = pat.post("/api/vouchers/records/", {"booking": b.pk, "quantity": "1", "amount": "400",
+                                              "performed_on": str(timezone.localtime(b.starts_at).date())},
+                   content_type="application/json")
     assert rec.status_code == 201 and Decimal(rec.json()["amount"]) == Decimal("400")
     found = c.get("/api/vouchers/instruments/", {"kind": "电子显微镜"}).json()
     assert found["count"] == 1 and found["results"][0]["price"] == "400.00"
