@@ -71,8 +71,14 @@ def contracts(user: Any) -> QuerySet[TechContract]:
     return qs.filter(parties__organization_id=org).distinct() if org else qs.none()
 
 
-def get(qs: QuerySet, pk: int) -> Any:
-    obj = qs.filter(pk=pk).first()
+def get(qs: QuerySet, pk: Any) -> Any:
+    """The object with this id among those the user may see; 404 for a missing, foreign or malformed id
+    ("abc", 2**63)."""
+    try:
+        pk = int(str(pk).strip())
+    except ValueError:
+        pk = 0
+    obj = qs.filter(pk=pk).first() if 0 < pk < 2**63 else None
     if obj is None:
         raise Http404("没有找到这条记录。")
     return obj

@@ -157,8 +157,7 @@ def need_action(request: HttpRequest, pk: int) -> HttpResponse:
     if action in ("request_analysis", "analysis", "share"):
         try:
             if action == "share":
-                agency_id = request.POST.get("agency", "")
-                agency = access.get(Organization.objects.all(), int(agency_id) if agency_id.isdecimal() else 0)
+                agency = access.get(Organization.objects.all(), request.POST.get("agency"))
                 services.share_need(request.user, need, agency)
                 messages.success(request, f"已邀请 {agency.name} 查看并代理该需求。")
             elif action == "request_analysis":
@@ -242,10 +241,10 @@ def achievement_action(request: HttpRequest, pk: int) -> HttpResponse:
 def match_start(request: HttpRequest) -> HttpResponse:
     user = request.user
     try:
-        need = access.get(access.needs(user), int(request.POST.get("need", 0)))
-        item = access.get(access.achievements(user), int(request.POST.get("achievement", 0)))
+        need = access.get(access.needs(user), request.POST.get("need"))
+        item = access.get(access.achievements(user), request.POST.get("achievement"))
         event_id = request.POST.get("event")
-        event = MarketEvent.objects.filter(pk=event_id).first() if event_id else None
+        event = access.get(MarketEvent.objects.all(), event_id) if event_id else None
         broker = user.organization if access.can_broker(user) else None
         match = services.start_match(user, need, item, event=event, broker=broker)
     except (services.MarketInputError, ValueError) as exc:
@@ -321,7 +320,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.register_for_event(user, event, user.organization)
                 messages.success(request, "已报名。")
             elif request.POST.get("action") == "attended":
-                reg = access.get(event.registrations.all(), int(request.POST.get("registration", 0)))
+                reg = access.get(event.registrations.all(), request.POST.get("registration"))
                 services.mark_attended(user, reg)
         except services.MarketInputError as exc:
             messages.error(request, str(exc))
@@ -351,7 +350,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     match = None
     initial: dict = {"signed_on": dt.date.today()}
     if request.GET.get("match") or request.POST.get("match"):
-        match = access.get(access.matches(user), int(request.GET.get("match") or request.POST.get("match")))
+        match = access.get(access.matches(user), request.GET.get("match") or request.POST.get("match"))
         buyer, seller = match.need.organization, match.achievement.organization
         initial.update(title=f"{match.achievement.title}技术合同", seller_name=seller.name, seller_uscc=seller.uscc,
                        seller_is_institution=seller.kind == "research_institution",

@@ -180,3 +180,15 @@ def test_huge_amounts_answer_400_naming_the_field(world):
                                                                        "amount": "1e30"})
     assert page.status_code == 200 and "支付金额：不能超过" in page.content.decode()
     assert c.payments.count() == 0 and TechContract.objects.count() == 1
+
+
+def test_malformed_ids_answer_404_not_500(world, listed):
+    need, ach, _ = listed
+    alice = world.client("alice")
+    for bad in ("abc", str(2**63), "-1", "１２"):
+        assert alice.post("/techmarket/matches/start/", {"need": bad, "achievement": ach.pk}).status_code == 404
+        assert alice.post("/techmarket/matches/start/", {"need": need.pk, "achievement": ach.pk,
+                                                         "event": bad}).status_code == 404
+        assert alice.get("/techmarket/contracts/new/", {"match": bad}).status_code == 404
+        assert alice.post(f"/techmarket/needs/{need.pk}/action/", {"action": "share", "agency": bad}).status_code == 404
+    assert not Match.objects.exists()
