@@ -29,6 +29,8 @@ def _bad(exc: services.MarketInputError) -> serializers.ValidationError:
 
 
 class NeedSerializer(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
+                                                      help_text="保密需求对无权查看者为空。")
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
     class Meta:
