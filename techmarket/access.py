@@ -99,9 +99,14 @@ def can_broker(user: Any) -> bool:
             and bool(user.organization_id) and is_broker_org(user.organization))
 
 
+def reads_confidential(user: Any) -> bool:
+    """Bureau and district staff read confidential needs; finance staff (who see the market's figures) do not."""
+    return is_staff(user) and (user.is_superuser or user.role != "finance")
+
+
 def details_q(user: Any) -> Q:
     """Needs whose details (text, budget, owner) the user may see, as a filter."""
-    if is_staff(user):
+    if reads_confidential(user):
         return Q()
     org = getattr(user, "organization_id", None)
     q = Q(confidential=False)
@@ -113,7 +118,7 @@ def details_q(user: Any) -> Q:
 
 def need_details_visible(user: Any, need: TechNeed) -> bool:
     """A confidential need's text, budget and owner: staff, its owner and the organisations it is shared with."""
-    if not need.confidential or is_staff(user):
+    if not need.confidential or reads_confidential(user):
         return True
     org = getattr(user, "organization_id", None)
     return bool(org) and (need.organization_id == org or need.shared_with.filter(pk=org).exists())

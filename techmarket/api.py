@@ -169,7 +169,8 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=True, methods=["get"])
     def suggestions(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         need = self.get_object()
-        if not (access.is_owner(request.user, need) or access.is_staff(request.user)):
+        if not ((access.is_owner(request.user, need) or access.is_staff(request.user))
+                and access.need_details_visible(request.user, need)):
             return Response({"detail": "只有需求方和工作人员可以查看匹配结果。"}, status=status.HTTP_403_FORBIDDEN)
         s = matchers.for_need(need)
         titles = dict(Achievement.objects.filter(pk__in=[h.id for h in s.achievements]).values_list("id", "title"))

@@ -522,7 +522,7 @@ def contract_transition(user: Any, contract: TechContract, action: str, *, numbe
             _save(contract)
     except IntegrityError:
         raise MarketInputError(f"登记编号：{number} 已被其他合同使用，请填写新的编号。", "registration_number") from None
-    if contract.match_id and action == "register":
+    if contract.match_id and action == "register":  # a registered contract is both sides' signature, verified
         Match.objects.filter(pk=contract.match_id, status=Match.Status.NEGOTIATING).update(
             status=Match.Status.SIGNED, closed_at=timezone.now())
     audit.record(user, f"techmarket.contract_{action}", contract, f"{t.label}：{contract.title}",

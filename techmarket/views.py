@@ -51,11 +51,13 @@ def home(request: HttpRequest) -> HttpResponse:
            "events": MarketEvent.objects.all()[:5], "staff": access.is_staff(user)}
     access.mark(user, ctx["needs"])
     if ctx["staff"]:
-        ctx["pending_needs"] = access.needs(user).filter(status=ListingStatus.PENDING)[:20]
+        ctx["pending_needs"] = list(access.needs(user).filter(status=ListingStatus.PENDING)[:20])
         ctx["pending_achievements"] = access.achievements(user).filter(status=ListingStatus.PENDING)[:20]
         ctx["funnel"] = reports.funnel(access.matches(user))
         ctx["overdue"] = services.overdue_matches().filter(pk__in=access.matches(user).values("pk"))[:20]
-        ctx["unanswered"] = services.unanswered_needs().filter(pk__in=access.needs(user).values("pk"))[:20]
+        ctx["unanswered"] = list(services.unanswered_needs().filter(pk__in=access.needs(user).values("pk"))[:20])
+        ctx["overdue"] = list(ctx["overdue"])
+        access.mark(user, [*ctx["pending_needs"], *ctx["unanswered"], *(m.need for m in ctx["overdue"])])
     else:
         ctx["my_needs"] = TechNeed.objects.filter(organization_id=user.organization_id)[:20]
         ctx["my_achievements"] = Achievement.objects.filter(organization_id=user.organization_id)[:20]
@@ -119,7 +121,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
             pk__in=need.shared_with.values("pk")).order_by("name")
     roles = ({"staff"} if ctx["staff"] else set()) | ({"party"} if owner else set())
     ctx["actions"] = workflow.available(workflow.LISTING, need.status, roles)
-    if owner or ctx["staff"]:
+    if (owner or ctx["staff"]) and visible:  # the reasons are the need's own words
         f = MatchFilterForm(request.GET or None)
         filters = f.cleaned_data if f.is_valid() else {}
         s = matchers.for_need(need, chain=getattr(filters.get("chain"), "pk", None),

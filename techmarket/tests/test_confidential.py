@@ -21,8 +21,8 @@ SECRETS = (TITLE, "绝密描述", "765.43", "987.65", "7654321", OWNER)
 
 @pytest.fixture
 def secret(world, listed):
-    """A published confidential need of OWNER, and the accounts that must not read it: a bank, an insurer-like
-    provider, a technology-transfer agency not invited, an expert, bob and uni (the best achievement's owner)."""
+    """A published confidential need of OWNER, and the accounts that must not read it: a bank, a
+    technology-transfer agency not invited, an expert, finance staff, bob and uni (the best achievement's owner)."""
     need, ach, _ = listed
     region = world.alice.region
     owner = _org(OWNER, "enterprise", 20, region, world.other_chain)  # its registry chain does not name the need's
@@ -31,7 +31,7 @@ def secret(world, listed):
     other_agency = _org("另一技术转移中心", "service_provider", 23, region, world.chain, provider_type="tech_transfer")
     for name, role, org in (("owner", Role.ENTERPRISE, owner), ("bank", Role.PROVIDER, bank),
                             ("agency", Role.PROVIDER, agency), ("other_agency", Role.PROVIDER, other_agency),
-                            ("expert", Role.EXPERT, None)):
+                            ("expert", Role.EXPERT, None), ("finance", Role.FINANCE, None)):
         world.users[name] = User.objects.create_user(name, role=role, organization=org)
     s = publish(world.users["bureau"], services.post_need(world.users["owner"], {
         "title": TITLE, "kind": "chokepoint", "description": DESCRIPTION, "budget_min": "7654321",
@@ -125,6 +125,7 @@ def test_owner_staff_and_invited_agency_see_it_and_the_agency_brokers(world, sec
     for name in ("owner", "bureau"):
         page = world.client(name).get(f"/techmarket/needs/{need.pk}/").content.decode()
         assert TITLE in page and DESCRIPTION in page and "765.43 万元 – 987.65 万元" in page
+    assert TITLE in world.client("bureau").get("/techmarket/").content.decode()
     owner = world.client("owner")
     page = owner.get(f"/techmarket/needs/{need.pk}/").content.decode()
     assert "邀请技术转移机构" in page and "威海技术转移中心" in page and "威海某商业银行" not in page
@@ -151,7 +152,7 @@ def test_every_market_route_for_every_outsider_hides_the_confidential_need(world
     ids = {"needs": need.pk, "matches": legacy.pk, "achievements": ach.pk}
     routes = [r for r in walk() if r.route.startswith(("techmarket/", "api/techmarket/")) and "<format>" not in r.route]
     assert len(routes) >= 25
-    outsiders = {name: world.client(name) for name in ("bob", "uni", "bank", "other_agency", "expert")}
+    outsiders = {name: world.client(name) for name in ("bob", "uni", "bank", "other_agency", "expert", "finance")}
     outsiders["anonymous"] = Client()
     query = f"?q=绝密&match={legacy.pk}&format=xlsx"
     seen = 0
@@ -167,7 +168,7 @@ def test_every_market_route_for_every_outsider_hides_the_confidential_need(world
                 body = resp.content.decode(errors="ignore") if not resp.streaming else ""
                 _clean(body, name, u)
                 seen += 1
-    assert seen >= 25 * 6 * 2
+    assert seen >= 25 * 7 * 2
     # The achievement's owner is a party of the old match: it sees the match, but not what the need hides.
     page = outsiders["uni"].get(f"/techmarket/matches/{legacy.pk}/").content.decode()
     assert "保密需求" in page and "（保密）" in page
