@@ -29,6 +29,8 @@ def _bad(exc: services.MarketInputError) -> serializers.ValidationError:
 
 
 class NeedSerializer(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
+                                                      help_text="保密需求对无权查看者为空。")
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
     class Meta:
@@ -75,14 +77,15 @@ class MatchSerializer(serializers.ModelSerializer):
     class Meta:
         model = Match
         fields = ["id", "need", "achievement", "status", "score", "reasons", "outcome", "event", "created_at",
-                  "first_response_at", "accepted_at", "closed_at", "contacts"]
+                  "first_response_at", "accepted_at", "closed_at", "consents", "contacts"]
         read_only_fields = ["status", "score", "reasons", "outcome", "created_at", "first_response_at",
-                            "accepted_at", "closed_at"]
+                            "accepted_at", "closed_at", "consents"]
 
 
 class MatchTransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["negotiate", "sign", "abandon"])
-    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+    action = serializers.ChoiceField(choices=["negotiate", "sign", "abandon"],
+                                     help_text="sign（签约）须需求方和成果方分别确认，双方都确认后才进入签约。")
+    outcome = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -129,8 +132,21 @@ class RegisterSerializer(serializers.Serializer):
     confirmed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
 
 
+def _need_rows(user: Any, needs: list[TechNeed]) -> list[dict]:
+    """Serialised needs; a confidential one the user may not read shows only its kind, chain and state."""
+    access.mark(user, needs)
+    rows = []
+    for need in needs:
+        d = NeedSerializer(need).data
+        if not need.details_visible:
+            d.update(title="保密需求", description="", budget_min=None, budget_max=None, deadline=None,
+                     organization=None, organization_name="")
+        rows.append(d)
+    return rows
+
+
 class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """技术需求（第7条四类）。保密需求的详情只有工作人员和已对接的双方可见。"""
+    """技术需求（第7条四类）。保密需求的内容、预算和发布单位只有需求方、工作人员和需求方邀请的单位可见。"""
 
     serializer_class = NeedSerializer
 
@@ -138,23 +154,10 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return access.needs(self.request.user)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
-        need = self.get_object()
-        data = NeedSerializer(need).data
-        if not access.need_details_visible(request.user, need):
-            data.update(title="保密需求", description="", budget_min=None, budget_max=None, organization=None,
-                        organization_name="")
-        return Response(data)
+        return Response(_need_rows(request.user, [self.get_object()])[0])
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        rows = []
-        for need in page:
-            d = NeedSerializer(need).data
-            if need.confidential and not access.need_details_visible(request.user, need):
-                d.update(title="保密需求", description="", budget_min=None, budget_max=None, organization=None,
-                         organization_name="")
-            rows.append(d)
-        return self.get_paginated_response(rows)
+        return self.get_paginated_response(_need_rows(request.user, list(self.paginate_queryset(self.get_queryset()))))
 
     def perform_create(self, serializer) -> None:
         try:
@@ -166,7 +169,8 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=True, methods=["get"])
     def suggestions(self, request: Request, pk: str | None = None, format: str | None = None) -> Response:
         need = self.get_object()
-        if not (access.is_owner(request.user, need) or access.is_staff(request.user)):
+        if not ((access.is_owner(request.user, need) or access.is_staff(request.user))
+                and access.need_details_visible(request.user, need)):
             return Response({"detail": "只有需求方和工作人员可以查看匹配结果。"}, status=status.HTTP_403_FORBIDDEN)
         s = matchers.for_need(need)
         titles = dict(Achievement.objects.filter(pk__in=[h.id for h in s.achievements]).values_list("id", "title"))
@@ -207,6 +211,23 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def get_queryset(self):
         return access.matches(self.request.user).prefetch_related("contacts")
 
+    def _data(self, matches: list[Match]) -> list[dict]:
+        """Match rows; the reasons (words shared with the need) only where the need's details are visible."""
+        access.mark(self.request.user, [m.need for m in matches])
+        rows = []
+        for m in matches:
+            d = MatchSerializer(m).data
+            if not m.need.details_visible:
+                d["reasons"] = {}
+            rows.append(d)
+        return rows
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(self._data([self.get_object()])[0])
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return self.get_paginated_response(self._data(list(self.paginate_queryset(self.get_queryset()))))
+
     def perform_create(self, serializer) -> None:
         user = self.request.user
         need = access.needs(user).filter(pk=serializer.validated_data["need"].pk).first()
@@ -214,7 +235,8 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         if need is None or item is None:
             raise serializers.ValidationError({"need": ["没有找到该需求或成果。"]})
         try:
-            serializer.instance = services.start_match(user, need, item, event=serializer.validated_data.get("event"))
+            serializer.instance = services.start_match(user, need, item, event=serializer.validated_data.get("event"),
+                                                       broker=user.organization if access.can_broker(user) else None)
         except services.MarketInputError as exc:
             raise _bad(exc) from None
 
@@ -229,7 +251,7 @@ class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                                               s.validated_data["outcome"])
         except services.MarketInputError as exc:
             raise _bad(exc) from None
-        return Response(MatchSerializer(match).data)
+        return Response(self._data([match])[0])
 
 
 class ContractViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

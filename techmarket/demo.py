@@ -125,8 +125,10 @@ def generate(needs: int = 2000, achievements: int = 2000, seed: int = 16, today:
         a = by_id[int(pick[0])]
         created = now - dt.timedelta(days=rng.randint(5, 700), hours=rng.randint(0, 23))
         status = rng.choice(states)
-        first = created + dt.timedelta(hours=rng.randint(2, 240)) if status != "intent" or rng.random() < 0.4 else None
-        accepted = first + dt.timedelta(days=rng.randint(0, 40)) if status in ("negotiating", "signed") else None
+        first = min(created + dt.timedelta(hours=rng.randint(2, 240)), now) \
+            if status != "intent" or rng.random() < 0.4 else None
+        accepted = min(first + dt.timedelta(days=rng.randint(0, 40)), now) \
+            if status in ("negotiating", "signed") else None
         hit = index.search(text_of[id(n)], 1, only=[a.pk], min_score=0.0)
         matches.append(Match(
             need=n, achievement=a, status=status, score=round(float(pick[1]), 1),
@@ -134,11 +136,20 @@ def generate(needs: int = 2000, achievements: int = 2000, seed: int = 16, today:
                      if a.industry_chain_id == n.industry_chain_id else []},
             event=rng.choice(events) if rng.random() < 0.3 else None, created_at=created,
             first_response_at=first, accepted_at=accepted,
-            closed_at=(accepted or first or created) + dt.timedelta(days=rng.randint(5, 60))
+            closed_at=min((accepted or first or created) + dt.timedelta(days=rng.randint(5, 60)), now)
             if status in ("signed", "abandoned") else None,
             outcome="已签订技术开发合同" if status == "signed" else "技术路线不匹配" if status == "abandoned" else ""))
+    # auto_now_add overwrites created_at on insert (with now, after every planned response): insert the matches
+    # without their clock, then write the planned dates, so that each response follows its match's creation.
+    clock = ["created_at", "first_response_at", "accepted_at", "closed_at"]
+    planned = [{f: getattr(m, f) for f in clock} for m in matches]
+    for m in matches:
+        m.first_response_at = m.accepted_at = m.closed_at = None
     Match.objects.bulk_create(matches, batch_size=1000)
-    Match.objects.bulk_update(matches, ["created_at"], batch_size=1000)  # auto_now_add ignored the demo dates
+    for m, dates in zip(matches, planned, strict=True):
+        for f, value in dates.items():
+            setattr(m, f, value)
+    Match.objects.bulk_update(matches, clock, batch_size=1000)
 
     # Contracts for the signed matches: mostly 技术开发/转让, some 许可/咨询/服务; most registered.
     orgs = Organization.objects.in_bulk({m.need.organization_id for m in matches}

@@ -82,15 +82,19 @@ def team_index() -> TextIndex:
 
 
 def enterprise_index() -> TextIndex:
-    """Enterprises likely to need an achievement: name (often the product), industry chain, their past needs."""
+    """Enterprises likely to need an achievement: name (often the product), industry chain, their public needs.
+
+    Only published, non-confidential needs are read: a “likely buyers” list must not reveal who posted a
+    confidential or unapproved need, nor its words (as reasons)."""
     qs = Organization.objects.filter(kind="enterprise")
-    fp = (qs.count(), qs.aggregate(m=Max("updated_at"))["m"], TechNeed.objects.aggregate(m=Max("id"))["m"])
+    open_needs = _public(TechNeed.objects.filter(confidential=False))
+    fp = (qs.count(), qs.aggregate(m=Max("updated_at"))["m"],
+          *open_needs.aggregate(n=Count("id"), m=Max("id"), p=Max("published_at"), e=Max("expires_on")).values())
 
     def build() -> TextIndex:
         chains = _chains()
         needs: dict[int, list[str]] = {}
-        for org_id, title, desc in TechNeed.objects.exclude(status=ListingStatus.REJECTED).values_list(
-                "organization_id", "title", "description"):
+        for org_id, title, desc in open_needs.values_list("organization_id", "title", "description"):
             needs.setdefault(org_id, []).append(f"{title} {desc}")
         rows = list(qs.values_list("id", "name", "industry_chain_id", "region_id"))
         texts = [f"{r[1]} {chains.get(r[2], '')} {' '.join(needs.get(r[0], []))}" for r in rows]

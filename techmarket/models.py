@@ -8,8 +8,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from registry.models import IndustryChain, Organization, Person
 
@@ -44,6 +46,30 @@ class TransferMode(models.TextChoices):
     JOINT_DEVELOPMENT = "joint_development", "合作开发"
 
 
+EARLIEST = dt.date(1990, 1, 1)  # before any technology contract or need this platform records
+TEXT_LIMIT = 5000  # characters of a free text (description, abstract, analysis)
+MONEY_LIMIT = Decimal("999999999999.99")  # what max_digits=14, decimal_places=2 holds
+
+
+def _text(label: str, **kw) -> models.TextField:
+    """A free text with a length limit that every path (forms, API, services) enforces, SQLite included."""
+    return models.TextField(label, max_length=TEXT_LIMIT, validators=[MaxLengthValidator(TEXT_LIMIT)], **kw)
+
+
+def date_error(value: dt.date | None, label: str, *, earliest: dt.date = EARLIEST, latest: dt.date | None = None,
+               future_years: int = 10) -> str | None:
+    """The Chinese message for a date outside a sensible window (year 0001 or 9999 typed by mistake), else None."""
+    if value is None:
+        return None
+    today = timezone.localdate()
+    latest = latest or today.replace(year=today.year + future_years, day=min(today.day, 28))
+    if value < earliest:
+        return f"{label}：{value.isoformat()} 早于 {earliest.isoformat()}，请核对年份。"
+    if value > latest:
+        return f"{label}：{value.isoformat()} 晚于 {latest.isoformat()}，请核对年份。"
+    return None
+
+
 def _money(label: str, **kw) -> models.DecimalField:
     return models.DecimalField(label, max_digits=14, decimal_places=2, null=True, blank=True, **kw)
 
@@ -76,15 +102,18 @@ class Listing(models.Model):
 
 
 class TechNeed(Listing):
-    description = models.TextField("需求描述")
+    description = _text("需求描述")
     kind = models.CharField("需求类别（第7条）", max_length=12, choices=NeedKind.choices)
     budget_min = _money("预算下限（元）")
     budget_max = _money("预算上限（元）")
     deadline = models.DateField("期望解决期限", null=True, blank=True)
     confidential = models.BooleanField("保密需求", default=False,
-                                       help_text="保密需求的详情只有工作人员和已对接的双方可见。")
+                                       help_text="保密需求的详情只有需求方、工作人员和需求方邀请的单位可见。")
+    shared_with = models.ManyToManyField(
+        Organization, verbose_name="可查看保密详情的单位", blank=True, related_name="shared_needs",
+        help_text="需求方邀请的技术转移机构，以及需求方、工作人员或受邀机构为其发起对接的成果方。")
     analysis_requested = models.BooleanField("已申请需求解析", default=False)
-    analysis = models.TextField("需求解析（技术问题）", blank=True,
+    analysis = _text("需求解析（技术问题）", blank=True,
                                 help_text="专家或工作人员把需求重述为可检索的技术问题，匹配时一并使用。")
     analysed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解析人", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
@@ -107,12 +136,14 @@ class TechNeed(Listing):
             errors["budget_min"] = "预算下限不能为负数。"
         if self.budget_min is not None and self.budget_max is not None and self.budget_max < self.budget_min:
             errors["budget_max"] = "预算上限不能低于预算下限。"
+        if message := date_error(self.deadline, "期望解决期限", earliest=dt.date(2000, 1, 1)):
+            errors["deadline"] = message
         if errors:
             raise ValidationError(errors)
 
 
 class Achievement(Listing):
-    abstract = models.TextField("成果简介")
+    abstract = _text("成果简介")
     maturity = models.CharField("成熟度", max_length=12, choices=Maturity.choices)
     trl = models.PositiveSmallIntegerField("技术就绪度（TRL 1–9）", null=True, blank=True)
     patent_numbers = models.CharField("专利号", max_length=300, blank=True, help_text="多个专利号用逗号分隔。")
@@ -202,12 +233,18 @@ class Match(models.Model):
     first_response_at = models.DateTimeField("首次响应时间", null=True, blank=True)
     accepted_at = models.DateTimeField("进入洽谈时间", null=True, blank=True)
     closed_at = models.DateTimeField("签约/放弃时间", null=True, blank=True)
+    consents = models.JSONField("双方确认", default=dict, blank=True,
+                                help_text="需要双方确认的操作（签约）：{操作: {一方: 确认时间}}。")
 
     class Meta:
         verbose_name = "对接"
         verbose_name_plural = "对接"
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["need", "achievement"], name="match_once_per_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "achievement"], name="match_once_per_pair"),
+            models.CheckConstraint(condition=Q(first_response_at__isnull=True) | Q(first_response_at__gte=F("created_at")),
+                                   name="match_response_after_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.need} ↔ {self.achievement}"
@@ -232,6 +269,17 @@ class MatchContact(models.Model):
         verbose_name_plural = "对接记录"
         ordering = ["on", "id"]
 
+    def clean(self) -> None:
+        """A contact cannot precede the match it answers (nor lie in the future)."""
+        if self.on is None:
+            return
+        started = timezone.localtime(self.match.created_at).date() if self.match_id and self.match.created_at else None
+        if started and self.on < started:
+            raise ValidationError({"on": f"日期：{self.on.isoformat()} 早于对接发起日期 {started.isoformat()}，"
+                                         "对接记录不能早于对接发起，请核对日期。"})
+        if message := date_error(self.on, "日期", latest=timezone.localdate()):
+            raise ValidationError({"on": message})
+
 
 class Placement(models.Model):
     """科技副总 (B 第10条): a researcher placed in an enterprise as vice president for technology."""
@@ -250,6 +298,9 @@ class Placement(models.Model):
         constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="placement_term_order")]
 
     def clean(self) -> None:
+        for name, label in (("starts_on", "任期起"), ("ends_on", "任期止")):
+            if message := date_error(getattr(self, name), label):
+                raise ValidationError({name: message})
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "任期止不能早于任期起。"})
         if self.enterprise_id and self.enterprise.kind != "enterprise":
@@ -311,6 +362,15 @@ class TechContract(models.Model):
                 errors["transaction_amount"] = "技术交易额不能为负数，请填写 0 或正数。"
             elif self.amount is not None and self.transaction_amount > self.amount:
                 errors["transaction_amount"] = "技术交易额不能超过合同金额，请核对后重新填写。"
+        today = timezone.localdate()
+        if message := date_error(self.signed_on, "签订日期", latest=today):
+            errors["signed_on"] = message
+        if message := date_error(self.registered_on, "登记日期", earliest=self.signed_on or EARLIEST, latest=today):
+            errors["registered_on"] = message
+        for name, label in (("amount", "合同金额"), ("transaction_amount", "技术交易额")):
+            value = getattr(self, name)
+            if value is not None and name not in errors and value > MONEY_LIMIT:
+                errors[name] = f"{label}：不能超过 {MONEY_LIMIT:,} 元，请核对金额。"
         if self.registration_number:
             dup = TechContract.objects.filter(registration_number=self.registration_number).exclude(pk=self.pk)
             if dup.exists():
@@ -357,3 +417,7 @@ class ContractPayment(models.Model):
         verbose_name_plural = "合同支付"
         ordering = ["paid_on", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt0")]
+
+    def clean(self) -> None:
+        if message := date_error(self.paid_on, "支付日期", latest=timezone.localdate()):
+            raise ValidationError({"paid_on": message})

@@ -9,7 +9,7 @@ import statistics
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from openpyxl import Workbook
 
 from core.xlsx import append_row
@@ -34,9 +34,11 @@ def matching_rate(needs: QuerySet, matches: QuerySet[Match]) -> tuple[float | No
 
 
 def median_first_response_hours(matches: QuerySet[Match]) -> float | None:
-    rows = matches.filter(first_response_at__isnull=False).values_list("created_at", "first_response_at")
+    """Median hours from a match to its first response. A response recorded before its match (impossible, and
+    refused at input and by the database) is left out rather than shown as a negative duration."""
+    rows = matches.filter(first_response_at__gte=F("created_at")).values_list("created_at", "first_response_at")
     hours = [(b - a).total_seconds() / 3600 for a, b in rows]
-    return statistics.median(hours) if hours else None
+    return max(statistics.median(hours), 0.0) if hours else None
 
 
 def build(user: Any) -> dict[str, Any]:

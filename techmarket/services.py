@@ -19,6 +19,8 @@ from core import audit
 from registry.models import Organization, Recognition, RecognitionKind
 from techmarket import access, workflow
 from techmarket.models import (
+    MONEY_LIMIT,
+    TEXT_LIMIT,
     Achievement,
     ContractParty,
     ContractPayment,
@@ -46,10 +48,16 @@ class MarketInputError(ValueError):
         self.field = field
 
 
-def _first_error(exc: ValidationError) -> MarketInputError:
+def _first_error(exc: ValidationError, obj: Any = None) -> MarketInputError:
+    """The first message, prefixed with the field's label where Django's own message (length, digits) lacks it."""
     if hasattr(exc, "error_dict"):
         name, errs = next(iter(exc.error_dict.items()))
-        return MarketInputError(errs[0].messages[0], None if name == "__all__" else name)
+        message = errs[0].messages[0]
+        if obj is not None and name != "__all__":
+            label = str(obj._meta.get_field(name).verbose_name)
+            if not message.startswith(label):
+                message = f"{label}：{message}"
+        return MarketInputError(message, None if name == "__all__" else name)
     return MarketInputError(exc.messages[0])
 
 
@@ -66,15 +74,21 @@ def money(value: Any, label: str, field: str, *, required: bool = False) -> Deci
         raise MarketInputError(f"{label}：应为数字（元）。", field)
     if d < 0:
         raise MarketInputError(f"{label}：不能为负数，请填写 0 或正数。", field)
+    if d > MONEY_LIMIT:
+        raise MarketInputError(f"{label}：不能超过 {MONEY_LIMIT:,} 元，请核对金额。", field)
     return d.quantize(Decimal("0.01"))
 
 
-def _save(obj: Any) -> Any:
+def _check(obj: Any, exclude: tuple[str, ...] = ()) -> Any:
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=list(exclude) or None)
     except ValidationError as exc:
-        raise _first_error(exc) from None
-    obj.save()
+        raise _first_error(exc, obj) from None
+    return obj
+
+
+def _save(obj: Any) -> Any:
+    _check(obj).save()
     return obj
 
 
@@ -191,9 +205,12 @@ def provide_analysis(user: Any, need: TechNeed, text: str) -> TechNeed:
         raise MarketInputError("只有专家或工作人员可以填写需求解析。")
     if not need.analysis_requested:
         raise MarketInputError("该需求未申请需求解析。")
-    if not (text or "").strip():
+    if need.confidential and not access.is_staff(user):
+        raise MarketInputError("保密需求的需求解析由工作人员填写。")
+    text = _text_limit(text, "需求解析", "analysis", TEXT_LIMIT)
+    if not text:
         raise MarketInputError("需求解析：请把需求重述为具体的技术问题。", "analysis")
-    need.analysis, need.analysed_by = text.strip(), audit.account(user)
+    need.analysis, need.analysed_by = text, audit.account(user)
     need.save(update_fields=["analysis", "analysed_by"])
     audit.record(user, "techmarket.analysis_provided", need, f"完成需求解析：{need.title}")
     _notify(need.organization, f"需求解析已完成：{need.title}", need.analysis, user)
@@ -218,22 +235,37 @@ def _notify(org: Organization, title: str, body: str, user: Any) -> None:
 @transaction.atomic
 def start_match(user: Any, need: TechNeed, achievement: Achievement, *, event: MarketEvent | None = None,
                 broker: Organization | None = None) -> Match:
-    """Staff, either party or a technology-transfer agency start a 对接; score and reasons are recorded."""
+    """Staff, either party or a technology-transfer agency start a 对接 on a published achievement; score and
+    reasons are recorded. A confidential need is matched only by its owner, staff or an agency it invited, and the
+    achievement's owner is then shared the need's details (the owner's choice, made by them or on their behalf)."""
     from techmarket import matchers
 
+    need = TechNeed.objects.select_for_update().get(pk=need.pk)
     if need.organization_id == achievement.organization_id:
         raise MarketInputError("对接双方不能是同一单位。", "achievement")
+    if not achievement.is_public:
+        raise MarketInputError("科技成果：该成果尚未审核通过或已过期，审核通过后才能发起对接。", "achievement")
+    if need.status in (ListingStatus.REJECTED, ListingStatus.CLOSED):  # its owner may match it while pending
+        raise MarketInputError(f"技术需求：该需求{need.get_status_display()}，不能发起对接。", "need")
     staff = access.is_staff(user)
     org = getattr(user, "organization_id", None)
-    is_broker = broker is not None and org == broker.pk
+    if broker is not None and not access.is_broker_org(broker):
+        raise MarketInputError("技术转移机构：只有技术转移机构（技术经纪人单位）可以作为对接的中介方。", "broker")
+    is_broker = broker is not None and org == broker.pk and access.can_broker(user)
     if not (staff or org in (need.organization_id, achievement.organization_id) or is_broker):
         raise MarketInputError("只有工作人员、需求方、成果方或技术转移机构可以发起对接。")
+    if need.confidential and not (staff or org == need.organization_id
+                                  or (is_broker and need.shared_with.filter(pk=org).exists())):
+        raise MarketInputError("技术需求：这是保密需求，只有需求方、工作人员或需求方邀请的技术转移机构可以为它发起对接。",
+                               "need")
     if Match.objects.filter(need=need, achievement=achievement).exists():
         raise MarketInputError("这项需求与该成果已经在对接中，请在对接记录里继续。", "achievement")
     hit = matchers.explain_pair(need, achievement)
     match = Match.objects.create(need=need, achievement=achievement, score=hit.score,
                                  reasons={"terms": hit.terms, "fields": hit.fields}, event=event, broker=broker,
                                  started_by=audit.account(user))
+    if need.confidential:
+        need.shared_with.add(achievement.organization_id)
     audit.record(user, "techmarket.match_started", match, f"发起对接：{need.title} ↔ {achievement.title}")
     for party in {need.organization, achievement.organization}:
         if party.pk != org:
@@ -243,29 +275,66 @@ def start_match(user: Any, need: TechNeed, achievement: Achievement, *, event: M
     return match
 
 
+@transaction.atomic
+def share_need(user: Any, need: TechNeed, agency: Organization) -> TechNeed:
+    """The owner invites a technology-transfer agency to see a confidential need and broker it."""
+    if not access.is_owner(user, need):
+        raise MarketInputError("只有需求方可以邀请技术转移机构。")
+    if not access.is_broker_org(agency):
+        raise MarketInputError("技术转移机构：只能邀请技术转移机构（技术经纪人单位），银行、保险等机构不能代理对接。",
+                               "agency")
+    need.shared_with.add(agency)
+    audit.record(user, "techmarket.need_shared", need, f"邀请 {agency.name} 查看并代理需求：{need.title}")
+    return need
+
+
 def _responds(user: Any, match: Match) -> bool:
     """The first response is the first action by someone other than the one who started the match."""
     return match.first_response_at is None and audit.account(user) != match.started_by
 
 
+def _text_limit(text: str, label: str, field: str, limit: int) -> str:
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise MarketInputError(f"{label}：最多 {limit} 个字，现有 {len(text)} 个，请精简后再提交。", field)
+    return text
+
+
 @transaction.atomic
 def match_transition(user: Any, match: Match, action: str, outcome: str = "") -> Match:
+    """One guarded step of ``workflow.MATCH``; a step that needs both sides' consent (签约) records this side's
+    confirmation and fires only when the other side has confirmed too."""
     match = Match.objects.select_for_update().select_related("need", "achievement").get(pk=match.pk)
     t = workflow.find(workflow.MATCH, action)
     if t is None or match.status not in t.source:
         raise MarketInputError(f"当前状态“{match.get_status_display()}”不能执行该操作。")
     if not access.match_roles(user, match) & set(t.who):
         raise MarketInputError("没有权限执行该操作。")
+    outcome = _text_limit(outcome, "结果说明", "outcome", 300)
     now = timezone.now()
     if _responds(user, match):
         match.first_response_at = now
+    if outcome:
+        match.outcome = outcome
+    if t.consent:
+        sides = access.match_sides(user, match) & set(t.consent)
+        if not sides:
+            raise MarketInputError(f"{t.label}须由需求方和成果方分别确认。")
+        given = {**match.consents.get(action, {}), **{side: now.isoformat() for side in sides}}
+        match.consents = {**match.consents, action: given}
+        if not set(t.consent) <= set(given):
+            match.save()
+            audit.record(user, f"techmarket.match_{action}_confirmed", match, f"{t.label}（一方已确认）：{match}")
+            other = match.achievement.organization if "need" in sides else match.need.organization
+            title = "保密需求" if match.need.confidential else match.need.title
+            _notify(other, f"请确认签约：{title}",
+                    f"对方已确认“{title}”与“{match.achievement.title}”的对接签约，请在高新技术市场确认。", user)
+            return match
     match.status = t.target
     if t.target == Match.Status.NEGOTIATING:
         match.accepted_at = now
     if t.target in (Match.Status.SIGNED, Match.Status.ABANDONED):
         match.closed_at = now
-    if outcome:
-        match.outcome = outcome[:300]
     match.save()
     audit.record(user, f"techmarket.match_{action}", match, f"{t.label}：{match}", outcome=outcome)
     return match
@@ -273,13 +342,15 @@ def match_transition(user: Any, match: Match, action: str, outcome: str = "") ->
 
 @transaction.atomic
 def add_contact(user: Any, match: Match, kind: str, on: dt.date, note: str) -> MatchContact:
+    """A contact, meeting or note; it cannot be dated before the match (the response clock starts there)."""
     if not access.match_roles(user, match):
         raise MarketInputError("没有权限记录该对接。")
     if not (note or "").strip():
         raise MarketInputError("内容：请写明联系或会谈的内容。", "note")
     if kind not in MatchContact.Kind.values:
         raise MarketInputError("方式：请选择联系、会谈或记录。", "kind")
-    contact = MatchContact.objects.create(match=match, kind=kind, on=on, note=note[:300], by=audit.account(user))
+    contact = _save(MatchContact(match=match, kind=kind, on=on, note=_text_limit(note, "内容", "note", 300),
+                                 by=audit.account(user)))
     if _responds(user, match):
         Match.objects.filter(pk=match.pk).update(first_response_at=timezone.now())
     audit.record(user, "techmarket.match_contact", match, f"对接{contact.get_kind_display()}：{note[:80]}")
@@ -349,6 +420,8 @@ def _party(role: str, data: dict[str, Any]) -> ContractParty:
         raise MarketInputError(f"{label}：统一社会信用代码应为 18 位。", f"{role}_uscc")
     located = data.get("located_locally")
     is_inst = data.get("is_institution")
+    if len(name) > 120:
+        raise MarketInputError(f"{label}：单位名称最多 120 个字，现有 {len(name)} 个。", f"{role}_name")
     return ContractParty(role=role, organization=org if isinstance(org, Organization) else None, name=name, uscc=uscc,
                          located_locally=(org.located_locally if org and org.kind == "research_institution" else True)
                          if located is None else bool(located),
@@ -372,6 +445,8 @@ def submit_contract(user: Any, data: dict[str, Any], buyer: dict[str, Any], sell
         raise MarketInputError("合同当事人：买方和卖方是同一单位，技术合同须在不同单位之间订立。", "seller_uscc")
     if getattr(user, "is_entity_account", False) and user.organization_id not in (b.organization_id, s.organization_id):
         raise MarketInputError("合同当事人：本单位须是合同的一方。", "buyer_uscc")
+    if not isinstance(data.get("signed_on"), dt.date):
+        raise MarketInputError("签订日期：请填写合同签订日期（如 2026-03-01）。", "signed_on")
     contract = _save(TechContract(title=(data.get("title") or "").strip() or "技术合同",
                                   contract_type=data["contract_type"], signed_on=data.get("signed_on"),
                                   amount=amount, transaction_amount=tx, match=match,
@@ -392,7 +467,7 @@ def _add_payment(contract: TechContract, on: dt.date, amount: Decimal) -> Contra
     paid = sum((p.amount for p in contract.payments.all()), Decimal(0))
     if paid + amount > contract.amount:
         raise MarketInputError("支付金额：累计支付不能超过合同金额。", "payments")
-    return ContractPayment.objects.create(contract=contract, paid_on=on, amount=amount)
+    return _save(ContractPayment(contract=contract, paid_on=on, amount=amount))
 
 
 @transaction.atomic
@@ -447,7 +522,7 @@ def contract_transition(user: Any, contract: TechContract, action: str, *, numbe
             _save(contract)
     except IntegrityError:
         raise MarketInputError(f"登记编号：{number} 已被其他合同使用，请填写新的编号。", "registration_number") from None
-    if contract.match_id and action == "register":
+    if contract.match_id and action == "register":  # a registered contract is both sides' signature, verified
         Match.objects.filter(pk=contract.match_id, status=Match.Status.NEGOTIATING).update(
             status=Match.Status.SIGNED, closed_at=timezone.now())
     audit.record(user, f"techmarket.contract_{action}", contract, f"{t.label}：{contract.title}",

@@ -49,16 +49,20 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx = {"needs": access.needs(user).filter(status=ListingStatus.PUBLISHED)[:8],
            "achievements": access.achievements(user).filter(status=ListingStatus.PUBLISHED)[:8],
            "events": MarketEvent.objects.all()[:5], "staff": access.is_staff(user)}
+    access.mark(user, ctx["needs"])
     if ctx["staff"]:
-        ctx["pending_needs"] = access.needs(user).filter(status=ListingStatus.PENDING)[:20]
+        ctx["pending_needs"] = list(access.needs(user).filter(status=ListingStatus.PENDING)[:20])
         ctx["pending_achievements"] = access.achievements(user).filter(status=ListingStatus.PENDING)[:20]
         ctx["funnel"] = reports.funnel(access.matches(user))
         ctx["overdue"] = services.overdue_matches().filter(pk__in=access.matches(user).values("pk"))[:20]
-        ctx["unanswered"] = services.unanswered_needs().filter(pk__in=access.needs(user).values("pk"))[:20]
+        ctx["unanswered"] = list(services.unanswered_needs().filter(pk__in=access.needs(user).values("pk"))[:20])
+        ctx["overdue"] = list(ctx["overdue"])
+        access.mark(user, [*ctx["pending_needs"], *ctx["unanswered"], *(m.need for m in ctx["overdue"])])
     else:
         ctx["my_needs"] = TechNeed.objects.filter(organization_id=user.organization_id)[:20]
         ctx["my_achievements"] = Achievement.objects.filter(organization_id=user.organization_id)[:20]
-        ctx["my_matches"] = access.matches(user)[:20]
+        ctx["my_matches"] = list(access.matches(user)[:20])
+        access.mark(user, [m.need for m in ctx["my_matches"]])
     return render(request, "techmarket/home.html", ctx)
 
 
@@ -73,13 +77,15 @@ def need_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(Q(status=ListingStatus.PUBLISHED) | Q(organization_id=request.user.organization_id))
     if f.is_valid():
         d = f.cleaned_data
-        if d["q"]:
-            qs = qs.filter(Q(title__icontains=d["q"]) | Q(description__icontains=d["q"], confidential=False))
+        if d["q"]:  # only the text the user may read is searched
+            qs = qs.filter(access.details_q(request.user)).filter(
+                Q(title__icontains=d["q"]) | Q(description__icontains=d["q"]))
         if d["chain"]:
             qs = qs.filter(industry_chain=d["chain"])
         if d["kind"]:
             qs = qs.filter(kind=d["kind"])
     page, querystring = _page(request, qs)
+    access.mark(request.user, page.object_list)
     return render(request, "techmarket/need_list.html", {"form": f, "page": page, "querystring": querystring})
 
 
@@ -106,10 +112,16 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = access.need_details_visible(user, need)
     owner = access.is_owner(user, need)
     ctx = {"need": need, "visible": visible, "owner": owner, "staff": access.is_staff(user),
-           "can_analyse": need.analysis_requested and (access.is_staff(user) or user.role == "expert")}
+           "can_analyse": need.analysis_requested and (access.is_staff(user)
+                                                       or (user.role == "expert" and not need.confidential))}
+    if owner and need.confidential:
+        ctx["shared_with"] = need.shared_with.order_by("name")
+        ctx["agencies"] = Organization.objects.filter(kind="service_provider",
+                                                      provider_type__in=access.BROKER_PROVIDER_TYPES).exclude(
+            pk__in=need.shared_with.values("pk")).order_by("name")
     roles = ({"staff"} if ctx["staff"] else set()) | ({"party"} if owner else set())
     ctx["actions"] = workflow.available(workflow.LISTING, need.status, roles)
-    if owner or ctx["staff"]:
+    if (owner or ctx["staff"]) and visible:  # the reasons are the need's own words
         f = MatchFilterForm(request.GET or None)
         filters = f.cleaned_data if f.is_valid() else {}
         s = matchers.for_need(need, chain=getattr(filters.get("chain"), "pk", None),
@@ -144,9 +156,13 @@ def _listing_action(request: HttpRequest, listing, url: str) -> HttpResponse:
 def need_action(request: HttpRequest, pk: int) -> HttpResponse:
     need = access.get(access.needs(request.user), pk)
     action = request.POST.get("action", "")
-    if action in ("request_analysis", "analysis"):
+    if action in ("request_analysis", "analysis", "share"):
         try:
-            if action == "request_analysis":
+            if action == "share":
+                agency = access.get(Organization.objects.all(), request.POST.get("agency"))
+                services.share_need(request.user, need, agency)
+                messages.success(request, f"已邀请 {agency.name} 查看并代理该需求。")
+            elif action == "request_analysis":
                 services.request_analysis(request.user, need)
                 messages.success(request, "已申请专家需求解析。")
             else:
@@ -205,7 +221,8 @@ def achievement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         hits = matchers.for_achievement(item)
         orgs = Organization.objects.select_related("industry_chain", "region").in_bulk([h.id for h in hits])
         ctx["enterprises"] = [(h, orgs[h.id]) for h in hits if h.id in orgs]
-    ctx["matches"] = access.matches(user).filter(achievement=item)
+    ctx["matches"] = list(access.matches(user).filter(achievement=item))
+    access.mark(user, [m.need for m in ctx["matches"]])
     if user.organization_id and not owner:
         ctx["my_needs"] = TechNeed.objects.filter(organization_id=user.organization_id).exclude(
             status__in=[ListingStatus.REJECTED, ListingStatus.CLOSED])
@@ -226,12 +243,11 @@ def achievement_action(request: HttpRequest, pk: int) -> HttpResponse:
 def match_start(request: HttpRequest) -> HttpResponse:
     user = request.user
     try:
-        need = access.get(access.needs(user), int(request.POST.get("need", 0)))
-        item = access.get(access.achievements(user), int(request.POST.get("achievement", 0)))
+        need = access.get(access.needs(user), request.POST.get("need"))
+        item = access.get(access.achievements(user), request.POST.get("achievement"))
         event_id = request.POST.get("event")
-        event = MarketEvent.objects.filter(pk=event_id).first() if event_id else None
-        org = user.organization if user.organization_id else None
-        broker = org if org is not None and org.kind == "service_provider" else None
+        event = access.get(MarketEvent.objects.all(), event_id) if event_id else None
+        broker = user.organization if access.can_broker(user) else None
         match = services.start_match(user, need, item, event=event, broker=broker)
     except (services.MarketInputError, ValueError) as exc:
         messages.error(request, str(exc) if isinstance(exc, services.MarketInputError) else "请选择需求和成果。")
@@ -247,6 +263,7 @@ def match_list(request: HttpRequest) -> HttpResponse:
     if status in Match.Status.values:
         qs = qs.filter(status=status)
     page, querystring = _page(request, qs)
+    access.mark(request.user, [m.need for m in page.object_list])
     return render(request, "techmarket/match_list.html", {"page": page, "querystring": querystring,
                                                           "statuses": Match.Status.choices, "status": status})
 
@@ -270,8 +287,15 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("techmarket:match", pk=pk)
         except services.MarketInputError as exc:
             _error(request, form if action == "contact" else None, exc)
-    ctx = {"match": match, "form": form, "actions": workflow.available(workflow.MATCH, match.status,
-                                                                       access.match_roles(user, match)),
+    access.mark(user, [match.need])
+    sides = access.match_sides(user, match)
+    actions = [t for t in workflow.available(workflow.MATCH, match.status, access.match_roles(user, match))
+               if not workflow.waiting(t, match.consents, sides)]
+    sign = workflow.find(workflow.MATCH, "sign")
+    confirmed = set(match.consents.get("sign", {})) if match.status == Match.Status.NEGOTIATING else set()
+    ctx = {"match": match, "form": form, "actions": actions,
+           "sign_confirmed": [label for side, label in (("need", "需求方"), ("achievement", "成果方"))
+                              if side in confirmed and side in sign.consent],
            "contracts": access.contracts(user).filter(match=match), "staff": access.is_staff(user)}
     return render(request, "techmarket/match_detail.html", ctx)
 
@@ -298,7 +322,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.register_for_event(user, event, user.organization)
                 messages.success(request, "已报名。")
             elif request.POST.get("action") == "attended":
-                reg = access.get(event.registrations.all(), int(request.POST.get("registration", 0)))
+                reg = access.get(event.registrations.all(), request.POST.get("registration"))
                 services.mark_attended(user, reg)
         except services.MarketInputError as exc:
             messages.error(request, str(exc))
@@ -306,9 +330,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     regs = event.registrations.select_related("organization")
     if not access.is_staff(user):
         regs = regs.filter(organization_id=user.organization_id)
+    matches = list(access.matches(user).filter(event=event))
+    access.mark(user, [m.need for m in matches])
     return render(request, "techmarket/event_detail.html", {
         "event": event, "registrations": regs, "staff": access.is_staff(user),
-        "matches": access.matches(user).filter(event=event), "n_matches": event.matches.count()})
+        "matches": matches, "n_matches": event.matches.count()})
 
 
 # ---------------------------------------------------------------- contracts
@@ -326,12 +352,14 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     match = None
     initial: dict = {"signed_on": dt.date.today()}
     if request.GET.get("match") or request.POST.get("match"):
-        match = access.get(access.matches(user), int(request.GET.get("match") or request.POST.get("match")))
+        match = access.get(access.matches(user), request.GET.get("match") or request.POST.get("match"))
         buyer, seller = match.need.organization, match.achievement.organization
-        initial.update(title=f"{match.achievement.title}技术合同", buyer_name=buyer.name, buyer_uscc=buyer.uscc,
-                       seller_name=seller.name, seller_uscc=seller.uscc,
+        initial.update(title=f"{match.achievement.title}技术合同", seller_name=seller.name, seller_uscc=seller.uscc,
                        seller_is_institution=seller.kind == "research_institution",
                        seller_local=seller.located_locally)
+        access.mark(user, [match.need])
+        if match.need.details_visible:
+            initial.update(buyer_name=buyer.name, buyer_uscc=buyer.uscc)
     form = ContractForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

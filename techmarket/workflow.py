@@ -12,12 +12,15 @@ class Transition:
     source: tuple[str, ...]
     target: str
     who: tuple[str, ...]  # "staff" (bureau/district), "party" (need or achievement owner), "broker"
+    #: Sides that must each confirm before the transition fires ("need", "achievement"); one side's confirmation
+    #: is recorded and waits for the other's.
+    consent: tuple[str, ...] = ()
 
 
-#: 对接: 意向 → 洽谈 → 签约, or 放弃 from 意向/洽谈.
+#: 对接: 意向 → 洽谈 → 签约 (both sides confirm), or 放弃 from 意向/洽谈.
 MATCH = (
     Transition("negotiate", "进入洽谈", ("intent",), "negotiating", ("staff", "party", "broker")),
-    Transition("sign", "签约", ("negotiating",), "signed", ("staff", "party")),
+    Transition("sign", "确认签约", ("negotiating",), "signed", ("party",), consent=("need", "achievement")),
     Transition("abandon", "放弃", ("intent", "negotiating"), "abandoned", ("staff", "party")),
 )
 
@@ -47,3 +50,9 @@ def find(table: tuple[Transition, ...], action: str) -> Transition | None:
 
 def available(table: tuple[Transition, ...], state: str, roles: set[str]) -> list[Transition]:
     return [t for t in table if state in t.source and roles & set(t.who)]
+
+
+def waiting(t: Transition, consents: dict, sides: set[str]) -> bool:
+    """Whether these sides have all confirmed ``t`` already and wait for the other side."""
+    given = set(consents.get(t.action, {}))
+    return bool(t.consent) and bool(sides & set(t.consent)) and sides & set(t.consent) <= given

@@ -37,6 +37,17 @@ def money_range(low, high) -> str:
     return f"{wan(low)} – {wan(high)}"
 
 
+@register.filter
+def need_title(need) -> str:
+    """A need's title, or “保密需求” unless ``access.mark`` found its details visible (hidden by default)."""
+    return need.title if getattr(need, "details_visible", False) else "保密需求"
+
+
+@register.filter
+def need_owner(need) -> str:
+    return need.organization.name if getattr(need, "details_visible", False) else "（保密）"
+
+
 @register.inclusion_tag("techmarket/_placements.html")
 def vp_placements(organization) -> dict:
     """科技副总 on an organisation's profile: received (an enterprise) or sent (the researchers' employer)."""

@@ -1,5 +1,5 @@
 """高新技术市场 in a real headless Chromium: an enterprise posts a need, sees ranked achievements with reasons and
-starts a match; staff move it to 签约 and register the contract; the buyer's 免申即享 page shows the
+starts a match; staff move it to 洽谈, both sides confirm 签约, staff register the contract; the buyer's 免申即享 page shows the
 威政发〔2023〕5号 第14条 subsidy."""
 
 from __future__ import annotations
@@ -46,8 +46,20 @@ def test_need_to_match_to_registered_contract_to_b14_subsidy(page, world, listed
     page.goto(match_url)
     page.click("#match-actions button:has-text('进入洽谈')")
     page.wait_for_selector("#match-status:has-text('洽谈')")
-    page.click("#match-actions button:has-text('签约')")
-    page.wait_for_selector("#match-status:has-text('签约')")
+    assert page.locator("#match-actions button:has-text('确认签约')").count() == 0  # staff do not sign
+    logout(page)
+
+    for name in ("alice", "uni"):  # signing needs both sides
+        login(page, name)
+        page.goto(match_url)
+        page.click("#match-actions button:has-text('确认签约')")
+        page.wait_for_load_state("networkidle")
+        if name == "alice":
+            assert page.inner_text("#match-status") == "洽谈" and "等待另一方确认" in page.inner_text("#sign-confirmed")
+        logout(page)
+    login(page, "bureau")
+    page.goto(match_url)
+    assert page.inner_text("#match-status") == "签约"
     page.click("#register-contract")
     assert page.input_value("input[name=buyer_name]") == world.alice.name
     assert page.is_checked("input[name=seller_is_institution]")

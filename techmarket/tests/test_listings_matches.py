@@ -90,7 +90,9 @@ def test_match_workflow_response_clock_and_notices(world, listed):
     m.refresh_from_db()
     assert m.first_response_at is not None
     m = services.match_transition(world.users["uni"], m, "negotiate")
-    m = services.match_transition(world.users["bureau"], m, "sign", "签订技术开发合同")
+    m = services.match_transition(world.users["alice"], m, "sign")
+    assert m.status == "negotiating" and set(m.consents["sign"]) == {"need"}
+    m = services.match_transition(world.users["uni"], m, "sign", "签订技术开发合同")
     assert m.status == "signed" and m.accepted_at and m.closed_at and m.outcome == "签订技术开发合同"
 
 
@@ -161,8 +163,9 @@ def test_new_match_is_emailed_and_brokers_get_credit(world, listed):
     need, ach, _ = listed
     world.users["uni"].email = "tt@uni.example.cn"
     world.users["uni"].save()
-    agency = _org("威海技术转移中心", "service_provider", 9, world.alice.region, world.chain)
-    world.users["bob"].organization = agency
+    agency = _org("威海技术转移中心", "service_provider", 9, world.alice.region, world.chain,
+                  provider_type="tech_transfer")
+    world.users["bob"].organization, world.users["bob"].role = agency, "provider"
     world.users["bob"].save()
     r = world.client("bob").post("/techmarket/matches/start/", {"need": need.pk, "achievement": ach.pk})
     assert r.status_code == 302
@@ -171,6 +174,7 @@ def test_new_match_is_emailed_and_brokers_get_credit(world, listed):
     assert [e.to for e in mail.outbox] == [["tt@uni.example.cn"]] and need.title in mail.outbox[0].subject
     services.match_transition(world.users["uni"], m, "negotiate")
     services.match_transition(world.users["alice"], m, "sign")
+    services.match_transition(world.users["uni"], m, "sign")
     data = reports.build(world.users["bureau"])
     assert data["brokers"] == [("威海技术转移中心", 1, 1, 0)]
 
