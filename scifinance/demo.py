@@ -180,7 +180,22 @@ def generate(loans: int = 3000, seed: int = 11, today: dt.date | None = None) ->
                 pools.record_recovery(finance_user, lc, (lc.loss * Decimal("0.2")).quantize(Decimal("0.01")),
                                       min(today, filed_on + dt.timedelta(days=60)))
 
+        # work waiting for the demo lenders today (issue 24): a 备案 loan of each that defaulted 100 days ago, past
+        # the 90-day wait, with no compensation claim yet
+        for lender in (banks[0], branches[0]):
+            loan = (Loan.objects.filter(lender=lender, filed_on__lt=today - dt.timedelta(days=100),
+                                        defaulted_on__isnull=True, filing_revoked_on__isnull=True)
+                    .order_by("-contract_date").first())
+            if loan is not None:
+                Loan.objects.filter(pk=loan.pk).update(defaulted_on=today - dt.timedelta(days=100))
+                s.defaults += 1
+
         policies = []
+        # and one policy of the demo insurer whose one-year term ends in about two weeks, to renew
+        renew_on = today - dt.timedelta(days=350)
+        policies.append(InsurancePolicy(insurer=insurers[0], insured_id=ents[0], product=PolicyProduct.IP_PLEDGE_INSURANCE,
+                                        policy_no=f"BD{renew_on:%Y}R0001", start_on=renew_on, premium_paid_on=renew_on,
+                                        premium=Decimal(50_000)))
         for k in range(max(1, loans // 15)):
             paid_on = start + dt.timedelta(days=rng.randrange(span))
             product = rng.choice([PolicyProduct.CHOKEPOINT_RD_INSURANCE, PolicyProduct.IP_PLEDGE_INSURANCE])
