@@ -86,13 +86,14 @@ class ScreeningRun(models.Model):
 
 
 class ScreeningResult(models.Model):
-    """One provision that applies to (or nearly applies to) one organisation in a screening run."""
+    """One result (a provision that applies, or nearly applies, to one organisation, once per qualifying event where
+    the provision pays per event) in a screening run."""
 
     class Status(models.TextChoices):
         APPLIES = "applies", "符合"
         NEAR = "near", "接近符合"
 
-    # No index of its own on run: the unique constraint (run, organization, provision_id) serves lookups by run, and
+    # No index of its own on run: the unique constraint (run, organization, provision_id, seq) serves lookups by run, and
     # every index costs time when a screening writes its rows (issue 11). No foreign-key constraint in the database
     # either: its check locks the organisation's row for every result row (three times the cost of the COPY). The
     # rows are written only by their run, for organisations it has just read, in the transaction that records the
@@ -103,6 +104,9 @@ class ScreeningResult(models.Model):
                                      db_constraint=False)
     region_id_snapshot = models.BigIntegerField("区市ID", default=0)
     provision_id = models.CharField("条款", max_length=120)
+    #: The result's place among the organisation's results: a provision paid per event (A 第19条: each loss of a
+    #: bank) gives one row per event, all kept (issue 26 item 3).
+    seq = models.PositiveSmallIntegerField("序号", default=0)
     title = models.CharField("条款名称", max_length=200)
     document = models.CharField("文件", max_length=120, blank=True)
     article = models.CharField("条", max_length=60, blank=True)
@@ -117,7 +121,8 @@ class ScreeningResult(models.Model):
         verbose_name = "筛查结果"
         verbose_name_plural = "筛查结果"
         constraints = [
-            models.UniqueConstraint(fields=["run", "organization", "provision_id"], name="screening_result_unique")
+            models.UniqueConstraint(fields=["run", "organization", "provision_id", "seq"],
+                                    name="screening_result_unique_seq")
         ]
         indexes = [models.Index(fields=["run", "status", "provision_id"])]
 

@@ -282,16 +282,16 @@ def missing_items(missing: Any) -> list[str]:
 
 
 #: The columns of a result row, in the order ``_result_rows`` gives them (and COPY writes them).
-RESULT_COLUMNS = ("run_id", "organization_id", "region_id_snapshot", "provision_id", "title", "document", "article",
-                  "form", "is_ceiling", "amount", "status", "explanation", "missing")
+RESULT_COLUMNS = ("run_id", "organization_id", "region_id_snapshot", "seq", "provision_id", "title", "document",
+                  "article", "form", "is_ceiling", "amount", "status", "explanation", "missing")
 
 
 def _result_rows(run: ScreeningRun, org_id: int, region_id: int, results: list) -> list[tuple]:
     rows = []
-    for r in results:
+    for seq, r in enumerate(results):  # seq: each event's result kept (a provision may pay per event)
         if r.status not in ("applies", "near"):
             continue
-        rows.append((run.pk, org_id, region_id or 0, str(r.provision_id)[:120], str(r.title)[:200],
+        rows.append((run.pk, org_id, region_id or 0, seq, str(r.provision_id)[:120], str(r.title)[:200],
                      str(r.document or "")[:120], str(r.article or "")[:60], str(r.form or "")[:40],
                      bool(r.is_ceiling), Decimal(r.amount or 0), r.status, str(r.explanation or ""),
                      missing_items(r.missing)))
@@ -358,7 +358,7 @@ def _copy_lines(run_id: int, evaluated: Iterable[tuple[int, list]], regions: dic
         if not results:
             continue
         prefix = f"{head}{int(org_id)}\t{int(regions.get(org_id) or 0)}\t"
-        for r in results:
+        for seq, r in enumerate(results):
             status = r.status
             if status not in kept:
                 continue
@@ -379,7 +379,7 @@ def _copy_lines(run_id: int, evaluated: Iterable[tuple[int, list]], regions: dic
             text = r.explanation or ""
             if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
                 text = _copy_escape(text)
-            append(f"{prefix}{middle}\t{amount if amount and amount.__class__ is Decimal else Decimal(amount or 0)}\t{status}\t"
+            append(f"{prefix}{seq}\t{middle}\t{amount if amount and amount.__class__ is Decimal else Decimal(amount or 0)}\t{status}\t"
                    f"{text}\t{items}\n")
     return "".join(out).encode("utf-8")
 
@@ -391,12 +391,16 @@ def _aggregate(batch_no: int, run: ScreeningRun, variant: str, evaluated: dict[i
     for org_id, results in evaluated.items():
         region_id = regions.get(org_id) or 0
         any_amount, any_ceiling, hit = Decimal(0), False, False
+        counted: set[tuple] = set()  # beneficiaries are organisations: one per provision, whatever its events
         for r in results:
             if r.status != "applies":
                 continue
             hit = True
-            cell = sums[(str(r.provision_id)[:120], str(r.title)[:200], region_id, bool(r.is_ceiling))]
-            cell[0] += 1
+            key = (str(r.provision_id)[:120], str(r.title)[:200], region_id, bool(r.is_ceiling))
+            cell = sums[key]
+            if key not in counted:
+                counted.add(key)
+                cell[0] += 1
             cell[1] += Decimal(r.amount or 0)
             any_amount += Decimal(r.amount or 0)
             any_ceiling = any_ceiling or bool(r.is_ceiling)
@@ -425,7 +429,7 @@ def _aggregate_arrays(batch_no: int, run: ScreeningRun, variant: str, regions: n
         hit = count > 0
         if not hit.any():
             return
-        n = np.bincount(inverse[hit], weights=count[hit], minlength=len(codes))
+        n = np.bincount(inverse[hit], minlength=len(codes))  # beneficiaries are organisations, not results
         total = np.bincount(inverse[hit], weights=fen[hit], minlength=len(codes))
         for k in np.nonzero(n)[0]:
             out.append(WhatIfAggregate(run_id=run.pk, batch_no=batch_no, variant=variant, provision_id=pid,
@@ -755,7 +759,8 @@ def totals(run: ScreeningRun) -> Totals:
     out = Totals()
     out.by_provision = list(
         applies.values("provision_id", "title", "document", "article", "is_ceiling")
-        .annotate(entities=Count("id"), amount=Sum("amount")).order_by("-amount", "provision_id")
+        .annotate(entities=Count("organization", distinct=True), items=Count("id"), amount=Sum("amount"))
+        .order_by("-amount", "provision_id")
     )
     by_region: dict[int, dict] = {}
     for row in applies.values("region_id_snapshot", "is_ceiling").annotate(entities=Count("organization", distinct=True),
