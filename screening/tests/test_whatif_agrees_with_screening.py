@@ -64,6 +64,18 @@ def test_a_bank_with_two_losses_in_a_year_gets_both_in_the_run_and_its_export(fi
     row = next(r for r in services.totals(run).by_provision if r["provision_id"] == A19)
     assert (row["entities"], row["items"], row["amount"]) == (len(banks), len(rows), sum(a for _, a in rows))
     sheet = load_workbook(BytesIO(services.export_excel(run)), read_only=True)["主体明细"]
-    a19_amounts = [Decimal(str(r[8])) for r in sheet.iter_rows(min_row=2, values_only=True)
-                   if r[6] == "第19条" and r[3] == "符合"]
-    assert sorted(a19_amounts) == sorted(a for _, a in rows)
+    a19 = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[6] == "第19条" and r[3] == "符合"]
+    assert sorted(Decimal(str(r[8])) for r in a19) == sorted(a for _, a in rows)
+    # Issue 26 item 17: the losses are named in words, not by the engine's code
+    assert all("备案贷款损失（风险补偿）" in r[9] and "risk_compensation_loss" not in r[9] for r in a19)
+
+
+def test_every_event_a_rule_reads_has_a_chinese_name():
+    """Issue 26 item 17: the sentences name each event in Chinese (a subject without a name showed its code)."""
+    from policy import services as engine
+    from policy.jurisdiction import current
+
+    engine._base_system()
+    j = current()
+    subjects = {s for rule in j.rules.values() for path in rule.paths for s in path.subjects}
+    assert subjects and not sorted(s for s in subjects if s not in j.event_names)
