@@ -1,4 +1,4 @@
-"""Screening runs (免申即享 proactive_benefit), what-if simulations, notices and claim drafts.
+"""Screening runs (免申即享 proactive_benefit), what-if simulations and notices (claims are funding's).
 
 A run's progress and results live here, not in the job queue: the queue only says "work on run N". Each batch of
 organisations is written in one transaction together with the run's cursor, so a worker killed mid-run resumes at
@@ -178,30 +178,3 @@ class Notice(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
-
-
-class ClaimDraft(models.Model):
-    """A claim draft made from an entitlement, kept for the funding workflow (a later issue)."""
-
-    organization = models.ForeignKey("registry.Organization", verbose_name="主体", on_delete=models.CASCADE,
-                                     related_name="claim_drafts")
-    provision_id = models.CharField("条款", max_length=120)
-    year = models.PositiveSmallIntegerField("年度")
-    title = models.CharField("条款名称", max_length=200)
-    document = models.CharField("文件", max_length=120, blank=True)
-    article = models.CharField("条", max_length=60, blank=True)
-    is_ceiling = models.BooleanField("上限（不超过/最高）", default=False)
-    amount = models.DecimalField("金额(元)", max_digits=16, decimal_places=2, default=0)
-    explanation = models.TextField("说明（生成时快照）", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "申报草稿"
-        verbose_name_plural = "申报草稿"
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "provision_id", "year"], name="claim_draft_once")
-        ]

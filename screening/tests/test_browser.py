@@ -56,8 +56,16 @@ def test_enterprise_sees_its_list(page, demo_city):
     assert org.name in page.inner_text("h1")
     card = page.locator(f"[data-year='{YEAR}']")
     assert "新认定/重新认定高新技术企业奖励" in card.locator("table.applies").inner_text()
-    card.locator("text=生成申报草稿").first.click()
-    assert "已生成申报草稿" in page.inner_text(".messages")
+    # Issue 26 items 11, 23: one path from an entitlement to a claim; back on the page, the claim's state replaces 申报
+    from funding.models import Programme
+
+    Programme.objects.create(name=f"{YEAR} 年度科技政策兑现", year=YEAR)
+    row = card.locator("table.applies tr", has_text="新认定/重新认定高新技术企业奖励")
+    row.locator("button:has-text('申报')").click()
+    page.wait_for_url("**/funding/claims/*/")
+    page.goto(page.base_url + f"/screening/mine/?year={YEAR}")
+    row = page.locator(f"[data-year='{YEAR}'] table.applies tr", has_text="新认定/重新认定高新技术企业奖励")
+    assert "已建申报，未提交" in row.inner_text() and row.locator("button:has-text('申报')").count() == 0
 
 
 def test_staff_screening_progress_totals_and_whatif(page, demo_city, background_worker):
