@@ -103,3 +103,28 @@ def test_staff_screening_progress_totals_and_whatif(page, demo_city, background_
     whatif = ScreeningRun.objects.get(kind="whatif")
     assert page.inner_text("#delta-amount") != "0.00"
     assert services.whatif_comparison(whatif).delta_amount > 0
+
+
+def test_staff_pick_organisations_by_search_and_redeem_on_the_run_page(page, demo_city):
+    """Issue 26 item 21: a list screening is built with a search box (no internal numbers), and 免申即享兑现 is a
+    button on the run's own page."""
+    from registry.models import Organization
+
+    org = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
+                                       valid_from__year=YEAR).first().organization
+    login(page, "bureau")
+    page.goto(page.base_url + "/screening/")
+    page.fill("#start-screening input[name=year]", str(YEAR))
+    page.fill("#org-search", org.name[:6])
+    page.wait_for_selector("#org-options option", state="attached")
+    suggested = page.eval_on_selector_all("#org-options option", "os => os.map(o => o.value)")
+    assert suggested and all(Organization.objects.filter(name=n).exists() for n in suggested)
+    page.fill("#org-search", org.name)
+    page.click("#org-add")
+    assert page.input_value("#start-screening textarea") == org.name
+    assert page.input_value("#start-screening select[name=scope]") == "list"
+    page.click("#start-screening button[type=submit]")
+    page.wait_for_selector("#proactive")
+    run = ScreeningRun.objects.get()
+    assert run.organization_ids == [org.pk]
+    assert "免申即享兑现" in page.inner_text("#proactive")
