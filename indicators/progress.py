@@ -29,6 +29,9 @@ AT_RISK_SHARE = 0.9
 EPS = 1e-9  # floating-point slack when comparing with a target (62.13 + 3 × 1.0 must meet 65.13)
 STATUS_LABELS = {"achieved": "已达成", "on_track": "正常推进", "at_risk": "存在风险", "off_track": "滞后",
                  "missed": "未达成", "no_data": "暂无数据", "insufficient": "数据不足"}
+#: One colour per status, the same on every chart: green only for what is reached or on its way.
+STATUS_COLORS = {"achieved": "#135c27", "on_track": "#2e7d32", "at_risk": "#b26a00", "off_track": "#c2410c",
+                 "missed": "#b3261e", "no_data": "#8a8f98", "insufficient": "#b8bcc4"}
 
 
 @dataclass
@@ -39,6 +42,7 @@ class Progress:
     latest_value: float | None = None
     base_year: int | None = None
     base_value: float | None = None
+    base_stated: bool = False  # the base is the document's; else the earliest observation (used to extrapolate)
     target_year: int | None = None
     target_value: float | None = None  # for annual_points: the level implied by the base (when known)
     share_of_way: float | None = None
@@ -54,6 +58,13 @@ class Progress:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def base_text(self) -> str:
+        """The base the progress is measured against: "2020年 738", "2018年 560（最早观测）", or "—"."""
+        if self.base_value is None:
+            return "—"
+        return f"{self.base_year}年 {_fmt(self.base_value)}" + ("" if self.base_stated else "（最早观测）")
 
     def _rate_text(self, x: float | None) -> str:
         if x is None:
@@ -172,7 +183,11 @@ def level_progress(series: dict[int, float], *, baseline_year: int | None, basel
     base = _pick_base(series, baseline_year, baseline_value)
     if base is not None:
         p.base_year, p.base_value = base
-        p.share_of_way, p.note = _share(v, p.base_value, target_value, f)
+        p.base_stated = baseline_value is not None
+        if p.base_stated:
+            p.share_of_way, p.note = _share(v, p.base_value, target_value, f)
+        elif target_value > 0:  # the document states no base: the way is counted from zero (3 of 30 is 10%)
+            p.share_of_way = max(v / target_value, 0.0)
         p.path = target_path(p.base_year, p.base_value, target_year, target_value, compound)
     note = f"（{p.note}）" if p.note else ""
     if v >= target_value - EPS:
@@ -283,4 +298,5 @@ def points_progress(series: dict[int, float], *, baseline_year: int | None, base
               f"{_fmt(target)}%。" + p.rule)
     if p.achieved_rate is not None:
         p.rate_unit = "每年提高（百分点）"
+    p.base_stated = baseline_value is not None
     return p

@@ -188,8 +188,8 @@ def report_rows(year: int, computer: Computer | None = None) -> list[dict[str, A
         out.append({
             "category": r["category"], "code": ind.code, "name": ind.name, "unit": ind.unit,
             "citation": ind.citation, "jurisdiction": ind.jurisdiction.name,
-            "baseline": (f"{ind.baseline_year}年 {ind.format_value(ind.baseline_value)}"
-                         if ind.baseline_value is not None else "—"),
+            "baseline": (f"{prog.base_year}年 {ind.format_value(prog.base_value)}"
+                         + ("" if prog.base_stated else "（最早观测）") if prog.base_value is not None else "—"),
             "target": f"{ind.target_year}年 {ind.target_display}" + (
                 f"（{ind.change_explained}）" if ind.change_text and ind.target_kind == "level" else ""),
             "value": ind.format_value(latest.value) if latest else "—", "value_year": latest.year if latest else None,
@@ -229,8 +229,8 @@ def report_xlsx(year: int) -> bytes:
         formats.append(fmt)
         level = ind.target_kind == Indicator.TargetKind.LEVEL
         rows.append([
-            r["category"], ind.name, ind.unit, ind.citation, ind.jurisdiction.name, ind.baseline_year,
-            _number(ind, ind.baseline_value), ind.target_year, _number(ind, ind.target_value),
+            r["category"], ind.name, ind.unit, ind.citation, ind.jurisdiction.name, prog.base_year,
+            _number(ind, prog.base_value), ind.target_year, _number(ind, ind.target_value),
             ind.change_explained if level else ind.target_display,
             _number(ind, latest.value) if latest else None, latest.year if latest else None,
             latest.origin_label if latest else "", prog.share_of_way, prog.status_label,

@@ -23,7 +23,7 @@ import gc
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -102,6 +102,30 @@ def pct(x: float) -> str:
 
 def yuan(x: float) -> Decimal:
     return _yuan_memo(x) if x else _yuan(x)
+
+
+def pct_short_of(x: float, threshold: float) -> str:
+    """A rate under ``threshold`` with enough decimals that it reads as under it: 0.0995 against 0.10 → '9.95%',
+    never '10%' (issue 26 item 13)."""
+    text = pct(x)
+    if x >= threshold:
+        return text
+    value = Decimal(str(float(x))) * 100
+    for digits in range(2, 9):
+        shown = value.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
+        if shown < Decimal(str(float(threshold))) * 100:
+            return f"{shown.normalize():f}%"
+    return f"{value.quantize(Decimal('1e-8'), ROUND_FLOOR).normalize():f}%"
+
+
+def wan_short_of(x: float | Decimal, threshold: float | Decimal) -> str:
+    """An amount under ``threshold``: in 万元 where that reads as under it, else to the fen in 元 (999,999.99 against
+    100 万元 → '999,999.99 元', never '100 万元')."""
+    text = wan(x)
+    hundreds = (Decimal(str(x)) / 100).quantize(Decimal(1), ROUND_HALF_UP) * 100  # what the 万元 text shows
+    if x >= threshold or hundreds < Decimal(str(threshold)):
+        return text
+    return f"{Decimal(str(x)).quantize(Decimal('0.01'), ROUND_FLOOR):,} 元"
 
 
 def fen(values: Any) -> np.ndarray:
@@ -573,7 +597,7 @@ class RuleTable:
             elif (path.times_amount or path.min_amount) and not e.get("amount_given", True):
                 missing = f"缺少{rule.base_label}（元），无法计算"
             elif threshold is not None and e["amount"] < threshold:
-                missing = f"{rule.base_label} {wan(e['amount'])}，未达到 {wan(threshold)}"
+                missing = f"{rule.base_label} {wan_short_of(e['amount'], threshold)}，未达到 {wan(threshold)}"
             else:
                 continue
             near.append(result(p, 0, "near", label, event_facts(e), missing=missing))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from screening.models import ClaimDraft, Notice, ScreeningRun
+from screening.models import Notice, ScreeningRun
 
 
 @admin.register(ScreeningRun)
@@ -14,8 +14,3 @@ class NoticeAdmin(admin.ModelAdmin):
     list_display = ("id", "organization", "title", "created_at", "read_at")
     raw_id_fields = ("organization", "run")
 
-
-@admin.register(ClaimDraft)
-class ClaimDraftAdmin(admin.ModelAdmin):
-    list_display = ("id", "organization", "provision_id", "year", "amount", "is_ceiling", "created_at")
-    raw_id_fields = ("organization",)

@@ -29,6 +29,9 @@ def result_json(r: Any) -> dict[str, Any]:
     out["amount"] = str(out["amount"] if out["amount"] is not None else Decimal(0))
     out["missing"] = services.missing_items(out["missing"])
     out["caveats"] = services.missing_items(out["caveats"])
+    claim = getattr(r, "claim", None)  # an entitlement already claimed (funding): where its claim stands
+    if claim is not None:
+        out["claim"] = {"id": claim.pk, "state": claim.state, "label": claim.label, "amount": _money(claim.amount)}
     return out
 
 

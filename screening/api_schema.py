@@ -6,6 +6,13 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
+class ClaimStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    label = serializers.CharField(help_text="已申报（审核中）、已拨付……")
+    amount = serializers.CharField(help_text="申报、决定或拨付金额（元，两位小数）")
+
+
 class ResultSerializer(serializers.Serializer):
     provision_id = serializers.CharField()
     title = serializers.CharField()
@@ -18,6 +25,7 @@ class ResultSerializer(serializers.Serializer):
     explanation = serializers.CharField(allow_null=True)
     missing = serializers.ListField(child=serializers.CharField())
     caveats = serializers.ListField(child=serializers.CharField())
+    claim = ClaimStateSerializer(required=False, help_text="已申报时：申报的状态与金额")
 
 
 class SkippedSerializer(serializers.Serializer):

@@ -23,8 +23,9 @@ class ScreeningForm(forms.Form):
     region = forms.ModelChoiceField(label="区市", required=False, queryset=Region.objects.none(), empty_label="（不限）")
     industry_chain = forms.ModelChoiceField(label="产业链", required=False, queryset=IndustryChain.objects.all(),
                                             empty_label="（不限）")
-    organization_ids = forms.CharField(label="主体编号清单", required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2, "placeholder": "如 12, 15, 31"}))
+    organizations = forms.CharField(
+        label="主体清单", required=False, help_text="按清单筛查时填写：每行一个主体名称或统一社会信用代码。",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "每行一个主体名称或统一社会信用代码"}))
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Screening runs (免申即享 proactive_benefit), what-if simulations, notices and claim drafts.
+"""Screening runs (免申即享 proactive_benefit), what-if simulations and notices (claims are funding's).
 
 A run's progress and results live here, not in the job queue: the queue only says "work on run N". Each batch of
 organisations is written in one transaction together with the run's cursor, so a worker killed mid-run resumes at
@@ -86,13 +86,14 @@ class ScreeningRun(models.Model):
 
 
 class ScreeningResult(models.Model):
-    """One provision that applies to (or nearly applies to) one organisation in a screening run."""
+    """One result (a provision that applies, or nearly applies, to one organisation, once per qualifying event where
+    the provision pays per event) in a screening run."""
 
     class Status(models.TextChoices):
         APPLIES = "applies", "符合"
         NEAR = "near", "接近符合"
 
-    # No index of its own on run: the unique constraint (run, organization, provision_id) serves lookups by run, and
+    # No index of its own on run: the unique constraint (run, organization, provision_id, seq) serves lookups by run, and
     # every index costs time when a screening writes its rows (issue 11). No foreign-key constraint in the database
     # either: its check locks the organisation's row for every result row (three times the cost of the COPY). The
     # rows are written only by their run, for organisations it has just read, in the transaction that records the
@@ -103,6 +104,9 @@ class ScreeningResult(models.Model):
                                      db_constraint=False)
     region_id_snapshot = models.BigIntegerField("区市ID", default=0)
     provision_id = models.CharField("条款", max_length=120)
+    #: The result's place among the organisation's results: a provision paid per event (A 第19条: each loss of a
+    #: bank) gives one row per event, all kept (issue 26 item 3).
+    seq = models.PositiveSmallIntegerField("序号", default=0)
     title = models.CharField("条款名称", max_length=200)
     document = models.CharField("文件", max_length=120, blank=True)
     article = models.CharField("条", max_length=60, blank=True)
@@ -117,7 +121,8 @@ class ScreeningResult(models.Model):
         verbose_name = "筛查结果"
         verbose_name_plural = "筛查结果"
         constraints = [
-            models.UniqueConstraint(fields=["run", "organization", "provision_id"], name="screening_result_unique")
+            models.UniqueConstraint(fields=["run", "organization", "provision_id", "seq"],
+                                    name="screening_result_unique_seq")
         ]
         indexes = [models.Index(fields=["run", "status", "provision_id"])]
 
@@ -173,30 +178,3 @@ class Notice(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
-
-
-class ClaimDraft(models.Model):
-    """A claim draft made from an entitlement, kept for the funding workflow (a later issue)."""
-
-    organization = models.ForeignKey("registry.Organization", verbose_name="主体", on_delete=models.CASCADE,
-                                     related_name="claim_drafts")
-    provision_id = models.CharField("条款", max_length=120)
-    year = models.PositiveSmallIntegerField("年度")
-    title = models.CharField("条款名称", max_length=200)
-    document = models.CharField("文件", max_length=120, blank=True)
-    article = models.CharField("条", max_length=60, blank=True)
-    is_ceiling = models.BooleanField("上限（不超过/最高）", default=False)
-    amount = models.DecimalField("金额(元)", max_digits=16, decimal_places=2, default=0)
-    explanation = models.TextField("说明（生成时快照）", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "申报草稿"
-        verbose_name_plural = "申报草稿"
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "provision_id", "year"], name="claim_draft_once")
-        ]

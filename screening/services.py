@@ -1,4 +1,4 @@
-"""Business logic of 免申即享 (proactive_benefit): screening runs, what-if runs, notices, claim drafts.
+"""Business logic of 免申即享 (proactive_benefit): screening runs, what-if runs, notices, entitlements and their claims.
 
 Views, the API, the management commands and the queue's tasks all call these functions. Rules are never evaluated
 here: every figure comes from the policy engine (policy.services, imported as ``engine``) and carries the engine's
@@ -27,7 +27,7 @@ from accounts import access
 from core.audit import account, record
 from policy import services as engine
 from registry.models import IndustryChain, Organization, Region
-from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
+from screening.models import Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
 
 BATCH_SIZE = int(os.environ.get("KECHUANG_SCREENING_BATCH", "10000"))
 #: A running run beats every HEARTBEAT_EVERY (a thread of the worker, also during a long batch); one whose
@@ -92,6 +92,28 @@ def parse_id_list(text: str) -> list[int]:
             raise ScreeningInputError(f"主体清单中“{token}”不是主体编号，请只填写数字编号，用逗号或换行分隔。", "organization_ids")
         ids.append(int(token))
     return ids
+
+
+def resolve_organizations(text: str) -> list[int]:
+    """The organisations a person listed by name or unified social credit code (one a line, or separated by commas
+    or semicolons), looked up in one query; an entry the registry does not hold is refused, named."""
+    import re
+
+    entries = [e.strip() for e in re.split(r"[\n\r,，;；、]+", text or "") if e.strip()]
+    if not entries:
+        return []
+    found: dict[str, int] = {}
+    for pk, name, uscc in Organization.objects.filter(
+            Q(name__in=entries) | Q(uscc__in=[e.upper() for e in entries])).values_list("pk", "name", "uscc"):
+        found[name] = pk
+        if uscc:
+            found[uscc.upper()] = pk
+    unknown = [e for e in entries if e not in found and e.upper() not in found]
+    if unknown:
+        raise ScreeningInputError(
+            f"主体清单中“{'”“'.join(unknown[:5])}”在登记库中找不到：请填写主体的全称或统一社会信用代码，每行一个"
+            "（可在主体登记库中搜索核对）。", "organization_ids")
+    return sorted({found.get(e, found.get(e.upper())) for e in entries})
 
 
 def _check_year(year: Any) -> int:
@@ -201,7 +223,7 @@ def start_run(
         raise ScreeningInputError("按产业链筛查时请选择产业链。", "industry_chain")
     ids = sorted(set(int(i) for i in organization_ids))
     if scope == ScreeningRun.Scope.LIST and not ids:
-        raise ScreeningInputError("按清单筛查时请填写主体编号。", "organization_ids")
+        raise ScreeningInputError("按清单筛查时请填写主体名称或统一社会信用代码。", "organization_ids")
     clean_overrides: dict[str, str] = {}
     if kind == ScreeningRun.Kind.WHATIF:
         clean_overrides = validate_overrides({} if overrides is None else overrides)
@@ -282,16 +304,16 @@ def missing_items(missing: Any) -> list[str]:
 
 
 #: The columns of a result row, in the order ``_result_rows`` gives them (and COPY writes them).
-RESULT_COLUMNS = ("run_id", "organization_id", "region_id_snapshot", "provision_id", "title", "document", "article",
-                  "form", "is_ceiling", "amount", "status", "explanation", "missing")
+RESULT_COLUMNS = ("run_id", "organization_id", "region_id_snapshot", "seq", "provision_id", "title", "document",
+                  "article", "form", "is_ceiling", "amount", "status", "explanation", "missing")
 
 
 def _result_rows(run: ScreeningRun, org_id: int, region_id: int, results: list) -> list[tuple]:
     rows = []
-    for r in results:
+    for seq, r in enumerate(results):  # seq: each event's result kept (a provision may pay per event)
         if r.status not in ("applies", "near"):
             continue
-        rows.append((run.pk, org_id, region_id or 0, str(r.provision_id)[:120], str(r.title)[:200],
+        rows.append((run.pk, org_id, region_id or 0, seq, str(r.provision_id)[:120], str(r.title)[:200],
                      str(r.document or "")[:120], str(r.article or "")[:60], str(r.form or "")[:40],
                      bool(r.is_ceiling), Decimal(r.amount or 0), r.status, str(r.explanation or ""),
                      missing_items(r.missing)))
@@ -358,7 +380,7 @@ def _copy_lines(run_id: int, evaluated: Iterable[tuple[int, list]], regions: dic
         if not results:
             continue
         prefix = f"{head}{int(org_id)}\t{int(regions.get(org_id) or 0)}\t"
-        for r in results:
+        for seq, r in enumerate(results):
             status = r.status
             if status not in kept:
                 continue
@@ -379,7 +401,7 @@ def _copy_lines(run_id: int, evaluated: Iterable[tuple[int, list]], regions: dic
             text = r.explanation or ""
             if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
                 text = _copy_escape(text)
-            append(f"{prefix}{middle}\t{amount if amount and amount.__class__ is Decimal else Decimal(amount or 0)}\t{status}\t"
+            append(f"{prefix}{seq}\t{middle}\t{amount if amount and amount.__class__ is Decimal else Decimal(amount or 0)}\t{status}\t"
                    f"{text}\t{items}\n")
     return "".join(out).encode("utf-8")
 
@@ -391,12 +413,16 @@ def _aggregate(batch_no: int, run: ScreeningRun, variant: str, evaluated: dict[i
     for org_id, results in evaluated.items():
         region_id = regions.get(org_id) or 0
         any_amount, any_ceiling, hit = Decimal(0), False, False
+        counted: set[tuple] = set()  # beneficiaries are organisations: one per provision, whatever its events
         for r in results:
             if r.status != "applies":
                 continue
             hit = True
-            cell = sums[(str(r.provision_id)[:120], str(r.title)[:200], region_id, bool(r.is_ceiling))]
-            cell[0] += 1
+            key = (str(r.provision_id)[:120], str(r.title)[:200], region_id, bool(r.is_ceiling))
+            cell = sums[key]
+            if key not in counted:
+                counted.add(key)
+                cell[0] += 1
             cell[1] += Decimal(r.amount or 0)
             any_amount += Decimal(r.amount or 0)
             any_ceiling = any_ceiling or bool(r.is_ceiling)
@@ -425,7 +451,7 @@ def _aggregate_arrays(batch_no: int, run: ScreeningRun, variant: str, regions: n
         hit = count > 0
         if not hit.any():
             return
-        n = np.bincount(inverse[hit], weights=count[hit], minlength=len(codes))
+        n = np.bincount(inverse[hit], minlength=len(codes))  # beneficiaries are organisations, not results
         total = np.bincount(inverse[hit], weights=fen[hit], minlength=len(codes))
         for k in np.nonzero(n)[0]:
             out.append(WhatIfAggregate(run_id=run.pk, batch_no=batch_no, variant=variant, provision_id=pid,
@@ -755,7 +781,8 @@ def totals(run: ScreeningRun) -> Totals:
     out = Totals()
     out.by_provision = list(
         applies.values("provision_id", "title", "document", "article", "is_ceiling")
-        .annotate(entities=Count("id"), amount=Sum("amount")).order_by("-amount", "provision_id")
+        .annotate(entities=Count("organization", distinct=True), items=Count("id"), amount=Sum("amount"))
+        .order_by("-amount", "provision_id")
     )
     by_region: dict[int, dict] = {}
     for row in applies.values("region_id_snapshot", "is_ceiling").annotate(entities=Count("organization", distinct=True),
@@ -796,19 +823,33 @@ def _money(amount: Decimal | int | None) -> str:
     return f"{Decimal(amount or 0):,.2f}"
 
 
-def describe(r: Any) -> str:
-    """One line a clerk can read aloud: provision, citation, amount or ceiling."""
+def describe(r: Any, claim: ClaimState | None = None) -> str:
+    """One line a clerk can read aloud: provision, citation, amount or ceiling (and its claim, where there is one)."""
     citation = "，".join(x for x in (r.document, r.article) if x)
     money = ("最高 " if r.is_ceiling else "") + _money(r.amount) + " 元"
-    return f"{r.title}（{citation}）：{money}"
+    return f"{r.title}（{citation}）：{money}" + (f"——{claim.text()}" if claim else "")
 
 
-def notice_body(results: Iterable[Any], year: int) -> str:
-    lines = [f"经平台依据登记信息测算，贵单位 {year} 年度可享受以下政策（免申即享，供核对）："]
-    for i, r in enumerate(results, 1):
+def notice_body(results: Iterable[Any], year: int,
+                claims: dict[tuple[int, str, int], ClaimState] | None = None) -> str:
+    """The notice of a screening: what the organisation can claim, and for what it has claimed, where that claim
+    stands (not offered as 可享受 again)."""
+    results = list(results)
+    claims = claims or {}
+    found = [(r, claims.get((r.organization_id, r.provision_id, year))) for r in results]
+    open_ = [(r, c) for r, c in found if c is None]
+    claimed = [(r, c) for r, c in found if c is not None]
+    lines = []
+    if open_:
+        lines.append(f"经平台依据登记信息测算，贵单位 {year} 年度可享受以下政策（免申即享，供核对）：")
+    for i, (r, _) in enumerate(open_, 1):
         lines.append(f"{i}. {describe(r)}")
         if r.explanation:
             lines.append(f"   说明：{r.explanation}")
+    if claimed:
+        lines.append(f"贵单位 {year} 年度已申报的政策：")
+    for i, (r, c) in enumerate(claimed, 1):
+        lines.append(f"{i}. {describe(r, c)}")
     lines.append("“最高”为上限金额，需经评审确定；如登记信息有误，请在平台更正。")
     return "\n".join(lines)
 
@@ -824,9 +865,11 @@ def send_notices(user: Any, run: ScreeningRun, organization_ids: Iterable[int] |
     per_org: dict[int, list] = defaultdict(list)
     for r in applies.exclude(organization_id__in=already).order_by("organization_id", "-amount"):
         per_org[r.organization_id].append(r)
+    claims = claim_states(per_org, [run.year])
     notices = [
         Notice(organization_id=org_id, run=run, title=f"{run.year} 年度可享受政策提示（{len(items)} 项）",
-               body=notice_body(items, run.year), link=f"/screening/mine/?year={run.year}", created_by=account(user))
+               body=notice_body(items, run.year, claims), link=f"/screening/mine/?year={run.year}",
+               created_by=account(user))
         for org_id, items in per_org.items()
     ]
     Notice.objects.bulk_create(notices, batch_size=2000, ignore_conflicts=True)
@@ -949,9 +992,13 @@ def latest_fact_year(org: Organization) -> int:
 def entitlements(org: Organization, years: Iterable[int]) -> list[dict]:
     """Per year: the provisions that apply and those nearly met (with what is missing)."""
     out = []
-    for result in engine.evaluate_organization_years(org, list(years)):
+    years = list(years)
+    claims = claim_states([org.pk], years)
+    for result in engine.evaluate_organization_years(org, years):
         year = int(result.period)
         applies = [r for r in result.results if r.status == "applies"]
+        for r in applies:  # an entitlement already claimed shows its claim instead of 申报 (issue 26 item 11)
+            r.claim = claims.get((org.pk, str(r.provision_id), year))
         near = [r for r in result.results if r.status == "near"]
         out.append({
             "year": year, "applies": applies, "near": near,
@@ -961,24 +1008,44 @@ def entitlements(org: Organization, years: Iterable[int]) -> list[dict]:
     return out
 
 
-def create_claim_draft(user: Any, org: Organization, provision_id: str, year: Any) -> tuple[ClaimDraft, bool]:
-    """Turn an applicable provision into a claim draft. The amount is recomputed, never taken from the form."""
-    year = _check_year(year)
-    result = engine.evaluate_organization(org, year)
-    match = next((r for r in result.results if str(r.provision_id) == provision_id), None)
-    if match is None or match.status != "applies":
-        raise ScreeningInputError(f"{year} 年度本单位不符合该条款（{provision_id}），不能生成申报草稿。", "provision_id")
-    draft, created = ClaimDraft.objects.get_or_create(
-        organization=org, provision_id=provision_id, year=year,
-        defaults={"title": str(match.title)[:200], "document": str(match.document or "")[:120],
-                  "article": str(match.article or "")[:60], "is_ceiling": bool(match.is_ceiling),
-                  "amount": Decimal(match.amount or 0), "explanation": str(match.explanation or ""),
-                  "created_by": account(user)},
-    )
-    if created:
-        record(user, "screening.claim_draft_created", draft,
-               f"{org.name} 生成申报草稿：{describe(match)}", year=year, provision_id=provision_id)
-    return draft, created
+@dataclass(frozen=True)
+class ClaimState:
+    """Where an entitlement's claim (funding) stands, in the applicant's words: 已拨付 and the amount paid, or
+    已申报 with its step and the amount claimed or decided."""
+
+    pk: int
+    state: str
+    amount: Decimal
+
+    @property
+    def paid(self) -> bool:
+        return self.state == "paid"
+
+    @property
+    def label(self) -> str:
+        from funding.workflow import STATES
+
+        if self.paid:
+            return "已拨付"
+        return "已建申报，未提交" if self.state == "draft" else f"已申报（{STATES.get(self.state, ('', self.state))[1]}）"
+
+    def text(self) -> str:
+        from core.formatting import money
+
+        return f"{self.label}，{'拨付' if self.paid else '金额'} {money(self.amount)}"
+
+
+def claim_states(org_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, str, int], ClaimState]:
+    """(organisation, provision, year) → its claim's state, read from funding's claims (one query)."""
+    from funding.models import Claim
+
+    out: dict[tuple[int, str, int], ClaimState] = {}
+    rows = (Claim.objects.filter(organization_id__in=list(org_ids), year__in=list(years)).exclude(provision_id="")
+            .order_by("event_key", "id")
+            .values_list("pk", "organization_id", "provision_id", "year", "state", "decided_amount", "entitled_amount"))
+    for pk, org_id, pid, year, state, decided, entitled in rows:
+        out.setdefault((org_id, pid, year), ClaimState(pk, state, decided if decided is not None else entitled))
+    return out
 
 
 def notices_for(org: Organization) -> QuerySet[Notice]:

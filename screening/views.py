@@ -41,11 +41,13 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            ids = services.parse_id_list(d["organization_ids"] or "") if d["scope"] == ScreeningRun.Scope.LIST else []
+            ids = (services.resolve_organizations(d["organizations"] or "")
+                   if d["scope"] == ScreeningRun.Scope.LIST else [])
             run = services.start_run(request.user, year=d["year"], scope=d["scope"], region=d["region"],
                                      industry_chain=d["industry_chain"], organization_ids=ids)
         except services.ScreeningInputError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            field = "organizations" if exc.field == "organization_ids" else exc.field
+            form.add_error(field if field in form.fields else None, str(exc))
         else:
             messages.success(request, f"已发起 {run.year} 年度政策筛查（{run.total} 家主体）。")
             return redirect("screening:run", pk=run.pk)
@@ -102,6 +104,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ctx["totals"] = t
             ctx["entities"] = Paginator(services.entities_to_notify(run), 50).get_page(request.GET.get("page"))
             ctx["notified"] = run.notice_set.count()
+            ctx["can_redeem"] = request.user.is_bureau  # 免申即享兑现 is the bureau's (funding.services)
             ctx["chart"] = {
                 "regions": [r["region"] for r in t.by_region],
                 "entitlement": [float(r["entitlement"]) for r in t.by_region],
@@ -161,6 +164,32 @@ def run_notify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def run_proactive(request: HttpRequest, pk: int) -> HttpResponse:
+    """免申即享兑现 from the run's own page: the fixed (应享) results of the ticked organisations, or of all, become
+    claims awaiting each organisation's confirmation (funding's one door, funding.services)."""
+    from funding.services import FundingError, create_proactive_claims
+
+    if denied := _staff_only(request):
+        return denied
+    run = _get_run(request, pk)
+    result_ids = None
+    if not request.POST.get("all"):
+        orgs = [int(i) for i in request.POST.getlist("organization") if i.isdigit()]
+        if not orgs:
+            messages.error(request, "请勾选要兑现的主体，或选择“为全部应享主体生成”。")
+            return redirect("screening:run", pk=pk)
+        result_ids = list(run.results.filter(organization_id__in=orgs).values_list("pk", flat=True))
+    try:
+        created, skipped = create_proactive_claims(request.user, run.pk, result_ids)
+        messages.success(request, f"已生成免申即享兑现事项 {created} 项（已有申报而跳过 {skipped} 项），"
+                                  "并已通知相关单位确认收款账号。")
+    except FundingError as exc:
+        messages.error(request, str(exc))
+    return redirect("screening:run", pk=pk)
+
+
+@login_required
 def run_export(request: HttpRequest, pk: int) -> HttpResponse:
     if denied := _staff_only(request):
         return denied
@@ -199,34 +228,9 @@ def mine(request: HttpRequest) -> HttpResponse:
         engine_error = ""
     except Exception as exc:  # one bad fact of this entity must not make its own page a 500 (issue 12)
         years, engine_error = [], f"本单位登记的数据有误，暂时无法计算：{exc}。请核对年度数据后再试，或联系主管部门。"
-    drafts = set(org.claim_drafts.values_list("provision_id", "year"))
-    for y in years:
-        y["draft_ids"] = {pid for pid, yr in drafts if yr == y["year"]}
     # The unread count comes from the context processor (screening.context_processors.notices): counted once.
     return render(request, "screening/mine.html", {"org": org, "years": years, "year": year, "year_note": year_note,
-                                                   "engine_error": engine_error,
-                                                   "drafts": org.claim_drafts.all()[:50]})
-
-
-@login_required
-@require_POST
-def mine_draft(request: HttpRequest) -> HttpResponse:
-    org = services.entity_organization(request.user)
-    if org is None:
-        raise Http404("本账户未关联主体。")
-    view_year = request.POST.get("view_year") or request.POST.get("year") or ""
-    try:
-        draft, created = services.create_claim_draft(request.user, org, request.POST.get("provision_id", ""),
-                                                     request.POST.get("year"))
-        messages.success(request, f"已生成申报草稿：{draft.title}（{draft.year} 年度），见下方“我的申报草稿”。" if created
-                         else "该条款的申报草稿已存在，未重复生成。")
-        anchor = f"#draft-{draft.pk}"
-    except services.ScreeningInputError as exc:
-        messages.error(request, str(exc))
-        anchor = ""
-    # Back to the year the user was looking at, with the draft in view (not to the default year).
-    query = f"?year={int(view_year)}" if str(view_year).isdigit() else ""
-    return redirect(reverse("screening:mine") + query + anchor)
+                                                   "engine_error": engine_error})
 
 
 @login_required

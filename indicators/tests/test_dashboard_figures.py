@@ -61,3 +61,25 @@ def test_indicator_without_data_says_where_data_comes_from(db):
     client.force_login(User.objects.create_user("b2", password="x", role="bureau"))
     body = client.get("/indicators/?year=2023").content.decode()
     assert "待录入：由市科技局提供年度统计数据" in body and "登记库中尚无相关记录" in body
+
+
+def test_pie_colours_progress_from_zero_and_the_base_used(seeded):
+    """Issue 26 item 15: green for 已达成 (never for 未达成); 国家级创新平台 (A 第2条, 30个以上, no base in the text)
+    shows its share of the way from zero, not 0.0%; 基期 shows the base the progress text uses, not "—"."""
+    import json
+
+    client = Client()
+    client.force_login(User.objects.get(username="bureau"))
+    body = client.get("/indicators/?year=2025").content.decode()
+    chart = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', body, re.S)[1])
+    colours = {s["name"]: s["itemStyle"]["color"] for s in chart["status"]}
+    assert colours["未达成"] == "#b3261e" and colours.get("已达成", "#135c27") == "#135c27"
+    assert not [name for name, c in colours.items() if c in ("#135c27", "#2e7d32")
+                and name not in ("已达成", "正常推进")]
+    row = next(r for r in services.dashboard(2025) if r["indicator"].code == "a.national_platforms")
+    p = row["progress"]
+    assert p.latest_value > 0 and p.share_text == f"{p.latest_value / 30 * 100:.1f}%" != "0.0%"
+    html = body[body.index('href="/indicators/a.national_platforms/'):]
+    html = html[:html.index("</tr>")]
+    assert f'<td class="num base">{round(p.base_value)}<br><span class="muted">{p.base_year}（最早观测）</span>' in html
+    assert f"{p.share_text}</td>" in html

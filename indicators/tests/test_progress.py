@@ -110,8 +110,9 @@ def test_passed_target_is_judged_on_its_target_year_value_a_art2_hte():
                        target_year=2020, target_value=500, compound=True, unit="家")
     assert p.status == "achieved" and p.final
     assert p.latest_year == 2020 and p.latest_value == 738
-    assert p.share_of_way is None  # the base already met the target: no share of the way, never a negative one
-    assert "基期值560已不低于目标500" in p.note
+    # no base in the document: the way is counted from zero (never from an earlier count above the target)
+    assert p.share_of_way == pytest.approx(738 / 500) and p.bar_width == 100
+    assert (p.base_year, p.base_value, p.base_stated) == (2018, 560, False) and p.base_text == "2018年 560（最早观测）"
     assert "最终判定" in p.rule and "1500" not in p.rule
     assert "目标年（2020年）已过" in p.final_text
 
@@ -121,7 +122,7 @@ def test_missed_target_stays_missed_whatever_comes_later_a_art2():
     p = level_progress({2018: 250, 2020: 300, 2023: 400}, baseline_year=None, baseline_value=None, target_year=2020,
                        target_value=330, compound=True, unit="个")
     assert p.status == "missed" and p.final and p.latest_value == 300
-    assert p.share_of_way == pytest.approx(50 / 80)
+    assert p.share_of_way == pytest.approx(300 / 330)
 
 
 def test_no_target_year_value_gives_no_final_verdict():
@@ -166,3 +167,13 @@ def test_counts_read_as_whole_numbers_in_the_rule():
     p = level_progress({2021: 900, 2023: 1200}, baseline_year=2020, baseline_value=738, target_year=2025,
                        target_value=1500, compound=True, unit="家", whole=True)
     assert "1,659家" in p.rule and "1,659.3" not in p.rule
+
+
+def test_a_count_without_a_stated_base_is_counted_from_zero_a_art2():
+    """Issue 26 item 15: A 第2条 国家级创新平台30个以上, 3 every year since 2018: 10% of the way, not 0.0%."""
+    p = level_progress({2018: 3, 2019: 3, 2020: 3}, baseline_year=None, baseline_value=None, target_year=2020,
+                       target_value=30, compound=True, unit="个", whole=True)
+    assert p.share_text == "10.0%" and p.status == "missed"
+    stated = level_progress({2022: 700}, baseline_year=2020, baseline_value=738, target_year=2025, target_value=1500,
+                            compound=True)
+    assert stated.base_text == "2020年 738" and stated.base_stated

@@ -43,7 +43,7 @@ def test_home_page_counts_reach_today(sized_page, demo_city):
     assert_no_horizontal_scroll(page)
 
 
-def test_mine_default_year_and_draft_stays_in_view(sized_page, demo_city):
+def test_mine_default_year_and_citations_open_the_text(sized_page, demo_city):
     page = sized_page
     user = User.objects.get(username="enterprise")
     latest = user.organization.annual_facts.order_by("-year").first().year
@@ -53,20 +53,15 @@ def test_mine_default_year_and_draft_stays_in_view(sized_page, demo_city):
     assert f"{latest}年" in page.inner_text("#year-note")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
-    # make a draft from the earlier of the two years on the page: the page comes back with the draft in view
-    button = page.locator(f'[data-year="{latest - 1}"] form button:has-text("生成申报草稿"), '
-                          f'[data-year="{latest}"] form button:has-text("生成申报草稿")').first
-    if button.count() == 0:
-        page.goto(page.base_url + f"/screening/mine/?year={latest - 1}")
-        button = page.locator('form button:has-text("生成申报草稿")').first
-    title = button.locator("xpath=ancestor::tr/td[1]").inner_text()
-    button.click()
+    # Issue 26 item 19: a citation opens the article's text in the portal
+    link = page.locator("a.citation").first
+    article = link.inner_text().split()[-1]
+    link.click()
     page.wait_for_load_state("networkidle")
-    assert "已生成申报草稿" in page.inner_text(".messages")
-    row = page.locator("table.drafts tr[id^=draft-]").first
-    assert title in row.inner_text()
-    assert row.is_visible()
-    assert re.search(r"#draft-\d+$", page.url)
+    from urllib.parse import unquote
+
+    assert unquote(page.url).endswith(f"/portal/documents/A/#art-{article}")
+    assert page.locator(f'[id="art-{article}"]').is_visible()
     # the enterprise's other pages: its profile (with its own platform, issue 13) and its notices
     for path in (f"/registry/{user.organization_id}/", "/screening/notices/"):
         page.goto(page.base_url + path)
@@ -101,6 +96,13 @@ def test_calculator_each_offered_provision(sized_page, db):
     page.wait_for_selector("table.applies")
     applies = page.inner_text("table.applies")
     assert "当年通过认定高企成长性奖励" in applies and "5 万元" in applies  # B 第17条: 一次性 5 万元
+    # Issue 26 item 20: the answer opens at the result, in view, not below the fold
+    assert page.url.endswith("#result")
+    top = page.evaluate("document.querySelector('#result').getBoundingClientRect().top")
+    assert 0 <= top < page.evaluate("window.innerHeight")
+    # Issue 26 item 19: each citation of the result links to its article's text
+    assert page.locator("#result a.citation", has_text="威政发〔2023〕5号 第17条").first.get_attribute(
+        "href").endswith("/portal/documents/B/#art-第17条")
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
 

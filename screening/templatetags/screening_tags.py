@@ -29,3 +29,16 @@ def as_items(value: Any) -> list[str]:
 def yuan(value: Any) -> str:
     """An exact amount for ledgers and payments (core.formatting.exact_yuan): "200,000.00", the page adds 元."""
     return formatting.exact_yuan(value if value is not None else 0)
+
+
+@register.simple_tag
+def article_url(document: str, article: str) -> str:
+    """The portal's page of the document's original text, at the article's anchor ("" when the text is not held)."""
+    from django.urls import reverse
+
+    from portal.documents import has_text, key_of
+
+    key = key_of(str(document or ""))
+    if key is None or not has_text(key):
+        return ""
+    return reverse("portal:document", args=[key]) + (f"#art-{article}" if article else "")

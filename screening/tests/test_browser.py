@@ -56,8 +56,16 @@ def test_enterprise_sees_its_list(page, demo_city):
     assert org.name in page.inner_text("h1")
     card = page.locator(f"[data-year='{YEAR}']")
     assert "新认定/重新认定高新技术企业奖励" in card.locator("table.applies").inner_text()
-    card.locator("text=生成申报草稿").first.click()
-    assert "已生成申报草稿" in page.inner_text(".messages")
+    # Issue 26 items 11, 23: one path from an entitlement to a claim; back on the page, the claim's state replaces 申报
+    from funding.models import Programme
+
+    Programme.objects.create(name=f"{YEAR} 年度科技政策兑现", year=YEAR)
+    row = card.locator("table.applies tr", has_text="新认定/重新认定高新技术企业奖励")
+    row.locator("button:has-text('申报')").click()
+    page.wait_for_url("**/funding/claims/*/")
+    page.goto(page.base_url + f"/screening/mine/?year={YEAR}")
+    row = page.locator(f"[data-year='{YEAR}'] table.applies tr", has_text="新认定/重新认定高新技术企业奖励")
+    assert "已建申报，未提交" in row.inner_text() and row.locator("button:has-text('申报')").count() == 0
 
 
 def test_staff_screening_progress_totals_and_whatif(page, demo_city, background_worker):
@@ -95,3 +103,28 @@ def test_staff_screening_progress_totals_and_whatif(page, demo_city, background_
     whatif = ScreeningRun.objects.get(kind="whatif")
     assert page.inner_text("#delta-amount") != "0.00"
     assert services.whatif_comparison(whatif).delta_amount > 0
+
+
+def test_staff_pick_organisations_by_search_and_redeem_on_the_run_page(page, demo_city):
+    """Issue 26 item 21: a list screening is built with a search box (no internal numbers), and 免申即享兑现 is a
+    button on the run's own page."""
+    from registry.models import Organization
+
+    org = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
+                                       valid_from__year=YEAR).first().organization
+    login(page, "bureau")
+    page.goto(page.base_url + "/screening/")
+    page.fill("#start-screening input[name=year]", str(YEAR))
+    page.fill("#org-search", org.name[:6])
+    page.wait_for_selector("#org-options option", state="attached")
+    suggested = page.eval_on_selector_all("#org-options option", "os => os.map(o => o.value)")
+    assert suggested and all(Organization.objects.filter(name=n).exists() for n in suggested)
+    page.fill("#org-search", org.name)
+    page.click("#org-add")
+    assert page.input_value("#start-screening textarea") == org.name
+    assert page.input_value("#start-screening select[name=scope]") == "list"
+    page.click("#start-screening button[type=submit]")
+    page.wait_for_selector("#proactive")
+    run = ScreeningRun.objects.get()
+    assert run.organization_ids == [org.pk]
+    assert "免申即享兑现" in page.inner_text("#proactive")

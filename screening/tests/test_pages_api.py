@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from accounts.models import User
 from registry.models import Organization, Qualification
 from screening import services
-from screening.models import ClaimDraft, Notice, ScreeningRun
+from screening.models import Notice, ScreeningRun
 from screening.tests.conftest import A07, A07_FIRST, A_DOC
 
 YEAR = 2024
@@ -28,27 +28,65 @@ def hte_enterprise(demo_city):
     return org
 
 
-def test_mine_lists_applies_and_near_and_makes_a_draft(hte_enterprise):
+def test_mine_lists_applies_and_near_and_one_path_to_a_claim(hte_enterprise):
+    """Issue 26 items 11, 19, 23: an entitlement offers 申报 (no separate draft), cites its article with a link to
+    the article's text in the portal, and once claimed shows its claim's state and amount instead of 申报."""
+    from django.urls import reverse
+
+    from funding.models import Claim, Programme
+
     c = client_for("enterprise")
     page = c.get(f"/screening/mine/?year={YEAR}")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "我能享受的政策" in text and hte_enterprise.name in text
-    # A 第7条: 新认定高新技术企业 20 万元, with its document and article on the page.
-    card = text[text.index(f'data-year="{YEAR}"'):text.index(f'data-year="{YEAR - 1}"')]
-    row = card[card.index("<td>新认定/重新认定高新技术企业奖励</td>"):]
-    row = row[:row.index("</tr>")]
-    assert f"{A_DOC} 第7条" in row and "应享</span>20 万元" in row and "生成申报草稿" in row
-    resp = c.post("/screening/mine/draft/", {"provision_id": A07, "year": YEAR}, follow=True)
-    assert "已生成申报草稿" in resp.content.decode()
-    assert ClaimDraft.objects.get().organization == hte_enterprise
-    resp = c.post("/screening/mine/draft/", {"provision_id": "B.04.new_rd_institution_ceiling", "year": YEAR},
-                  follow=True)
-    assert "不能生成申报草稿" in resp.content.decode()
+    assert "我能享受的政策" in text and hte_enterprise.name in text and "申报草稿" not in text
+
+    def a07_row() -> str:
+        text = c.get(f"/screening/mine/?year={YEAR}").content.decode()
+        card = text[text.index(f'data-year="{YEAR}"'):text.index(f'data-year="{YEAR - 1}"')]
+        row = card[card.index("<td>新认定/重新认定高新技术企业奖励</td>"):]
+        return row[:row.index("</tr>")]
+
+    # A 第7条: 新认定高新技术企业 20 万元, with its document and article on the page, linked to the article's text.
+    row = a07_row()
+    link = reverse("portal:document", args=["A"]) + "#art-第7条"
+    assert f'<a href="{link}" class="citation">{A_DOC} 第7条</a>' in row
+    assert "应享</span>20 万元" in row and ">申报</button>" in row
+    assert "art-第7条" in c.get(link.split("#")[0]).content.decode()  # the anchor is on the portal's page
+    Programme.objects.create(name=f"{YEAR} 年度科技政策兑现", year=YEAR)
+    resp = c.post("/funding/new/", {"provision_id": A07, "year": YEAR})
+    claim = Claim.objects.get(organization=hte_enterprise, provision_id=A07, year=YEAR)
+    assert resp["Location"] == f"/funding/claims/{claim.pk}/"
+    row = a07_row()
+    assert ">申报</button>" not in row and f'href="/funding/claims/{claim.pk}/"' in row
+    assert "已建申报，未提交</span> 20 万元" in row
+    Claim.objects.filter(pk=claim.pk).update(state="formal_check")
+    assert "已申报（审核中）</span> 20 万元" in a07_row()
+    Claim.objects.filter(pk=claim.pk).update(state="paid", decided_amount=150000)
+    row = a07_row()
+    assert '<span class="tag on">已拨付</span> 15 万元' in row and ">申报</button>" not in row
     api = c.get(f"/api/screening/mine/?year={YEAR}").json()
     assert api["organization"]["id"] == hte_enterprise.pk
     a07 = next(r for r in api["years"][0]["applies"] if r["provision_id"] == A07)
     assert (a07["document"], a07["article"], a07["amount"]) == (A_DOC, "第7条", f"{A07_FIRST:.2f}")
+    assert a07["claim"] == {"id": claim.pk, "state": "paid", "label": "已拨付", "amount": "150000.00"}
+
+
+def test_the_notice_says_what_is_already_claimed(hte_enterprise):
+    """Issue 26 item 11: the screening notice lists a paid entitlement as 已拨付 with its amount, not as 可享受."""
+    from funding.models import Claim, Programme
+
+    programme = Programme.objects.create(name=f"{YEAR} 年度科技政策兑现", year=YEAR)
+    Claim.objects.create(programme=programme, organization=hte_enterprise, origin="redemption", provision_id=A07,
+                         title="新认定/重新认定高新技术企业奖励", year=YEAR, entitled_amount=A07_FIRST,
+                         decided_amount=A07_FIRST, state="paid")
+    bureau = User.objects.get(username="bureau")
+    run = services.start_run(bureau, year=YEAR, scope=ScreeningRun.Scope.LIST, organization_ids=[hte_enterprise.pk])
+    services.send_notices(bureau, run)
+    body = Notice.objects.get(organization=hte_enterprise).body
+    offered, _, claimed = body.partition(f"贵单位 {YEAR} 年度已申报的政策：")
+    assert "新认定/重新认定高新技术企业奖励" not in offered
+    assert f"新认定/重新认定高新技术企业奖励（{A_DOC}，第7条）：200,000.00 元——已拨付，拨付 20 万元" in claimed
 
 
 def test_entity_accounts_see_only_their_own(hte_enterprise):
@@ -90,10 +128,37 @@ def test_staff_start_page_run_page_export(demo_city):
 
 def test_staff_empty_selection_message(demo_city):
     c = client_for("bureau")
-    resp = c.post("/screening/", {"year": YEAR, "scope": "list", "organization_ids": "99999999"})
-    assert resp.status_code == 200 and "所选范围内没有主体" in resp.content.decode()
-    resp = c.post("/screening/", {"year": YEAR, "scope": "list", "organization_ids": "1, x2"})
-    assert "不是主体编号" in resp.content.decode()
+    resp = c.post("/screening/", {"year": YEAR, "scope": "list", "organizations": ""})
+    assert resp.status_code == 200 and "按清单筛查时请填写主体名称或统一社会信用代码" in resp.content.decode()
+    resp = c.post("/screening/", {"year": YEAR, "scope": "list", "organizations": "不存在的公司\n12"})
+    assert "“不存在的公司”“12”在登记库中找不到" in resp.content.decode()
+
+
+def test_staff_pick_organisations_by_name_or_credit_code_and_redeem_on_the_run_page(hte_enterprise):
+    """Issue 26 item 21: no internal numbers — a list screening takes names or credit codes, and 免申即享兑现 is a
+    button on the run's page for the ticked organisations (A 第7条: 20 万元 becomes a claim awaiting confirmation)."""
+    from funding.models import Claim, Programme
+
+    other = Organization.objects.exclude(pk=hte_enterprise.pk).exclude(uscc="").first()
+    c = client_for("bureau")
+    page = c.get("/screening/").content.decode()
+    form = page[page.index('id="start-screening"'):page.index("</form>", page.index('id="start-screening"'))]
+    assert "主体清单" in form and "编号" not in form
+    resp = c.post("/screening/", {"year": YEAR, "scope": "list",
+                                  "organizations": f"{hte_enterprise.name}\n{other.uscc.lower()}"})
+    run = ScreeningRun.objects.latest("id")
+    assert resp["Location"] == f"/screening/runs/{run.pk}/" and sorted(run.organization_ids) == sorted(
+        [hte_enterprise.pk, other.pk])
+    page = c.get(resp["Location"]).content.decode()
+    proactive = page[page.index('id="proactive"'):page.index("</p>", page.index('id="proactive"'))]
+    assert "为所选主体生成" in proactive and "编号" not in proactive
+    Programme.objects.create(name=f"{YEAR} 年度科技政策兑现", year=YEAR)
+    resp = c.post(f"/screening/runs/{run.pk}/proactive/", {"organization": [hte_enterprise.pk]}, follow=True)
+    assert "已生成免申即享兑现事项" in resp.content.decode()
+    claim = Claim.objects.get(organization=hte_enterprise, provision_id=A07)
+    assert (claim.state, claim.entitled_amount, claim.origin) == ("awaiting_confirmation", A07_FIRST, "proactive")
+    assert not Claim.objects.filter(organization=other).exists()
+    assert "请勾选要兑现的主体" in c.post(f"/screening/runs/{run.pk}/proactive/", follow=True).content.decode()
 
 
 def test_whatif_page_and_bad_values(demo_city):
@@ -171,18 +236,6 @@ def test_engine_refusing_the_data_gives_a_message_not_an_error(hte_enterprise, m
     monkeypatch.setattr(services, "_evaluate_batch", refuse)
     run = services.start_run(User.objects.get(username="bureau"), year=YEAR)
     assert run.status == "failed" and run.error.startswith("输入无效：annual_facts.2024.rd_expense")
-
-
-def test_draft_stays_in_view_after_it_is_made(hte_enterprise):
-    """Issue 13: 生成申报草稿 redirected to the default year, where the draft could not be seen. A 第7条."""
-    c = client_for("enterprise")
-    resp = c.post("/screening/mine/draft/", {"provision_id": A07, "year": YEAR,
-                                             "view_year": YEAR + 1})
-    draft = ClaimDraft.objects.get()
-    assert resp.status_code == 302 and resp["Location"] == f"/screening/mine/?year={YEAR + 1}#draft-{draft.pk}"
-    text = c.get(resp["Location"]).content.decode()
-    assert f'id="draft-{draft.pk}"' in text and draft.title in text and "已生成申报草稿" in text
-    assert f'data-year="{YEAR}"' in text  # the year it was made for is on the page too (year + 1 and year)
 
 
 def test_mine_defaults_to_latest_year_with_facts_and_says_so(hte_enterprise):

@@ -11,7 +11,7 @@ from core.models import AuditEvent
 from policy import services as engine
 from registry.models import Organization, Qualification, Region
 from screening import services
-from screening.models import ClaimDraft, Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
+from screening.models import Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
 from screening.tests.conftest import A07, A07_FIRST, A07_RE, A_DOC
 
 YEAR = 2024
@@ -224,18 +224,6 @@ def test_export_is_readable_numbers_titles_frozen_header(bureau):
     assert amount.value == float(top["amount"]) > 0 and "#,##0.00" in amount.number_format
     codes = [c.value for row in wb["主体明细"].iter_rows() for c in row if isinstance(c.value, str)]
     assert not [v for v in codes if v.startswith(("A.", "B.")) and v[2:4].isdigit()]
-
-
-def test_claim_draft(city):
-    org = Qualification.objects.filter(kind="high_tech_enterprise", certification="first_certification",
-                                       valid_from__year=YEAR, organization__kind="enterprise").first().organization
-    user = User.objects.get(username="bureau")
-    draft, created = services.create_claim_draft(user, org, A07, YEAR)
-    assert created and draft.amount == Decimal(A07_FIRST) and (draft.document, draft.article) == (A_DOC, "第7条")
-    _, created = services.create_claim_draft(user, org, A07, YEAR)
-    assert not created and ClaimDraft.objects.count() == 1
-    with pytest.raises(services.ScreeningInputError, match="不符合"):
-        services.create_claim_draft(user, org, "B.04.new_rd_institution_ceiling", YEAR)
 
 
 def test_district_whatif_covers_its_region(city):

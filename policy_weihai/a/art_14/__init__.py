@@ -12,11 +12,11 @@ PROVINCIAL_MISSING = "缺少省级奖金金额（按省市 1:{ratio} 配套，�
 
 PROVISIONS = [
     Provision("A.14.national_award_matching", "国家科学技术奖配套奖励（第一完成单位）", A.number, "第14条", "fixed", False,
-              "a14_national_award_matching", "作为第一完成单位获国家科学技术奖特等/一等/二等奖（B 生效前）",
+              "a14_national_award_matching", "作为第一完成单位获国家科学技术奖特等/一等/二等奖（2023年7月13日前获得）",
               ("enterprise", "research_institution"),
               ("a.art_14.national_award_special", "a.art_14.national_award_first", "a.art_14.national_award_second"), window=A.window),
     Provision("A.14.provincial_award_matching", "省科学技术奖省市 1:1 配套", A.number, "第14条", "matching", False,
-              "a14_provincial_award_matching", "获省科学技术奖一/二/三等奖（B 生效前），金额=省奖金×1",
+              "a14_provincial_award_matching", "获省科学技术奖一/二/三等奖（2023年7月13日前获得），按省奖金 1:1 配套",
               ("enterprise", "research_institution"), ("a.art_14.provincial_award_matching_ratio",), window=A.window,
               explanation=EventAmounts(matching=Matching(ratio="a.art_14.provincial_award_matching_ratio", kind="award", subject="provincial_st_award", grades=("first", "second", "third"), window="a_replaced", template=PROVINCIAL_MATCHING, missing=PROVINCIAL_MISSING))),
     Provision("A.14.patent_volume_reward", "年获发明专利授权20件以上单位奖励", A.number, "第14条", "one_time", False,

@@ -7,7 +7,7 @@ from policy_weihai.vocabulary import A_SILENT, ALL_KINDS, ENT_RES_PLAT
 
 PROVISIONS = [
     Provision("A.16.national_incubator_reward", "国家级孵化器、国家专业化众创空间一次性奖励", A.number, "第16条", "one_time",
-              False, "a16_national_incubator_reward", "认定为国家级科技企业孵化器/国家专业化众创空间（B 生效前）",
+              False, "a16_national_incubator_reward", "认定为国家级科技企业孵化器/国家专业化众创空间（2023年7月13日前认定）",
               ENT_RES_PLAT, ("a.art_16.national_incubator",), also_cited=(f"{D.number} 二（四）2",), window=A.window),
     Provision("A.16.incubatee_upgrade_reward", "在孵企业升级高企奖励孵化器", A.number, "第16条", "per_unit", False,
               "a16_incubatee_upgrade_reward", "在孵企业 3 年孵化期内升级为高新技术企业（每家 10 万元，每年最高 100 万元）",

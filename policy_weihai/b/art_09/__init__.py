@@ -1,6 +1,6 @@
 """威政发〔2023〕5号 第9条: catalogue entries and explanations (parameters, rules and tests beside them)."""
 
-from policy.explain import Context, Custom, pct, result, wan
+from policy.explain import Context, Custom, pct, pct_short_of, result, wan
 from policy.jurisdiction import Provision
 from policy_weihai.documents import B
 
@@ -48,7 +48,7 @@ def explain_b09(p, ctx: Context, i: int):
         return [result(p, 0, "near", "", facts, missing="缺少本年或上年研发投入，无法计算研发投入增量")]
     inc = now - before
     growth = inc / before
-    inc_text, growth_text = wan(inc), pct(growth)
+    inc_text, growth_text = wan(inc), pct_short_of(growth, growth_min)
     base = f"研发投入 {wan(now)}，上年 {wan(before)}，增量 {inc_text}（增长 {growth_text}）"
     if amount > 0:
         raw = inc * rate

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from policy.explain import Context, Custom, pct, result, wan
+from policy.explain import Context, Custom, pct, pct_short_of, result, wan
 from policy.jurisdiction import Provision
 from policy_weihai.documents import B
 
@@ -31,7 +31,7 @@ def explain_b17(p, ctx: Context, i: int):
         return [result(p, 0, "near", "当年通过高企认定", facts, missing="缺少认定年前第 3 年或前 1 年的销售收入，无法计算复合增长率")]
     if cagr < threshold:
         return [result(p, 0, "near", "当年通过高企认定", facts,
-                       missing=f"近3年销售收入复合增长率 {pct(cagr)}，未达到 {pct(threshold)}")]
+                       missing=f"近3年销售收入复合增长率 {pct_short_of(cagr, threshold)}，未达到 {pct(threshold)}")]
     return []
 
 

@@ -32,7 +32,7 @@ def explain_b27(p, ctx: Context, i: int):
     text += (f"，超过每年享受贴息的贷款上限 {wan(loan_cap)}，按 {wan(loan_cap)} 计" if total > loan_cap else "")
     text += f"；贴息上限 = {wan(base)} × {pct(rate)} = 不超过 {wan(amount)}（需评审）{cite(p)}"
     return [result(p, amount, "applies", text, {"loans": len(counted), "loan_total": str(yuan(total))},
-                   caveats=["贴息期限一般不超过 5 年；“一企一技术”研发中心企业也可享受（本引擎未录入该资格）"])]
+                   caveats=["贴息期限一般不超过 5 年；“一企一技术”研发中心企业也可享受（平台尚未登记该资格，请向市科技局核实）"])]
 
 
 def applies_b27(p, ctx: Context):
