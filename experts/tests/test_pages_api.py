@@ -39,6 +39,7 @@ def test_bureau_pages_show_round_coverage_reasons_and_scores(world, published):
     assert "专家carbon1（威海示范大学" in page and "碳纤维" in page
     assert "78.00" in page  # the one submitted score is the item's mean so far
     assert 'id="submitted">1<' in page
+    assert "贪心" not in page and "z 分数" not in page  # issue 26 item 17: no developer words
     item = c.get(f"/experts/rounds/{published.pk}/items/{a.item_id}/").content.decode()
     assert "同一平台/联合体成员" in item and "专家carbon3" in item  # the conflict and its reason
     assert c.get("/experts/").status_code == 200
