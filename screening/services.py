@@ -1052,6 +1052,11 @@ def notices_for(org: Organization) -> QuerySet[Notice]:
     return Notice.objects.filter(organization=org)
 
 
+def mark_all_read(org: Organization) -> int:
+    """全部标为已读: every unread notice of the organisation, in one statement; returns how many."""
+    return Notice.objects.filter(organization=org, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def mark_read(org: Organization, notice_id: int) -> Notice:
     notice = Notice.objects.get(pk=notice_id, organization=org)
     if notice.read_at is None:

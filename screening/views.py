@@ -251,6 +251,10 @@ def notices(request: HttpRequest) -> HttpResponse:
     org = services.entity_organization(request.user)
     if org is None:
         raise Http404("本账户未关联主体。")
+    if request.method == "POST" and request.POST.get("all"):
+        n = services.mark_all_read(org)
+        messages.success(request, f"已将 {n} 条通知标为已读。" if n else "没有未读通知。")
+        return redirect("screening:notices")
     if request.method == "POST":
         try:
             services.mark_read(org, int(request.POST.get("notice", "0")))

@@ -213,20 +213,21 @@ def provide_analysis(user: Any, need: TechNeed, text: str) -> TechNeed:
     need.analysis, need.analysed_by = text, audit.account(user)
     need.save(update_fields=["analysis", "analysed_by"])
     audit.record(user, "techmarket.analysis_provided", need, f"完成需求解析：{need.title}")
-    _notify(need.organization, f"需求解析已完成：{need.title}", need.analysis, user)
+    _notify(need.organization, f"需求解析已完成：{need.title}", need.analysis, user, f"/techmarket/needs/{need.pk}/")
     return need
 
 
 # ---------------------------------------------------------------- matches
 
 
-def _notify(org: Organization, title: str, body: str, user: Any) -> None:
-    """In-platform notice (screening's 通知) and an e-mail to the organisation's accounts that have an address."""
+def _notify(org: Organization, title: str, body: str, user: Any, link: str = "") -> None:
+    """In-platform notice (screening's 通知), whose 查看详情 opens ``link`` (the item itself), and an e-mail to the
+    organisation's accounts that have an address."""
     from django.core.mail import send_mail
 
     from screening.models import Notice
 
-    Notice.objects.create(organization=org, title=title[:200], body=body, created_by=audit.account(user))
+    Notice.objects.create(organization=org, title=title[:200], body=body, created_by=audit.account(user), link=link)
     emails = [e for e in org.accounts.values_list("email", flat=True) if e]
     if emails:
         send_mail(title[:200], body, None, emails, fail_silently=True)
@@ -271,7 +272,7 @@ def start_match(user: Any, need: TechNeed, achievement: Achievement, *, event: M
         if party.pk != org:
             _notify(party, f"新的技术对接：{need.title}",
                     f"“{need.title}”与“{achievement.title}”发起对接（匹配度 {hit.score:.0f}），请在高新技术市场查看并回应。",
-                    user)
+                    user, f"/techmarket/matches/{match.pk}/")
     return match
 
 
@@ -328,7 +329,8 @@ def match_transition(user: Any, match: Match, action: str, outcome: str = "") ->
             other = match.achievement.organization if "need" in sides else match.need.organization
             title = "保密需求" if match.need.confidential else match.need.title
             _notify(other, f"请确认签约：{title}",
-                    f"对方已确认“{title}”与“{match.achievement.title}”的对接签约，请在高新技术市场确认。", user)
+                    f"对方已确认“{title}”与“{match.achievement.title}”的对接签约，请在高新技术市场确认。", user,
+                    f"/techmarket/matches/{match.pk}/")
             return match
     match.status = t.target
     if t.target == Match.Status.NEGOTIATING:

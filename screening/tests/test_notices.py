@@ -51,3 +51,27 @@ def test_sending_to_all_asks_for_confirmation(demo_city):
     c.post(f"/screening/runs/{run.pk}/notify/", {"all": "1", "confirmed": "1"})
     assert Notice.objects.count() == count
     assert set(Notice.objects.values_list("link", flat=True)) == {"/screening/mine/?year=2024"}
+
+
+def test_all_notices_are_marked_read_at_once(demo_city):
+    """Issue 24 item 5: 全部标为已读 — 17 unread notices in one action, and the navigation's count goes."""
+    org = User.objects.get(username="enterprise").organization
+    for i in range(17):
+        notify(org, f"通知 {i}", "x", "/screening/mine/")
+    c = client_for("enterprise")
+    page = c.get("/screening/notices/").content.decode()
+    assert "未读通知 17 条" in page and "全部标为已读" in page
+    done = c.post("/screening/notices/", {"all": "1"}, follow=True).content.decode()
+    assert "已将 17 条通知标为已读" in done and "全部标为已读" not in done
+    assert not Notice.objects.filter(organization=org, read_at__isnull=True).exists()
+
+
+def test_a_market_notice_opens_the_match_itself(demo_city):
+    """Issue 24 item 5: 查看详情 opens the item, not a list (the technology market's notices had no link)."""
+    from techmarket import services as market
+
+    org = User.objects.get(username="enterprise").organization
+    market._notify(org, "新的技术对接：测试", "x", None, "/techmarket/matches/7/")
+    n = Notice.objects.get(organization=org, title="新的技术对接：测试")
+    resp = client_for("enterprise").get(f"/screening/notices/{n.pk}/open/")
+    assert resp["Location"] == "/techmarket/matches/7/"
