@@ -29,6 +29,18 @@ class FundingSource(models.TextChoices):
     PROVINCE = "province", "省级"
 
 
+def _workflow_roles_check() -> Q:
+    """The database's half of ``workflow.validate``: no non-staff role declared for a step that checks, decides or
+    pays (an admin or a raw UPDATE cannot let an applicant decide its own claim)."""
+    bad = Q()
+    for t in workflow.TRANSITIONS:
+        if t.name in workflow.APPLICANT_TRANSITIONS:
+            continue
+        for role in ("applicant", "enterprise", "provider", *(() if t.name == "review_done" else ("expert",))):
+            bad |= Q(**{f"workflow__roles__{t.name}__icontains": f'"{role}"'})
+    return ~bad
+
+
 class Programme(models.Model):
     """A 专项 for one year, e.g. 科技创新发展专项资金 2024; its workflow is data (see funding.workflow)."""
 
@@ -48,7 +60,9 @@ class Programme(models.Model):
         verbose_name = "专项"
         verbose_name_plural = "专项"
         ordering = ["-year", "id"]
-        constraints = [models.UniqueConstraint(fields=["name", "year"], name="programme_once_per_year")]
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="programme_once_per_year"),
+                       models.CheckConstraint(condition=_workflow_roles_check(), name="programme_workflow_staff_acts",
+                                              violation_error_message="流程权限：审核、决定和拨付只能由政府部门办理。")]
 
     def __str__(self) -> str:
         return f"{self.year} 年度{self.name}"
