@@ -9,24 +9,35 @@ PostgreSQL, raw triggers on SQLite: migration 0002).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django_fsm import GET_STATE, FSMField, transition
 
 from funding import workflow
 
 ZERO = Decimal(0)
+SUMMARY_MAX = 5000  # 申报说明, characters
+#: ASCII digits only: str.isdigit() also takes ², １ and ٣, which reach the payment batch
+BANK_ACCOUNT_DIGITS = RegexValidator(r"^[0-9]{8,32}\Z", "银行账号：请填写 8–32 位阿拉伯数字 0–9。")
 
 
 class FundingSource(models.TextChoices):
     CITY = "city", "市级"
     DISTRICT = "district", "区级"
     PROVINCE = "province", "省级"
+
+
+def within(*pairs: Any) -> Q:
+    """A CHECK that each named text field is at most its length (SQLite ignores max_length; TextField has none)."""
+    return Q(*(LessThanOrEqual(Length(name), limit) for name, limit in zip(pairs[::2], pairs[1::2], strict=True)))
 
 
 def _workflow_roles_check() -> Q:
@@ -192,9 +203,9 @@ class Claim(ClaimTransitions, models.Model):
                                     on_delete=models.PROTECT, related_name="claims")
     explanation = models.TextField("测算说明（快照）", blank=True)
     project_title = models.CharField("项目名称", max_length=200, blank=True)
-    summary = models.TextField("申报说明", blank=True)
+    summary = models.TextField("申报说明", blank=True, max_length=SUMMARY_MAX)
     bank_name = models.CharField("开户银行", max_length=100, blank=True)
-    bank_account = models.CharField("银行账号", max_length=40, blank=True)
+    bank_account = models.CharField("银行账号", max_length=40, blank=True, validators=[BANK_ACCOUNT_DIGITS])
     screening_result = models.ForeignKey("screening.ScreeningResult", verbose_name="筛查结果", null=True,
                                          blank=True, on_delete=models.SET_NULL, related_name="+")
     state = FSMField("状态", default="draft", choices=workflow.STATE_CHOICES,
@@ -217,6 +228,9 @@ class Claim(ClaimTransitions, models.Model):
                                     condition=~Q(provision_id=""), name="claim_once_per_event"),
             models.UniqueConstraint(fields=["organization", "call"], condition=Q(call__isnull=False),
                                     name="claim_once_per_call"),
+            models.CheckConstraint(condition=within("project_title", 200, "summary", SUMMARY_MAX, "bank_name", 100,
+                                                    "bank_account", 40, "title", 200),
+                                   name="claim_text_bounded"),
             models.CheckConstraint(condition=Q(decided_amount__isnull=True)
                                    | Q(decided_amount__gt=0, decided_amount__lte=models.F("entitled_amount")),
                                    name="claim_decided_within_ceiling"),
@@ -296,13 +310,19 @@ class Attachment(models.Model):
         constraints = [models.UniqueConstraint(fields=["claim", "sha256"], name="attachment_once_per_claim")]
 
 
+OBJECTION_MAX = 2000
+
+
 class Objection(models.Model):
-    """An objection filed during 公示; payment waits until every objection of the claim is resolved."""
+    """An objection filed during 公示 by a logged-in account (one open objection per account and claim); payment
+    waits until every objection of the claim is resolved."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="objections")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出账户", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
     filed_by = models.CharField("异议人", max_length=60)
     contact = models.CharField("联系方式", max_length=60, blank=True)
-    text = models.TextField("异议内容")
+    text = models.TextField("异议内容", max_length=OBJECTION_MAX)
     filed_at = models.DateTimeField("提出时间", auto_now_add=True)
     resolution = models.TextField("处理意见", blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -311,6 +331,12 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ["filed_at"]
+        constraints = [
+            models.CheckConstraint(condition=within("text", OBJECTION_MAX, "resolution", 2000, "filed_by", 60,
+                                                    "contact", 60), name="objection_text_bounded"),
+            models.UniqueConstraint(fields=["claim", "account"], condition=Q(resolved_at__isnull=True),
+                                    name="objection_one_open_per_account"),
+        ]
 
 
 class LedgerEntry(models.Model):
