@@ -298,8 +298,8 @@ class Attachment(models.Model):
     label = models.CharField("材料名称", max_length=60)
     filename = models.CharField("文件名", max_length=200)
     content_type = models.CharField("类型", max_length=40)
-    size = models.PositiveIntegerField("大小(字节)")
-    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("文件校验码", max_length=64)
     data = models.BinaryField("内容")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -308,6 +308,13 @@ class Attachment(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["claim", "sha256"], name="attachment_once_per_claim")]
+
+    @property
+    def size_text(self) -> str:
+        """"0.1 KB", "356.2 KB", "2.4 MB": the size as a user reads it (no 字节)."""
+        if self.size < 1024 * 1024:
+            return f"{max(self.size / 1024, 0.1):.1f} KB"
+        return f"{self.size / 1024 / 1024:.1f} MB"
 
 
 OBJECTION_MAX = 2000
@@ -363,7 +370,7 @@ class LedgerEntry(models.Model):
     article = models.CharField("依据条款", max_length=60)
     provision_id = models.CharField("条款", max_length=120, blank=True)
     year = models.PositiveSmallIntegerField("年度")
-    idempotency_key = models.CharField("幂等键", max_length=120, unique=True)
+    idempotency_key = models.CharField("付款参考号", max_length=120, unique=True)
     reverses = models.ForeignKey("self", verbose_name="冲销的分录", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="reversed_by")
     bank_account = models.CharField("收款账号", max_length=40, blank=True)
@@ -589,7 +596,7 @@ class BankReturn(models.Model):
     """One imported bank return file (回单): the same file is imported once (its checksum)."""
 
     filename = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    sha256 = models.CharField("文件校验码", max_length=64, unique=True)
     rows = models.PositiveIntegerField("行数", default=0)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
