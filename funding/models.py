@@ -111,7 +111,7 @@ class Call(models.Model):
 
     programme = models.ForeignKey(Programme, verbose_name="专项", on_delete=models.PROTECT, related_name="calls")
     title = models.CharField("指南名称", max_length=200)
-    description = models.TextField("申报要求", blank=True)
+    description = models.TextField("申报要求", blank=True, max_length=SUMMARY_MAX)
     opens_at = models.DateTimeField("申报开始")
     closes_at = models.DateTimeField("申报截止")
     provision_id = models.CharField("对应条款", max_length=120, blank=True,
@@ -128,7 +128,8 @@ class Call(models.Model):
         verbose_name_plural = "申报指南"
         ordering = ["-opens_at"]
         constraints = [models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")),
-                                              name="call_window_order")]
+                                              name="call_window_order"),
+                       models.CheckConstraint(condition=within("description", SUMMARY_MAX), name="call_text_bounded")]
 
     def __str__(self) -> str:
         return self.title
@@ -278,11 +279,12 @@ class ClaimEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
-    reason = models.TextField("理由/意见", blank=True)
+    reason = models.TextField("理由/意见", blank=True, max_length=4000)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=within("reason", 4000), name="claim_event_text_bounded")]
 
     @property
     def label(self) -> str:
@@ -475,18 +477,18 @@ class Project(models.Model):
     registry_subject = models.CharField("登记事项代码", max_length=60, blank=True,
                                         help_text="验收/绩效评价写入登记库时的 subject，如 open_challenge_project。")
     midterm_on = models.DateField("中期检查日期", null=True, blank=True)
-    midterm_result = models.TextField("中期检查意见", blank=True)
+    midterm_result = models.TextField("中期检查意见", blank=True, max_length=2000)
     midterm_conclusion = models.CharField("中期检查结论", max_length=8, blank=True,
                                           choices=[("通过", "通过"), ("整改", "限期整改"), ("不通过", "不通过")])
     accepted_on = models.DateField("验收日期", null=True, blank=True)
-    acceptance_result = models.TextField("验收结论", blank=True)
+    acceptance_result = models.TextField("验收结论", blank=True, max_length=2000)
     acceptance_passed = models.BooleanField("验收通过", null=True, blank=True)
     grade = models.CharField("绩效评价等次", max_length=8, choices=Grade.choices, blank=True)
     graded_on = models.DateField("绩效评价日期", null=True, blank=True)
     status = models.CharField("项目状态", max_length=12, default="active",
                               choices=[("active", "实施中"), ("terminated", "已终止（待结题）"), ("closed", "已结题")])
     terminated_on = models.DateField("终止日期", null=True, blank=True)
-    termination_reason = models.TextField("终止原因", blank=True)
+    termination_reason = models.TextField("终止原因", blank=True, max_length=2000)
     clawback_due = models.DecimalField("应追回金额(元)", max_digits=16, decimal_places=2, default=0)
     closed_on = models.DateField("结题日期", null=True, blank=True)
 
@@ -494,7 +496,10 @@ class Project(models.Model):
         verbose_name = "项目（任务书）"
         verbose_name_plural = "项目（任务书）"
         constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")),
-                                              name="project_period_order")]
+                                              name="project_period_order"),
+                       models.CheckConstraint(condition=within("midterm_result", 2000, "acceptance_result", 2000,
+                                                               "termination_reason", 2000),
+                                              name="project_text_bounded")]
 
 
 class ChangeRequest(models.Model):
@@ -515,7 +520,7 @@ class ChangeRequest(models.Model):
     kind = models.CharField("变更类型", max_length=10, choices=Kind.choices)
     payload = models.JSONField("变更内容", default=dict)
     summary = models.CharField("变更内容", max_length=300)
-    reason = models.TextField("变更理由")
+    reason = models.TextField("变更理由", max_length=2000)
     state = models.CharField("审批状态", max_length=10, choices=State.choices, default=State.PENDING)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
@@ -523,12 +528,14 @@ class ChangeRequest(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True)
+    decision_note = models.TextField("审批意见", blank=True, max_length=2000)
 
     class Meta:
         verbose_name = "项目变更"
         verbose_name_plural = "项目变更"
         ordering = ["filed_at", "id"]
+        constraints = [models.CheckConstraint(condition=within("reason", 2000, "decision_note", 2000),
+                                              name="change_text_bounded")]
 
 
 class Milestone(models.Model):
@@ -563,7 +570,7 @@ class Challenge(models.Model):
     kind = models.CharField("技术类别", max_length=12, choices=ChallengeKind.choices)
     lead_enterprise = models.ForeignKey("registry.Organization", verbose_name="发榜企业", on_delete=models.PROTECT,
                                         related_name="posted_challenges")
-    description = models.TextField("攻关需求")
+    description = models.TextField("攻关需求", max_length=SUMMARY_MAX)
     bounty = models.DecimalField("榜额(元)", max_digits=16, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"), "榜额须大于 0。")])
     deadline = models.DateTimeField("揭榜截止")
@@ -576,7 +583,9 @@ class Challenge(models.Model):
         verbose_name = "揭榜挂帅榜单"
         verbose_name_plural = "揭榜挂帅榜单"
         ordering = ["-deadline"]
-        constraints = [models.CheckConstraint(condition=Q(bounty__gt=0), name="challenge_bounty_positive")]
+        constraints = [models.CheckConstraint(condition=Q(bounty__gt=0), name="challenge_bounty_positive"),
+                       models.CheckConstraint(condition=within("description", SUMMARY_MAX),
+                                              name="challenge_text_bounded")]
 
 
 class ChallengeBid(models.Model):
@@ -584,12 +593,13 @@ class ChallengeBid(models.Model):
     organization = models.ForeignKey("registry.Organization", verbose_name="揭榜单位", on_delete=models.PROTECT,
                                      related_name="challenge_bids")
     team_lead = models.CharField("团队负责人", max_length=40)
-    plan = models.TextField("攻关方案")
+    plan = models.TextField("攻关方案", max_length=SUMMARY_MAX)
     bank_account = models.CharField("收款账号", max_length=40, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["challenge", "organization"], name="bid_once")]
+        constraints = [models.UniqueConstraint(fields=["challenge", "organization"], name="bid_once"),
+                       models.CheckConstraint(condition=within("plan", SUMMARY_MAX), name="bid_text_bounded")]
 
 
 class BankReturn(models.Model):

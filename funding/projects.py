@@ -14,7 +14,16 @@ from core.audit import record
 from funding import access
 from funding.models import Challenge, ChallengeBid, Claim, LedgerEntry, Milestone, Project
 from funding.notify import notify
-from funding.services import ZERO, FundingError, _append, _event, check_not_blacklisted, money, parse_amount
+from funding.services import (
+    ZERO,
+    FundingError,
+    _append,
+    _event,
+    check_not_blacklisted,
+    check_text,
+    money,
+    parse_amount,
+)
 from registry.models import Recognition
 
 B_DOC, B_ART7 = "威政发〔2023〕5号", "第7条"
@@ -164,6 +173,7 @@ def midterm_check(user: Any, project: Project, result: str, conclusion: str = "�
         raise FundingError("中期检查结论：请选择 通过、限期整改 或 不通过。", "midterm_conclusion")
     if not (result or "").strip():
         raise FundingError("中期检查意见：请填写检查意见。", "midterm_result")
+    check_text(result.strip(), "midterm_result", "中期检查意见")
     project.midterm_on, project.midterm_result = timezone.localdate(), result.strip()
     project.midterm_conclusion = conclusion
     project.save(update_fields=["midterm_on", "midterm_result", "midterm_conclusion"])
@@ -179,6 +189,7 @@ def accept_project(user: Any, project: Project, result: str, on: dt.date | None 
     _bureau(user)
     if not (result or "").strip():
         raise FundingError("验收结论：请填写验收意见。", "acceptance_result")
+    check_text(result.strip(), "acceptance_result", "验收意见")
     if project.acceptance_passed:
         raise FundingError("该项目已通过验收，不能重复验收。", "acceptance_result")
     on = on or timezone.localdate()

@@ -73,6 +73,16 @@ def bank_account_number(value: Any, field: str = "bank_account", label: str = "�
     return number
 
 
+TEXT_MAX = 2000  # 理由、意见、结论: characters (the models' CHECKs hold the same)
+
+
+def check_text(value: str, field: str, label: str, limit: int = TEXT_MAX) -> str:
+    """A free-text answer within ``limit`` characters, or a Chinese error naming the field."""
+    if len(value) > limit:
+        raise FundingError(f"{label}：不超过 {limit:,} 字（现为 {len(value):,} 字），请精简。", field)
+    return value
+
+
 def check_lengths(obj: Any, fields: tuple[str, ...]) -> None:
     """Each text field within its model's max_length: a Chinese message naming the field (SQLite enforces none)."""
     for name in fields:

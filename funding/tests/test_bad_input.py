@@ -108,3 +108,30 @@ def test_task_book_only_for_projects_not_formula_subsidies(client, world):
     services.perform(world.bea, ceiling.pk, "decide", amount="300000")
     assert "下达任务书</button>" in client.get(f"/funding/claims/{ceiling.pk}/").content.decode()
     assert not Project.objects.exists()
+
+
+def test_project_free_text_bounded(client, world):
+    """中期检查意见, 终止原因 … of 10⁶ characters: a Chinese error naming the field; the database refuses them too."""
+    from django.db import IntegrityError, transaction
+
+    from funding import changes
+    from funding.models import ClaimEvent
+
+    claim = to_decision(world, submitted_claim(world, CEILING))
+    services.perform(world.bea, claim.pk, "decide", amount="500000")
+    claim.refresh_from_db()
+    project = projects.create_task_book(world.bea, claim, "张工", dt.date(2024, 7, 1), dt.date(2026, 6, 30),
+                                        [("验收", dt.date(2026, 6, 30), "500000")])
+    with pytest.raises(FundingError, match="中期检查意见：不超过 2,000 字（现为 1,000,000 字）"):
+        projects.midterm_check(world.bea, project, "意" * 1_000_000)
+    with pytest.raises(FundingError, match="终止原因：不超过 2,000 字"):
+        changes.terminate(world.bea, project, "因" * 2001)
+    with pytest.raises(FundingError, match="理由/意见：不超过 2,000 字"):
+        services.perform(world.bea, claim.pk, "reject", "由" * 2001)
+    client.force_login(world.bea)
+    page = client.post(f"/funding/claims/{claim.pk}/project/", {"action": "midterm", "conclusion": "通过",
+                                                                "result": "意" * 5000}, follow=True)
+    assert "中期检查意见：不超过 2,000 字" in page.content.decode()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClaimEvent.objects.create(claim=claim, transition="midterm", from_state="publicity", to_state="publicity",
+                                  reason="x" * 4001)

@@ -32,3 +32,18 @@ def test_claim_and_payment_pages_speak_plain_chinese(client, world):
         html = _visible(client.get(url).content.decode())
         assert not [w for w in DEVELOPER_WORDS if w in html], url
     assert "在「结果」列填写 成功、失败 或 退票" in client.get("/funding/bank/").content.decode()
+
+
+def test_one_unit_per_sentence_on_the_applicants_pages(client, world):
+    """Issue 26 item 18: amounts of a claim are exact 元 (the amount paid), never 万元 and 元 side by side."""
+    import re
+
+    claim = to_decision(world, submitted_claim(world))
+    services.perform(world.bea, claim.pk, "decide")
+    client.force_login(world.alice)
+    for url in (f"/funding/claims/{claim.pk}/", "/funding/mine/"):
+        text = re.sub(r"<[^>]+>", "", client.get(url).content.decode())
+        for sentence in re.split(r"[。；\n]", text):
+            assert not ("万元" in sentence and re.search(r"\d 元", sentence)), sentence
+    text = re.sub(r"<[^>]+>", "", client.get(f"/funding/claims/{claim.pk}/").content.decode())
+    assert "应享金额：200,000.00 元" in text and "决定金额：200,000.00 元" in text
