@@ -31,7 +31,7 @@ ADMIN_ACTIONS = {1: "admin.add", 2: "admin.change", 3: "admin.delete"}  # LogEnt
 
 def _admin_log_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     """Every Django-admin add, change or delete (one LogEntry each) becomes an AuditEvent in the same transaction."""
-    if not created:
+    if not created or kwargs.get("raw"):  # loaddata (a restore) replays old log entries: not admin actions now
         return
     _record_admin(instance)
 
