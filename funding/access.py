@@ -62,6 +62,11 @@ def may_fire(user: Any, claim: Claim, transition: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     roles = workflow.roles_for(claim.programme.workflow, transition)
+    step_owner = workflow.STEP_TRANSITION.get(claim.state)
+    if transition in workflow.STEP_ACTIONS and step_owner:  # 退回/不予支持 belong to the step's own role
+        owners = workflow.roles_for(claim.programme.workflow, step_owner)
+        roles = [r for r in roles if r in owners]
+    roles = [r for r in roles if r in workflow.allowed_roles(transition)]  # a programme saved before the rules
     if workflow.APPLICANT in roles and is_applicant(user, claim):
         return True
     role = _role(user)

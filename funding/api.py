@@ -230,7 +230,11 @@ class Ledger(APIView):
             return Response({"detail": "仅限政府部门账户。"}, status=403)
         qs = services.ledger(request.user)
         if request.query_params.get("budget_line"):
-            qs = qs.filter(budget_line_id=request.query_params["budget_line"])
+            raw = request.query_params["budget_line"].strip()
+            if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+                return Response({"detail": f"预算科目（budget_line）：「{raw[:40]}」不是预算科目编号，请填写整数编号。",
+                                 "field": "budget_line"}, status=400)
+            qs = qs.filter(budget_line_id=int(raw))
         return Response(LedgerEntrySerializer(qs.order_by("-id")[:1000], many=True).data)
 
 

@@ -2,8 +2,9 @@
 payments are reversed on the ledger (the claim or milestone can then be paid again, or the commitment cancelled),
 and a reconciliation compares the ledger's payments with what the bank confirmed.
 
-File layout (first sheet, a header row then one row per payment): 付款参考号 (the payment's idempotency key, as
-shown on the payments page), 结果 (成功 / 失败 / 退票), 金额(元), 说明 (optional).
+File layout (first sheet, a header row then one row per payment): 付款参考号 (the payment's reference, as the
+payment batch Excel carries it) or 申报编号 (the claim number: its standing payment), 结果 (成功 / 失败 / 退票),
+金额(元), 说明 (optional). The payment batch itself, with 结果 filled in, is such a file.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from funding.services import ZERO, FundingError, _append, money, parse_amount
 
 RESULTS = {"成功": "paid", "已支付": "paid", "paid": "paid", "失败": "failed", "failed": "failed",
            "退票": "returned", "退回": "returned", "returned": "returned"}
-HEADERS = {"reference": ("付款参考号", "幂等键", "参考号"), "result": ("结果", "支付结果", "状态"),
+HEADERS = {"reference": ("付款参考号", "参考号"), "claim": ("申报编号",), "result": ("结果", "支付结果", "状态"),
            "amount": ("金额(元)", "金额", "金额（元）"), "note": ("说明", "备注", "失败原因")}
+OPTIONAL = ("note", "reference", "claim")
 MAX_FILE = 5 * 1024 * 1024
 
 
@@ -42,11 +44,24 @@ def _columns(header: list[Any]) -> dict[str, int]:
     cols = {}
     for key, options in HEADERS.items():
         idx = next((i for i, n in enumerate(names) if n in options), None)
-        if idx is None and key != "note":
-            raise FundingError(f"银行回单：第 1 行缺少「{options[0]}」列，请使用 付款参考号、结果、金额(元) 三列。", "file")
+        if idx is None and key not in OPTIONAL:
+            raise FundingError(f"银行回单：第 1 行缺少「{options[0]}」列，请使用 付款参考号（或申报编号）、结果、金额(元) 三列。",
+                               "file")
         if idx is not None:
             cols[key] = idx
+    if "reference" not in cols and "claim" not in cols:
+        raise FundingError("银行回单：第 1 行缺少「付款参考号」或「申报编号」列，请使用拨付批次 Excel 填写结果后导入。", "file")
     return cols
+
+
+def _by_claim(value: Any) -> str:
+    """A row keyed by claim number: the reference of that claim's standing payment ("" if none or not a number)."""
+    text = str(value or "").strip().removesuffix(".0")
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return ""
+    entry = LedgerEntry.objects.filter(claim_id=int(text), kind=LedgerEntry.Kind.PAYMENT,
+                                       reversed_by__isnull=True).order_by("-id").first()
+    return entry.idempotency_key if entry else ""
 
 
 def read_rows(data: bytes) -> list[dict[str, Any]]:
@@ -88,6 +103,11 @@ def import_return(user: Any, filename: str, data: bytes) -> ImportResult:
         ref = str(r.get("reference") or "").strip()
         result = RESULTS.get(str(r.get("result") or "").strip())
         where = f"第 {r['row']} 行"
+        if not ref and r.get("claim") not in (None, ""):
+            ref = _by_claim(r["claim"])
+            if not ref:
+                errors.append(f"{where}：申报编号 {r['claim']} 没有已拨付、未冲销的付款")
+                continue
         if not ref:
             errors.append(f"{where}：付款参考号为空")
             continue

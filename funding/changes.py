@@ -20,7 +20,7 @@ from funding import access
 from funding.models import ChangeRequest, Claim, LedgerEntry, Project
 from funding.notify import notify
 from funding.projects import parse_date
-from funding.services import ZERO, FundingError, _append, _event, clawback, money, parse_amount
+from funding.services import ZERO, FundingError, _append, _event, check_text, clawback, money, parse_amount
 
 
 def _project(project: Project) -> Project:
@@ -39,7 +39,7 @@ def file_change(user: Any, project: Project, kind: str, reason: str, values: dic
     if not access.is_applicant(user, claim):
         raise FundingError("只有项目承担单位可以提出变更申请。")
     _open(project)
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), "reason", "变更理由")
     if not reason:
         raise FundingError("变更理由：请说明变更的原因。", "reason")
     if project.changes.filter(kind=kind, state=ChangeRequest.State.PENDING).exists():
@@ -102,7 +102,7 @@ def decide_change(user: Any, change_id: int, approve: bool, note: str = "") -> C
     """The bureau approves (the change applies) or refuses (with a reason); both stay in the history."""
     if not access.is_bureau(user):
         raise FundingError("只有市科技局可以审批项目变更。")
-    note = (note or "").strip()
+    note = check_text((note or "").strip(), "note", "审批意见")
     if not approve and not note:
         raise FundingError("不予批准须填写审批意见，说明原因。", "note")
     with transaction.atomic():
@@ -165,7 +165,7 @@ def terminate(user: Any, project: Project, reason: str, clawback_amount: Any = 0
     finance (``recover``) through the clawback service."""
     if not access.is_bureau(user):
         raise FundingError("只有市科技局可以终止项目。")
-    reason = (reason or "").strip()
+    reason = check_text((reason or "").strip(), "reason", "终止原因")
     if not reason:
         raise FundingError("终止原因：请填写终止项目的原因。", "reason")
     with transaction.atomic():
@@ -214,6 +214,7 @@ def close_out(user: Any, project: Project, note: str = "") -> Project:
     have its clawback recovered. The unpaid balance of the commitment is released."""
     if not access.is_bureau(user):
         raise FundingError("只有市科技局可以办理结题。")
+    note = check_text((note or "").strip(), "note", "结题意见")
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("claim__organization").get(pk=project.pk)
         if project.status == "closed":

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -45,24 +45,45 @@ def _pdf(title: str, paragraphs: list[str], table: list[list[str]] | None = None
     return buf.getvalue()
 
 
-def claim_notice_pdf(claim: Claim) -> bytes:
-    """立项通知书 (decided) or 资金拨付通知 (paid)."""
+STEP_WORDS = (("district_pass", "区市初审"), ("formal_pass", "形式审查"), ("review_done", "专家评审"),
+              ("decide", "市科技局决定"), ("publicity_end", "公示"))
+
+
+def steps_taken(claim: Claim) -> list[str]:
+    """What actually happened to the claim, in order: a step is named only if its event is in the history (a fixed
+    award skips 评审; a programme may skip 区市初审; 公示 is named once it has ended)."""
+    done = set(claim.events.values_list("transition", flat=True))
+    words = ["免申即享筛查、贵单位确认"] if claim.origin == Claim.Origin.PROACTIVE else []
+    return words + [word for name, word in STEP_WORDS if name in done]
+
+
+def notice_lines(claim: Claim) -> list[str]:
+    """The notice's sentences (the PDF prints them)."""
     paid = claim.state == "paid"
-    title = "资金拨付通知" if paid else "立项（资助）通知书"
+    steps = steps_taken(claim)
     lines = [
         f"{claim.organization.name}（统一社会信用代码 {claim.organization.uscc or '—'}）：",
-        f"经审核、评审{'、公示' if claim.state in ('approved', 'paid') else ''}，贵单位申报的“{claim.title}”"
+        f"{('经' + '、'.join(steps) + '，') if steps else ''}贵单位申报的“{claim.title}”"
         f"{('（' + claim.project_title + '）') if claim.project_title else ''}"
-        f"获{claim.programme}支持，资助金额 {money(claim.decided_amount)} 元。",
+        f"获{claim.programme}支持，资助金额 {money(claim.decided_amount)} 元"
+        f"{'' if 'publicity_end' in steps or claim.state != 'publicity' else '（正在公示，公示期满无异议后拨付）'}。",
         f"政策依据：{claim.citation}。预算科目：{claim.budget_line.name if claim.budget_line else '—'}"
         f"（{claim.budget_line.get_source_display() if claim.budget_line else ''}）。",
     ]
+    if claim.state == "publicity" and claim.publicity_ends_on:
+        lines[1] = lines[1].replace("（正在公示，", f"（正在公示至 {claim.publicity_ends_on:%Y年%m月%d日}，")
     if paid:
-        pay = claim.entries.filter(kind=LedgerEntry.Kind.PAYMENT).first()
-        lines.append(f"资金已于 {pay.created_at:%Y年%m月%d日} 拨付至贵单位账户 {claim.bank_account}，"
-                     f"台账分录编号 {pay.pk}。" if pay else "")
-    lines.append(f"{current().authority}　{dt.date.today():%Y年%m月%d日}")
-    return _pdf(title, lines)
+        pay = claim.entries.filter(kind=LedgerEntry.Kind.PAYMENT, reversed_by__isnull=True).first()
+        if pay:
+            lines.append(f"资金已于 {timezone.localtime(pay.created_at):%Y年%m月%d日} 拨付至贵单位账户 "
+                         f"{claim.bank_account}。")
+    lines.append(f"{current().authority}　{timezone.localdate():%Y年%m月%d日}")
+    return lines
+
+
+def claim_notice_pdf(claim: Claim) -> bytes:
+    """立项通知书 (decided) or 资金拨付通知 (paid)."""
+    return _pdf("资金拨付通知" if claim.state == "paid" else "立项（资助）通知书", notice_lines(claim))
 
 
 def publicity_pdf(claims: Iterable[Claim]) -> bytes:
@@ -91,27 +112,32 @@ def _workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
     return buf.getvalue()
 
 
+LOCAL_TIME = "北京时间"  # settings.TIME_ZONE, Asia/Shanghai: every time an export writes is local and says so
 PAYMENT_HEADERS = ["序号", "收款单位", "统一社会信用代码", "开户银行", "银行账号", "金额(元)", "预算科目", "资金来源",
-                   "政策依据", "申报编号"]
+                   "政策依据", "申报编号", "付款参考号", "结果", "说明"]
 
 
 def payment_batch_xlsx(claims: Iterable[Claim]) -> bytes:
-    """A batch of payments to make (待拨付), one row per payee, in the layout a finance office loads."""
+    """A batch of payments to make (待拨付), one row per payee, in the layout a finance office loads. 付款参考号 is
+    the key the payment will carry; the bank (or finance) fills 结果 (成功/失败/退票) and the same file imports
+    back as the bank return (funding.bank)."""
+    from funding.bank import reissue_key
+
     rows = []
     for i, c in enumerate(claims, 1):
         line = c.budget_line
         rows.append([i, c.organization.name, c.organization.uscc or "", c.bank_name, c.bank_account,
                      float(c.decided_amount or 0), line.name if line else "",
-                     line.get_source_display() if line else "", c.citation, c.pk])
+                     line.get_source_display() if line else "", c.citation, c.pk, reissue_key(c), "", ""])
     return _workbook("拨付批次", PAYMENT_HEADERS, rows)
 
 
-LEDGER_HEADERS = ["分录号", "记账时间", "类型", "专项", "预算科目", "收款单位", "统一社会信用代码", "金额(元)",
-                  "政策依据", "决定", "冲销分录", "摘要"]
+LEDGER_HEADERS = ["分录号", f"记账时间（{LOCAL_TIME}）", "类型", "专项", "预算科目", "收款单位", "统一社会信用代码",
+                  "金额(元)", "政策依据", "决定", "冲销分录", "摘要"]
 
 
 def ledger_xlsx(entries: Iterable[LedgerEntry]) -> bytes:
-    rows = [[e.pk, e.created_at.strftime("%Y-%m-%d %H:%M"), e.get_kind_display(), str(e.budget_line.programme),
-             e.budget_line.name, e.organization.name, e.organization.uscc or "", float(e.amount),
-             f"{e.document} {e.article}", e.decision, e.reverses_id or "", e.memo] for e in entries]
+    rows = [[e.pk, timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"), e.get_kind_display(),
+             str(e.budget_line.programme), e.budget_line.name, e.organization.name, e.organization.uscc or "",
+             float(e.amount), f"{e.document} {e.article}", e.decision, e.reverses_id or "", e.memo] for e in entries]
     return _workbook("资金台账", LEDGER_HEADERS, rows)

@@ -9,24 +9,47 @@ PostgreSQL, raw triggers on SQLite: migration 0002).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django_fsm import GET_STATE, FSMField, transition
 
 from funding import workflow
 
 ZERO = Decimal(0)
+SUMMARY_MAX = 5000  # 申报说明, characters
+#: ASCII digits only: str.isdigit() also takes ², １ and ٣, which reach the payment batch
+BANK_ACCOUNT_DIGITS = RegexValidator(r"^[0-9]{8,32}\Z", "银行账号：请填写 8–32 位阿拉伯数字 0–9。")
 
 
 class FundingSource(models.TextChoices):
     CITY = "city", "市级"
     DISTRICT = "district", "区级"
     PROVINCE = "province", "省级"
+
+
+def within(*pairs: Any) -> Q:
+    """A CHECK that each named text field is at most its length (SQLite ignores max_length; TextField has none)."""
+    return Q(*(LessThanOrEqual(Length(name), limit) for name, limit in zip(pairs[::2], pairs[1::2], strict=True)))
+
+
+def _workflow_roles_check() -> Q:
+    """The database's half of ``workflow.validate``: no non-staff role declared for a step that checks, decides or
+    pays (an admin or a raw UPDATE cannot let an applicant decide its own claim)."""
+    bad = Q()
+    for t in workflow.TRANSITIONS:
+        if t.name in workflow.APPLICANT_TRANSITIONS:
+            continue
+        for role in ("applicant", "enterprise", "provider", *(() if t.name == "review_done" else ("expert",))):
+            bad |= Q(**{f"workflow__roles__{t.name}__icontains": f'"{role}"'})
+    return ~bad
 
 
 class Programme(models.Model):
@@ -48,7 +71,9 @@ class Programme(models.Model):
         verbose_name = "专项"
         verbose_name_plural = "专项"
         ordering = ["-year", "id"]
-        constraints = [models.UniqueConstraint(fields=["name", "year"], name="programme_once_per_year")]
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="programme_once_per_year"),
+                       models.CheckConstraint(condition=_workflow_roles_check(), name="programme_workflow_staff_acts",
+                                              violation_error_message="流程权限：审核、决定和拨付只能由政府部门办理。")]
 
     def __str__(self) -> str:
         return f"{self.year} 年度{self.name}"
@@ -86,7 +111,7 @@ class Call(models.Model):
 
     programme = models.ForeignKey(Programme, verbose_name="专项", on_delete=models.PROTECT, related_name="calls")
     title = models.CharField("指南名称", max_length=200)
-    description = models.TextField("申报要求", blank=True)
+    description = models.TextField("申报要求", blank=True, max_length=SUMMARY_MAX)
     opens_at = models.DateTimeField("申报开始")
     closes_at = models.DateTimeField("申报截止")
     provision_id = models.CharField("对应条款", max_length=120, blank=True,
@@ -103,7 +128,8 @@ class Call(models.Model):
         verbose_name_plural = "申报指南"
         ordering = ["-opens_at"]
         constraints = [models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")),
-                                              name="call_window_order")]
+                                              name="call_window_order"),
+                       models.CheckConstraint(condition=within("description", SUMMARY_MAX), name="call_text_bounded")]
 
     def __str__(self) -> str:
         return self.title
@@ -178,9 +204,9 @@ class Claim(ClaimTransitions, models.Model):
                                     on_delete=models.PROTECT, related_name="claims")
     explanation = models.TextField("测算说明（快照）", blank=True)
     project_title = models.CharField("项目名称", max_length=200, blank=True)
-    summary = models.TextField("申报说明", blank=True)
+    summary = models.TextField("申报说明", blank=True, max_length=SUMMARY_MAX)
     bank_name = models.CharField("开户银行", max_length=100, blank=True)
-    bank_account = models.CharField("银行账号", max_length=40, blank=True)
+    bank_account = models.CharField("银行账号", max_length=40, blank=True, validators=[BANK_ACCOUNT_DIGITS])
     screening_result = models.ForeignKey("screening.ScreeningResult", verbose_name="筛查结果", null=True,
                                          blank=True, on_delete=models.SET_NULL, related_name="+")
     state = FSMField("状态", default="draft", choices=workflow.STATE_CHOICES,
@@ -203,6 +229,9 @@ class Claim(ClaimTransitions, models.Model):
                                     condition=~Q(provision_id=""), name="claim_once_per_event"),
             models.UniqueConstraint(fields=["organization", "call"], condition=Q(call__isnull=False),
                                     name="claim_once_per_call"),
+            models.CheckConstraint(condition=within("project_title", 200, "summary", SUMMARY_MAX, "bank_name", 100,
+                                                    "bank_account", 40, "title", 200),
+                                   name="claim_text_bounded"),
             models.CheckConstraint(condition=Q(decided_amount__isnull=True)
                                    | Q(decided_amount__gt=0, decided_amount__lte=models.F("entitled_amount")),
                                    name="claim_decided_within_ceiling"),
@@ -250,11 +279,12 @@ class ClaimEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField("时间", auto_now_add=True)
-    reason = models.TextField("理由/意见", blank=True)
+    reason = models.TextField("理由/意见", blank=True, max_length=4000)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=within("reason", 4000), name="claim_event_text_bounded")]
 
     @property
     def label(self) -> str:
@@ -270,8 +300,8 @@ class Attachment(models.Model):
     label = models.CharField("材料名称", max_length=60)
     filename = models.CharField("文件名", max_length=200)
     content_type = models.CharField("类型", max_length=40)
-    size = models.PositiveIntegerField("大小(字节)")
-    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("文件校验码", max_length=64)
     data = models.BinaryField("内容")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -281,14 +311,27 @@ class Attachment(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["claim", "sha256"], name="attachment_once_per_claim")]
 
+    @property
+    def size_text(self) -> str:
+        """"0.1 KB", "356.2 KB", "2.4 MB": the size as a user reads it (no 字节)."""
+        if self.size < 1024 * 1024:
+            return f"{max(self.size / 1024, 0.1):.1f} KB"
+        return f"{self.size / 1024 / 1024:.1f} MB"
+
+
+OBJECTION_MAX = 2000
+
 
 class Objection(models.Model):
-    """An objection filed during 公示; payment waits until every objection of the claim is resolved."""
+    """An objection filed during 公示 by a logged-in account (one open objection per account and claim); payment
+    waits until every objection of the claim is resolved."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="objections")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出账户", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
     filed_by = models.CharField("异议人", max_length=60)
     contact = models.CharField("联系方式", max_length=60, blank=True)
-    text = models.TextField("异议内容")
+    text = models.TextField("异议内容", max_length=OBJECTION_MAX)
     filed_at = models.DateTimeField("提出时间", auto_now_add=True)
     resolution = models.TextField("处理意见", blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -297,6 +340,12 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ["filed_at"]
+        constraints = [
+            models.CheckConstraint(condition=within("text", OBJECTION_MAX, "resolution", 2000, "filed_by", 60,
+                                                    "contact", 60), name="objection_text_bounded"),
+            models.UniqueConstraint(fields=["claim", "account"], condition=Q(resolved_at__isnull=True),
+                                    name="objection_one_open_per_account"),
+        ]
 
 
 class LedgerEntry(models.Model):
@@ -323,7 +372,7 @@ class LedgerEntry(models.Model):
     article = models.CharField("依据条款", max_length=60)
     provision_id = models.CharField("条款", max_length=120, blank=True)
     year = models.PositiveSmallIntegerField("年度")
-    idempotency_key = models.CharField("幂等键", max_length=120, unique=True)
+    idempotency_key = models.CharField("付款参考号", max_length=120, unique=True)
     reverses = models.ForeignKey("self", verbose_name="冲销的分录", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="reversed_by")
     bank_account = models.CharField("收款账号", max_length=40, blank=True)
@@ -428,18 +477,18 @@ class Project(models.Model):
     registry_subject = models.CharField("登记事项代码", max_length=60, blank=True,
                                         help_text="验收/绩效评价写入登记库时的 subject，如 open_challenge_project。")
     midterm_on = models.DateField("中期检查日期", null=True, blank=True)
-    midterm_result = models.TextField("中期检查意见", blank=True)
+    midterm_result = models.TextField("中期检查意见", blank=True, max_length=2000)
     midterm_conclusion = models.CharField("中期检查结论", max_length=8, blank=True,
                                           choices=[("通过", "通过"), ("整改", "限期整改"), ("不通过", "不通过")])
     accepted_on = models.DateField("验收日期", null=True, blank=True)
-    acceptance_result = models.TextField("验收结论", blank=True)
+    acceptance_result = models.TextField("验收结论", blank=True, max_length=2000)
     acceptance_passed = models.BooleanField("验收通过", null=True, blank=True)
     grade = models.CharField("绩效评价等次", max_length=8, choices=Grade.choices, blank=True)
     graded_on = models.DateField("绩效评价日期", null=True, blank=True)
     status = models.CharField("项目状态", max_length=12, default="active",
                               choices=[("active", "实施中"), ("terminated", "已终止（待结题）"), ("closed", "已结题")])
     terminated_on = models.DateField("终止日期", null=True, blank=True)
-    termination_reason = models.TextField("终止原因", blank=True)
+    termination_reason = models.TextField("终止原因", blank=True, max_length=2000)
     clawback_due = models.DecimalField("应追回金额(元)", max_digits=16, decimal_places=2, default=0)
     closed_on = models.DateField("结题日期", null=True, blank=True)
 
@@ -447,7 +496,10 @@ class Project(models.Model):
         verbose_name = "项目（任务书）"
         verbose_name_plural = "项目（任务书）"
         constraints = [models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")),
-                                              name="project_period_order")]
+                                              name="project_period_order"),
+                       models.CheckConstraint(condition=within("midterm_result", 2000, "acceptance_result", 2000,
+                                                               "termination_reason", 2000),
+                                              name="project_text_bounded")]
 
 
 class ChangeRequest(models.Model):
@@ -468,7 +520,7 @@ class ChangeRequest(models.Model):
     kind = models.CharField("变更类型", max_length=10, choices=Kind.choices)
     payload = models.JSONField("变更内容", default=dict)
     summary = models.CharField("变更内容", max_length=300)
-    reason = models.TextField("变更理由")
+    reason = models.TextField("变更理由", max_length=2000)
     state = models.CharField("审批状态", max_length=10, choices=State.choices, default=State.PENDING)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
@@ -476,12 +528,14 @@ class ChangeRequest(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True)
+    decision_note = models.TextField("审批意见", blank=True, max_length=2000)
 
     class Meta:
         verbose_name = "项目变更"
         verbose_name_plural = "项目变更"
         ordering = ["filed_at", "id"]
+        constraints = [models.CheckConstraint(condition=within("reason", 2000, "decision_note", 2000),
+                                              name="change_text_bounded")]
 
 
 class Milestone(models.Model):
@@ -516,7 +570,7 @@ class Challenge(models.Model):
     kind = models.CharField("技术类别", max_length=12, choices=ChallengeKind.choices)
     lead_enterprise = models.ForeignKey("registry.Organization", verbose_name="发榜企业", on_delete=models.PROTECT,
                                         related_name="posted_challenges")
-    description = models.TextField("攻关需求")
+    description = models.TextField("攻关需求", max_length=SUMMARY_MAX)
     bounty = models.DecimalField("榜额(元)", max_digits=16, decimal_places=2,
                                  validators=[MinValueValidator(Decimal("0.01"), "榜额须大于 0。")])
     deadline = models.DateTimeField("揭榜截止")
@@ -529,7 +583,9 @@ class Challenge(models.Model):
         verbose_name = "揭榜挂帅榜单"
         verbose_name_plural = "揭榜挂帅榜单"
         ordering = ["-deadline"]
-        constraints = [models.CheckConstraint(condition=Q(bounty__gt=0), name="challenge_bounty_positive")]
+        constraints = [models.CheckConstraint(condition=Q(bounty__gt=0), name="challenge_bounty_positive"),
+                       models.CheckConstraint(condition=within("description", SUMMARY_MAX),
+                                              name="challenge_text_bounded")]
 
 
 class ChallengeBid(models.Model):
@@ -537,19 +593,20 @@ class ChallengeBid(models.Model):
     organization = models.ForeignKey("registry.Organization", verbose_name="揭榜单位", on_delete=models.PROTECT,
                                      related_name="challenge_bids")
     team_lead = models.CharField("团队负责人", max_length=40)
-    plan = models.TextField("攻关方案")
+    plan = models.TextField("攻关方案", max_length=SUMMARY_MAX)
     bank_account = models.CharField("收款账号", max_length=40, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["challenge", "organization"], name="bid_once")]
+        constraints = [models.UniqueConstraint(fields=["challenge", "organization"], name="bid_once"),
+                       models.CheckConstraint(condition=within("plan", SUMMARY_MAX), name="bid_text_bounded")]
 
 
 class BankReturn(models.Model):
     """One imported bank return file (回单): the same file is imported once (its checksum)."""
 
     filename = models.CharField("文件名", max_length=200)
-    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    sha256 = models.CharField("文件校验码", max_length=64, unique=True)
     rows = models.PositiveIntegerField("行数", default=0)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")

@@ -14,7 +14,16 @@ from core.audit import record
 from funding import access
 from funding.models import Challenge, ChallengeBid, Claim, LedgerEntry, Milestone, Project
 from funding.notify import notify
-from funding.services import ZERO, FundingError, _append, _event, check_not_blacklisted, money, parse_amount
+from funding.services import (
+    ZERO,
+    FundingError,
+    _append,
+    _event,
+    check_not_blacklisted,
+    check_text,
+    money,
+    parse_amount,
+)
 from registry.models import Recognition
 
 B_DOC, B_ART7 = "威政发〔2023〕5号", "第7条"
@@ -25,10 +34,25 @@ def _bureau(user: Any) -> None:
         raise FundingError("只有市科技局可以办理项目管理事项。")
 
 
+def takes_task_book(claim: Claim) -> bool:
+    """任务书 (milestones) belong to projects: an application to a call or a 揭榜挂帅 bid, or a 择优 award whose
+    amount a review decides (a "ceiling" provision). Formula subsidies (fixed, proportional, matching, per unit — e.g.
+    B 第9条) are paid as computed and have none."""
+    if claim.origin == Claim.Origin.CALL:
+        return True
+    from policy.catalogue import BY_ID
+
+    provision = BY_ID.get(claim.provision_id) if claim.provision_id else None
+    return provision is not None and provision.form == "ceiling"
+
+
 def create_task_book(user: Any, claim: Claim, lead: str, starts_on: dt.date, ends_on: dt.date,
                      milestones: list[tuple[str, dt.date, Any]], registry_subject: str = "") -> Project:
     """任务书: the tranches must add up to the decided amount."""
     _bureau(user)
+    if not takes_task_book(claim):
+        raise FundingError(f"{claim.citation}是按标准计算的补助，不是立项项目，不下达任务书；公示期满后直接拨付。",
+                           "claim")
     if claim.decided_amount is None or claim.state not in ("publicity", "approved"):
         raise FundingError("只有已决定资助金额、尚未拨付的项目可以签订任务书。", "claim")
     if ends_on <= starts_on:
@@ -149,6 +173,7 @@ def midterm_check(user: Any, project: Project, result: str, conclusion: str = "�
         raise FundingError("中期检查结论：请选择 通过、限期整改 或 不通过。", "midterm_conclusion")
     if not (result or "").strip():
         raise FundingError("中期检查意见：请填写检查意见。", "midterm_result")
+    check_text(result.strip(), "midterm_result", "中期检查意见")
     project.midterm_on, project.midterm_result = timezone.localdate(), result.strip()
     project.midterm_conclusion = conclusion
     project.save(update_fields=["midterm_on", "midterm_result", "midterm_conclusion"])
@@ -164,6 +189,7 @@ def accept_project(user: Any, project: Project, result: str, on: dt.date | None 
     _bureau(user)
     if not (result or "").strip():
         raise FundingError("验收结论：请填写验收意见。", "acceptance_result")
+    check_text(result.strip(), "acceptance_result", "验收意见")
     if project.acceptance_passed:
         raise FundingError("该项目已通过验收，不能重复验收。", "acceptance_result")
     on = on or timezone.localdate()
@@ -219,10 +245,16 @@ def bid(user: Any, challenge: Challenge, team_lead: str, plan: str, bank_account
     check_not_blacklisted(org, "揭榜")
     if not (team_lead or "").strip() or not (plan or "").strip():
         raise FundingError("请填写团队负责人和攻关方案。", "plan")
+    from funding.models import SUMMARY_MAX
+
+    if len(plan.strip()) > SUMMARY_MAX or len(team_lead.strip()) > 40:
+        raise FundingError(f"攻关方案不超过 {SUMMARY_MAX:,} 字、团队负责人不超过 40 字，请精简。", "plan")
     if ChallengeBid.objects.filter(challenge=challenge, organization=org).exists():
         raise FundingError("本单位已揭榜该榜单。", "challenge")
-    account_no = (bank_account or "").replace(" ", "")
-    if not account_no.isdigit() or not 8 <= len(account_no) <= 32:
+    from funding.services import bank_account_number
+
+    account_no = bank_account_number(bank_account, "bank_account", "收款账号")
+    if not account_no:
         raise FundingError("收款账号：请填写 8–32 位数字的银行账号。", "bank_account")
     return ChallengeBid.objects.create(challenge=challenge, organization=org, team_lead=team_lead.strip()[:40],
                                        plan=plan.strip(), bank_account=account_no)
@@ -232,7 +264,9 @@ def select_bid(user: Any, bid_id: int) -> Claim:
     """The bureau selects one team; its claim (ceiling = bounty, B 第7条 不超过 200 万元) goes to the decision step."""
     _bureau(user)
     with transaction.atomic():
-        chosen = ChallengeBid.objects.select_related("challenge", "organization").get(pk=bid_id)
+        chosen = ChallengeBid.objects.select_related("challenge", "organization").filter(pk=bid_id).first()
+        if chosen is None:
+            raise FundingError(f"入选团队：没有编号为 {bid_id} 的揭榜申请，请在榜单下选择。", "select")
         challenge = Challenge.objects.select_for_update().get(pk=chosen.challenge_id)
         if challenge.selected_id:
             raise FundingError("该榜单已确定揭榜单位。", "challenge")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -60,6 +61,40 @@ def money(amount: Any) -> str:
     return formatting.exact_yuan(amount or 0)
 
 
+BANK_ACCOUNT = re.compile(r"[0-9]{8,32}", re.ASCII)
+
+
+def bank_account_number(value: Any, field: str = "bank_account", label: str = "银行账号") -> str:
+    """8–32 ASCII digits, spaces allowed when typed (str.isdigit() would take ², １ and ٣)."""
+    number = str(value or "").replace(" ", "").replace("\u3000", "")
+    if number and not BANK_ACCOUNT.fullmatch(number):
+        raise FundingError(f"{label}：请填写 8–32 位阿拉伯数字 0–9（可含空格），不能含全角、上标或其他文字的数字。",
+                           field)
+    return number
+
+
+TEXT_MAX = 2000  # 理由、意见、结论: characters (the models' CHECKs hold the same)
+
+
+def check_text(value: str, field: str, label: str, limit: int = TEXT_MAX) -> str:
+    """A free-text answer within ``limit`` characters, or a Chinese error naming the field."""
+    if len(value) > limit:
+        raise FundingError(f"{label}：不超过 {limit:,} 字（现为 {len(value):,} 字），请精简。", field)
+    return value
+
+
+def check_lengths(obj: Any, fields: tuple[str, ...]) -> None:
+    """Each text field within its model's max_length: a Chinese message naming the field (SQLite enforces none)."""
+    for name in fields:
+        f = obj._meta.get_field(name)
+        value = getattr(obj, name) or ""
+        if f.max_length and len(value) > f.max_length:
+            raise FundingError(f"{f.verbose_name}：不超过 {f.max_length:,} 字（现为 {len(value):,} 字），请精简。", name)
+
+
+MAX_AMOUNT = Decimal("1e12")  # 1 万亿元: above any real grant; keeps Decimal arithmetic inside its precision
+
+
 def parse_amount(value: Any, field: str, label: str) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
@@ -67,6 +102,8 @@ def parse_amount(value: Any, field: str, label: str) -> Decimal:
         raise FundingError(f"{label}：请填写金额数字（元），如 100000。", field) from None
     if not amount.is_finite() or amount <= 0:
         raise FundingError(f"{label}：金额须大于 0 元。", field)
+    if amount >= MAX_AMOUNT:
+        raise FundingError(f"{label}：金额过大，须小于 1 万亿元，请核对（单位为元）。", field)
     if amount != amount.quantize(Decimal("0.01")):
         raise FundingError(f"{label}：金额最多保留两位小数（分）。", field)
     return amount
@@ -280,13 +317,19 @@ def update_claim(user: Any, claim: Claim, values: dict[str, Any]) -> Claim:
     for f in APPLICANT_FIELDS:
         if f in values:
             setattr(claim, f, str(values[f] or "").strip())
-    account_no = claim.bank_account.replace(" ", "")
-    if account_no and (not account_no.isdigit() or not 8 <= len(account_no) <= 32):
-        raise FundingError("银行账号：请填写 8–32 位数字（可含空格）。", "bank_account")
-    claim.bank_account = account_no
+    claim.bank_account = bank_account_number(claim.bank_account)
+    check_lengths(claim, APPLICANT_FIELDS)
     claim.full_clean()
     claim.save()
     return claim
+
+
+def last_bank_details(org: Organization) -> dict[str, str]:
+    """The bank of the organisation's last claim it confirmed or submitted (to prefill a new claim's form)."""
+    last = Claim.objects.filter(organization=org).exclude(bank_account="") \
+        .exclude(state__in=("draft", "awaiting_confirmation", "objected", "withdrawn")).order_by("-id") \
+        .values("bank_name", "bank_account").first()
+    return last or {}
 
 
 def check_file(filename: str, data: bytes) -> tuple[str, str]:
@@ -418,6 +461,8 @@ def perform(user: Any, claim_id: int, name: str, reason: str = "", amount: Any =
     reason = (reason or "").strip()
     if t.needs_reason and not reason:
         raise FundingError(f"「{t.label}」须填写理由，请说明需要修改或不予支持的原因。", "reason")
+    if len(reason) > 2000:
+        raise FundingError(f"理由/意见：不超过 2,000 字（现为 {len(reason):,} 字），请精简。", "reason")
     with transaction.atomic():
         try:
             claim = Claim.objects.select_for_update().select_related("programme", "organization").get(pk=claim_id)
@@ -571,17 +616,33 @@ def publicity_claims() -> QuerySet[Claim]:
     return Claim.objects.filter(state="publicity").select_related("organization", "programme").order_by("id")
 
 
-def file_objection(claim_id: int, filed_by: str, contact: str, text: str) -> Objection:
+def file_objection(claim_id: int, filed_by: str, contact: str, text: str, user: Any = None) -> Objection:
+    """A logged-in account objects to a claim in 公示 (system jobs pass no user). One open objection per account and
+    claim, at most ``OBJECTION_MAX`` characters: a flood neither fills the database nor piles up open objections."""
+    from funding.models import OBJECTION_MAX
+
+    if user is not None and not getattr(user, "is_authenticated", False):
+        raise FundingError("提出异议须先登录：请用本单位或个人账户登录后再提交。", "account")
     claim = Claim.objects.filter(pk=claim_id, state="publicity").first()
     if claim is None:
         raise FundingError("该事项不在公示期内，不能提出异议。", "claim")
-    if not (filed_by or "").strip() or not (text or "").strip():
+    filed_by, contact, text = (filed_by or "").strip(), (contact or "").strip(), (text or "").strip()
+    if not filed_by or not text:
         raise FundingError("请填写异议人姓名和异议内容。", "text")
-    with transaction.atomic():
-        obj = Objection.objects.create(claim=claim, filed_by=filed_by.strip()[:60], contact=(contact or "")[:60],
-                                       text=text.strip())
-        ClaimEvent.objects.create(claim=claim, transition="objection", from_state=claim.state, to_state=claim.state,
-                                  reason=text.strip())
+    if len(text) > OBJECTION_MAX:
+        raise FundingError(f"异议内容：不超过 {OBJECTION_MAX:,} 字（现为 {len(text):,} 字），请精简后提交。", "text")
+    if len(filed_by) > 60 or len(contact) > 60:
+        raise FundingError("异议人姓名和联系方式：各不超过 60 字。", "filed_by")
+    acct = account(user)
+    if acct is not None and claim.objections.filter(account=acct, resolved_at__isnull=True).exists():
+        raise FundingError("您对该事项的异议尚在处理中，处理后方可再次提出。", "claim")
+    try:
+        with transaction.atomic():
+            obj = Objection.objects.create(claim=claim, account=acct, filed_by=filed_by, contact=contact, text=text)
+            ClaimEvent.objects.create(claim=claim, transition="objection", from_state=claim.state,
+                                      to_state=claim.state, reason=text)
+    except IntegrityError:  # the same account, twice at once
+        raise FundingError("您对该事项的异议尚在处理中，处理后方可再次提出。", "claim") from None
     return obj
 
 
@@ -590,7 +651,11 @@ def resolve_objection(user: Any, objection_id: int, resolution: str) -> Objectio
         raise FundingError("只有市科技局可以处理公示异议。")
     if not (resolution or "").strip():
         raise FundingError("处理意见：请填写处理结果。", "resolution")
-    obj = Objection.objects.get(pk=objection_id)
+    if len(resolution.strip()) > 2000:
+        raise FundingError("处理意见：不超过 2,000 字。", "resolution")
+    obj = Objection.objects.filter(pk=objection_id, resolved_at__isnull=True).first()
+    if obj is None:
+        raise FundingError("该异议不存在或已处理。", "objection")
     obj.resolution, obj.resolved_by, obj.resolved_at = resolution.strip(), user, timezone.now()
     obj.save(update_fields=["resolution", "resolved_by", "resolved_at"])
     record(user, "funding.objection_resolved", obj.claim, f"公示异议已处理：{resolution[:100]}")
@@ -683,10 +748,11 @@ def apply_to_call(user: Any, call: Call, values: dict[str, Any]) -> Claim:
         claim = Claim(programme=call.programme, call=call, organization=org, origin=Claim.Origin.CALL,
                       title=call.title, document=call.document, article=call.article, year=call.programme.year,
                       is_ceiling=True, entitled_amount=call.max_amount, created_by=account(user),
-                      project_title=str(values.get("project_title", "")).strip()[:200],
+                      project_title=str(values.get("project_title", "")).strip(),
                       summary=str(values.get("summary", "")).strip())
         if not claim.project_title:
             raise FundingError("项目名称：请填写申报项目名称。", "project_title")
+        check_lengths(claim, ("project_title", "summary"))
         claim.full_clean()
         claim.save()
         _event(claim, "create", user, "", f"申报指南：{call.title}")

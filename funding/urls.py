@@ -27,6 +27,7 @@ urlpatterns = [
     path("proactive/", views.proactive, name="proactive"),
     path("challenges/", views.challenges, name="challenges"),
     path("claims/<int:pk>/milestones/<int:ms_id>/", views.milestone_act, name="milestone_act"),
+    path("claims/<int:pk>/objections/<int:obj_id>/resolve/", views.objection_resolve, name="objection_resolve"),
     path("claims/<int:pk>/project/", views.project_act, name="project_act"),
     path("review-rounds/", views.review_round, name="review_round"),
     path("bank/", views.bank, name="bank"),

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from funding import access, documents, services, workflow
-from funding.models import Call, Programme
+from funding.models import SUMMARY_MAX, Call, Programme
 from funding.services import FundingError
 
 
@@ -27,6 +28,14 @@ def _entity_org(request: HttpRequest):
 def _staff(request: HttpRequest) -> None:
     if not access.is_staff_role(request.user):
         raise Http404("仅限政府部门账户。")
+
+
+def _int(value: object, field: str, label: str) -> int:
+    """A posted record number: a Chinese error naming the field instead of a ValueError."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        raise FundingError(f"{label}：请从列表中选择（收到的「{text[:20]}」不是编号）。", field)
+    return int(text)
 
 
 def _file(name: str, data: bytes, content_type: str) -> HttpResponse:
@@ -67,22 +76,42 @@ def new_claim(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = access.get_claim(request.user, pk)
+    return _claim_page(request, access.get_claim(request.user, pk))
+
+
+def _claim_page(request: HttpRequest, claim, typed: dict | None = None, status: int = 200) -> HttpResponse:
+    """The claim page; ``typed`` = what the applicant posted when it was refused (kept in the form, answered 400)."""
     applicant = access.is_applicant(request.user, claim)
+    editable = applicant and claim.state in ("draft", "returned", "awaiting_confirmation")
+    form = {f: getattr(claim, f) for f in services.APPLICANT_FIELDS}
+    if editable and not typed and not claim.bank_account:
+        form.update(services.last_bank_details(claim.organization))
+    form.update(typed or {})
+    actions = services.available_transitions(request.user, claim)
     return render(request, "funding/claim.html", {
-        "claim": claim, "applicant": applicant,
-        "editable": applicant and claim.state in ("draft", "returned", "awaiting_confirmation"),
-        "actions": services.available_transitions(request.user, claim),
+        "claim": claim, "applicant": applicant, "editable": editable, "form": form, "summary_max": SUMMARY_MAX,
+        "form_action": next((t for t in actions if t.name in SUBMITTING), None) if editable else None,
+        "actions": [t for t in actions if not (editable and t.name in SUBMITTING)],
         "events": claim.events.select_related("actor"), "attachments": claim.attachments.defer("data"),
         "entries": claim.entries.select_related("budget_line"), "objections": claim.objections.all(),
         "lines": claim.programme.budget_lines.filter(confirmed_at__isnull=False),
         "state_label": claim.applicant_state if applicant else claim.internal_state,
         "next_step": services.next_step_text(claim),
         "bureau": access.is_bureau(request.user), "project": getattr(claim, "project", None),
+        "takes_task_book": _takes_task_book(claim),
         "today": timezone.localdate(), "expert_scores": _expert_scores(claim),
         "duplicates": _duplicates(request.user, claim), "pay_key": _pay_key(claim),
         "finance": request.user.is_authenticated and request.user.role == "finance",
-    })
+    }, status=status)
+
+
+SUBMITTING = ("submit", "confirm")  # the applicant's form carries these buttons: what was typed is saved with them
+
+
+def _takes_task_book(claim) -> bool:
+    from funding.projects import takes_task_book
+
+    return takes_task_book(claim)
 
 
 def _pay_key(claim) -> str:
@@ -108,11 +137,14 @@ def _expert_scores(claim) -> list[dict]:
 @require_POST
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     claim = access.get_claim(request.user, pk)
+    typed = {f: request.POST.get(f, "") for f in services.APPLICANT_FIELDS}
     try:
-        services.update_claim(request.user, claim, {f: request.POST.get(f, "") for f in services.APPLICANT_FIELDS})
-        messages.success(request, "已保存。")
+        services.update_claim(request.user, claim, typed)
     except FundingError as exc:
         messages.error(request, str(exc))
+        claim.refresh_from_db()
+        return _claim_page(request, claim, typed, status=400)
+    messages.success(request, "已保存。")
     return redirect("funding:claim", pk=pk)
 
 
@@ -152,7 +184,10 @@ def claim_act(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             messages.error(request, "评审得分：请填写 0–100 的数字。")
             return redirect("funding:claim", pk=pk)
+    typed = {f: request.POST[f] for f in services.APPLICANT_FIELDS if f in request.POST}
     try:
+        if typed and name in SUBMITTING:  # 确认无误/提交申报 from the form: what was typed is saved first
+            services.update_claim(request.user, claim, typed)
         services.perform(request.user, claim.pk, name, request.POST.get("reason", ""),
                          amount=request.POST.get("amount") or None, budget_line_id=request.POST.get("budget_line"),
                          idempotency_key=request.POST.get("idempotency_key", ""), scores=scores)
@@ -160,6 +195,9 @@ def claim_act(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"已{t.label}。")
     except FundingError as exc:
         messages.error(request, str(exc))
+        if typed:
+            claim.refresh_from_db()
+            return _claim_page(request, claim, typed, status=400)
     return redirect("funding:claim", pk=pk)
 
 
@@ -277,17 +315,42 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     return _file("ledger.xlsx", documents.ledger_xlsx(entries), XLSX)
 
 
+def _objection_rate(group: str, request: HttpRequest) -> str:
+    from django.conf import settings
+
+    return getattr(settings, "OBJECTION_RATE", "5/h")
+
+
+@ratelimit(key="user_or_ip", rate=_objection_rate, method="POST", block=True, group="funding.objection")
 def publicity(request: HttpRequest) -> HttpResponse:
-    """The public 公示 list (no login): anyone may file an objection."""
+    """The public 公示 list (no login to read); objections need a login and are rate- and length-limited."""
     if request.method == "POST":
         try:
             services.file_objection(int(request.POST.get("claim") or 0), request.POST.get("filed_by", ""),
-                                    request.POST.get("contact", ""), request.POST.get("text", ""))
+                                    request.POST.get("contact", ""), request.POST.get("text", ""), request.user)
             messages.success(request, "异议已提交，市科技局将在处理后方可拨付。")
         except (FundingError, ValueError) as exc:
             messages.error(request, str(exc) if isinstance(exc, FundingError) else "请选择公示事项。")
         return redirect("funding:publicity")
-    return render(request, "funding/publicity.html", {"claims": services.publicity_claims()})
+    from funding.models import OBJECTION_MAX
+
+    return render(request, "funding/publicity.html", {"claims": services.publicity_claims(),
+                                                      "max_text": OBJECTION_MAX})
+
+
+@login_required
+@require_POST
+def objection_resolve(request: HttpRequest, pk: int, obj_id: int) -> HttpResponse:
+    """The bureau answers an objection on the claim's page; 公示期满 waits only for open objections."""
+    claim = access.get_claim(request.user, pk)
+    try:
+        if not claim.objections.filter(pk=obj_id).exists():
+            raise FundingError("该异议不存在或已处理。", "objection")
+        services.resolve_objection(request.user, obj_id, request.POST.get("resolution", ""))
+        messages.success(request, "异议已处理。")
+    except FundingError as exc:
+        messages.error(request, str(exc))
+    return redirect("funding:claim", pk=pk)
 
 
 def publicity_pdf(request: HttpRequest) -> HttpResponse:
@@ -311,6 +374,8 @@ def call_apply(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("funding:claim", pk=claim.pk)
         except FundingError as exc:
             messages.error(request, str(exc))
+            return render(request, "funding/call_apply.html", {"call": call, "org": org},
+                          status=400)
     return render(request, "funding/call_apply.html", {"call": call, "org": org})
 
 
@@ -337,28 +402,30 @@ def challenges(request: HttpRequest) -> HttpResponse:
     from funding import projects
     from funding.models import Challenge
 
+    status = 200
     if request.method == "POST":
         try:
             if request.POST.get("select"):
-                claim = projects.select_bid(request.user, int(request.POST["select"]))
+                claim = projects.select_bid(request.user, _int(request.POST["select"], "select", "入选团队"))
                 messages.success(request, "已确定揭榜单位，进入市科技局决定环节。")
                 return redirect("funding:claim", pk=claim.pk)
-            challenge = get_object_or_404(Challenge, pk=int(request.POST.get("challenge") or 0))
+            challenge = Challenge.objects.filter(pk=_int(request.POST.get("challenge"), "challenge", "榜单")).first()
+            if challenge is None:
+                raise FundingError("榜单：请选择榜单。", "challenge")
             projects.bid(request.user, challenge, request.POST.get("team_lead", ""), request.POST.get("plan", ""),
                          request.POST.get("bank_account", ""))
             messages.success(request, f"已揭榜：{challenge.title}")
+            return redirect("funding:challenges")
         except FundingError as exc:
             messages.error(request, str(exc))
-        except ValueError:
-            messages.error(request, "请选择榜单。")
-        return redirect("funding:challenges")
+            status = 400
     bureau = access.is_bureau(request.user)
     rows = Challenge.objects.select_related("lead_enterprise", "selected__organization").prefetch_related(
         "bids__organization")
     return render(request, "funding/challenges.html", {
         "challenges": rows, "bureau": bureau,
         "entity": getattr(request.user, "organization_id", None) and not access.is_staff_role(request.user),
-    })
+    }, status=status)
 
 
 @login_required
@@ -367,7 +434,11 @@ def milestone_act(request: HttpRequest, pk: int, ms_id: int) -> HttpResponse:
     from funding import projects
 
     claim = access.get_claim(request.user, pk)
-    ms = get_object_or_404(claim.project.milestones, pk=ms_id)
+    project = getattr(claim, "project", None)
+    ms = project.milestones.filter(pk=ms_id).first() if project is not None else None
+    if ms is None:
+        messages.error(request, "里程碑：该申报没有任务书或没有这个里程碑，请在任务书中选择。")
+        return _claim_page(request, claim, status=400)
     try:
         if request.POST.get("action") == "pay":
             projects.pay_milestone(request.user, ms.pk)

@@ -63,7 +63,26 @@ TRANSITIONS: list[Transition] = [
                                     "review"), "withdrawn"),
 ]
 BY_NAME = {t.name: t for t in TRANSITIONS}
+#: the step's own transition: 退回 and 不予支持 at a step belong to the roles that run that step
+STEP_TRANSITION = {"district_check": "district_pass", "formal_check": "formal_pass", "review": "review_done",
+                   "decision": "decide", "objected": "resolve_objection"}
+STEP_ACTIONS = ("return_to_applicant", "reject")
 APPLICANT = "applicant"  # the claim's own organisation's accounts
+STAFF_ROLES = ("bureau", "district", "finance")
+#: Who may ever be declared for a transition: the applicant acts on its own claim only; checks, decisions and
+#: payment belong to government staff (experts may finish a review). Programme.clean and a database check hold it.
+APPLICANT_TRANSITIONS = ("submit", "confirm", "object", "withdraw")
+ALLOWED_ROLES: dict[str, tuple[str, ...]] = {
+    **{name: (APPLICANT,) for name in APPLICANT_TRANSITIONS},
+    "review_done": (*STAFF_ROLES, "expert"),
+    "pay": ("finance", "bureau"),
+}
+ROLE_LABELS = {APPLICANT: "申请单位", "bureau": "市科技局", "district": "区市科技部门", "finance": "财政部门",
+               "expert": "评审专家", "enterprise": "企业/机构", "provider": "服务机构"}
+
+
+def allowed_roles(transition: str) -> tuple[str, ...]:
+    return ALLOWED_ROLES.get(transition, STAFF_ROLES)
 
 DEFAULT_WORKFLOW: dict[str, Any] = {
     "steps": list(STEPS),
@@ -113,9 +132,19 @@ def validate(workflow: dict[str, Any]) -> dict[str, Any]:
     if steps != [s for s in STEPS if s in steps]:
         raise WorkflowError("流程步骤：顺序须为 区市初审 → 形式审查 → 评审 → 决定 → 公示 → 待拨付。")
     roles = workflow.get("roles") or {}
-    for name in roles:
+    if not isinstance(roles, dict):
+        raise WorkflowError("流程权限：须为「操作 → 角色列表」。")
+    for name, declared in roles.items():
         if name not in BY_NAME:
             raise WorkflowError(f"流程权限：未知操作 {name}。")
+        if not isinstance(declared, list) or not all(isinstance(r, str) for r in declared):
+            raise WorkflowError(f"流程权限：「{BY_NAME[name].label}」的角色须为列表，如 [\"bureau\"]。")
+        allowed = allowed_roles(name)
+        wrong = [r for r in declared if r not in allowed]
+        if wrong:
+            raise WorkflowError(
+                f"流程权限：「{BY_NAME[name].label}」不能由{'、'.join(ROLE_LABELS.get(r, r) for r in wrong)}办理，"
+                f"只能是{'、'.join(ROLE_LABELS[r] for r in allowed)}。")
     return {"steps": steps, "roles": {**DEFAULT_WORKFLOW["roles"], **roles}}
 
 

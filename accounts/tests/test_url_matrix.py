@@ -52,6 +52,7 @@ KWARGS: dict[str, Callable[[Any], Any]] = {
     "funding/claims/:pk": lambda w: w.other["claim"].pk,
     "funding/claims/:att_id": lambda w: w.other["attachment"].pk,
     "funding/claims/:ms_id": lambda w: w.other["milestone"].pk,
+    "funding/claims/:obj_id": lambda w: w.other["objection"].pk,
     "api/funding/claims/:pk": lambda w: w.other["claim"].pk,
     "funding/budget-lines/:pk": lambda w: w.other["budget_line"].pk,
     "vouchers/bookings/:pk": lambda w: w.other["booking"].pk,
@@ -206,7 +207,7 @@ def _funding(parties, made: dict) -> dict[str, Any]:
     import datetime as dt
     from decimal import Decimal
 
-    from funding.models import Attachment, BudgetLine, Claim, Milestone, Programme, Project
+    from funding.models import Attachment, BudgetLine, Claim, Milestone, Objection, Programme, Project
 
     year = dt.date.today().year
     programme = Programme.objects.create(name="矩阵测试专项", year=year)
@@ -221,8 +222,9 @@ def _funding(parties, made: dict) -> dict[str, Any]:
                                      ends_on=dt.date(year + 1, 12, 31))
     milestone = Milestone.objects.create(project=project, title="中期", due_on=dt.date(year, 6, 30),
                                          amount=Decimal("50000"))
+    objection = Objection.objects.create(claim=claim, filed_by="他方", text="异议")
     return {"programme": programme, "budget_line": line, "claim": claim, "attachment": attachment,
-            "milestone": milestone}
+            "milestone": milestone, "objection": objection}
 
 
 def _vouchers(parties, made: dict) -> dict[str, Any]:

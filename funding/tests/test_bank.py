@@ -85,7 +85,9 @@ def test_return_file_reverses_failed_payment_reissue_and_reconcile(client, world
     with pytest.raises(FundingError, match="不能重复拨付"):
         services.perform(world.fin, b.pk, "pay", idempotency_key=f"pay:{b.pk}:r2")
     page = client.get("/funding/bank/").content.decode()
-    assert 'id="ledger-paid">400,000.00' in page and 'id="gap">200,000.00' in page and f"pay:{b.pk}:r1" in page
+    assert 'id="ledger-paid">400,000.00' in page and 'id="gap">200,000.00' in page
+    unconfirmed = page.split('id="unconfirmed"')[1].split("</table>")[0]
+    assert f'<a href="/funding/claims/{b.pk}/">{b.pk}</a>' in unconfirmed  # the claim number, not pay:N:r1
     _upload(client, world.fin, _xlsx([(f"pay:{b.pk}:r1", "成功", 200000, "")]))
     page = client.get("/funding/bank/").content.decode()
     assert 'id="bank-paid">400,000.00' in page and 'id="gap">0.00' in page

@@ -51,7 +51,7 @@ def _apply_and_submit(pg, tmp_path) -> int:
     claim_pk = int(pg.url.rstrip("/").rsplit("/", 1)[-1])
     pg.fill("#edit input[name=bank_account]", "6222 0000 1111 2222")
     pg.fill("#edit input[name=bank_name]", "威海市商业银行")
-    pg.click("#edit form:first-of-type button[type=submit]")
+    pg.click("#save-claim")
     pg.wait_for_load_state("networkidle")
     evidence = tmp_path / "高企证书.pdf"
     evidence.write_bytes(PDF)
