@@ -113,6 +113,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "core.db.sqlite3"  # keeps the append-only triggers across flushes
     DATABASES["default"]["OPTIONS"] = {"timeout": 30}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # the test database stays in memory; named so, pytest-xdist's workers each get their own (not a file path)
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 AUTH_USER_MODEL = "accounts.User"
 # Test runs hash passwords with a fast hasher: every demo account and login of the suite would otherwise spend about
