@@ -88,3 +88,14 @@ def plain_text(text: str) -> str:
         return f"（{'，'.join(p.strip() for p in parts)}）" if parts else ""
 
     return _PAREN.sub(clean, text or "")
+
+
+def masked(value: Any, head: int = 4, tail: int = 4) -> str:
+    """A bank account, ID or phone number as a reader without need of it sees it (个人信息保护法, 最小必要):
+    the first ``head`` and last ``tail`` characters kept, the rest starred ("6222 **** 2222")."""
+    text = "".join(str(value or "").split())
+    if not text:
+        return ""
+    if len(text) <= head + tail:
+        return "*" * max(len(text) - 2, 1) + text[-2:]
+    return f"{text[:head]} **** {text[-tail:]}"

@@ -75,3 +75,9 @@ def may_fire(user: Any, claim: Claim, transition: str) -> bool:
     if role == "district":
         return bool(user.region_id) and claim.organization.region_id == user.region_id
     return True
+
+
+def may_see_bank_account(user: Any, claim: Claim) -> bool:
+    """A payee's full bank account is for the payer (finance) and the payee itself; everyone else sees it masked
+    (个人信息保护法: only what a task needs)."""
+    return _role(user) == "finance" or is_applicant(user, claim)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import formatting
 from funding import access, services
 from funding.models import ChangeRequest, Claim, ClaimEvent, LedgerEntry, Milestone, Programme, Project
 from funding.services import FundingError
@@ -42,6 +43,12 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     def get_next_step(self, obj: Claim) -> str:
         return services.next_step_text(obj)
+
+    def to_representation(self, obj: Claim) -> dict:
+        data = super().to_representation(obj)
+        if data.get("bank_account") and not access.may_see_bank_account(self.context["request"].user, obj):
+            data["bank_account"] = formatting.masked(data["bank_account"])
+        return data
 
 
 class MilestoneSerializer(serializers.ModelSerializer):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from core.audit import record
 from funding import access, documents, services, workflow
 from funding.models import SUMMARY_MAX, Call, Programme
 from funding.services import FundingError
@@ -98,6 +99,7 @@ def _claim_page(request: HttpRequest, claim, typed: dict | None = None, status: 
         "state_label": claim.applicant_state if applicant else claim.internal_state,
         "next_step": services.next_step_text(claim),
         "bureau": access.is_bureau(request.user), "project": getattr(claim, "project", None),
+        "full_account": access.may_see_bank_account(request.user, claim),
         "takes_task_book": _takes_task_book(claim),
         "today": timezone.localdate(), "expert_scores": _expert_scores(claim),
         "duplicates": _duplicates(request.user, claim), "pay_key": _pay_key(claim),
@@ -304,6 +306,9 @@ def payment_batch(request: HttpRequest) -> HttpResponse:
     if not access.is_finance(request.user):
         raise Http404("仅限财政部门和市科技局。")
     claims = services.queue(request.user, "approved").select_related("budget_line", "organization")
+    # the batch carries payees' bank accounts: who took it, when and which rows is recorded
+    record(request.user, "funding.export_payment_batch", None, f"导出拨付批次（含收款账号）{len(claims)} 行",
+           claims=[c.pk for c in claims])
     return _file("payment-batch.xlsx", documents.payment_batch_xlsx(claims), XLSX)
 
 
@@ -312,6 +317,8 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     if not access.is_finance(request.user):
         raise Http404("仅限财政部门和市科技局。")
     entries = services.ledger(request.user).select_related("budget_line__programme", "organization")
+    record(request.user, "funding.export_ledger", None, f"导出资金台账（含收款账号）{entries.count()} 行",
+           entries=list(entries.values_list("pk", flat=True)[:100_000]))
     return _file("ledger.xlsx", documents.ledger_xlsx(entries), XLSX)
 
 

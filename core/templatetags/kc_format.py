@@ -33,3 +33,9 @@ def plain(value: Any) -> str:
 def yuan(value: Any) -> str:
     """An exact amount for ledgers and payments (core.formatting.exact_yuan): "200,000.00", the page adds 元."""
     return formatting.exact_yuan(value if value is not None else 0)
+
+
+@register.filter
+def masked(value: Any) -> str:
+    """{{ claim.bank_account|masked }} → "6222 **** 2222" (core.formatting.masked)."""
+    return formatting.masked(value)
