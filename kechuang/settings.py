@@ -152,6 +152,8 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# ISO first in the input formats, so date widgets render what <input type="date"> keeps (core/formats/zh_Hans).
+FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
