@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
+    "core.middleware.DatabaseBusyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,7 +110,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "core.db.sqlite3"  # keeps the append-only triggers across flushes
-    DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    # Transactions take the write lock when they begin (BEGIN IMMEDIATE): concurrent writers wait up to the timeout
+    # instead of failing when a read lock cannot be upgraded; one that still finds it locked answers 409
+    # (core.middleware.DatabaseBusyMiddleware), never a 500.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 AUTH_USER_MODEL = "accounts.User"
