@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "平台基础"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
+        from core.lengths import enforce
+
+        pre_save.connect(enforce, dispatch_uid="core.lengths.enforce")  # every model's text limits (issue 25/10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -71,3 +72,26 @@ class DatabaseBusyMiddleware:
             response = render(request, "core/busy.html", {"message": BUSY_MESSAGE}, status=409)
         response["Retry-After"] = "5"
         return response
+
+
+class ValidationErrorMiddleware:
+    """A model's ValidationError that reaches no form (e.g. core.lengths on save) is a Chinese 400 naming the field,
+    not a 500. The API answers {field: [reason]} as DRF's own validation errors do."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ValidationError):
+            return None
+        if hasattr(exception, "error_dict"):
+            detail = {field: [str(m) for e in errors for m in e] for field, errors in exception.error_dict.items()}
+        else:
+            detail = {"detail": [str(m) for m in exception.messages]}
+        if request.path.startswith("/api/"):
+            return JsonResponse(detail, status=400, json_dumps_params={"ensure_ascii": False})
+        message = "；".join(m for messages in detail.values() for m in messages)
+        return render(request, "400.html", {"message": message}, status=400)
