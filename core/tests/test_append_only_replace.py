@@ -81,3 +81,26 @@ def test_insert_or_replace_is_refused(model) -> None:
         assert model.objects.count() == before + 1
         raise _Rollback
     assert refused and all(REPLACE_MESSAGE in m for m in refused), refused
+
+
+def _guards() -> set[str]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%append_only_replace'")
+        return {row[0] for row in cur.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_guards_survive_a_flush() -> None:
+    """Transactional tests end with a flush (core.db.sqlite3 drops and re-creates the triggers around it)."""
+    from core.audit import record
+
+    record(None, "test.flush", None, "before the flush")
+    assert _guards() == {f"{m._meta.db_table}_append_only_replace" for m in append_only_models()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_guards_are_there_after_the_flush() -> None:
+    from core.models import AuditEvent
+
+    assert not AuditEvent.objects.filter(action="test.flush").exists()
+    assert _guards() == {f"{m._meta.db_table}_append_only_replace" for m in append_only_models()}
