@@ -6,6 +6,10 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
         from core.audit import install_admin_audit
+        from core.lengths import enforce
 
         install_admin_audit()  # every Django-admin change of any model writes an AuditEvent
+        pre_save.connect(enforce, dispatch_uid="core.lengths.enforce")  # every model's text limits (issue 25/10)

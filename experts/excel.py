@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from core.audit import record
+from core.imports import SheetTooLarge, open_workbook, sheet_rows
 from core.xlsx import append_row
 from experts.disciplines import TOP_LEVEL, code_error
 from experts.models import Expert
@@ -89,15 +90,19 @@ def import_experts(data: bytes, actor=None) -> ImportResult:
     """Validate every row, then write all of them or none."""
     result = ImportResult()
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data)
     except Exception:
         result.errors.append(RowError(0, "文件", "无法读取：请上传由模板填写的 .xlsx 文件。"))
         return result
     if SHEET not in wb.sheetnames:
         result.errors.append(RowError(0, "工作表", f"缺少“{SHEET}”工作表，请使用导入模板。"))
         return result
-    rows = list(wb[SHEET].iter_rows(values_only=True))
-    if not rows or [_text(c) for c in rows[0][: len(COLUMNS)]] != COLUMNS:
+    try:  # the rows the sheet holds, whatever dimension it declares (core.imports.sheet_rows)
+        rows = sheet_rows(wb[SHEET])
+    except SheetTooLarge as exc:
+        result.errors.append(RowError(0, "文件", str(exc)))
+        return result
+    if not rows or rows[0][0] != 1 or [_text(c) for c in rows[0][1][: len(COLUMNS)]] != COLUMNS:
         result.errors.append(RowError(1, "表头", "表头与模板不一致，请下载最新模板后填写。"))
         return result
     chains = {c.name: c for c in IndustryChain.objects.all()}
@@ -105,7 +110,7 @@ def import_experts(data: bytes, actor=None) -> ImportResult:
     statuses = {label: value for value, label in Expert.Status.choices}
     parsed = []
     seen: dict[tuple[str, str], int] = {}
-    for n, raw in enumerate(rows[1:], start=2):
+    for n, raw in rows[1:]:
         cells = [_text(c) for c in (list(raw) + [None] * len(COLUMNS))[: len(COLUMNS)]]
         if not any(cells):
             continue

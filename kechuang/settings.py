@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.RejectNulBytesMiddleware",
+    "core.middleware.DatabaseBusyMiddleware",
+    "core.middleware.ValidationErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,7 +113,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "core.db.sqlite3"  # keeps the append-only triggers across flushes
-    DATABASES["default"]["OPTIONS"] = {"timeout": 30}
+    # Transactions take the write lock when they begin (BEGIN IMMEDIATE): concurrent writers wait up to the timeout
+    # instead of failing when a read lock cannot be upgraded; one that still finds it locked answers 409
+    # (core.middleware.DatabaseBusyMiddleware), never a 500.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # the test database stays in memory; named so, pytest-xdist's workers each get their own (not a file path)
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
@@ -156,6 +161,8 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# ISO first in the input formats, so date widgets render what <input type="date"> keeps (core/formats/zh_Hans).
+FORMAT_MODULE_PATH = ["core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

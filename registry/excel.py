@@ -16,12 +16,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from accounts import access
 from core.audit import account, record
-from core.imports import header_problem
+from core.imports import SheetTooLarge, header_problem, open_workbook, sheet_rows
 from core.xlsx import append_row
 from registry.models import (
     AnnualFacts,
@@ -193,7 +193,7 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
     """Validate the whole workbook; write all of it in one transaction, or nothing when any row is bad."""
     result = ImportResult()
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data)
     except Exception:  # openpyxl raises several kinds for a file that is not xlsx
         result.errors.append(RowError("文件", 0, "文件", "无法读取该文件，请上传由模板填写的 .xlsx 文件。"))
         return result
@@ -206,6 +206,11 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
             result.errors.append(RowError(sheet, 1, "表头", problem))
     if result.errors:
         return result
+    try:  # the rows the sheets hold, whatever dimension they declare (core.imports.sheet_rows)
+        sheets = {name: sheet_rows(wb[name], min_row=2) for name in (ORG_SHEET, FACTS_SHEET) if name in wb.sheetnames}
+    except SheetTooLarge as exc:
+        result.errors.append(RowError("文件", 0, "文件", str(exc)))
+        return result
 
     regions = {}
     for r in Region.objects.exclude(kind="city"):
@@ -217,9 +222,9 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
     today = dt.date.today()
 
     org_rows: dict[str, dict[str, Any]] = {}
-    if ORG_SHEET in wb.sheetnames:
-        for n, row in enumerate(wb[ORG_SHEET].iter_rows(min_row=2, values_only=True), start=2):
-            if row is None or all(_text(v) == "" for v in row):
+    if ORG_SHEET in sheets:
+        for n, row in sheets[ORG_SHEET]:
+            if all(_text(v) == "" for v in row):
                 continue
             result.rows += 1
             cells = list(row) + [None] * (len(ORG_COLUMNS) - len(row))
@@ -256,9 +261,9 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
                 }
 
     fact_rows: dict[tuple[str, int], dict[str, Any]] = {}
-    if FACTS_SHEET in wb.sheetnames:
-        for n, row in enumerate(wb[FACTS_SHEET].iter_rows(min_row=2, values_only=True), start=2):
-            if row is None or all(_text(v) == "" for v in row):
+    if FACTS_SHEET in sheets:
+        for n, row in sheets[FACTS_SHEET]:
+            if all(_text(v) == "" for v in row):
                 continue
             result.rows += 1
             cells = list(row) + [None] * (len(FACT_COLUMNS) - len(row))

@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.audit import record
+from core.imports import SheetTooLarge, open_workbook, sheet_rows
 from core.xlsx import append_row
 from scifinance.models import Collateral, Loan, Partner, Product, Repayment, ScheduledRepayment
 from scifinance.services import (
@@ -109,7 +110,7 @@ def import_loans(data: bytes, lender: Partner, actor: Any) -> ImportResult:
     """Validate every row of both sheets; write all in one transaction, or nothing when any row is bad."""
     result = ImportResult()
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data)
     except Exception:  # openpyxl raises several kinds for a file that is not xlsx
         result.errors.append(RowError("文件", 0, "文件", "无法读取该文件，请上传由模板填写的 .xlsx 文件。"))
         return result
@@ -118,16 +119,21 @@ def import_loans(data: bytes, lender: Partner, actor: Any) -> ImportResult:
         return result
     labels = {name: col for col, name in LOAN_COLUMNS}
     drafts: list[tuple[int, LoanDraft]] = []
-    rows = list(wb[LOAN_SHEET].iter_rows(values_only=True))
-    header = [_value(h) for h in (rows[0] if rows else [])]
+    try:  # the rows the sheets hold, whatever dimension they declare (core.imports.sheet_rows)
+        rows = sheet_rows(wb[LOAN_SHEET])
+        repay_rows = sheet_rows(wb[REPAY_SHEET], min_row=2) if REPAY_SHEET in wb.sheetnames else []
+    except SheetTooLarge as exc:
+        result.errors.append(RowError("文件", 0, "文件", str(exc)))
+        return result
+    header = [_value(h) for h in (rows[0][1] if rows and rows[0][0] == 1 else [])]
     missing = [c for c, _ in LOAN_COLUMNS[:8] if c not in header]
     if missing:
         result.errors.append(RowError(LOAN_SHEET, 1, "表头", f"缺少列：{'、'.join(missing)}，请使用下载的模板。"))
         return result
     pending: list[LoanDraft] = []
     parsed = []
-    for n, row in enumerate(rows[1:], start=2):
-        if all(v in (None, "") for v in row):
+    for n, row in rows:
+        if n == 1 or all(v in (None, "") for v in row):
             continue
         parsed.append((n, {name: _value(row[header.index(col)]) if col in header and header.index(col) < len(row)
                            else "" for col, name in LOAN_COLUMNS}))
@@ -142,8 +148,8 @@ def import_loans(data: bytes, lender: Partner, actor: Any) -> ImportResult:
     by_contract = {d.contract_no: d for _, d in drafts}
     repayments: list[tuple[str, dt.date, Decimal, Decimal]] = []
     paid: dict[str, Decimal] = {}
-    if REPAY_SHEET in wb.sheetnames:
-        for n, row in enumerate(list(wb[REPAY_SHEET].iter_rows(values_only=True))[1:], start=2):
+    if repay_rows:
+        for n, row in repay_rows:
             if all(v in (None, "") for v in row):
                 continue
             row = [_value(v) for v in row] + [""] * 4

@@ -9,18 +9,18 @@ def sqlite_triggers(apps, schema_editor):
     """SQLite (the demo): the same append-only rule as pgtrigger gives PostgreSQL."""
     if schema_editor.connection.vendor != "sqlite":
         return
-    from core.appendonly import sqlite_create
+    from core.appendonly import sqlite_base_create
 
-    for sql in sqlite_create():
+    for sql in sqlite_base_create():
         schema_editor.execute(sql)
 
 
 def drop_sqlite_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "sqlite":
         return
-    from core.appendonly import sqlite_drop
+    from core.appendonly import sqlite_base_drop
 
-    for sql in sqlite_drop():
+    for sql in sqlite_base_drop():
         schema_editor.execute(sql)
 
 
