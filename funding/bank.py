@@ -10,7 +10,6 @@ payment batch Excel carries it) or 申报编号 (the claim number: its standing 
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -65,18 +64,23 @@ def _by_claim(value: Any) -> str:
 
 
 def read_rows(data: bytes) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
+    """The return's rows through the platform's one bounded sheet reader (core.imports): the work follows the cells
+    the file holds, not the size its sheet declares."""
+    from core.imports import SheetTooLarge, open_workbook, sheet_rows
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data)
     except Exception:  # noqa: BLE001 - whatever openpyxl says, the user's fix is the same
         raise FundingError("银行回单：文件不是有效的 Excel（.xlsx）文件，请从网银导出后重新上传。", "file") from None
-    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    try:
+        rows = sheet_rows(wb.worksheets[0])
+    except SheetTooLarge as exc:
+        raise FundingError(f"银行回单：{exc}", "file") from None
     if not rows:
         raise FundingError("银行回单：文件是空的。", "file")
-    cols = _columns(list(rows[0]))
+    cols = _columns(list(rows[0][1]))
     out = []
-    for n, row in enumerate(rows[1:], 2):
+    for n, row in rows[1:]:
         if not any(v not in (None, "") for v in row):
             continue
         out.append({"row": n, **{k: (row[i] if i < len(row) else None) for k, i in cols.items()}})
