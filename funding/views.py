@@ -183,6 +183,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/queue.html", {
         "state": state, "state_label": workflow.internal_label(state), "counts": counts,
         "claims": services.queue(request.user, state)[:200], **_review_context(request, state),
+        "bulk_states": ("district_check", "formal_check", "review", "decision", "publicity"),
     })
 
 

@@ -64,6 +64,8 @@ TRANSITIONS: list[Transition] = [
 ]
 BY_NAME = {t.name: t for t in TRANSITIONS}
 APPLICANT = "applicant"  # the claim's own organisation's accounts
+#: the only steps an applicant may ever fire: it can never pass, decide or pay its own claim
+APPLICANT_TRANSITIONS = frozenset({"submit", "confirm", "object", "withdraw"})
 
 DEFAULT_WORKFLOW: dict[str, Any] = {
     "steps": list(STEPS),
@@ -116,6 +118,8 @@ def validate(workflow: dict[str, Any]) -> dict[str, Any]:
     for name in roles:
         if name not in BY_NAME:
             raise WorkflowError(f"流程权限：未知操作 {name}。")
+        if APPLICANT in roles[name] and name not in APPLICANT_TRANSITIONS:
+            raise WorkflowError(f"流程权限：申请单位不能执行「{BY_NAME[name].label}」，请从该操作的角色中删去 applicant。")
     return {"steps": steps, "roles": {**DEFAULT_WORKFLOW["roles"], **roles}}
 
 
@@ -129,7 +133,9 @@ def next_step(workflow: dict[str, Any], after: str | None, needs_review: bool = 
 
 
 def roles_for(workflow: dict[str, Any], transition: str) -> list[str]:
-    return list((workflow.get("roles") or {}).get(transition) or DEFAULT_WORKFLOW["roles"].get(transition, []))
+    """Declared roles; an applicant is dropped from every staff step whatever a stored declaration says."""
+    roles = list((workflow.get("roles") or {}).get(transition) or DEFAULT_WORKFLOW["roles"].get(transition, []))
+    return roles if transition in APPLICANT_TRANSITIONS else [r for r in roles if r != APPLICANT]
 
 
 def internal_label(state: str) -> str:
