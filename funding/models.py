@@ -123,6 +123,9 @@ class Call(models.Model):
         return self.title
 
     def clean(self) -> None:
+        if self.programme_id and self.programme.kind not in ("entitlement", "call", "challenge"):
+            raise ValidationError({"programme": f"专项：「{self.programme}」是{self.programme.get_kind_display()}专项，"
+                                                "申报指南请选择项目申报专项。"})
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "申报截止时间须晚于申报开始时间。"})
 

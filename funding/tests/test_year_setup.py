@@ -8,10 +8,11 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.models import AuditEvent
 from funding import access, services
-from funding.models import BudgetLine, Claim, LedgerEntry, Programme
+from funding.models import BudgetLine, Call, Claim, LedgerEntry, Programme
 from funding.services import FundingError
 from funding.tests.conftest import CEILING, FIXED, submitted_claim, to_decision
 
@@ -147,6 +148,12 @@ def test_a_programme_kind_decides_which_claims_may_use_it(world):
         claim.full_clean()
     claim.provision_id = "A.19.risk_compensation"
     claim.full_clean()
+    call = Call(programme=pool, title="指南", opens_at=timezone.now(), closes_at=timezone.now() + dt.timedelta(days=9),
+                max_amount=1000)
+    with pytest.raises(ValidationError, match="申报指南请选择项目申报专项"):
+        call.full_clean()
+    call.programme = services.create_programme(world.bea, "重点研发计划", 2025, kind="call")
+    call.full_clean()
 
 
 def test_an_applicant_can_never_decide_or_pay(world):
