@@ -206,6 +206,7 @@ def default_voucher_dates(vp: Any) -> tuple[dt.date, dt.date]:
 
 PASS_BY_STATE = {"district_check": "district_pass", "formal_check": "formal_pass", "review": "review_done",
                  "decision": "decide", "publicity": "publicity_end"}
+MAX_BULK = 500  # a form of more fields than Django accepts (1,000) never reaches the view
 BULK_ACTIONS = {"pass": "批量通过", "return": "批量退回", "pay": "批量拨付"}
 
 
@@ -228,9 +229,12 @@ def bulk(user: Any, ids: list[Any], action: str, reason: str = "") -> list[ItemR
         raise FundingError("申报：请勾选要办理的申报。", "ids") from None
     if not wanted:
         raise FundingError("申报：请至少勾选一项。", "ids")
+    if len(wanted) > MAX_BULK:
+        raise FundingError(f"申报：一次最多办理 {MAX_BULK:,} 项，请分批办理。", "ids")
     if action == "return" and not (reason or "").strip():
         raise FundingError("退回理由：批量退回须填写理由，将发给每个申请单位。", "reason")
-    visible = {c.pk: c for c in access.visible_claims(user).filter(pk__in=wanted)}
+    in_range = [pk for pk in wanted if 0 < pk < 2**31]  # an id no row can have is simply not found
+    visible = {c.pk: c for c in access.visible_claims(user).filter(pk__in=in_range)}
     out = []
     for pk in wanted:
         claim = visible.get(pk)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from funding import access, documents, services, workflow
+from funding import access, documents, services, setup, workflow
 from funding.models import Call, Programme
 from funding.services import FundingError
 
@@ -257,7 +257,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     if not access.is_finance(request.user):
         raise Http404("仅限财政部门和市科技局。")
     return render(request, "funding/payments.html", {
-        "waiting": services.queue(request.user, "approved"),
+        "waiting": services.queue(request.user, "approved"), "max_bulk": setup.MAX_BULK,
         "entries": services.ledger(request.user).exclude(kind="commitment").order_by("-id")[:300],
     })
 

@@ -206,6 +206,11 @@ def test_finance_pays_a_batch_in_one_action(client, world):
     page = _text(client.post("/funding/bulk/", {"action": "pay", "ids": ids}))
     assert "批量拨付结果" in page and "成功 2 项、失败 1 项" in page and "现为「已拨付」" in page
     assert "999999 失败 未找到该申报" in page
+    for bad, says in (({"ids": ["abc"]}, "申报：请勾选要办理的申报"), ({"ids": list(range(1, 600))}, "一次最多办理 500 项"),
+                      ({"ids": [2**63]}, "成功 0 项、失败 1 项"), ({"ids": [claims[0].pk], "action": "steal"},
+                                                                   "批量操作：请选择")):
+        resp = client.post("/funding/bulk/", {"action": "pay", **bad}, follow=True)
+        assert resp.status_code == 200 and says in _text(resp), bad
     keys = set(LedgerEntry.objects.filter(kind="payment").values_list("idempotency_key", flat=True))
     assert keys == {f"pay:{c.pk}" for c in claims}
     # the same batch again pays nothing twice
