@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -80,6 +81,19 @@ def _iso(value: Any, field: str, label: str) -> dt.date:
         raise FundingError(f"{label}：请按 YYYY-MM-DD 填写日期，如 2027-01-01。", field) from None
 
 
+MAX_LINE = 10**14  # BudgetLine.amount holds 16 digits, 2 of them fen
+
+
+def _amount(value: Any, field: str, label: str) -> Any:
+    try:
+        amount = services.parse_amount(value, field, label)
+    except InvalidOperation:  # beyond the context's precision, e.g. 1e30
+        amount = Decimal(MAX_LINE)
+    if amount >= MAX_LINE:
+        raise FundingError(f"{label}：金额过大，请核对（须小于 {MAX_LINE:,} 元）。", field)
+    return amount
+
+
 def _bureau(user: Any) -> None:
     if not access.is_bureau(user):
         raise FundingError("只有市科技局可以设立专项。", "user")
@@ -119,8 +133,7 @@ def create_from_form(user: Any, data: Any) -> Programme:
         source = str(data.get(f"line_source_{i}", ""))
         if source not in FundingSource.values:
             raise FundingError(f"第 {n} 行资金来源：请选择 市级、区级 或 省级。", f"line_source_{i}")
-        lines.append((line_name[:120], source, services.parse_amount(amount, f"line_amount_{i}",
-                                                                     f"第 {n} 行预算金额")))
+        lines.append((line_name[:120], source, _amount(amount, f"line_amount_{i}", f"第 {n} 行预算金额")))
     if not lines:
         raise FundingError("预算科目：请至少填写一行（科目名称、资金来源、金额）。", "line_name_0")
     try:
@@ -174,8 +187,8 @@ def copy_year(user: Any, from_year: int, data: Any) -> list[Programme]:
     plan = [row for row in copy_plan(from_year) if not row["skip"]]
     if not plan:
         raise FundingError(f"年度：{from_year} 年度没有可复制的专项。", "from_year")
-    amounts = {line.pk: services.parse_amount(data.get(f"amount_{line.pk}", ""), f"amount_{line.pk}",
-                                              f"「{row['programme'].name}·{line.name}」{to_year} 年预算金额")
+    amounts = {line.pk: _amount(data.get(f"amount_{line.pk}", ""), f"amount_{line.pk}",
+                                f"「{row['programme'].name}·{line.name}」{to_year} 年预算金额")
                for row in plan for line in row["lines"]}
     out = []
     with transaction.atomic():

@@ -48,10 +48,13 @@ def year_setup(request: HttpRequest) -> HttpResponse:
 def year_copy(request: HttpRequest) -> HttpResponse:
     """以上一年度为基础开设本年度: last year's programmes and lines, amounts editable before saving."""
     _bureau(request)
+    last = timezone.localdate().year - 1
     try:
-        from_year = int(request.GET.get("from") or request.POST.get("from_year") or timezone.localdate().year - 1)
+        from_year = int(request.GET.get("from") or request.POST.get("from_year") or last)
     except ValueError:
-        from_year = timezone.localdate().year - 1
+        from_year = last
+    if not 2000 <= from_year <= 2099:
+        from_year = last
     plan = setup.copy_plan(from_year)
     error = None
     if request.method == "POST":
@@ -81,7 +84,8 @@ def budget_confirm(request: HttpRequest) -> HttpResponse:
     if not access.is_finance(request.user):
         raise Http404("仅限财政部门账户。")
     if request.method == "POST":
-        line = get_object_or_404(BudgetLine, pk=request.POST.get("line") or 0)
+        line_id = request.POST.get("line", "")
+        line = get_object_or_404(BudgetLine, pk=int(line_id) if line_id.isascii() and line_id.isdigit() else 0)
         try:
             services.confirm_budget_line(request.user, line)
             messages.success(request, f"已确认：{line}，预算 {services.money(line.amount)} 元。")

@@ -59,6 +59,9 @@ def test_an_error_names_the_field_and_keeps_every_typed_value(client, world):
     assert '<option value="incubation" selected>' in page and 'value="fixed" checked' in page
     assert '<option value="province" selected>' in page
     assert not Programme.objects.filter(name="孵化载体绩效奖励").exists()
+    for bad in ("1e30", "inf", "NaN", "-5", "0.001"):
+        resp = client.post("/funding/setup/", {**FORM, "line_amount_0": bad})
+        assert resp.status_code == 400 and "第 1 行预算金额：" in resp.content.decode(), bad
     resp = client.post("/funding/setup/", {**FORM, "publicity_days": "-3"})
     assert "公示天数：请填写 0–60 的整数" in resp.content.decode()
     resp = client.post("/funding/setup/", {**FORM, "name": "科技创新发展专项资金", "year": "2024"})
@@ -76,6 +79,8 @@ def test_finance_confirms_budget_lines_on_its_own_page(client, world):
     page = _text(client.post("/funding/budget-lines/", {"line": line.pk}, follow=True))
     assert "已确认：2026 年度孵化载体绩效奖励 · 孵化奖励市级资金（市级），预算 300,000.00 元" in page
     assert "待财政确认的预算科目（1 项）" in page
+    for bad in ("abc", "1e30", "²", ""):
+        assert client.post("/funding/budget-lines/", {"line": bad}).status_code == 404
     line.refresh_from_db()
     assert line.confirmed_by == world.fin
     assert AuditEvent.objects.filter(action="funding.budget_line_confirmed", object_id=str(line.pk)).exists()
@@ -99,7 +104,11 @@ def test_copy_last_year_with_amounts_edited_before_saving(client, world):
     assert resp.status_code == 400
     assert "「科技创新发展专项资金·企业研发奖补」2025 年预算金额：请填写金额数字" in resp.content.decode()
     assert 'value="1e30x"' in resp.content.decode()
+    resp = client.post("/funding/setup/copy/", {"from_year": "2024", field: "1e30"})
+    assert resp.status_code == 400 and "2025 年预算金额：金额过大" in resp.content.decode()
     assert not Programme.objects.filter(year=2025).exists()
+    for year in ("abc", "99999", "-1"):  # an impossible year falls back to last year's page
+        assert client.post("/funding/setup/copy/", {"from_year": year}).status_code in (200, 400)
     page = _text(client.post("/funding/setup/copy/", {"from_year": "2024", field: "1,200,000"}, follow=True))
     assert "已开设 2025 年度专项 1 个：科技创新发展专项资金" in page
     assert "企业研发奖补（市级）1,200,000.00 元" in page and "待财政确认" in page
