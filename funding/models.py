@@ -52,10 +52,24 @@ def _workflow_roles_check() -> Q:
     return ~bad
 
 
+class ProgrammeKind(models.TextChoices):
+    """What a programme pays for; it decides which claims may draw on it (funding.setup.check_claim_kind)."""
+
+    ENTITLEMENT = "entitlement", "政策兑现（含免申即享）"
+    CALL = "call", "项目申报（申报指南）"
+    VOUCHER = "voucher", "创新券"
+    RISK_POOL = "risk_pool", "风险补偿资金池"
+    CHALLENGE = "challenge", "揭榜挂帅"
+    INCUBATION = "incubation", "孵化奖励"
+    TECH_CONTRACT = "tech_contract", "技术合同补助"
+
+
 class Programme(models.Model):
     """A 专项 for one year, e.g. 科技创新发展专项资金 2024; its workflow is data (see funding.workflow)."""
 
     name = models.CharField("专项名称", max_length=120)
+    kind = models.CharField("专项类型", max_length=16, choices=ProgrammeKind.choices,
+                            default=ProgrammeKind.ENTITLEMENT)
     year = models.PositiveSmallIntegerField("年度")
     legal_basis = models.CharField("设立依据", max_length=200, blank=True, help_text="如 威政发〔2018〕20号。")
     workflow = models.JSONField("流程定义", default=workflow.default_workflow,
@@ -135,6 +149,9 @@ class Call(models.Model):
         return self.title
 
     def clean(self) -> None:
+        if self.programme_id and self.programme.kind not in ("entitlement", "call", "challenge"):
+            raise ValidationError({"programme": f"专项：「{self.programme}」是{self.programme.get_kind_display()}专项，"
+                                                "申报指南请选择项目申报专项。"})
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": "申报截止时间须晚于申报开始时间。"})
 
@@ -258,6 +275,11 @@ class Claim(ClaimTransitions, models.Model):
         return f"{self.document} {self.article}".strip()
 
     def clean(self) -> None:
+        from funding.setup import kind_error
+
+        error = kind_error(self) if self.programme_id else ""
+        if error:
+            raise ValidationError({"programme": error})
         if self.decided_amount is not None and self.entitled_amount is not None \
                 and self.decided_amount > self.entitled_amount:
             raise ValidationError({"decided_amount": f"决定金额不能超过上限 {self.entitled_amount:,.2f} 元，请调低。"})

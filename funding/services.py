@@ -114,11 +114,12 @@ def parse_amount(value: Any, field: str, label: str) -> Decimal:
 
 def create_programme(user: Any, name: str, year: int, legal_basis: str = "",
                      lines: list[tuple[str, str, Any]] = (), workflow_def: dict | None = None,
-                     required_attachments: list[str] | None = None, publicity_days: int = 5) -> Programme:
+                     required_attachments: list[str] | None = None, publicity_days: int = 5,
+                     kind: str = "entitlement") -> Programme:
     if not access.is_bureau(user) and user is not None:
         raise FundingError("只有市科技局可以设立专项。")
     with transaction.atomic():
-        programme = Programme(name=name, year=year, legal_basis=legal_basis,
+        programme = Programme(name=name, year=year, legal_basis=legal_basis, kind=kind,
                               workflow=workflow_def or workflow.DEFAULT_WORKFLOW,
                               required_attachments=required_attachments or [], publicity_days=publicity_days,
                               created_by=account(user))
@@ -255,7 +256,8 @@ def propose_overdue_entries(on: dt.date | None = None) -> list[BlacklistEntry]:
 
 
 def programme_for(year: int) -> Programme:
-    programme = Programme.objects.filter(year=year).order_by("id").first()
+    """The year's 政策兑现 programme: entitlement and 免申即享 claims draw on no other kind."""
+    programme = Programme.objects.filter(year=year, kind="entitlement").order_by("id").first()
     if programme is None:
         raise FundingError(f"{year} 年度尚未设立专项资金，暂不能申报；请联系市科技局。", "year")
     return programme

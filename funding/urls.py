@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from funding import views
+from funding import setup_views, views
 
 app_name = "funding"
 urlpatterns = [
@@ -31,4 +31,8 @@ urlpatterns = [
     path("claims/<int:pk>/project/", views.project_act, name="project_act"),
     path("review-rounds/", views.review_round, name="review_round"),
     path("bank/", views.bank, name="bank"),
+    path("setup/", setup_views.year_setup, name="year_setup"),
+    path("setup/copy/", setup_views.year_copy, name="year_copy"),
+    path("budget-lines/", setup_views.budget_confirm, name="budget_confirm"),
+    path("bulk/", setup_views.bulk, name="bulk"),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from core.audit import record
-from funding import access, documents, services, workflow
+from funding import access, documents, services, setup, workflow
 from funding.models import SUMMARY_MAX, Call, Programme
 from funding.services import FundingError
 
@@ -223,6 +223,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "funding/queue.html", {
         "state": state, "state_label": workflow.internal_label(state), "counts": counts,
         "claims": services.queue(request.user, state)[:200], **_review_context(request, state),
+        "bulk_states": ("district_check", "formal_check", "review", "decision", "publicity"),
     })
 
 
@@ -296,7 +297,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     if not access.is_finance(request.user):
         raise Http404("仅限财政部门和市科技局。")
     return render(request, "funding/payments.html", {
-        "waiting": services.queue(request.user, "approved"),
+        "waiting": services.queue(request.user, "approved"), "max_bulk": setup.MAX_BULK,
         "entries": services.ledger(request.user).exclude(kind="commitment").order_by("-id")[:300],
     })
 

@@ -158,7 +158,9 @@ def next_step(workflow: dict[str, Any], after: str | None, needs_review: bool = 
 
 
 def roles_for(workflow: dict[str, Any], transition: str) -> list[str]:
-    return list((workflow.get("roles") or {}).get(transition) or DEFAULT_WORKFLOW["roles"].get(transition, []))
+    """Declared roles; an applicant is dropped from every staff step whatever a stored declaration says."""
+    roles = list((workflow.get("roles") or {}).get(transition) or DEFAULT_WORKFLOW["roles"].get(transition, []))
+    return roles if transition in APPLICANT_TRANSITIONS else [r for r in roles if r != APPLICANT]
 
 
 def internal_label(state: str) -> str:

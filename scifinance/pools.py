@@ -49,7 +49,7 @@ def create_pool(user: Any, scheme: str, year: int) -> RiskPool:
     with transaction.atomic():
         programme = funding.create_programme(
             user, f"{Scheme(scheme).label}资金池", year, legal_basis=rules.RISK_CITATION,
-            workflow_def=POOL_WORKFLOW, publicity_days=0)
+            workflow_def=POOL_WORKFLOW, publicity_days=0, kind="risk_pool")
         pool = RiskPool.objects.create(scheme=scheme, programme=programme)
         record(user, "scifinance.pool_created", pool, f"设立 {pool}")
     return pool

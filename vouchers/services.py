@@ -533,7 +533,8 @@ def create_programme(user: Any, year: int, *, city_budget: Any, province_budget:
     with transaction.atomic():
         fp = funding.create_programme(user, "科技创新券", year, legal_basis=f"{subsidy.A17_CITATION}；{subsidy.B30_CITATION}",
                                       workflow_def={"steps": ["formal_check", "decision", "publicity", "approved"]},
-                                      required_attachments=list(EVIDENCE), publicity_days=publicity_days)
+                                      required_attachments=list(EVIDENCE), publicity_days=publicity_days,
+                                      kind="voucher")
         city = funding.add_budget_line(user, fp, "创新券市级补助", "city", city_budget)
         prov = funding.add_budget_line(user, fp, "创新券省级补助（省级创新券）", "province", province_budget) \
             if province_budget else None
