@@ -63,9 +63,9 @@ def groups(user: Any, today: dt.date) -> list[Group]:
                            due="publicity_ends_on" if state == "publicity" else None))
     if role == "finance":
         lines = BudgetLine.objects.filter(confirmed_at__isnull=True).select_related("programme").order_by("id")
-        out.append(Group("待确认的预算科目", lines.count(), reverse("funding:programmes"), lambda: (
-            Task(title=f"{b.programme.name} · {b.name}（{b.get_source_display()}）",
-                 url=reverse("funding:programmes") + f"#line-{b.pk}", note="预算金额 " + f"{b.amount:,.2f} 元")
+        out.append(Group("待确认的预算科目", lines.count(), reverse("funding:budget_confirm"), lambda: (
+            Task(title=f"{b.programme.name}（{b.programme.year} 年度）· {b.name}（{b.get_source_display()}）",
+                 url=reverse("funding:budget_confirm"), note="预算金额 " + f"{b.amount:,.2f} 元")
             for b in lines[:10])))
         unreturned = (LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PAYMENT, bank_lines__isnull=True)
                       .select_related("organization").order_by("id"))
