@@ -40,6 +40,15 @@ def money(value: Any, unit: bool = True) -> str:
     return f"{text} 元" if unit else text
 
 
+def wan(value: Any) -> str:
+    """An amount in 万元 with two decimals ("5.38 万元"), as the documents write sums: for a sentence or table that
+    shows several amounts, so they share one unit whatever their size."""
+    d = _decimal(value)
+    if d is None:
+        return "—" if value in (None, "") else str(value)
+    return f"{(d / WAN).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f} 万元"
+
+
 def exact_yuan(value: Any) -> str:
     """An amount to the fen, with separators and no unit ("200,000.00"): ledgers, payments, vouchers and claims,
     where a page must show the very amount that is paid (the page writes 元 after it)."""

@@ -39,3 +39,9 @@ def yuan(value: Any) -> str:
 def masked(value: Any) -> str:
     """{{ claim.bank_account|masked }} → "6222 **** 2222" (core.formatting.masked)."""
     return formatting.masked(value)
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """{{ amount|wan }} → "5.38 万元": one unit for every amount of a sentence (core.formatting.wan)."""
+    return formatting.wan(value)
