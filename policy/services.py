@@ -251,13 +251,20 @@ def _interpretation_settings(extra: dict[str, Any] | None = None) -> dict[str, A
     return chosen
 
 
+def _reference_version() -> Any:
+    """The version of the reference data staff keep (see reference.store): a saved value gives a new system."""
+    from reference.store import version
+
+    return version()
+
+
 def _base_system() -> Any:
-    """The current jurisdiction's openfisca system (built once per jurisdiction)."""
-    return _built_system(current().name)
+    """The current jurisdiction's openfisca system (built once per jurisdiction and reference data version)."""
+    return _built_system(current().name, _reference_version())
 
 
 @functools.lru_cache(maxsize=4)
-def _built_system(name: str) -> Any:
+def _built_system(name: str, reference_version: Any = None) -> Any:
     return current().build_system()
 
 
@@ -281,13 +288,13 @@ def _bounds(param: Any) -> tuple[Decimal, Decimal]:
 
 def _system(year: int, overrides: tuple[tuple[str, str], ...], interpretations: tuple[tuple[str, Any], ...]) -> Any:
     """The system with the overrides of one year and the chosen interpretations (cached per jurisdiction)."""
-    return _system_of(current().name, year, overrides, interpretations)
+    return _system_of(current().name, _reference_version(), year, overrides, interpretations)
 
 
 @functools.lru_cache(maxsize=64)
-def _system_of(name: str, year: int, overrides: tuple[tuple[str, str], ...],
+def _system_of(name: str, reference_version: Any, year: int, overrides: tuple[tuple[str, str], ...],
                interpretations: tuple[tuple[str, Any], ...]) -> Any:
-    base = _base_system()
+    base = _built_system(name, reference_version)
     if not overrides and all(INTERPRETATIONS[n].default == v for n, v in interpretations):
         return base
     tbs = base.clone()
@@ -494,7 +501,7 @@ def evaluate_organization_years(org: Any, years: Iterable[int]) -> list[Evaluati
     out = []
     for year in years:
         year = parse_period(year)
-        key = hashlib.sha256(f"{current().name}|{year}|{chosen}|{facts}".encode()).hexdigest()
+        key = hashlib.sha256(f"{current().name}|{_reference_version()}|{year}|{chosen}|{facts}".encode()).hexdigest()
         with _kept_lock:
             results = _kept.get(key)
             if results is not None:
