@@ -149,3 +149,22 @@ def test_home_page_and_catalogue_show_the_missing_months(fw, client):  # noqa: F
     part = catalogue[catalogue.index('id="B.25.ip_loan_interest"'):]
     part = part[:part.index("</div>")]
     assert "所用参考数据" in part and "1 年期贷款市场报价利率（LPR）" in part and "已录入至 2025 年 9 月" in part
+
+
+def test_the_database_refuses_a_value_out_of_range_or_a_month_not_on_its_first_day(db):
+    from django.db import IntegrityError, transaction
+
+    for month, value in ((dt.date(2025, 10, 1), Decimal("300")), (dt.date(2025, 10, 20), Decimal("3"))):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            MonthlyValue.objects.create(table=LPR, month=month, value=value, source="x")
+
+
+def test_correcting_a_month_shows_the_old_value_and_audits_it(fw, client):  # noqa: F811
+    """更正: the form opens with the month's value and source; saving records the old value in the audit log."""
+    client.force_login(fw.bea)
+    page = client.get("/reference/lpr_1y/2025-09/").content.decode()
+    assert "现值 3.00%（中国人民银行授权全国银行间同业拆借中心公布）" in page and 'value="2025-09"' in page
+    client.post("/reference/lpr_1y/new/", {"month": "2025-09", "value": "3.05", "source": "更正：人民银行公告"})
+    assert MonthlyValue.objects.get(table=LPR, month=dt.date(2025, 9, 1)).value == Decimal("3.0500")
+    event = AuditEvent.objects.get(action="reference.value_saved")
+    assert (event.data["old"], event.data["value"]) == ("3.0000", "3.05")
