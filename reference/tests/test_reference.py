@@ -145,6 +145,7 @@ def test_home_page_and_catalogue_show_the_missing_months(fw, client):  # noqa: F
     client.force_login(fw.bea)
     home = client.get("/").content.decode()
     assert "参考数据待录入" in home and "缺少 2025 年 10 月" in home and "1 年期 LPR" in home
+    assert '<a href="/reference/">参考数据</a>' in home  # the navigation's 政策 menu
     catalogue = client.get("/policy/").content.decode()
     part = catalogue[catalogue.index('id="B.25.ip_loan_interest"'):]
     part = part[:part.index("</div>")]
