@@ -169,3 +169,15 @@ def test_correcting_a_month_shows_the_old_value_and_audits_it(fw, client):  # no
     assert MonthlyValue.objects.get(table=LPR, month=dt.date(2025, 9, 1)).value == Decimal("3.0500")
     event = AuditEvent.objects.get(action="reference.value_saved")
     assert (event.data["old"], event.data["value"]) == ("3.0000", "3.05")
+
+
+def test_the_enterprise_page_says_what_is_missing_then_shows_the_subsidy(fw, client):  # noqa: F811
+    """What the borrower reads on 免申即享: the missing month in plain words, then 3 万元 once the bureau enters it."""
+    finance.register_loan(fw.banker, fw.bank, loan_values(fw, product="知识产权质押贷款", amount="5000000",
+                                                          contract_date="2025-12-15"))
+    client.force_login(fw.alice)
+    page = client.get("/screening/mine/?year=2025").content.decode()
+    assert "缺少 2025 年 11 月 1 年期 LPR，录入后自动计算" in page and "lpr_1y" not in page
+    services.save_value(lpr(), dt.date(2025, 11, 1), Decimal("3.00"), "中国人民银行授权全国银行间同业拆借中心公布", fw.bea)
+    page = client.get("/screening/mine/?year=2025").content.decode()
+    assert "缺少 2025 年 11 月" not in page and "3 万元" in page
