@@ -23,6 +23,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -251,11 +252,15 @@ def _interpretation_settings(extra: dict[str, Any] | None = None) -> dict[str, A
     return chosen
 
 
+#: the reference data version read once for a whole page (see ``catalogue``), instead of once per parameter
+_pinned_version: ContextVar[Any] = ContextVar("pinned_reference_version", default=None)
+
+
 def _reference_version() -> Any:
     """The version of the reference data staff keep (see reference.store): a saved value gives a new system."""
     from reference.store import version
 
-    return version()
+    return _pinned_version.get() or version()
 
 
 def _base_system() -> Any:
@@ -580,6 +585,14 @@ def catalogue() -> list[dict[str, Any]]:
     """Every encoded provision with citations, form, parameters and their dated values (for the catalogue page)."""
     from policy.catalogue import FORMS
 
+    token = _pinned_version.set(_reference_version())
+    try:
+        return _catalogue_rows(FORMS)
+    finally:
+        _pinned_version.reset(token)
+
+
+def _catalogue_rows(FORMS: dict[str, str]) -> list[dict[str, Any]]:  # noqa: N803
     rows = []
     for p in PROVISIONS:
         params = []

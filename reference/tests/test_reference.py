@@ -181,3 +181,14 @@ def test_the_enterprise_page_says_what_is_missing_then_shows_the_subsidy(fw, cli
     services.save_value(lpr(), dt.date(2025, 11, 1), Decimal("3.00"), "中国人民银行授权全国银行间同业拆借中心公布", fw.bea)
     page = client.get("/screening/mine/?year=2025").content.decode()
     assert "缺少 2025 年 11 月" not in page and "3 万元" in page
+
+
+def test_the_catalogue_reads_the_reference_version_once_not_per_parameter(fw, client):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(fw.bea)
+    client.get("/policy/")
+    with CaptureQueriesContext(connection) as q:
+        client.get("/policy/")
+    assert sum("reference_monthlyvalue" in x["sql"] for x in q.captured_queries) <= 3  # was 229 (one per parameter)
