@@ -64,8 +64,8 @@ def login(page, username: str, password: str = "demo12345") -> None:
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> Iterator[None]:
     """Transactional tests (browser and concurrency tests) end by emptying every table, reference data included
-    (regions, chains and the indicator catalogue that data migrations load). Each of them gets that data back first,
-    so the order in which the apps' tests run does not matter."""
+    (regions, chains, the indicator catalogue and the reference tables that data migrations load). Each of them gets
+    that data back first, so the order in which the apps' tests run does not matter."""
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
         request.getfixturevalue("transactional_db")
@@ -78,4 +78,8 @@ def _reference_data(request: pytest.FixtureRequest) -> Iterator[None]:
             load_reference(Region, IndustryChain)
         if not Indicator.objects.exists():
             sync(Indicator, Region)
+        from reference.models import MonthlyValue
+        from reference.seed import seed_from_package
+
+        seed_from_package(MonthlyValue)
     yield

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "techmarket",
     "scifinance",
     "worklist",
+    "reference",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("techmarket/", include("techmarket.urls")),
     path("scifinance/", include("scifinance.urls")),
     path("todo/", include("worklist.urls")),
+    path("reference/", include("reference.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),

@@ -50,6 +50,32 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class ReferenceTable:
+    """A monthly reference table the rules read (e.g. a published interest rate), kept by staff on the reference
+    pages (app ``reference``); ``csv`` is the package's file that seeds it and that the engine reads without a
+    database. ``needed_through``: the last month some registered record needs (None: none), for the work list."""
+
+    code: str  # the parameter ``reference.<code>``
+    name: str  # short words in sentences, e.g. "1 年期 LPR"
+    title: str
+    unit: str
+    source: str  # the default source printed beside an entered value
+    csv: str
+    provisions: tuple[str, ...] = ()
+    needed_through: Callable[[], Any] | None = None
+
+    def csv_values(self) -> dict[str, float]:
+        """The package file's values, ``YYYY-MM`` → value (lines ``month,value``; ``#`` lines are comments)."""
+        out: dict[str, float] = {}
+        with open(self.csv, encoding="utf-8") as fh:
+            for line in fh:
+                month, _, value = line.strip().partition(",")
+                if month[:1].isdigit():
+                    out[month] = float(value)
+        return out
+
+
+@dataclass(frozen=True)
 class Provision:
     """One encoded provision: the openfisca variable that computes it, its citation, catalogue metadata and the
     parameters it reads (A and D twins are one rule with two citations)."""
@@ -115,6 +141,8 @@ class Jurisdiction:
     parameter_at: Callable[[Any, Any, str], Any] | None = None
     #: regions and industry chains the registry loads for this jurisdiction (None: none)
     reference: Reference | None = None
+    #: monthly reference tables the rules read (kept on the reference pages)
+    reference_tables: tuple[ReferenceTable, ...] = ()
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.provisions}

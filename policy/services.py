@@ -23,6 +23,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -251,13 +252,24 @@ def _interpretation_settings(extra: dict[str, Any] | None = None) -> dict[str, A
     return chosen
 
 
+#: the reference data version read once for a whole page (see ``catalogue``), instead of once per parameter
+_pinned_version: ContextVar[Any] = ContextVar("pinned_reference_version", default=None)
+
+
+def _reference_version() -> Any:
+    """The version of the reference data staff keep (see reference.store): a saved value gives a new system."""
+    from reference.store import version
+
+    return _pinned_version.get() or version()
+
+
 def _base_system() -> Any:
-    """The current jurisdiction's openfisca system (built once per jurisdiction)."""
-    return _built_system(current().name)
+    """The current jurisdiction's openfisca system (built once per jurisdiction and reference data version)."""
+    return _built_system(current().name, _reference_version())
 
 
 @functools.lru_cache(maxsize=4)
-def _built_system(name: str) -> Any:
+def _built_system(name: str, reference_version: Any = None) -> Any:
     return current().build_system()
 
 
@@ -281,13 +293,13 @@ def _bounds(param: Any) -> tuple[Decimal, Decimal]:
 
 def _system(year: int, overrides: tuple[tuple[str, str], ...], interpretations: tuple[tuple[str, Any], ...]) -> Any:
     """The system with the overrides of one year and the chosen interpretations (cached per jurisdiction)."""
-    return _system_of(current().name, year, overrides, interpretations)
+    return _system_of(current().name, _reference_version(), year, overrides, interpretations)
 
 
 @functools.lru_cache(maxsize=64)
-def _system_of(name: str, year: int, overrides: tuple[tuple[str, str], ...],
+def _system_of(name: str, reference_version: Any, year: int, overrides: tuple[tuple[str, str], ...],
                interpretations: tuple[tuple[str, Any], ...]) -> Any:
-    base = _base_system()
+    base = _built_system(name, reference_version)
     if not overrides and all(INTERPRETATIONS[n].default == v for n, v in interpretations):
         return base
     tbs = base.clone()
@@ -494,7 +506,7 @@ def evaluate_organization_years(org: Any, years: Iterable[int]) -> list[Evaluati
     out = []
     for year in years:
         year = parse_period(year)
-        key = hashlib.sha256(f"{current().name}|{year}|{chosen}|{facts}".encode()).hexdigest()
+        key = hashlib.sha256(f"{current().name}|{_reference_version()}|{year}|{chosen}|{facts}".encode()).hexdigest()
         with _kept_lock:
             results = _kept.get(key)
             if results is not None:
@@ -573,6 +585,14 @@ def catalogue() -> list[dict[str, Any]]:
     """Every encoded provision with citations, form, parameters and their dated values (for the catalogue page)."""
     from policy.catalogue import FORMS
 
+    token = _pinned_version.set(_reference_version())
+    try:
+        return _catalogue_rows(FORMS)
+    finally:
+        _pinned_version.reset(token)
+
+
+def _catalogue_rows(FORMS: dict[str, str]) -> list[dict[str, Any]]:  # noqa: N803
     rows = []
     for p in PROVISIONS:
         params = []

@@ -29,8 +29,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     interpretations = [{"spec": i, "value": chosen[n], "value_text": _value_text(chosen[n]),
                         "is_default": chosen[n] == i.default} for n, i in INTERPRETATIONS.items()]
     provisions = services.catalogue()
+    from reference.services import filled_by_provision
+
+    reference = filled_by_provision()
     for p in provisions:
         p["event_text"] = plain_text(p["event"])
+        p["reference"] = reference.get(p["id"], [])
         for prm in p["parameters"]:
             for v in prm["history"]:
                 v["text"] = parameter_value(v["value"], prm["unit"])

@@ -144,7 +144,7 @@ CALCULATOR_EXAMPLES = {
 
 def _build() -> Jurisdiction:
     import policy_weihai.variables  # noqa: F401 - declares the rule tables (RULES)
-    from policy_weihai.reference import REFERENCE
+    from policy_weihai.reference import REFERENCE, REFERENCE_TABLES
     from policy_weihai.system import build_system
     from policy_weihai.variables.common import RULES, at_dates, window_ok
 
@@ -156,6 +156,7 @@ def _build() -> Jurisdiction:
                                     "b25_ip_loan_lpr", "b27_tech_bank_loan_amount", "b25_ip_loan_interest_event",
                                     "b25_ip_evaluation_fee_event", "b25_ip_insurance_event"}),
         event_names=EVENT_NAMES, calculator_examples=CALCULATOR_EXAMPLES, parameter_at=at_dates, reference=REFERENCE,
+        reference_tables=REFERENCE_TABLES,
         coverage_note="《威海市“十四五”科技创新规划》只设目标与管理要求，无自身兑现金额。")
 
 

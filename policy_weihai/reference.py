@@ -1,5 +1,6 @@
 """Reference data of the Weihai policy package: regions and industry chains, with their sources (loaded into the
-registry by ``registry.reference.load_reference``).
+registry by ``registry.reference.load_reference``), and the monthly tables the rules read (``REFERENCE_TABLES``: kept
+by staff on the reference pages, seeded from ``data/``).
 
 - County-level divisions: GB/T 2260 codes as listed in GLOSSARY.md (威海市 371000, 环翠区 371002, 文登区 371003,
   荣成市 371082, 乳山市 371083).
@@ -11,7 +12,10 @@ registry by ``registry.reference.load_reference``).
 
 from __future__ import annotations
 
-from policy.jurisdiction import Reference
+import datetime as dt
+import os
+
+from policy.jurisdiction import Reference, ReferenceTable
 
 CITY = ("371000", "威海市", "威海")
 
@@ -53,3 +57,21 @@ INDUSTRY_CHAINS = [
 
 
 REFERENCE = Reference(city=CITY, divisions=tuple(DIVISIONS), zones=tuple(ZONES), industry_chains=tuple(INDUSTRY_CHAINS))
+
+
+def _ip_loans_need() -> dt.date | None:
+    """The LPR month the latest registered 知识产权质押贷款 needs (the month before its contract), if any."""
+    from scifinance.models import Loan
+
+    latest = Loan.objects.filter(product="ip_pledge_loan").order_by("-contract_date").values_list(
+        "contract_date", flat=True).first()
+    return (latest.replace(day=1) - dt.timedelta(days=1)).replace(day=1) if latest else None
+
+
+#: Monthly tables the rules read (the parameter ``reference.<code>``), with the provisions that read them.
+REFERENCE_TABLES = (
+    ReferenceTable("lpr_1y", "1 年期 LPR", "1 年期贷款市场报价利率（LPR）", "%",
+                   "中国人民银行授权全国银行间同业拆借中心公布",
+                   os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "lpr_1y.csv"),
+                   provisions=("B.25.ip_loan_interest",), needed_through=_ip_loans_need),
+)

@@ -10,7 +10,9 @@ from openfisca_core.parameters import ParameterNode, load_parameter_file
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import config as variable_config
 
+from policy.jurisdiction import ReferenceTable
 from policy_weihai.entities import entities
+from policy_weihai.reference import REFERENCE_TABLES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -51,33 +53,36 @@ def document_parameters(document: str) -> ParameterNode:
 CountryTaxBenefitSystem = WeihaiTaxBenefitSystem
 
 
-def reference_parameters() -> ParameterNode:
-    """Reference data with a source, loaded from data files (not constants in code): the monthly 1-year LPR.
+def table_values(table: ReferenceTable) -> dict[str, float]:
+    """``YYYY-MM`` → value: as staff entered them (``reference.store``), or the package's CSV without a database."""
+    try:
+        from reference.store import database_values
+    except ImportError:  # the package used outside the platform
+        return table.csv_values()
+    return database_values(table.code) or table.csv_values()
 
-    ``reference.lpr_1y`` is keyed by the first day of the month of publication (percent per year); the month after
-    the last one in the file is closed (null), so a month that is not in the file is never read as a stale rate.
-    """
-    values: dict[str, dict[str, float | None]] = {}
-    source = []
-    last = None
-    with open(os.path.join(HERE, "data", "lpr_1y.csv"), encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#"):
-                source.append(line[1:].strip())
-                continue
-            month, _, rate = line.strip().partition(",")
-            if month and month != "month":
-                values[f"{month}-01"] = {"value": float(rate)}
-                last = month
-    if last:
-        year, month = (int(x) for x in last.split("-"))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        values[f"{year:04d}-{month:02d}-01"] = {"value": None}
-    return ParameterNode("reference", data={
-        "description": "参考数据",
-        "lpr_1y": {"description": "1年期贷款市场报价利率（LPR，%）", "values": values,
-                   "metadata": {"reference": " ".join(source), "unit": "percent"}},
-    })
+
+def monthly_parameter(table: ReferenceTable, values: dict[str, float]) -> dict:
+    """An openfisca parameter keyed by the first day of each month; every month without a value up to the month
+    after the last one is closed (null), so a missing month is never read as the month before's rate."""
+    data: dict[str, dict[str, float | None]] = {}
+    if values:
+        month = numpy.datetime64(min(values), "M")
+        last = numpy.datetime64(max(values), "M")
+        while month <= last + 1:
+            key = str(month)
+            data[f"{key}-01"] = {"value": values.get(key)}
+            month += 1
+    return {"description": table.title, "values": data, "metadata": {"reference": table.source, "unit": table.unit}}
+
+
+def reference_parameters() -> ParameterNode:
+    """Reference data with a source, read when the system is built (not constants in code): the monthly tables of
+    ``REFERENCE_TABLES`` (the 1-year LPR), keyed by the first day of the month of publication."""
+    data: dict = {"description": "参考数据"}
+    for table in REFERENCE_TABLES:
+        data[table.code] = monthly_parameter(table, table_values(table))
+    return ParameterNode("reference", data=data)
 
 
 def build_system() -> WeihaiTaxBenefitSystem:

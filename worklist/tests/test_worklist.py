@@ -10,6 +10,7 @@ from django.test import Client
 
 from funding import services
 from funding.tests.conftest import submitted_claim, world  # noqa: F401  (the funding tests' actors and budget)
+from reference.tests.helpers import fill_missing_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,7 @@ def _groups(client: Client) -> dict[str, str]:
 
 def test_a_claim_waits_on_the_list_of_whoever_holds_its_step(world):  # noqa: F811
     w = world
+    fill_missing_reference(w.bea)  # the reference months the rules need would be the bureau's work too
     claim = submitted_claim(w)
     assert claim.state == "district_check"
     district = _groups(_client(w.dora))

@@ -34,9 +34,11 @@ def explain_b25(p, ctx: Context, i: int):
             continue
         rate = ctx.on(rate_path, e["date"]) or 0.0
         if p.id == "B.25.ip_loan_interest":
-            prev = (e["date"].replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+            before = e["date"].replace(day=1) - dt.timedelta(days=1)
+            prev = before.strftime("%Y-%m")
             if np.isnan(lpr[k]):
-                missing.append(f"缺少 {prev} 的1年期LPR 参考数据（policy_weihai/data/lpr_1y.csv），无法计算 {e['date']} 合同的贴息")
+                missing.append(f"缺少 {before.year} 年 {before.month} 月 1 年期 LPR，录入后自动计算"
+                               f"（{e['date']} 签订的贷款按上月 LPR 贴息）")
                 continue
             if per[k] <= 0:
                 continue
