@@ -9,6 +9,7 @@ from this app's own records (contributions, loss claims paid, recoveries); the t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -151,6 +152,9 @@ def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: l
         raise FinanceError("证明材料：请上传违约和追偿的证明材料（PDF 或图片）。", "file")
     if not bank_account:
         raise FinanceError("银行账号：请填写收款银行账号。", "bank_account")
+    bank_account = "".join(str(bank_account).split())
+    if not re.fullmatch(r"[0-9]{8,32}", bank_account):
+        raise FinanceError("银行账号：请填写 8–32 位阿拉伯数字 0–9。", "bank_account")
     city = _cents(loss * pool.city_share)
     province = _cents(loss * pool.province_share)
     if city <= 0:

@@ -33,7 +33,7 @@ def test_claim_section_states_the_rule_and_this_loans_dates_before_refusing(fw):
     assert "提交申请" not in body
     # the service says the same, and a claim dated in the future does not get round it
     r = c.post(f"/scifinance/loans/{recent.pk}/", {"action": "claim", "loss": "1000", "filed_on": str(opens),
-                                                   "bank_account": "6222", "evidence": _pdf()})
+                                                   "bank_account": "6222000011112222", "evidence": _pdf()})
     assert "申请日期：晚于今天，请填写提交申请的当天。" in r.content.decode() and not LossClaim.objects.exists()
 
     due = _loan(fw, "D", today - dt.timedelta(days=200), today - dt.timedelta(days=100),

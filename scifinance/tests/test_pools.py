@@ -48,7 +48,7 @@ def test_a19_recovery_flows_back_pro_rata(fw):
     """A.19.risk_compensation: 100 万 recovered after payment → 35 万 back to the city pool (clawback entry), 35 万 to
     the province, 30 万 stays with the bank; recoveries above the loss are refused."""
     pool = fw.pools[Scheme.TRANSFORMATION_LOAN]
-    lc = pools.file_loss_claim(fw.banker, defaulted_loan(fw), "3000000", "2024-06-15", EVIDENCE, "", "6222")
+    lc = pools.file_loss_claim(fw.banker, defaulted_loan(fw), "3000000", "2024-06-15", EVIDENCE, "", "6222000011112222")
     pools.approve_loss_claim(fw.bea, lc)
     pools.pay_loss_claim(fw.fin, lc)
     rec = pools.record_recovery(fw.fin, lc, "1000000", "2024-10-01")
@@ -63,7 +63,7 @@ def test_a19_recovery_flows_back_pro_rata(fw):
 def test_a19_claim_refused_on_a_loan_not_filed_before_default(fw):
     loan = defaulted_loan(fw, filed=False)
     with pytest.raises(FinanceError) as e:
-        pools.file_loss_claim(fw.banker, loan, "3000000", "2024-06-15", EVIDENCE, "", "6222")
+        pools.file_loss_claim(fw.banker, loan, "3000000", "2024-06-15", EVIDENCE, "", "6222000011112222")
     assert "前未在“科技成果转化贷款风险补偿”备案" in str(e.value) and not LossClaim.objects.exists()
 
 
@@ -72,7 +72,7 @@ def test_a19_claim_refused_on_a_product_not_covered_by_any_pool(fw):
         fw, product="卡脖子攻关贷", collateral="信用（无抵质押）", contract_date="2024-01-10"))
     services.mark_default(fw.bea, loan, "2024-03-01")
     with pytest.raises(FinanceError) as e:
-        pools.file_loss_claim(fw.banker, loan, "1000", "2024-06-15", EVIDENCE, "", "6222")
+        pools.file_loss_claim(fw.banker, loan, "1000", "2024-06-15", EVIDENCE, "", "6222000011112222")
     assert "不在任何风险补偿资金池的补偿范围内" in str(e.value)
 
 
@@ -80,18 +80,18 @@ def test_a19_claim_trigger_and_deadline_edges(fw):
     """Claims open 90 days after default (day 89 refused, day 90 accepted) and close 180 days later."""
     loan = defaulted_loan(fw)
     with pytest.raises(FinanceError) as e:
-        pools.file_loss_claim(fw.banker, loan, "100", dt.date(2024, 3, 1) + dt.timedelta(days=89), EVIDENCE, "", "1")
+        pools.file_loss_claim(fw.banker, loan, "100", dt.date(2024, 3, 1) + dt.timedelta(days=89), EVIDENCE, "", "6222000011112222")
     assert "逾期 89 天。本笔贷款 2024-03-01 违约，逾期满 90 天后方可申请：2024-05-30 起、2024-11-26 前（含）" in str(e.value)
     with pytest.raises(FinanceError):
-        pools.file_loss_claim(fw.banker, loan, "100", dt.date(2024, 3, 1) + dt.timedelta(days=271), EVIDENCE, "", "1")
-    lc = pools.file_loss_claim(fw.banker, loan, "100", dt.date(2024, 3, 1) + dt.timedelta(days=90), EVIDENCE, "", "1")
+        pools.file_loss_claim(fw.banker, loan, "100", dt.date(2024, 3, 1) + dt.timedelta(days=271), EVIDENCE, "", "6222000011112222")
+    lc = pools.file_loss_claim(fw.banker, loan, "100", dt.date(2024, 3, 1) + dt.timedelta(days=90), EVIDENCE, "", "6222000011112222")
     assert lc.days_overdue == 90
 
 
 def test_a19_claim_refused_above_the_outstanding_balance_and_without_evidence(fw):
     loan = defaulted_loan(fw)
     with pytest.raises(FinanceError) as e:
-        pools.file_loss_claim(fw.banker, loan, "3000000.01", "2024-06-15", EVIDENCE, "", "1")
+        pools.file_loss_claim(fw.banker, loan, "3000000.01", "2024-06-15", EVIDENCE, "", "6222000011112222")
     assert "超过违约时未还本金" in str(e.value)
     with pytest.raises(FinanceError) as e:
         pools.file_loss_claim(fw.banker, loan, "1", "2024-06-15", [], "", "1")
@@ -102,7 +102,7 @@ def test_a19_several_claims_of_one_bank_in_one_year_are_all_paid(fw):
     """A.19.risk_compensation has no yearly cap: three losses of one bank in 2024 → 3 × 35% paid."""
     for k in range(3):
         lc = pools.file_loss_claim(fw.banker, defaulted_loan(fw, no=f"M{k}", amount="1000000"), "1000000",
-                                   "2024-06-15", EVIDENCE, "", "6222")
+                                   "2024-06-15", EVIDENCE, "", "6222000011112222")
         pools.approve_loss_claim(fw.bea, lc)
         pools.pay_loss_claim(fw.fin, lc)
     pool = fw.pools[Scheme.TRANSFORMATION_LOAN]
@@ -116,7 +116,7 @@ def test_exposure_loss_rate_and_suspension(fw):
     ok = services.register_loan(fw.banker, fw.bank, loan_values(fw, contract_no="OK", amount="7000000",
                                                                  contract_date="2024-01-10"))
     services.file_loan(fw.bea, ok, "2024-01-15")
-    lc = pools.file_loss_claim(fw.banker, defaulted_loan(fw), "3000000", "2024-06-15", EVIDENCE, "", "1")
+    lc = pools.file_loss_claim(fw.banker, defaulted_loan(fw), "3000000", "2024-06-15", EVIDENCE, "", "6222000011112222")
     rows = {r["name"]: r for r in pools.exposure_by_bank(pool, dt.date(2024, 7, 1))}
     assert rows["威海示范银行"]["balance"] == Decimal(7000000)
     assert rows["威海示范银行"]["loss_rate"] == pytest.approx(0.3)
@@ -153,7 +153,7 @@ def test_pool_balance_equals_the_sum_of_its_ledger_entries(fw, ops):
                         cents = Decimal(op[1]) / 100
                         loan = defaulted_loan(fw, no=f"P{k}", amount=str(cents))
                         claims.append(pools.file_loss_claim(fw.banker, loan, str(cents), "2024-06-15", EVIDENCE, "",
-                                                            "6222"))
+                                                            "6222000011112222"))
                     elif op[0] == "approve" and claims:
                         lc = claims[op[1] % len(claims)]
                         lc.claim.refresh_from_db()
@@ -181,7 +181,7 @@ def test_pool_balance_equals_the_sum_of_its_ledger_entries(fw, ops):
 def test_monthly_bulletin_and_cli(fw, capsys):
     from django.core.management import call_command
 
-    lc = pools.file_loss_claim(fw.banker, defaulted_loan(fw), "2000000", "2024-06-15", EVIDENCE, "", "6222")
+    lc = pools.file_loss_claim(fw.banker, defaulted_loan(fw), "2000000", "2024-06-15", EVIDENCE, "", "6222000011112222")
     pools.approve_loss_claim(fw.bea, lc)
     b = pools.monthly_bulletin(fw.pools[Scheme.TRANSFORMATION_LOAN], 2024, 6)
     assert (b["claims_filed"], b["losses_claimed"]) == (1, Decimal(2000000))

@@ -77,7 +77,7 @@ def test_dashboard_and_pools_show_amounts(fw):
     loan = services.register_loan(fw.banker, fw.bank, loan_values(fw, contract_date="2024-01-10"))
     services.file_loan(fw.bea, loan, "2024-01-15")
     services.mark_default(fw.bea, loan, "2024-03-01")
-    lc = pools.file_loss_claim(fw.banker, loan, "2000000", "2024-06-15", [("证明", "a.pdf", PDF)], "", "6222")
+    lc = pools.file_loss_claim(fw.banker, loan, "2000000", "2024-06-15", [("证明", "a.pdf", PDF)], "", "6222000011112222")
     c = client_for(fw.bea)
     c.post("/scifinance/pools/", {"loss_claim": lc.pk, "action": "approve"})
     client_for(fw.fin).post("/scifinance/pools/", {"loss_claim": lc.pk, "action": "pay"})
