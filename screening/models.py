@@ -104,7 +104,7 @@ class ScreeningResult(models.Model):
                                      db_constraint=False)
     region_id_snapshot = models.BigIntegerField("区市ID", default=0)
     provision_id = models.CharField("条款", max_length=120)
-    #: The result's place among the organisation's results: a provision paid per event (A 第19条: each loss of a
+    #: The result's place among the organisation's results: a provision paid per event (e.g. each loss of a
     #: bank) gives one row per event, all kept (issue 26 item 3).
     seq = models.PositiveSmallIntegerField("序号", default=0)
     title = models.CharField("条款名称", max_length=200)

@@ -86,7 +86,8 @@ def test_catalogue_page_screening_and_whatif(minghu) -> None:
     c.force_login(bureau)
     page = c.get("/policy/").content.decode()
     assert "明政发〔2020〕1号 第3条" in page and "明湖创新奖奖励" in page and "威政发" not in page
-    assert "科创 · 明湖市科技服务平台" in page and "威海" not in page  # the title is the jurisdiction's
+    assert "· 明湖市科技服务平台</title>" in page and " · 明湖市科技服务平台</span>" in page  # the jurisdiction's title
+    assert "威海" not in page
 
     previous, HUEY.immediate = HUEY.immediate, True
     try:
