@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
@@ -250,6 +251,8 @@ class ProgrammeClaims(APIView):
 
     @extend_schema(responses=ClaimSerializer(many=True), summary="一个专项的申报")
     def get(self, request: Request, pk: int) -> Response:
+        if not access.is_finance(request.user):  # a programme's claims: the bureau's and finance's; others list theirs
+            raise Http404("未找到该专项。")
         programme = get_object_or_404(Programme, pk=pk)
         qs = access.visible_claims(request.user).filter(programme=programme)
         return Response(ClaimSerializer(qs[:500], many=True, context={"request": request}).data)

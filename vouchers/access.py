@@ -55,8 +55,10 @@ def catalogue(user: Any) -> QuerySet[Instrument]:
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     mine = Q(provider__organization_id=org_id(user)) if org_id(user) else Q(pk__in=[])
-    if is_staff(user):
+    if is_bureau(user):
         return qs
+    if role(user) == "district":  # beyond the public catalogue, the instruments of its own region's providers
+        mine = Q(provider__organization__region_id=user.region_id) if user.region_id else mine
     return qs.filter(Q(provider__status=Provider.Status.APPROVED, active=True) | mine)
 
 

@@ -37,6 +37,8 @@ KWARGS: dict[str, Callable[[Any], Any]] = {
     "year": lambda w: 2023,
     "code": lambda w: w.indicator_code,
     "api/registry/regions/:code": lambda w: "371002",
+    "reference/:code": lambda w: "lpr_1y",  # reference data is the city's, not a party's: staff read, bureau writes
+    "reference/:month": lambda w: "2025-06",
     "api/registry/chains/:code": lambda w: w.parties.other_org.industry_chain.code if w.parties.other_org.industry_chain else "tyres",
     "format": lambda w: "json",
     "admin/:object_id": lambda w: w.parties.other_org.pk,
@@ -56,6 +58,9 @@ KWARGS: dict[str, Callable[[Any], Any]] = {
     "api/funding/claims/:pk": lambda w: w.other["claim"].pk,
     "funding/budget-lines/:pk": lambda w: w.other["budget_line"].pk,
     "vouchers/bookings/:pk": lambda w: w.other["booking"].pk,
+    "vouchers/instruments/:pk": lambda w: w.other["hidden_instrument"].pk,
+    "api/vouchers/instruments/:pk": lambda w: w.other["hidden_instrument"].pk,
+    "api/funding/programmes/:pk": lambda w: w.other["programme"].pk,
     "api/vouchers/bookings/:pk": lambda w: w.other["booking"].pk,
     "vouchers/records/:pk": lambda w: w.other["record"].pk,
     "vouchers/settlements/:pk": lambda w: w.other["settlement"].pk,
@@ -249,7 +254,11 @@ def _vouchers(parties, made: dict) -> dict[str, Any]:
                                                 city_line=made["budget_line"], starts_on=today,
                                                 expires_on=today + dt.timedelta(days=365), yearly_cap=Decimal("100000"))
     settlement = SettlementBatch.objects.create(provider=provider, programme=programme)
-    return {"booking": booking, "record": record, "settlement": settlement}
+    # the public catalogue shows approved providers' active instruments to every account; a withdrawn one is the
+    # other party's own
+    hidden = Instrument.objects.create(provider=provider, name="他方停用仪器", kind="测试", active=False,
+                                       region=provider.organization.region, price=Decimal("100"))
+    return {"booking": booking, "record": record, "settlement": settlement, "hidden_instrument": hidden}
 
 
 def _techmarket(parties, made: dict) -> dict[str, Any]:
