@@ -47,3 +47,14 @@ def test_one_unit_per_sentence_on_the_applicants_pages(client, world):
             assert not ("万元" in sentence and re.search(r"\d 元", sentence)), sentence
     text = re.sub(r"<[^>]+>", "", client.get(f"/funding/claims/{claim.pk}/").content.decode())
     assert "应享金额：200,000.00 元" in text and "决定金额：200,000.00 元" in text
+
+
+def test_the_queue_asks_for_no_internal_numbers(world):
+    """Issue 26 item 21: no 筛查任务编号 or 结果编号 to type; 免申即享兑现 is done on the run's own page."""
+    from django.test import Client
+
+    c = Client()
+    c.force_login(world.bea)
+    page = c.get("/funding/queue/").content.decode()
+    assert "筛查任务编号" not in page and "结果编号" not in page
+    assert 'href="/screening/"' in page and "为全部应享主体生成" in page
