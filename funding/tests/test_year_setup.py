@@ -166,12 +166,15 @@ def test_a_programme_kind_decides_which_claims_may_use_it(world):
 
 
 def test_an_applicant_can_never_decide_or_pay(world):
-    with pytest.raises(ValidationError, match="申请单位不能执行「决定资助金额并公示」"):
+    with pytest.raises(ValidationError, match="「决定资助金额并公示」不能由申请单位办理"):
         services.create_programme(world.bea, "坏流程", 2025, workflow_def={"steps": ["formal_check", "decision",
                                   "publicity", "approved"], "roles": {"decide": ["applicant", "bureau"]}})
-    # a declaration stored around the validation (old rows, a raw update) still gives the applicant nothing
-    Programme.objects.filter(pk=world.programme.pk).update(workflow={
-        "steps": world.programme.workflow["steps"], "roles": {"decide": ["applicant"], "pay": ["applicant"]}})
+    # a raw update around the validation is refused by the database (programme_workflow_staff_acts)
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Programme.objects.filter(pk=world.programme.pk).update(workflow={
+            "steps": world.programme.workflow["steps"], "roles": {"decide": ["applicant"], "pay": ["applicant"]}})
     claim = to_decision(world, submitted_claim(world))
     assert not access.may_fire(world.alice, claim, "decide")
     with pytest.raises(FundingError, match="无权执行"):
