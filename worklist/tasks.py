@@ -9,6 +9,7 @@ may see, the same as on its pages).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,8 +40,8 @@ class Group:
     more_url: str = ""
     items: Callable[[], Iterable[Task]] = field(default=lambda: ())
 
-    @property
-    def tasks(self) -> list[Task]:
+    @functools.cached_property
+    def tasks(self) -> list[Task]:  # read once: the page lists them and counts them
         return list(self.items())[:SHOWN]
 
 
