@@ -11,6 +11,7 @@ Writes that bypass save() (bulk_create, QuerySet.update) are the system's own an
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -33,11 +34,18 @@ TEXT_MAX_BY_FIELD: dict[str, int] = {
 }
 
 
+def is_project_app(config: Any) -> bool:
+    """An app of this project: its code lies in the project folder and not in an installed package (a ``.venv``
+    inside the project folder, as ``scripts/setup.sh`` makes it, holds Django's and third parties' apps)."""
+    path = Path(config.path)
+    return path.is_relative_to(Path(settings.BASE_DIR)) and "site-packages" not in path.parts
+
+
 def _project_app(label: str) -> bool:
     from django.apps import apps
 
     try:
-        return str(apps.get_app_config(label).path).startswith(str(settings.BASE_DIR))
+        return is_project_app(apps.get_app_config(label))
     except LookupError:  # Django's own unregistered models (the migration recorder's)
         return False
 

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 from django import forms
 from django.apps import apps
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core.lengths import is_project_app
 
 DATE = forms.DateInput, forms.DateTimeInput
 _BROWSER_VALID = {
@@ -35,7 +35,7 @@ _BROWSER_VALID = {
 
 
 def _project_apps() -> list[str]:
-    return [a.name for a in apps.get_app_configs() if str(a.path).startswith(str(settings.BASE_DIR))]
+    return [a.name for a in apps.get_app_configs() if is_project_app(a)]
 
 
 def _import_views_and_forms() -> None:
