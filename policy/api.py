@@ -70,9 +70,38 @@ class CoverageRowSerializer(serializers.Serializer):
     tests = serializers.IntegerField()
 
 
+class TextSentenceSerializer(serializers.Serializer):
+    ref = serializers.CharField(help_text="文件代号-句序号")
+    article = serializers.CharField()
+    text = serializers.CharField()
+    cues = serializers.CharField(help_text="识别依据：金额、比例、上限、配套、给予")
+    found_by_reader = serializers.BooleanField()
+    state = serializers.ChoiceField(choices=list(coverage.SENTENCE_STATES))
+    provisions = serializers.ListField(child=serializers.CharField())
+
+
+class TextDocumentSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    declared = serializers.BooleanField()
+    found = serializers.IntegerField()
+    encoded = serializers.IntegerField()
+    catalogued = serializers.IntegerField()
+    unaccounted = serializers.IntegerField()
+    sentences = TextSentenceSerializer(many=True)
+
+
+class TextCoverageSerializer(serializers.Serializer):
+    documents = TextDocumentSerializer(many=True)
+    problems = serializers.ListField(child=serializers.DictField())
+    summary = serializers.DictField(child=serializers.IntegerField())
+
+
 class CoverageSerializer(serializers.Serializer):
     rows = CoverageRowSerializer(many=True)
     summary = serializers.DictField(child=serializers.IntegerField())
+    text = TextCoverageSerializer(help_text="原文逐句核对：每个写明金额、比例、上限或配套的句子由哪些条款编码、为何不计算，或未处理")
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -119,4 +148,4 @@ class CatalogueView(APIView):
 class CoverageView(APIView):
     @extend_schema(responses={200: CoverageSerializer}, summary="条款编码覆盖情况", tags=["policy"])
     def get(self, request: Request) -> Response:
-        return Response({"rows": coverage.report(), "summary": coverage.summary()})
+        return Response({"rows": coverage.report(), "summary": coverage.summary(), "text": coverage.text_report()})
