@@ -23,7 +23,7 @@ from policy.jurisdiction import current
 from registry.excel import RowError, _save, _write_sheet
 
 SHEET = "观测值"
-COLUMNS = ["指标编码", "年度", "区域编码（留空=全市/荣成市整体）", "数值", "数据来源", "备注", "更正原因（填写则为更正）"]
+COLUMNS = ["指标编码", "年度", "区域编码（留空=指标适用区域整体）", "数值", "数据来源", "备注", "更正原因（填写则为更正）"]
 FIELD_COLUMN = {"indicator": COLUMNS[0], "year": COLUMNS[1], "region": COLUMNS[2], "value": COLUMNS[3],
                 "source": COLUMNS[4], "reason": COLUMNS[6]}
 FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",)

@@ -12,6 +12,8 @@ import functools
 import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -73,6 +75,34 @@ class ReferenceTable:
                 if month[:1].isdigit():
                     out[month] = float(value)
         return out
+
+
+@dataclass(frozen=True)
+class VoucherRule:
+    """A document's sharing of a voucher-paid service fee: on top of a higher level's voucher (``upper_rate`` of the fee,
+    e.g. the provincial voucher the sentence builds on), the city pays the rate its dated parameter gives while the
+    document is in force. Applies to the service ``categories``; ``networked_only``: only instruments in the shared
+    network; ``small_or_team_only``: only small enterprises and start-up teams. The voucher's balance bounds the
+    payment (``vouchers.subsidy``)."""
+
+    tag: str  # short and stable, part of funding claims' ids ("B30")
+    citation: str
+    city_rate_parameter: str  # openfisca parameter path, read with the jurisdiction's ``parameter_at``
+    upper_rate: Decimal
+    upper_label: str  # the higher level's voucher in sentences ("省级创新券")
+    service_label: str  # the service in sentences ("使用入网共享科研仪器的服务费")
+    categories: tuple[str, ...] = ("instrument",)
+    networked_only: bool = True
+    small_or_team_only: bool = True
+
+
+@dataclass(frozen=True)
+class VoucherBasis:
+    """Where the documents leave a voucher's rate to the year's programme (the bureau sets it per voucher kind): the
+    citation its payments carry, and a short stable tag for funding claims' ids."""
+
+    tag: str
+    citation: str
 
 
 @dataclass(frozen=True)
@@ -143,6 +173,12 @@ class Jurisdiction:
     reference: Reference | None = None
     #: monthly reference tables the rules read (kept on the reference pages)
     reference_tables: tuple[ReferenceTable, ...] = ()
+    #: the plans' targets: a YAML file of the indicator catalogue (documents, categories, indicators; see
+    #: ``indicators.catalogue``); None: the jurisdiction monitors no indicators
+    indicator_catalogue: Path | None = None
+    #: voucher sharing rules of the documents (first that applies wins), and the basis of every other voucher payment
+    voucher_rules: tuple[VoucherRule, ...] = ()
+    voucher_basis: VoucherBasis = VoucherBasis("PLAN", "创新券年度计划")
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.provisions}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 from policy.jurisdiction import Interpretation, Jurisdiction, Provision
 from policy_weihai.documents import DOCUMENTS, B
@@ -142,11 +143,16 @@ CALCULATOR_EXAMPLES = {
 }
 
 
+#: The plans' targets (C's indicator table, the numeric targets of A, C, D, E), read by the ``indicators`` app.
+INDICATORS = Path(__file__).resolve().parent / "indicators.yaml"
+
+
 def _build() -> Jurisdiction:
     import policy_weihai.variables  # noqa: F401 - declares the rule tables (RULES)
     from policy_weihai.reference import REFERENCE, REFERENCE_TABLES
     from policy_weihai.system import build_system
     from policy_weihai.variables.common import RULES, at_dates, window_ok
+    from policy_weihai.vouchers import VOUCHER_BASIS, VOUCHER_RULES
 
     return Jurisdiction(
         name="policy_weihai", label="威海市", platform_title="威海市科技创新政策平台", authority="威海市科学技术局",
@@ -156,7 +162,8 @@ def _build() -> Jurisdiction:
                                     "b25_ip_loan_lpr", "b27_tech_bank_loan_amount", "b25_ip_loan_interest_event",
                                     "b25_ip_evaluation_fee_event", "b25_ip_insurance_event"}),
         event_names=EVENT_NAMES, calculator_examples=CALCULATOR_EXAMPLES, parameter_at=at_dates, reference=REFERENCE,
-        reference_tables=REFERENCE_TABLES,
+        reference_tables=REFERENCE_TABLES, indicator_catalogue=INDICATORS, voucher_rules=VOUCHER_RULES,
+        voucher_basis=VOUCHER_BASIS,
         coverage_note="《威海市“十四五”科技创新规划》只设目标与管理要求，无自身兑现金额。")
 
 

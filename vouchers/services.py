@@ -531,7 +531,7 @@ def create_programme(user: Any, year: int, *, city_budget: Any, province_budget:
     if expires_on <= starts_on:
         raise VoucherError("券有效期至：须晚于开始日期。", "expires_on")
     with transaction.atomic():
-        fp = funding.create_programme(user, "科技创新券", year, legal_basis=f"{subsidy.A17_CITATION}；{subsidy.B30_CITATION}",
+        fp = funding.create_programme(user, "科技创新券", year, legal_basis="；".join(subsidy.citations()),
                                       workflow_def={"steps": ["formal_check", "decision", "publicity", "approved"]},
                                       required_attachments=list(EVIDENCE), publicity_days=publicity_days,
                                       kind="voucher")
@@ -788,7 +788,7 @@ def create_settlement(user: Any, use_ids: list[Any], evidence: dict[str, tuple[s
         for (source, citation), amount in sorted(parts.items()):
             doc, _, art = citation.partition(" ")
             claim = Claim(programme=vp.funding_programme, organization=org, origin=Claim.Origin.REDEMPTION,
-                          provision_id=f"VOUCHER.{vp.year}.{source}.{CITATION_TAGS[citation]}.{batch.pk}",
+                          provision_id=f"VOUCHER.{vp.year}.{source}.{subsidy.citations()[citation]}.{batch.pk}",
                           title=f"创新券结算（{'省级' if source == 'province' else '市级'}）批次 #{batch.pk}",
                           document=doc, article=art[:60], year=vp.year, is_ceiling=False, entitled_amount=amount,
                           explanation=f"{len(uses)} 笔已确认服务的创新券补助（{citation}）", bank_name=bank_name[:100],
@@ -811,9 +811,6 @@ def create_settlement(user: Any, use_ids: list[Any], evidence: dict[str, tuple[s
         record(user, "vouchers.settlement_submitted", batch, f"{provider} 提交结算 {len(uses)} 笔",
                city=str(batch.city_amount), province=str(batch.province_amount))
     return batch
-
-
-CITATION_TAGS = {subsidy.B30_CITATION: "B30", subsidy.A17_CITATION: "A17"}
 
 
 def _parts(uses: Any) -> dict[tuple[str, str], Decimal]:
@@ -875,7 +872,7 @@ def approve_settlement(user: Any, batch_id: Any) -> SettlementBatch:
             raise VoucherError(f"批次当前为「{batch.get_state_display()}」，不能审核。")
         kept = [i.use for i in batch.items.filter(excluded=False).select_related("use")]
         parts = _parts(kept)
-        tags = {v: k for k, v in CITATION_TAGS.items()}
+        tags = {v: k for k, v in subsidy.citations().items()}
         vp = batch.programme
         try:
             for claim in _claims(batch):
