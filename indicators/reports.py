@@ -16,6 +16,7 @@ from core import audit, xlsx
 from core.imports import header_problem
 from core.xlsx import Column
 from indicators import services
+from indicators.catalogue import codes
 from indicators.counts import Computer
 from indicators.models import Indicator, Observation
 from indicators.services import IndicatorInputError
@@ -44,9 +45,13 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    _write_sheet(ws, COLUMNS, [["c.rd_intensity", 2023, "", 2.45, f"{current().label}统计公报（示例，请替换）", "", ""]])
+    indicators = list(Indicator.objects.select_related("jurisdiction").filter(code__in=codes()).order_by("order"))
+    example = next((i for i in indicators if not i.computed), indicators[0] if indicators else None)
+    _write_sheet(ws, COLUMNS, [[example.code if example else "", dt.date.today().year - 1, "",
+                                float(example.baseline_value or example.target_value) if example else "",
+                                f"{current().label}统计公报（示例，请替换）", "", ""]])
     rows = []
-    for ind in Indicator.objects.select_related("jurisdiction").order_by("order"):
+    for ind in indicators:
         start, end = services.plan_years(ind)
         regions = "、".join(r.code for r in services.region_choices(ind)[1:]) or "（仅整体）"
         rows.append([ind.code, ind.name, ind.unit, f"{start}—{end}", ind.jurisdiction.name, regions,
