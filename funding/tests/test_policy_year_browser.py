@@ -61,7 +61,66 @@ def year_city(demo_city):
     Expert.objects.create(person=person, user=expert_user, organization=org, sector=_sector(org),
                           title=person.title or "正高级工程师", disciplines=["416"], keywords="医疗器械、研发投入",
                           admitted_on=dt.date(2020, 3, 1), status=Expert.Status.ADMITTED)
+    _voucher_service_to_settle(bureau, fin, today)
+    _defaulted_loan(bureau, fin, enterprise, today)
     return enterprise
+
+
+def _voucher_service_to_settle(bureau, fin, today: dt.date) -> None:
+    """This year's voucher programme (5 days of 公示); a testing lab of the city (login ``provider``) tested samples
+    of a 科技型中小企业 (login ``sme``), which confirmed the record and spent its voucher on the 1,000 元 fee (the
+    voucher pays its kind's share, 50%)."""
+    from registry.models import Organization, Qualification
+    from vouchers import services as vouchers
+
+    lab = Organization.objects.filter(kind="service_provider", provider_type="testing").order_by("id").first()
+    provider = User.objects.create_user("provider", password=PASSWORD, role="provider", organization=lab)
+    p = vouchers.apply_provider(provider, True, "王工 0631-0000000", "检验检测",
+                                [{"name": "材料成分检测", "category": "testing", "price_basis": "sample", "price": "500"}])
+    vouchers.decide_provider(bureau, p, True)
+    vp = vouchers.create_programme(
+        bureau, today.year, city_budget="2000000", province_budget="4000000", starts_on=dt.date(today.year, 1, 1),
+        expires_on=dt.date(today.year + 1, 12, 31), yearly_cap="100000", publicity_days=5,
+        kinds=[{"kind": "universal", "categories": ["instrument", "testing", "rd_design"], "face_amount": "20000",
+                "share": "0.5"}])
+    services.confirm_budget_line(fin, vp.city_line)
+    services.confirm_budget_line(fin, vp.province_line)
+    kind = vp.kinds.get()
+    vouchers.issue_vouchers(bureau, kind, today)
+    sme_org = Organization.objects.get(pk=kind.vouchers.order_by("id").values_list("organization_id", flat=True)[0])
+    assert Qualification.objects.filter(organization=sme_org, kind="tech_sme").exists()
+    sme = User.objects.create_user("sme", password=PASSWORD, role="enterprise", organization=sme_org)
+    rec = vouchers.record_service(provider, organization_id=sme_org.pk, service_id=p.services.get().pk, quantity=2,
+                                  amount="1000", performed_on=today, invoice_no="37100000-0001")
+    vouchers.confirm_record(sme, rec.pk)
+    vouchers.spend(sme, kind.vouchers.get(organization=sme_org).pk, rec.pk)
+
+
+def _defaulted_loan(bureau, fin, borrower, today: dt.date) -> None:
+    """A bank (login ``bank``) with its 科技成果转化贷款 备案 in the city's risk-compensation pool (last year's,
+    pools roll over years); a 200 万 loan to the demo enterprise, 备案, that defaulted 120 days ago (a claim may be
+    filed from 90 days after the default)."""
+    from registry.models import Organization
+    from registry.uscc import make_uscc
+    from scifinance import pools
+    from scifinance import services as finance
+    from scifinance.models import PartnerKind, Scheme
+
+    org = Organization.objects.create(kind="service_provider", provider_type="finance", name="威海示范银行",
+                                      uscc=make_uscc("91371000MA3C90010"), region=borrower.region)
+    bank = finance.register_partner(bureau, org, PartnerKind.BANK)
+    User.objects.create_user("bank", password=PASSWORD, role="provider", organization=org)
+    contract = today - dt.timedelta(days=400)
+    finance.file_partner(bureau, bank, Scheme.TRANSFORMATION_LOAN, contract - dt.timedelta(days=30))
+    pool = pools.create_pool(bureau, Scheme.TRANSFORMATION_LOAN, today.year - 1)
+    pools.contribute(bureau, pool, "city", "10000000", contract, confirm_as=fin)
+    pools.contribute(bureau, pool, "province", "10000000", contract)
+    loan = finance.register_loan(User.objects.get(username="bank"), bank, {
+        "borrower_uscc": borrower.uscc, "product": "科技成果转化贷款", "contract_no": "HT-2025-017",
+        "contract_date": contract.isoformat(), "amount": "2000000", "term_months": "12", "rate": "3.45",
+        "collateral": "知识产权质押"})
+    finance.file_loan(bureau, loan, contract + dt.timedelta(days=5))
+    finance.mark_default(bureau, loan, today - dt.timedelta(days=120))
 
 
 class Walker:
@@ -239,6 +298,9 @@ def test_one_policy_year(walker, year_city, tmp_path):
     publicity_ends = Claim.objects.get(pk=claim.pk).publicity_ends_on
     assert publicity_ends == timezone.localdate() + dt.timedelta(days=5)
 
+    # ---- one voucher settlement: settled by the provider, passed by the bureau into its 公示
+    _voucher_settled_and_approved(walker, bureau)
+
     # the public 公示 list, reached from the front door's navigation, shows the claim and its period
     walker.nav(bureau, "政策", "公示")
     assert ent.name in bureau.inner_text("main") and "100,000" in bureau.inner_text("main")
@@ -247,7 +309,8 @@ def test_one_policy_year(walker, year_city, tmp_path):
     with time_machine.travel(timezone.now() + dt.timedelta(days=6), tick=True):
         assert timezone.localdate() > publicity_ends
         walker.click(bureau, "nav a:has-text('我的待办')")
-        assert "公示期满、待确认的申报 2 项" in bureau.inner_text("main")
+        # the two claims and the voucher settlement's city part
+        assert "公示期满、待确认的申报 3 项" in bureau.inner_text("main")
         walker.nav(bureau, "政策兑现", "申报与资金")
         walker.click(bureau, ".filters a:has-text('公示中')")
         for c in (claim, ceiling):
@@ -299,4 +362,75 @@ def test_one_policy_year(walker, year_city, tmp_path):
         card = bureau.locator(".card", has_text=f"{year} 年度{PROGRAMME}").first.inner_text()
         assert re.search(r"已拨付 400,000\.00 元", card), card
 
+        # ---- the voucher settlement's 公示 ends too; finance pays it on its page
+        _voucher_publicity_ends_and_finance_pays(walker, bureau, fin)
+        # ---- one loss compensation: claimed by the bank, passed by the bureau, paid by finance from the pool
+        _loss_compensation(walker, bureau, fin, tmp_path)
+
     assert LedgerEntry.objects.filter(claim=claim, kind="payment").get().amount == Decimal("100000.00")
+
+
+def _voucher_settled_and_approved(walker: Walker, bureau) -> None:
+    lab = walker.login("provider")
+    walker.nav(lab, "服务", "创新券与仪器共享")
+    walker.click(lab, ".subnav a:has-text('服务机构')")
+    settle = lab.locator("#settle")
+    assert "1,000.00" in settle.inner_text()
+    for i in range(4):
+        lab.set_input_files(f"#settle input[name=evidence_{i}]",
+                            {"name": f"材料{i}.pdf", "mimeType": "application/pdf", "buffer": PDF + bytes([i])})
+    lab.fill("#settle input[name=bank_name]", "威海市商业银行")
+    lab.fill("#settle input[name=bank_account]", "6222 0000 3333 4444")
+    walker.click(lab, "#settle button[type=submit]")
+    assert lab.inner_text("#batch-state") == "待审核"
+
+    walker.todo(bureau, "待审核的创新券结算", "")
+    walker.click(bureau, "button[value=approve]")
+    assert bureau.inner_text("#batch-state") == "公示中"
+
+
+def _voucher_publicity_ends_and_finance_pays(walker: Walker, bureau, fin) -> None:
+    walker.nav(bureau, "平台服务", "创新券与仪器共享")
+    walker.click(bureau, ".subnav a:has-text('结算')")
+    walker.click(bureau, "main table a:has-text('#')")
+    walker.click(bureau, "button[value=end_publicity]")
+    assert bureau.inner_text("#batch-state") == "待拨付", bureau.inner_text("main")[:800]
+
+    walker.nav(fin, "平台服务", "创新券与仪器共享")
+    walker.click(fin, ".subnav a:has-text('结算')")
+    walker.click(fin, "main table a:has-text('#')")
+    walker.click(fin, "button[value=pay]")
+    assert fin.inner_text("#batch-state") == "已拨付"
+    ledger = fin.inner_text("#ledger")
+    # the voucher's half of the 1,000 元 fee (its kind's share 50%), from the city line, on A 第6条、第17条
+    assert "拨付\t创新券市级补助（市级）\t500.00 元\t威政发〔2018〕20号 第6条、第17条" in ledger
+
+
+def _loss_compensation(walker: Walker, bureau, fin, tmp_path) -> None:
+    banker = walker.login("bank")
+    walker.todo(banker, "已违约、尚未申请风险补偿的贷款", "HT-2025-017")
+    banker.fill("input[name=loss]", "1500000")
+    banker.fill("input[name=filed_on]", timezone.localdate().isoformat())
+    banker.fill("input[name=bank_name]", "威海示范银行")
+    banker.fill("input[name=bank_account]", "6222000055556666")
+    evidence = Path(tmp_path) / "违约与追偿证明.pdf"
+    evidence.write_bytes(PDF)
+    banker.set_input_files("input[name=evidence]", str(evidence))
+    walker.click(banker, "#claim-rule button[type=submit]")
+    # 威政发〔2018〕20号 第19条: 150 万 × 市级 35% = 52.5 万 (the province's 35% recorded apart)
+    assert "市级补偿 525,000.00 元" in banker.inner_text("main")
+
+    walker.nav(bureau, "平台服务", "科技金融")
+    walker.click(bureau, ".subnav a:has-text('风险补偿资金池')")
+    walker.click(bureau, "button[value=approve]")
+    walker.nav(fin, "平台服务", "科技金融")
+    walker.click(fin, ".subnav a:has-text('风险补偿资金池')")
+    row = fin.locator("tr", has_text="HT-2025-017")
+    assert "525,000.00" in row.inner_text() and "待拨付" in row.inner_text()
+    walker.click(fin, "button[value=pay]")
+    row = fin.locator("tr", has_text="HT-2025-017")
+    assert "已拨付" in row.inner_text()
+    walker.nav(fin, "政策兑现", "申报与资金")
+    walker.click(fin, "a:has-text('拨付与台账')")
+    payments = fin.inner_text("#payments")
+    assert "威海示范银行" in payments and "525,000.00" in payments and "威政发〔2018〕20号 第19条" in payments
