@@ -175,10 +175,18 @@ def walker(_browser, live_server):
         c.close()
 
 
-def test_one_policy_year(walker, year_city, tmp_path):
+@pytest.fixture
+def immediate_queue():
+    """The screening job runs inside the request (no worker in a test); the queue is put back afterwards."""
     from huey.contrib.djhuey import HUEY
 
-    HUEY.immediate = True  # the screening job runs inside the request (no worker in a test)
+    previous = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = previous
+
+
+def test_one_policy_year(walker, year_city, immediate_queue, tmp_path):
     year = timezone.localdate().year
     ent = year_city
 
