@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
 
@@ -89,7 +90,11 @@ def open_claim(user: Any, programme: Programme, organization: Any, *, provision_
                       article=article[:60], is_ceiling=False, entitled_amount=amount, explanation=explanation,
                       bank_name=bank_name[:100], bank_account="".join(str(bank_account or "").split()),
                       created_by=account(user), **lookup)
-        claim.full_clean()
+        try:
+            claim.full_clean()
+        except ValidationError as exc:  # the programme's kind, a bank account, a length: in Chinese, naming the field
+            field, messages = next(iter(exc.message_dict.items()))
+            raise FundingError("；".join(messages), field) from None
         try:
             with transaction.atomic():
                 claim.save()
