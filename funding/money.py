@@ -58,7 +58,7 @@ __all__ = [
     "attach", "blacklist_entry", "blacklist_periods", "budget_lines", "check_not_blacklisted", "claim_entitlement",
     "claim_rows", "claim_state", "claims_of", "decided_elsewhere", "clawback", "confirm_budget_line", "create_proactive_claims", "create_programme",
     "entries", "line_balance", "line_with_room", "lock_caps", "money_received", "open_claim", "paid_by_article", "paid_between",
-    "pay", "payment_of", "perform", "person", "programme_available", "programme_totals", "reserve", "state_label",
+    "advance", "payment_of", "perform", "person", "programme_available", "programme_totals", "reserve", "state_label",
 ]
 
 
@@ -114,7 +114,7 @@ def open_claim(user: Any, programme: Programme, organization: Any, *, provision_
     return claim
 
 
-def pay(user: Any, claim_ids: Iterable[int], step: str, when: str, **kwargs: Any) -> int:
+def advance(user: Any, claim_ids: Iterable[int], step: str, when: str, **kwargs: Any) -> int:
     """Fire ``step`` on each of the claims that stands at ``when`` (a batch's claims: end the 公示, pay); returns how
     many moved. Each is its own ``perform`` with its own locks and idempotency key."""
     n = 0

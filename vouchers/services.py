@@ -907,7 +907,7 @@ def end_publicity(user: Any, batch_id: Any) -> SettlementBatch:
         if batch.state != SettlementBatch.State.PUBLICITY:
             raise VoucherError(f"批次当前为「{batch.get_state_display()}」，不在公示中。")
         try:
-            funding.pay(user, [c.pk for c in _claims(batch)], "publicity_end", when="publicity")
+            funding.advance(user, [c.pk for c in _claims(batch)], "publicity_end", when="publicity")
         except funding.FundingError as exc:
             raise VoucherError(str(exc), exc.field) from None
         batch.state = SettlementBatch.State.APPROVED
@@ -922,7 +922,7 @@ def pay_settlement(user: Any, batch_id: Any) -> SettlementBatch:
         if batch.state != SettlementBatch.State.APPROVED:
             raise VoucherError(f"批次当前为「{batch.get_state_display()}」，公示期满审核通过后才能拨付。")
         try:
-            funding.pay(user, [c.pk for c in _claims(batch)], "pay", when="approved")
+            funding.advance(user, [c.pk for c in _claims(batch)], "pay", when="approved")
         except funding.FundingError as exc:
             raise VoucherError(str(exc), exc.field) from None
         VoucherUse.objects.filter(settlement_item__batch=batch, settlement_item__excluded=False).update(
