@@ -29,7 +29,9 @@ import pandas as pd
 
 #: Organisation-level float facts (NaN: not known) and booleans, in the order of normalise_situation's dict.
 FLOATS = ("rd_expense", "rd_expense_prev", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3",
-          "invention_patents_granted", "agency_invention_patents")
+          "invention_patents_granted", "agency_invention_patents", "employees", "operating_revenue", "total_assets")
+#: Organisation-level codes ("" : not stated): the industry of the size standard and a declared size.
+TEXTS = ("industry_sector", "sme_size")
 BOOLS = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte_certified",
          "is_leading_tech_enterprise", "is_specialised_sme", "hte_first_certification", "rd_active")
 #: Event columns: strings, then booleans (amount and date apart).
@@ -40,7 +42,8 @@ EVENT_BOOLS = ("amount_given", "seller_local", "seller_known", "registered", "se
 _ROW_ORDER = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte_certified",
               "is_leading_tech_enterprise", "is_specialised_sme", "hte_first_certification", "hte_certified_on",
               "rd_expense", "rd_expense_prev", "rd_active", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3",
-              "invention_patents_granted", "agency_invention_patents")
+              "invention_patents_granted", "agency_invention_patents", "employees", "operating_revenue",
+              "total_assets", "industry_sector", "sme_size")
 _EVENT_KEYS = ("kind", "subject", "level", "grade", "role", "date", "amount", "title", "amount_given",
                "seller_local", "seller_known", "registered", "seller_is_institution")
 
@@ -63,8 +66,16 @@ class Facts:
     hte_certified_on: np.ndarray  # datetime64[D], NaT when not certified that year
     owner: np.ndarray  # event → organisation index, non-decreasing
     events: dict[str, np.ndarray]  # EVENT_STRINGS (object), EVENT_BOOLS, "amount" (float), "date" (datetime64[D])
+    texts: dict[str, np.ndarray] | None = None  # TEXTS (object); None: all ""
     _starts: np.ndarray | None = field(default=None, repr=False)
     _lists: dict[str, Any] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        texts = dict(self.texts or {})
+        for name in TEXTS:
+            if name not in texts:
+                texts[name] = np.full(len(self.ids), "", dtype=object)
+        self.texts = texts
 
     @property
     def n(self) -> int:
@@ -98,6 +109,8 @@ class Facts:
                 c[name] = [None if v != v else v for v in values.tolist()]  # NaN → None
             for name, values in self.bools.items():
                 c[name] = values.tolist()
+            for name, values in self.texts.items():
+                c[name] = values.tolist()
             e = self.events
             columns = {name: e[name].tolist() for name in _EVENT_KEYS if name != "date"}
             columns["date"] = _dates_or_none(e["date"])
@@ -126,6 +139,7 @@ class Facts:
             floats={name: np.array([np.nan if r.get(name) is None else float(r[name]) for r in rows], dtype=float)
                     for name in FLOATS},
             bools={name: np.array([bool(r.get(name)) for r in rows], dtype=bool) for name in BOOLS},
+            texts={name: np.array([r.get(name) or "" for r in rows], dtype=object) for name in TEXTS},
             hte_certified_on=np.array([r["hte_certified_on"].isoformat() if r.get("hte_certified_on") else "NaT"
                                        for r in rows], dtype="datetime64[D]"),
             owner=np.array([i for i, _ in evs], dtype=np.int64), events=events)
@@ -283,7 +297,9 @@ class _Attrs:
 def _attrs(text: Any) -> _Attrs:
     """What normalise_situation reads from a recognition's attributes (JSON text)."""
     attributes = (json.loads(text) if isinstance(text, str) else text) or {}
-    located = attributes.get("seller_located", "")
+    from policy.services import _seller_located
+
+    located = _seller_located(attributes.get("seller_located", ""))
     registered = attributes.get("registered")
     seller_kind = attributes.get("seller_kind", "")
     return _Attrs(role=attributes.get("role") or "", seller_local=located != "outside_jurisdiction",
@@ -321,12 +337,13 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     yearly = {"rd_expense": ("rd_expense", "a"), "rd_expense_prev": ("rd_expense", "b"),
               "sales_revenue_y0": ("sales_revenue", "a"), "sales_revenue_y1": ("sales_revenue", "b"),
               "sales_revenue_y3": ("sales_revenue", "c"), "invention_patents_granted": ("invention_patents_granted", "a"),
+              "employees_y0": ("employees", "a"), "employees_y1": ("employees", "b"),
               "rd_active": ("(CASE WHEN rd_active IS NULL THEN NULL WHEN rd_active THEN 1 ELSE 0 END)", "a")}
     yearly_sql = ", ".join(f"MAX(CASE WHEN year = %({y})s THEN {column} END) AS {name}"
                            for name, (column, y) in yearly.items())
     orgs = _read(
-        f"SELECT o.id, o.kind, {', '.join('a.' + k for k in yearly)}, q.q_bad, r.r_bad "
-        "FROM registry_organization o "
+        f"SELECT o.id, o.kind, g.code, {', '.join('a.' + k for k in yearly)}, q.q_bad, r.r_bad "
+        "FROM registry_organization o LEFT JOIN registry_region g ON g.id = o.region_id "
         f"LEFT JOIN (SELECT organization_id, {yearly_sql} FROM registry_annualfacts "
         f"WHERE {batch.where('organization_id')} AND year IN (%(a)s, %(b)s, %(c)s) GROUP BY organization_id) a "
         "ON a.organization_id = o.id "
@@ -337,8 +354,8 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         f"WHERE {batch.where('organization_id')} AND ({refused_recognitions(RECOGNITION_KINDS, LEVELS)})) r "
         "ON r.organization_id = o.id "
         f"WHERE {batch.where('o.id')}",
-        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", *yearly, "q_bad", "r_bad"],
-        floats=(*yearly, "q_bad", "r_bad"), ints=("id",), categories=("kind",))
+        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", "region", *yearly, "q_bad", "r_bad"],
+        floats=(*yearly, "q_bad", "r_bad"), ints=("id",), categories=("kind", "region"))
     found = orgs["id"].to_numpy(dtype=np.int64)
     if batch.dense and len(found) != len(wanted):  # organisations of the range that the batch does not hold
         inside = np.isin(found, wanted)
@@ -349,6 +366,8 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     opos = index.get_indexer(found)
     kind = np.empty(n, dtype=object)
     kind[opos] = orgs["kind"].to_numpy()
+    region = np.full(n, "", dtype=object)
+    region[opos] = orgs["region"].to_numpy()
 
     # Data the engine refuses (any year): the caller evaluates those organisations one by one, as before.
     refused = ~np.isin(kind, list(ORG_KINDS))
@@ -381,8 +400,15 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
 
     floats = {name: np.full(n, np.nan) for name in FLOATS}
     for name in yearly:
-        if name != "rd_active":
+        if name in floats:
             floats[name][opos] = orgs[name].to_numpy(dtype=float)
+    # the size standard's figures: the year's, else the year before's (normalise_situation's rule)
+    staff = {y: np.full(n, np.nan) for y in ("employees_y0", "employees_y1")}
+    for name in staff:
+        staff[name][opos] = orgs[name].to_numpy(dtype=float)
+    floats["employees"] = np.where(np.isnan(staff["employees_y0"]), staff["employees_y1"], staff["employees_y0"])
+    floats["operating_revenue"] = np.where(np.isnan(floats["sales_revenue_y0"]), floats["sales_revenue_y1"],
+                                           floats["sales_revenue_y0"])
     active = np.full(n, np.nan)
     active[opos] = orgs["rd_active"].to_numpy(dtype=float)
     # normalise_situation: the year's rd_active where given, else whether the year's R&D expense is non-zero.
@@ -476,7 +502,7 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         order = np.lexsort((block, owner))  # stable: registry events (in their order) first, then the sources'
         owner = owner[order]
         events = {name: values[order] for name, values in events.items()}
-    facts = Facts(year=year, ids=ids, kind=kind, region=np.full(n, "", dtype=object), floats=floats, bools=bools,
+    facts = Facts(year=year, ids=ids, kind=kind, region=region, floats=floats, bools=bools,
                   hte_certified_on=hte_on, owner=owner, events=events)
     return facts, bad
 

@@ -52,8 +52,9 @@ LEVELS = {"", "city", "provincial", "national"}
 ANNUAL_FIELDS = {"sales_revenue": "销售收入", "main_business_revenue": "主营业务收入", "rd_expense": "研发投入",
                  "rd_active": "有研发活动", "employees": "从业人员", "rd_staff": "研发人员",
                  "invention_patents_granted": "发明专利授权量", "high_tech_product_revenue": "高新技术产品收入",
-                 "agency_invention_patents": "代理市内发明专利授权量（服务机构）"}
-SITUATION_KEYS = {"kind", "region", "name", "id", "qualifications", "recognitions", "annual_facts"}
+                 "agency_invention_patents": "代理市内发明专利授权量（服务机构）", "total_assets": "资产总额"}
+SITUATION_KEYS = {"kind", "region", "name", "id", "qualifications", "recognitions", "annual_facts", "industry_sector",
+                  "sme_size"}
 QUAL_KEYS = {"kind", "valid_from", "valid_to", "certification", "level", "year", "certificate_no"}
 REC_KEYS = {"kind", "subject", "level", "grade", "occurred_on", "amount", "role", "title", "attributes", "reference"}
 #: Event kinds whose provisions accept only some organisation kinds (strict situations raise on a mismatch).
@@ -126,6 +127,79 @@ def parse_period(period: str | int) -> int:
     return year
 
 
+def _either(cur: dict[str, Any], prev: dict[str, Any], name: str) -> Any:
+    return cur[name] if cur.get(name) is not None else prev.get(name)
+
+
+def check_code(value: Any, where: str, vocabulary: str | None = None, blank: bool = True) -> str:
+    """A code-valued input checked against the jurisdiction's vocabulary ``vocabulary`` (default: the field's last
+    name); an unknown code is refused with the valid codes and their meaning."""
+    if value is None or value == "":
+        if blank:
+            return ""
+        value = ""
+    codes = current().vocabulary.get(vocabulary or where.rsplit(".", 1)[-1])
+    if codes is None:
+        return str(value)
+    if not isinstance(value, str) or value not in codes:
+        valid = "、".join(f"{code}（{words}）" if words else code for code, words in codes.items())
+        raise PolicyInputError(f"{where}：未知的代码 {value!r}；可用：{valid}。")
+    return value
+
+
+def _check_event_codes(r: dict[str, Any], attributes: Any, role: Any, where: str) -> None:
+    """Strict situations: every code an event names is one the rules know (subject, role, the contract's seller)."""
+    check_code(r.get("subject"), f"{where}.subject", blank=False)
+    check_code(role, f"{where}.role")
+    if not isinstance(attributes, dict):
+        raise PolicyInputError(f"{where}.attributes：应为对象。")
+    located = attributes.get("seller_located")
+    if located not in (None, "") and not (isinstance(located, str) and located in current().vocabulary.get(
+            "seller_located", {})):
+        try:
+            known = bool(check_region(located, f"{where}.attributes.seller_located"))
+        except PolicyInputError:
+            known = False
+        if not known:
+            codes = current().vocabulary.get("seller_located", {})
+            valid = "、".join(f"{code}（{words}）" for code, words in codes.items())
+            raise PolicyInputError(f"{where}.attributes.seller_located：未知的代码 {located!r}；可用：{valid}，"
+                                   "或卖方注册地的区划代码（如 371002、370602）。")
+    check_code(attributes.get("seller_kind"), f"{where}.attributes.seller_kind")
+    if attributes.get("registered") not in (None, True, False):
+        raise PolicyInputError(f"{where}.attributes.registered：应为 true、false 或不填，收到 {attributes['registered']!r}。")
+
+
+def _seller_located(value: Any) -> str:
+    """The seller's place: 'local' / 'outside_jurisdiction', or a region code read as one of them."""
+    if not value or value in ("local", "outside_jurisdiction") or current().reference is None:
+        return value or ""
+    from policy.regions import describe
+
+    known = describe(str(value), current().reference)
+    if known is None:
+        return value
+    return "local" if known[0] else "outside_jurisdiction"
+
+
+def check_region(code: Any, where: str) -> str:
+    """A region code as the engine keeps it ('' when not stated): the jurisdiction's own codes or a GB/T 2260 code of
+    a place outside it; anything else is refused with the valid codes."""
+    from policy.regions import describe
+
+    if code is None or code == "":
+        return ""
+    text = str(code).strip()
+    reference = current().reference
+    if reference is None:
+        return text
+    if describe(text, reference) is None:
+        own = "、".join(f"{c} {name}" for c, name in reference.codes().items())
+        raise PolicyInputError(f"{where}：未知的区划代码 {code!r}；应为本辖区的区划/功能区代码（{own}），"
+                               "或辖区外的 GB/T 2260 六位行政区划代码（如 370602）。")
+    return text
+
+
 def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict[str, Any]:
     """Check a situation and reduce it to the facts of ``year`` (an organisation row and its events)."""
     if not isinstance(situation, dict):
@@ -136,7 +210,7 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
     kind = situation.get("kind")
     if kind not in ORG_KINDS:
         raise PolicyInputError(f"kind：主体类别应为 {', '.join(ORG_KINDS)} 之一，收到 {kind!r}。")
-    facts: dict[str, Any] = {"kind": kind, "region": situation.get("region") or ""}
+    facts: dict[str, Any] = {"kind": kind, "region": check_region(situation.get("region"), "region")}
 
     hte_on: dt.date | None = None
     hte_first = False
@@ -154,6 +228,8 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
             raise PolicyInputError(f"{where}.valid_to：有效期止不能早于有效期起。")
         if start <= dt.date(year, 12, 31) and end >= dt.date(year, 1, 1):
             held.add(q["kind"])
+        if strict and q.get("certification"):
+            check_code(q["certification"], f"{where}.certification")
         if q["kind"] == "high_tech_enterprise" and start.year == year:
             hte_on = start
             hte_first = q.get("certification", "first_certification") == "first_certification"
@@ -193,6 +269,11 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
         sales_revenue_y3=by_year.get(year - 3, {}).get("sales_revenue"),
         invention_patents_granted=cur.get("invention_patents_granted"),
         agency_invention_patents=cur.get("agency_invention_patents"),
+        # the size standard's figures (营业收入 read as the sales revenue): the year's, else the year before's
+        employees=_either(cur, prev, "employees"), operating_revenue=_either(cur, prev, "sales_revenue"),
+        total_assets=_either(cur, prev, "total_assets"),
+        industry_sector=check_code(situation.get("industry_sector"), "industry_sector"),
+        sme_size=check_code(situation.get("sme_size"), "sme_size"),
     )
 
     events = []
@@ -217,13 +298,15 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
             raise PolicyInputError(f"{where}.kind：{r['kind']} 相关条款只适用于 {'、'.join(ORG_KINDS[k] for k in accepts)}，"
                                    f"本主体类别为 {ORG_KINDS[kind]}。")
         role = r.get("role") or (r.get("attributes") or {}).get("role") or ""
+        attributes = r.get("attributes") or {}
+        if strict:
+            _check_event_codes(r, attributes, role, where)
         if on.year != year:
             continue
         subject = str(r.get("subject") or "")
         if not subject.isascii():
             raise PolicyInputError(f"{where}.subject：事项应为代码（如 technology_innovation_center），收到 {subject!r}。")
-        attributes = r.get("attributes") or {}
-        located = attributes.get("seller_located", "")
+        located = _seller_located(attributes.get("seller_located", ""))
         registered = attributes.get("registered")
         seller_kind = attributes.get("seller_kind", "")
         events.append({"kind": r["kind"], "subject": subject, "level": level,
@@ -378,6 +461,13 @@ def compute(rows: Sequence[dict[str, Any]] | Facts, year: int, tbs: Any) -> dict
     sim.set_input("event_is_enterprise", period, np.concatenate([is_ent[f.owner], np.zeros(n, bool)]))
     sim.set_input("org_is_enterprise", period, is_ent)
     sim.set_input("org_is_service_provider", period, f.kind == "service_provider")
+    # facts a jurisdiction's rules may read (where its system has the input): the place, the size standard's figures
+    optional = {"org_region": f.region, "employees": f.floats["employees"],
+                "operating_revenue": f.floats["operating_revenue"], "total_assets": f.floats["total_assets"],
+                "industry_sector": f.texts["industry_sector"], "sme_size_declared": f.texts["sme_size"]}
+    for name, values in optional.items():
+        if name in tbs.variables:
+            sim.set_input(name, period, values.astype(str) if values.dtype == object else values)
     for name in ORG_FLOATS:
         sim.set_input(name, period, np.nan_to_num(f.floats[name], nan=0.0))
     for name in ORG_BOOLS:
@@ -412,12 +502,51 @@ def _evaluate_rows(rows: Sequence[dict] | Facts, year: int, overrides: dict | No
     tbs = _system(year, _check_overrides(overrides), tuple(sorted(chosen.items())))
     arrays = compute(rows, year, tbs)
     results = explain(rows.rows() if isinstance(rows, Facts) else rows, arrays, year, tbs)
+    _outside_places(rows, results, year, tbs)
     nondefault = [n for n, v in chosen.items() if v != INTERPRETATIONS[n].default]
     if nondefault:
         for lst in results:
             for r in lst:
                 r.caveats.append("采用非默认解释口径：" + "、".join(nondefault))
     return results
+
+
+def _outside_places(rows: Sequence[dict] | Facts, results: list[list[ProvisionResult]], year: int, tbs: Any) -> None:
+    """Organisations registered outside where a provision applies (a known region outside the jurisdiction): the
+    provision's amounts are 0 in the rules; here each result it would give them inside becomes 'not_applicable' with
+    the reason, so the answer says why instead of saying nothing."""
+    from policy.regions import describe
+
+    j = current()
+    if j.reference is None:
+        return
+    regions = (rows.region if isinstance(rows, Facts) else np.array([r.get("region", "") for r in rows], dtype=object))
+    places = {j.place_of(p) for p in j.provisions}
+    outside_codes = {code for code in set(regions.tolist())
+                     if code and not all(code in j.reference.within(place) for place in places)}
+    if not outside_codes:
+        return
+    outside = [i for i, code in enumerate(regions.tolist()) if code in outside_codes]
+    listed = rows.rows() if isinstance(rows, Facts) else rows
+    inside_rows = [{**listed[i], "region": ""} for i in outside]
+    inside = explain(inside_rows, compute(inside_rows, year, tbs), year, tbs)
+    order = {p.id: n for n, p in enumerate(j.provisions)}
+    for k, i in enumerate(outside):
+        code = regions[i]
+        known = describe(code, j.reference)
+        where = f"{known[1]}（{code}）" if known and known[1] else code
+        kept = [r for r in results[i] if j.applies_in(BY_ID[r.provision_id], code)]
+        for r in inside[k]:
+            p = BY_ID[r.provision_id]
+            if r.status in ("applies", "near") and not j.applies_in(p, code):
+                place = j.region_name(j.place_of(p)) or j.label
+                kept.append(ProvisionResult(
+                    r.provision_id, r.title, r.document, r.article, r.form, r.is_ceiling, Decimal("0.00"),
+                    "not_applicable", r.explanation,
+                    f"{r.document} {r.article}只适用于{place}的主体：本主体注册地为{where}，不在{place}", r.facts_used,
+                    r.interpretations, []))
+        kept.sort(key=lambda r: order.get(r.provision_id, len(order)))
+        results[i] = kept
 
 
 def evaluate_situation(situation: dict, period: str, overrides: dict[str, Decimal] | None = None,
@@ -435,10 +564,11 @@ def situation_from_organization(org: Any, facts_years: Iterable[int] | None = No
 
 
 def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
-    from registry.models import AnnualFacts, PlatformMembership, Qualification, Recognition
+    from registry.models import AnnualFacts, Organization, PlatformMembership, Qualification, Recognition
 
     ids = [o.id for o in orgs]
-    out = {o.id: {"id": o.id, "name": o.name, "kind": o.kind, "region": "", "qualifications": [],
+    regions = dict(Organization.objects.filter(id__in=[o.id for o in orgs]).values_list("id", "region__code"))
+    out = {o.id: {"id": o.id, "name": o.name, "kind": o.kind, "region": regions.get(o.id) or "", "qualifications": [],
                   "recognitions": [], "annual_facts": {}} for o in orgs}
     for q in Qualification.objects.filter(organization_id__in=ids).values(
             "organization_id", "kind", "valid_from", "valid_to", "certification"):
@@ -460,11 +590,12 @@ def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
                                             "amount": None if r["amount"] is None else str(r["amount"]),
                                             "attributes": r["attributes"] or {}})
     for f in AnnualFacts.objects.filter(organization_id__in=ids).values(
-            "organization_id", "year", "sales_revenue", "rd_expense", "rd_active", "invention_patents_granted"):
+            "organization_id", "year", "sales_revenue", "rd_expense", "rd_active", "invention_patents_granted",
+            "employees"):
         out[f["organization_id"]]["annual_facts"][str(f["year"])] = {
             "sales_revenue": None if f["sales_revenue"] is None else str(f["sales_revenue"]),
             "rd_expense": None if f["rd_expense"] is None else str(f["rd_expense"]), "rd_active": f["rd_active"],
-            "invention_patents_granted": f["invention_patents_granted"]}
+            "invention_patents_granted": f["invention_patents_granted"], "employees": f["employees"]}
     for source in _event_sources():
         source(ids, out)
     return out
