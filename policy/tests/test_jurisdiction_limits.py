@@ -46,7 +46,12 @@ def test_unknown_region_is_refused_with_the_valid_codes(region):
 
 
 def test_unknown_region_is_a_chinese_400_in_the_api(db):
-    resp = Client().post("/api/policy/evaluate/", {"situation": _buyer("nowhere"), "period": "2025"},
+    from accounts.models import User
+
+    User.objects.create_user("staff", password="x", role="bureau")
+    c = Client()
+    c.login(username="staff", password="x")
+    resp = c.post("/api/policy/evaluate/", {"situation": _buyer("nowhere"), "period": "2025"},
                          content_type="application/json")
     assert resp.status_code == 400 and "未知的区划代码" in resp.json()["error"]
 
