@@ -127,10 +127,6 @@ def parse_period(period: str | int) -> int:
     return year
 
 
-def _either(cur: dict[str, Any], prev: dict[str, Any], name: str) -> Any:
-    return cur[name] if cur.get(name) is not None else prev.get(name)
-
-
 def check_code(value: Any, where: str, vocabulary: str | None = None, blank: bool = True) -> str:
     """A code-valued input checked against the jurisdiction's vocabulary ``vocabulary`` (default: the field's last
     name); an unknown code is refused with the valid codes and their meaning."""
@@ -201,7 +197,48 @@ def check_region(code: Any, where: str) -> str:
 
 
 def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict[str, Any]:
-    """Check a situation and reduce it to the facts of ``year`` (an organisation row and its events)."""
+    """Check a situation and reduce it to the facts of ``year`` (an organisation row and its events): the columnar
+    reduction (``policy.facts.reduce_year``) of one row, as the registry's rows are reduced."""
+    return situation_facts([situation], year, strict).row(0)
+
+
+def situation_facts(situations: Sequence[dict], year: int, strict: bool = True) -> Facts:
+    """Situations checked (``PolicyInputError`` names the field) and reduced to the facts of ``year`` in columns, by
+    the same code as the registry's rows (policy.facts)."""
+    import pandas as pd
+
+    from policy.facts import TEXTS, reduce_year
+
+    n = len(situations)
+    kinds, regions = np.empty(n, dtype=object), np.empty(n, dtype=object)
+    texts = {name: np.empty(n, dtype=object) for name in TEXTS}
+    yearly: dict[tuple[str, int], np.ndarray] = {}
+    quals: list[dict[str, Any]] = []
+    recs: list[dict[str, Any]] = []
+    for i, situation in enumerate(situations):
+        checked = check_situation(situation, year, strict)
+        kinds[i], regions[i] = checked["kind"], checked["region"]
+        for name in TEXTS:
+            texts[name][i] = checked[name]
+        for (name, before), value in checked["yearly"].items():
+            yearly.setdefault((name, before), np.full(n, np.nan))[i] = value
+        quals += [{**q, "pos": i} for q in checked["qualifications"]]
+        recs += [{**r, "pos": i, "block": 0} for r in checked["recognitions"]]
+    qcolumns = ["pos", "order", "kind", "valid_from", "valid_to", "certification"]
+    rcolumns = ["pos", "block", "kind", "subject", "level", "grade", "occurred_on", "amount", "title", "attributes",
+                "role"]
+    return reduce_year(year, np.arange(n), kinds, regions, texts, yearly, pd.DataFrame(quals, columns=qcolumns),
+                       pd.DataFrame(recs, columns=rcolumns))
+
+
+#: the yearly facts a situation's annual_facts give the reduction: (fact, years before the year)
+_YEARLY = (("rd_expense", 0), ("rd_expense", 1), ("sales_revenue", 0), ("sales_revenue", 1), ("sales_revenue", 3),
+           ("invention_patents_granted", 0), ("agency_invention_patents", 0), ("employees", 0), ("employees", 1),
+           ("total_assets", 0), ("total_assets", 1))
+
+
+def check_situation(situation: Any, year: int, strict: bool = True) -> dict[str, Any]:
+    """A situation's facts checked, as the reduction reads them (every date, amount and code; nothing reduced)."""
     if not isinstance(situation, dict):
         raise PolicyInputError("situation：应为 JSON 对象（字典）。")
     unknown = set(situation) - SITUATION_KEYS
@@ -210,11 +247,9 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
     kind = situation.get("kind")
     if kind not in ORG_KINDS:
         raise PolicyInputError(f"kind：主体类别应为 {', '.join(ORG_KINDS)} 之一，收到 {kind!r}。")
-    facts: dict[str, Any] = {"kind": kind, "region": check_region(situation.get("region"), "region")}
+    out: dict[str, Any] = {"kind": kind, "region": check_region(situation.get("region"), "region")}
 
-    hte_on: dt.date | None = None
-    hte_first = False
-    held: set[str] = set()
+    quals = []
     for i, q in enumerate(situation.get("qualifications") or []):
         where = f"qualifications[{i}]"
         if not isinstance(q, dict):
@@ -226,18 +261,11 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
         start, end = _date(q.get("valid_from"), f"{where}.valid_from"), _date(q.get("valid_to"), f"{where}.valid_to")
         if end < start:
             raise PolicyInputError(f"{where}.valid_to：有效期止不能早于有效期起。")
-        if start <= dt.date(year, 12, 31) and end >= dt.date(year, 1, 1):
-            held.add(q["kind"])
         if strict and q.get("certification"):
             check_code(q["certification"], f"{where}.certification")
-        if q["kind"] == "high_tech_enterprise" and start.year == year:
-            hte_on = start
-            hte_first = q.get("certification", "first_certification") == "first_certification"
-    facts.update(is_high_tech_enterprise="high_tech_enterprise" in held, is_tech_sme="tech_sme" in held,
-                 above_designated_size="above_designated_size" in held, hte_certified=hte_on is not None,
-                 is_leading_tech_enterprise="leading_tech_enterprise" in held,
-                 is_specialised_sme=bool({"specialised_sme", "little_giant"} & held),
-                 hte_first_certification=hte_first, hte_certified_on=hte_on)
+        quals.append({"order": i, "kind": q["kind"], "valid_from": start, "valid_to": end,
+                      "certification": q.get("certification", "first_certification")})
+    out["qualifications"] = quals
 
     annual = situation.get("annual_facts") or {}
     if not isinstance(annual, dict):
@@ -256,28 +284,24 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
             if name == "rd_active":
                 if value not in (None, True, False):
                     raise PolicyInputError(f"annual_facts.{key}.rd_active：应为 true 或 false。")
-                clean[name] = value
+                clean[name] = None if value is None else float(value)
             else:
                 clean[name] = _money(value, f"annual_facts.{key}.{name}")
         by_year[int(key)] = clean
-    cur, prev = by_year.get(year, {}), by_year.get(year - 1, {})
-    rd_active = cur.get("rd_active")
-    facts.update(
-        rd_expense=cur.get("rd_expense"), rd_expense_prev=prev.get("rd_expense"),
-        rd_active=rd_active if rd_active is not None else bool(cur.get("rd_expense")),
-        sales_revenue_y0=cur.get("sales_revenue"), sales_revenue_y1=prev.get("sales_revenue"),
-        sales_revenue_y3=by_year.get(year - 3, {}).get("sales_revenue"),
-        invention_patents_granted=cur.get("invention_patents_granted"),
-        agency_invention_patents=cur.get("agency_invention_patents"),
-        # the size standard's figures (营业收入 read as the sales revenue): the year's, else the year before's
-        employees=_either(cur, prev, "employees"), operating_revenue=_either(cur, prev, "sales_revenue"),
-        total_assets=_either(cur, prev, "total_assets"),
-        industry_sector=check_code(situation.get("industry_sector"), "industry_sector"),
-        sme_size=check_code(situation.get("sme_size"), "sme_size"),
-    )
+    yearly = {(name, before): by_year.get(year - before, {}).get(name) for name, before in _YEARLY}
+    yearly[("rd_active", 0)] = by_year.get(year, {}).get("rd_active")
+    out["yearly"] = {key: value for key, value in yearly.items() if value is not None}
+    out["industry_sector"] = check_code(situation.get("industry_sector"), "industry_sector")
+    out["sme_size"] = check_code(situation.get("sme_size"), "sme_size")
+    out["recognitions"] = checked_recognitions(situation.get("recognitions") or [], kind, year, strict)
+    return out
 
-    events = []
-    for i, r in enumerate(situation.get("recognitions") or []):
+
+def checked_recognitions(recognitions: Any, kind: str, year: int, strict: bool) -> list[dict[str, Any]]:
+    """A situation's recognitions checked (raises PolicyInputError naming the field), each as the reduction reads it:
+    kind, subject, level, grade, occurred_on (a date), amount (None: not given), title, attributes, role."""
+    out = []
+    for i, r in enumerate(recognitions):
         where = f"recognitions[{i}]"
         if not isinstance(r, dict):
             raise PolicyInputError(f"{where}：应为对象。")
@@ -297,27 +321,16 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
         if strict and accepts and kind not in accepts:
             raise PolicyInputError(f"{where}.kind：{r['kind']} 相关条款只适用于 {'、'.join(ORG_KINDS[k] for k in accepts)}，"
                                    f"本主体类别为 {ORG_KINDS[kind]}。")
-        role = r.get("role") or (r.get("attributes") or {}).get("role") or ""
         attributes = r.get("attributes") or {}
+        role = r.get("role") or ""
         if strict:
-            _check_event_codes(r, attributes, role, where)
-        if on.year != year:
-            continue
+            _check_event_codes(r, attributes, role or attributes.get("role") or "", where)
         subject = str(r.get("subject") or "")
-        if not subject.isascii():
+        if on.year == year and not subject.isascii():
             raise PolicyInputError(f"{where}.subject：事项应为代码（如 technology_innovation_center），收到 {subject!r}。")
-        located = _seller_located(attributes.get("seller_located", ""))
-        registered = attributes.get("registered")
-        seller_kind = attributes.get("seller_kind", "")
-        events.append({"kind": r["kind"], "subject": subject, "level": level,
-                       "grade": GRADE_CODES.get(grade, grade), "role": str(role), "date": on,
-                       "amount": amount or 0.0, "title": r.get("title") or "", "amount_given": amount is not None,
-                       "seller_local": located != "outside_jurisdiction",
-                       "seller_known": bool(located) and bool(seller_kind) and registered is not None,
-                       "registered": registered is not False,
-                       "seller_is_institution": seller_kind in ("", "research_institution")})
-    facts["events"] = events
-    return facts
+        out.append({"kind": r["kind"], "subject": subject, "level": level, "grade": grade, "occurred_on": on,
+                    "amount": amount, "title": r.get("title") or "", "attributes": attributes, "role": role})
+    return out
 
 
 # ---------------------------------------------------------------- the engine
@@ -553,8 +566,7 @@ def evaluate_situation(situation: dict, period: str, overrides: dict[str, Decima
                        interpretations: dict[str, Any] | None = None) -> EvaluationResult:
     """Evaluate a situation (see the module docstring) for a year; raises PolicyInputError on bad input."""
     year = parse_period(period)
-    row = normalise_situation(situation, year, strict=True)
-    results = _evaluate_rows([row], year, overrides, interpretations)[0]
+    results = _evaluate_rows(situation_facts([situation], year, strict=True), year, overrides, interpretations)[0]
     return EvaluationResult(str(situation.get("name") or situation.get("id") or "情形"), str(year), results)
 
 
@@ -613,8 +625,8 @@ def _event_sources() -> tuple[Any, ...]:
 def evaluate_organization(org: Any, year: int, overrides: dict | None = None,
                           interpretations: dict | None = None) -> EvaluationResult:
     year = parse_period(year)
-    row = normalise_situation(_situations([org])[org.id], year, strict=False)
-    results = _evaluate_rows([row], year, overrides, interpretations)[0]
+    results = _evaluate_rows(situation_facts([_situations([org])[org.id]], year, strict=False), year, overrides,
+                             interpretations)[0]
     return EvaluationResult(org.name, str(year), results)
 
 
@@ -643,7 +655,7 @@ def evaluate_organization_years(org: Any, years: Iterable[int]) -> list[Evaluati
             if results is not None:
                 _kept.move_to_end(key)
         if results is None:
-            results = _evaluate_rows([normalise_situation(situation, year, strict=False)], year, None, None)[0]
+            results = _evaluate_rows(situation_facts([situation], year, strict=False), year, None, None)[0]
             with _kept_lock:
                 _kept[key] = results
                 while len(_kept) > RESULTS_KEPT:
@@ -676,9 +688,9 @@ def _evaluate_many_dicts(chunk: list[int], year: int, overrides: dict | None,
     orgs = list(Organization.objects.filter(id__in=chunk).only("id", "name", "kind"))
     situations = _situations(orgs)
     order = [i for i in chunk if i in situations]
-    rows = [normalise_situation(situations[i], year, strict=False) for i in order]
-    if rows:
-        yield from zip(order, _evaluate_rows(rows, year, overrides, interpretations), strict=True)
+    if order:
+        facts = situation_facts([situations[i] for i in order], year, strict=False)
+        yield from zip(order, _evaluate_rows(facts, year, overrides, interpretations), strict=True)
 
 
 #: The engine's parameter units as users read them (a patent-count threshold is 件, not 元).

@@ -148,7 +148,7 @@ def vocabulary() -> dict[str, dict[str, str]]:
     from policy_weihai.variables.common import RULES
     from policy_weihai.variables.sme import SECTORS, SIZES
 
-    subjects = {**EVENT_NAMES, **TYPE_NAMES, **FINANCE_SUBJECTS}
+    subjects = {**EVENT_NAMES, **TYPE_NAMES, **FINANCE_SUBJECTS, "other": "其他事项"}
     for rule in RULES.values():
         for path in rule.paths:
             subjects.update({s: EVENT_NAMES.get(s, "") for s in path.subjects if s not in subjects})
@@ -157,7 +157,8 @@ def vocabulary() -> dict[str, dict[str, str]]:
             subjects.update({s: "" for s in listed or () if s not in subjects})
     return {"industry_sector": dict(SECTORS), "sme_size": {code: name for code, (_, name) in SIZES.items()},
             "subject": dict(sorted(subjects.items())),
-            "role": {"lead": "牵头/第一完成单位", "participant": "参与单位", "buyer": "技术合同买方", "seller": "技术合同卖方"},
+            "role": {"lead": "牵头/第一完成单位", "participant": "参与单位", "host": "承办", "co_host": "协办",
+                     "buyer": "技术合同买方", "seller": "技术合同卖方", "registration": "技术合同登记（登记机构）"},
             "seller_located": {"local": "在本市（在威）", "outside_jurisdiction": "本市以外"},
             "seller_kind": {"research_institution": "高校院所", "enterprise": "企业", "platform": "创新平台/载体",
                             "service_provider": "科技服务机构", "person": "个人"},

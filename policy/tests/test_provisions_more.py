@@ -485,7 +485,9 @@ def test_b32_science_popularization_ceiling_qualifies_at_cap():
 
 def test_b32_science_popularization_ceiling_does_not_qualify_other_subject():
     """B.32.science_popularization_ceiling (第32条): another activity → nothing."""
-    assert amounts(one("other", "science_exhibition", "2024-05-20"), 2024) == {}
+    assert amounts(one("other", "other", "2024-05-20"), 2024) == {}
+    with pytest.raises(services.PolicyInputError, match="subject：未知的代码"):  # issue 27 item 5: strict codes
+        amounts(one("other", "science_exhibition", "2024-05-20"), 2024)
 
 
 def test_b32_science_popularization_ceiling_window_edge():
