@@ -268,7 +268,11 @@ def _unescape(value: Any) -> Any:
 
 
 def _map_unique(values: pd.Series, fn: Any, dtype: Any = object) -> np.ndarray:
-    """fn applied once per distinct value (NULL → None)."""
+    """fn applied once per distinct value (NULL → None); a few values (a situation's) one by one."""
+    if len(values) <= 16:
+        out = np.empty(len(values), dtype=dtype)
+        out[:] = [fn(None if v is None or v != v else v) for v in values.tolist()]
+        return out
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = [fn(u) for u in uniques]
     none = fn(None)
@@ -352,7 +356,8 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         "ON r.organization_id = o.id "
         f"WHERE {batch.where('o.id')}",
         {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", "region", *yearly, "q_bad", "r_bad"],
-        floats=(*yearly, "q_bad", "r_bad"), ints=("id",), categories=("kind", "region"))
+        floats=(*yearly, "q_bad", "r_bad"), ints=("id",), categories=("kind",))  # region: text (a
+    # category column of numeric-looking codes alone would come back as integers)
     found = orgs["id"].to_numpy(dtype=np.int64)
     if batch.dense and len(found) != len(wanted):  # organisations of the range that the batch does not hold
         inside = np.isin(found, wanted)
@@ -364,7 +369,7 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     kind = np.empty(n, dtype=object)
     kind[opos] = orgs["kind"].to_numpy()
     region = np.full(n, "", dtype=object)
-    region[opos] = orgs["region"].to_numpy()
+    region[opos] = [str(code) for code in orgs["region"].tolist()]
 
     # Data the engine refuses (any year): the caller evaluates those organisations one by one, as before.
     refused = ~np.isin(kind, list(ORG_KINDS))

@@ -182,7 +182,7 @@ def _build() -> Jurisdiction:
         rules=RULES, window_ok=window_ok,
         helper_variables=frozenset({"hte_sales_cagr", "b14_contract_subsidy_event", "a16_incubatee_upgrade_event",
                                     "b25_ip_loan_lpr", "b27_tech_bank_loan_amount", "b25_ip_loan_interest_event",
-                                    "b25_ip_evaluation_fee_event", "b25_ip_insurance_event", "sme_size"}),
+                                    "b25_ip_evaluation_fee_event", "b25_ip_insurance_event"}),
         event_names=EVENT_NAMES, calculator_examples=CALCULATOR_EXAMPLES, parameter_at=at_dates, reference=REFERENCE,
         reference_tables=REFERENCE_TABLES, vocabulary=vocabulary(),
         coverage_note="《威海市“十四五”科技创新规划》只设目标与管理要求，无自身兑现金额。")

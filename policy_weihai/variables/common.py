@@ -180,13 +180,23 @@ def in_place(population: Any, period: Any, place: str) -> np.ndarray | None:
     from policy_weihai.reference import REFERENCE
 
     org = population.simulation.populations["organisation"]
+    raw = _stored(org, "org_region", period)
+    memo = _memo(org)
+    key = ("in_place", period, place, population.entity.is_person)
+    hit = memo.get(key) if memo is not None else None
+    if hit is not None and hit[0] is raw:  # once per simulation, period and place
+        return hit[1]
     labels, codes = text_codes(org, "org_region", period)
     inside = REFERENCE.within(place)
     ok = np.array([label == "" or label in inside for label in labels.tolist()], dtype=bool)
     if ok.all():
-        return None
-    ok = ok[codes]
-    return ok[org.members_entity_id] if population.entity.is_person else ok
+        out = None
+    else:
+        ok = ok[codes]
+        out = ok[org.members_entity_id] if population.entity.is_person else ok
+    if memo is not None:
+        memo[key] = (raw, out)
+    return out
 
 
 def only_in_place(formula: Any, place: str) -> Any:

@@ -58,15 +58,37 @@ class sme_size_declared(Variable):
     label = "申报的企业规模（large/medium/small/micro；空：按从业人员、营业收入和行业划型）"
 
 
-def _reaches(values: dict[str, np.ndarray], node) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+def thresholds(standard) -> dict[str, dict[str, dict[str, float]]]:  # noqa: ANN001
+    """industry → size → measure → threshold, read once per parameter node (the standard at an instant)."""
+    kept = _THRESHOLDS.get(id(standard))
+    if kept is not None and kept[0] is standard:
+        return kept[1]
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for code in SECTORS:
+        out[code] = {}
+        for size in ("large", "medium", "small"):
+            node = standard[code][size]
+            figures = {}
+            for measure in MEASURES:
+                try:
+                    figures[measure] = float(node[measure])
+                except (ParameterNotFoundError, KeyError, AttributeError):
+                    continue
+            out[code][size] = figures
+    if len(_THRESHOLDS) > 32:
+        _THRESHOLDS.clear()
+    _THRESHOLDS[id(standard)] = (standard, out)
+    return out
+
+
+_THRESHOLDS: dict[int, tuple[object, dict]] = {}
+
+
+def _reaches(values: dict[str, np.ndarray], figures: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
     """(known to reach every figure of the size, known to miss one of them)."""
     n = len(next(iter(values.values())))
     reaches, misses = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-    for measure in MEASURES:
-        try:
-            threshold = float(node[measure])
-        except (ParameterNotFoundError, KeyError, AttributeError):
-            continue
+    for measure, threshold in figures.items():
         value = values[measure]
         known = ~np.isnan(value)
         reaches &= known & (value >= threshold)
@@ -98,7 +120,7 @@ class sme_size(Variable):
     reference = REFERENCE
 
     def formula(org, period, parameters):
-        standard = parameters(period.start).sme_classification
+        standard = thresholds(parameters(period.start).sme_classification)
         values = {"employees": org("employees", period), "revenue": org("operating_revenue", period),
                   "assets": org("total_assets", period)}
         by_sector = {code: size_in(values, standard[code]) for code in SECTORS}
