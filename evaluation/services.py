@@ -111,8 +111,7 @@ def start_run(user: Any, provision_id: Any, outcome: Any, year_from: Any, year_t
         raise EvaluationInputError("只有市科技局工作人员和第三方评估机构可以发起政策成效评估。")
     provision_id, outcome, year_from, year_to = check_request(provision_id, outcome, year_from, year_to)
     run = EvaluationRun.objects.create(provision_id=provision_id, outcome=outcome, year_from=year_from,
-                                       year_to=year_to, created_by=user,
-                                       shared_with_evaluators=access.role_of(user) == "evaluator")
+                                       year_to=year_to, created_by=user)
     record(user, "evaluation.start", run, f"发起政策成效评估 {SPECS[provision_id].citation} {year_from}–{year_to}")
     from evaluation.tasks import enqueue
 

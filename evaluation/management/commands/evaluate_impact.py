@@ -50,8 +50,7 @@ class Command(BaseCommand):
             if user is None or not services.can_start(user):
                 raise CommandError(f"账户 {o['user']} 不存在或无权发起政策成效评估。")
         run = EvaluationRun.objects.create(provision_id=provision_id, outcome=outcome, year_from=year_from,
-                                           year_to=year_to, created_by=user,
-                                           shared_with_evaluators=bool(user and user.role == "evaluator"))
+                                           year_to=year_to, created_by=user)
         if o["queue"]:
             from evaluation.tasks import enqueue
 
