@@ -98,21 +98,37 @@ class RunSampleView(APIView):
         return Response({"note": run.result.get("sample_note", ""), "rows": run.result.get("sample", [])})
 
 
-class RunExportView(APIView):
-    """GET: the report as PDF (``report.pdf``) or the data behind every chart as Excel (``report.xlsx``)."""
+def _export(request: Request, pk: int, kind: str) -> Any:
+    run = _run(request, pk)
+    if run.status != EvaluationRun.Status.DONE:
+        return Response({"detail": "评估尚未完成，完成后才能导出。"}, status=status.HTTP_409_CONFLICT)
+    if kind == "pdf":
+        response = HttpResponse(reports.report_pdf(run), content_type=PDF)
+    else:
+        response = HttpResponse(reports.report_xlsx(run), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{run.pk}.{kind}"'
+    return response
+
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class RunPdfView(APIView):
+    """GET: the evaluation report as PDF (C 九（四） 绩效评估)."""
 
     permission_classes = [Readers]
-    kind = "xlsx"
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="文件")})
+    @extend_schema(responses={(200, PDF): OpenApiResponse(description="PDF 报告")})
     def get(self, request: Request, pk: int) -> Any:
-        run = _run(request, pk)
-        if run.status != EvaluationRun.Status.DONE:
-            return Response({"detail": "评估尚未完成，完成后才能导出。"}, status=status.HTTP_409_CONFLICT)
-        if self.kind == "pdf":
-            response = HttpResponse(reports.report_pdf(run), content_type="application/pdf")
-        else:
-            response = HttpResponse(reports.report_xlsx(run), content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = f'attachment; filename="evaluation-{run.pk}.{self.kind}"'
-        return response
+        return _export(request, pk, "pdf")
+
+
+class RunXlsxView(APIView):
+    """GET: the data behind every chart and the de-identified sample, as Excel."""
+
+    permission_classes = [Readers]
+
+    @extend_schema(responses={(200, XLSX): OpenApiResponse(description="Excel 工作簿")})
+    def get(self, request: Request, pk: int) -> Any:
+        return _export(request, pk, "xlsx")

@@ -10,6 +10,6 @@ urlpatterns = [
     path("runs/", api.RunListView.as_view(), name="runs"),
     path("runs/<int:pk>/", api.RunDetailView.as_view(), name="run"),
     path("runs/<int:pk>/sample/", api.RunSampleView.as_view(), name="run_sample"),
-    path("runs/<int:pk>/report.pdf", api.RunExportView.as_view(kind="pdf"), name="run_pdf"),
-    path("runs/<int:pk>/report.xlsx", api.RunExportView.as_view(kind="xlsx"), name="run_xlsx"),
+    path("runs/<int:pk>/report.pdf", api.RunPdfView.as_view(), name="run_pdf"),
+    path("runs/<int:pk>/report.xlsx", api.RunXlsxView.as_view(), name="run_xlsx"),
 ]
