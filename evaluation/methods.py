@@ -52,7 +52,7 @@ class Estimate:
                 "reason": self.reason, "details": self.details}
 
 
-RD_NAME = "断点回归（门槛两侧局部线性拟合，三角核，MSE 最优带宽，稳健偏差校正置信区间）"
+RD_NAME = "断点回归（门槛两侧局部线性拟合，三角核，均方误差最优带宽，稳健偏差校正置信区间）"
 DID_NAME = "双重差分（分年度堆叠，企业与年度固定效应，按企业聚类标准误，含事前趋势检验）"
 
 
@@ -105,7 +105,7 @@ def regression_discontinuity(running: np.ndarray, outcome: np.ndarray, treated: 
         return est
     n_left, n_right = (int(v) for v in r.N_h)
     h = float(np.asarray(r.bws).ravel()[0])
-    est.details.update(bandwidth=h, n_left=n_left, n_right=n_right, bandwidth_rule="mserd（MSE 最优，两侧共用）")
+    est.details.update(bandwidth=h, n_left=n_left, n_right=n_right, bandwidth_rule="均方误差最优带宽，两侧共用")
     if cut is not None:
         est.details["bandwidth_inside_cut"] = bool(h < cut)
     if n_left < MIN_SIDE or n_right < MIN_SIDE:
