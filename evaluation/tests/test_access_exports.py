@@ -127,3 +127,16 @@ def test_cli_runs_an_evaluation_and_writes_its_files(city, tmp_path):
     assert data["status"] == "done" and "sample" not in data["result"]
     assert data["result"]["paid_firms"] > 0
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF") and (tmp_path / "r.xlsx").stat().st_size > 0
+
+
+def test_demo_command_plants_paid_claims_through_the_ledger(db):
+    from funding.services import paid_by_provision
+    from registry.demo import generate
+
+    generate(enterprises=300, seed=7, with_accounts=False)
+    out = io.StringIO()
+    call_command("evaluation_demo", "--provision", "B.17.hte_growth_reward", "--effect", "0", "--from", "2023",
+                 "--to", "2025", "--claim-share", "1", stdout=out)
+    paid = paid_by_provision("B.17.hte_growth_reward", range(2023, 2026))
+    assert paid and all(amount == 50000 for _, _, amount in paid)  # B 第17条: 5 万元 one-time reward
+    assert f"补助 {len(paid) * 50000:,.2f} 元" in out.getvalue()
