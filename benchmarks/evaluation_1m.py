@@ -90,6 +90,8 @@ def main() -> None:
           f"{r['panel_size']['enterprises']:,} enterprises × years {r['panel_size']['years']}")
     print(f"queued → stored: {wall:,.1f} s (target ≤ 60 s); job compute {run.compute_seconds:,.1f} s; "
           f"steps {r['timings']}")
+    load = os.getloadavg()
+    print(f"load average at the end (1, 5, 15 min): {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f} on {os.cpu_count()} cores")
     print(f"paid firms {r['paid_firms']:,}; comparison {r['comparison']['label']} {r['comparison']['matched']:,}")
     for key in ("rd", "did"):
         e = r[key]

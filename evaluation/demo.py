@@ -48,7 +48,7 @@ def plant(provision_id: str, effect: float, years: Iterable[int], claim_share: f
     spec, out = SPECS[provision_id], OUTCOMES[outcome]
     years = sorted(set(years))
     last = _last_fact_year()
-    panel = load_panel(years[0] - max(spec.lags, 2), last)
+    panel = load_panel(years[0] - max(spec.lags, 2), last, (*spec.fields, out.key))
     rng = np.random.default_rng(seed)
     claimer = rng.random(panel.n) < claim_share
     paid_before = np.zeros(panel.n, dtype=bool)

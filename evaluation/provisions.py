@@ -52,6 +52,7 @@ class Spec:
     running_label: str  # the running variable in plain Chinese ("" without one)
     lags: int  # years of facts before the qualifying year that the rule reads
     design: Callable[[Panel, int], Design | None]
+    fields: tuple[str, ...] = ()  # yearly facts the rule reads
 
     @property
     def has_threshold(self) -> bool:
@@ -108,9 +109,11 @@ def _a07(panel: Panel, year: int) -> Design | None:
 
 SPECS: dict[str, Spec] = {s.provision_id: s for s in (
     Spec("B.09.rd_growth_subsidy", "研发投入递增补助", "威政发〔2023〕5号 第9条",
-         "研发投入较上年增长不低于 10% 且增量超过 100 万元", "研发投入增长率与达标所需增长率之差", 1, _b09),
+         "研发投入较上年增长不低于 10% 且增量超过 100 万元", "研发投入增长率与达标所需增长率之差", 1, _b09,
+         ("rd_expense", "main_business_revenue", "rd_active")),
     Spec("B.17.hte_growth_reward", "当年通过认定高企成长性奖励", "威政发〔2023〕5号 第17条",
-         "当年通过高新技术企业认定且近 3 年销售收入复合增长率不低于 10%", "近 3 年销售收入复合增长率与 10% 之差", 3, _b17),
+         "当年通过高新技术企业认定且近 3 年销售收入复合增长率不低于 10%", "近 3 年销售收入复合增长率与 10% 之差", 3, _b17,
+         ("sales_revenue",)),
     Spec("A.07.hte_reward", "新认定/重新认定高新技术企业奖励", "威政发〔2018〕20号 第7条",
          "当年通过高新技术企业认定（认定本身是门槛，没有可比较的连续变量）", "", 0, _a07),
 )}

@@ -193,7 +193,7 @@ def evaluate(provision_id: str, outcome_key: str, year_from: int, year_to: int, 
     clock = time.perf_counter()
     timings: dict[str, float] = {}
     first_year = year_from - max(spec.lags, PRE_YEARS)
-    panel = load_panel(first_year, year_to + 1)
+    panel = load_panel(first_year, year_to + 1, (*spec.fields, outcome.key, "sales_revenue"))
     outside = add_payments(panel, provision_id)
     timings["read"] = time.perf_counter() - clock
     progress(40, "确定补助组与对照组")
@@ -294,19 +294,31 @@ def evaluate(provision_id: str, outcome_key: str, year_from: int, year_to: int, 
 
 def _stack(panel: Panel, spec: Spec, outcome: Outcome, designs: dict[int, Any], first_paid: np.ndarray,
            never_paid: np.ndarray) -> tuple[methods.Stack | None, dict[str, Any], dict[str, Any], list[dict]]:
-    """Each year's newly paid firms and their matched comparison firms over [t − 2, t + 1], stacked."""
+    """Each year's newly paid firms and their matched comparison firms over [t − 2, t + 1], stacked.
+
+    A cohort is the firms that qualify in year t for the first time among the years evaluated: those paid that year
+    are treated, those never paid are the comparison. Firms that qualified in an earlier year are left out of
+    later cohorts on both sides: otherwise the paid side would hold only firms that did *not* qualify the year
+    before (they would have been paid then) and the unpaid side firms of every history — a difference in the years
+    before payment that has nothing to do with the money (the pre-trend test finds it at once in a large city)."""
     rels = list(range(-PRE_YEARS, 2))
     per_cohort = []
     eligible_unpaid_total = 0
+    qualified_before = np.zeros(panel.n, dtype=bool)
     for year, design in designs.items():
-        if design is None or not all(panel.has(year + r) for r in rels):
+        if design is None:
+            continue
+        first_time = design.eligible & ~qualified_before
+        fresh = ~qualified_before
+        qualified_before = qualified_before | design.eligible
+        if not all(panel.has(year + r) for r in rels):
             continue
         levels = np.column_stack([_outcome_levels(panel, outcome, year + r) for r in rels])
         scaled = _transform(outcome, levels)
         complete = np.isfinite(scaled).all(axis=1)
-        treated = np.flatnonzero((first_paid == year) & complete)
-        eligible_unpaid = np.flatnonzero(design.eligible & never_paid & complete)
-        near = (np.flatnonzero(design.population & never_paid & complete & (design.running < 0)
+        treated = np.flatnonzero((first_paid == year) & first_time & complete)
+        eligible_unpaid = np.flatnonzero(first_time & never_paid & complete)
+        near = (np.flatnonzero(design.population & fresh & never_paid & complete & (design.running < 0)
                                & (design.running >= -NEAR_MISS_BAND))
                 if design.running is not None else np.array([], dtype=np.int64))
         eligible_unpaid_total += len(eligible_unpaid)
@@ -317,6 +329,7 @@ def _stack(panel: Panel, spec: Spec, outcome: Outcome, designs: dict[int, Any], 
         "kind": kind,
         "label": (f"差一点达标的企业（低于门槛 {NEAR_MISS_BAND * 100:.0f} 个百分点以内，未获补助）" if use_near
                   else "符合条件但未获补助（未申报）的企业"),
+        "cohort": "每年首次符合条件的企业：当年获得补助的为补助组，从未获得补助的为对照组",
         "matching": "同一年度内按补助当年结果指标的最近邻匹配（1:1，可重复使用，以匹配次数为权重）",
     }
     if use_near and not spec.has_threshold:
