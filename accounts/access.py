@@ -7,6 +7,8 @@ Rules (HELPER_RULES "Access control", PRODUCT.md "Who uses it"):
   hung under a division or another zone); reads and writes only there;
 - enterprise, provider: only their own organisation;
 - expert: only what is assigned to them (no assignment exists yet, so: nothing in the registry);
+- evaluator (third-party evaluator, C 九（四）): nothing in the registry; policy impact evaluations only, de-identified
+  (``evaluation.access``);
 - anonymous: nothing.
 
 Every page, API view, export, import and job asks this module; apps keep thin wrappers (``registry.services``,
@@ -28,6 +30,7 @@ ORGANIZATION_SCOPE: dict[str, str] = {
     "enterprise": "own",
     "provider": "own",
     "expert": "none",
+    "evaluator": "none",  # third-party evaluators read de-identified evaluation results only (evaluation.access)
 }
 #: roles that may write registry data and in which scope (entity accounts edit their own organisation).
 WRITE_SCOPE: dict[str, str] = {"bureau": "city", "district": "region", "enterprise": "own", "provider": "own"}

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     PROVIDER = "provider", "服务机构"
     EXPERT = "expert", "专家"
     FINANCE = "finance", "财政局"
+    EVALUATOR = "evaluator", "第三方评估机构"
 
 
 class User(AbstractUser):

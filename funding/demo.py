@@ -209,3 +209,52 @@ def generate(if_empty: bool = True, today: dt.date | None = None) -> dict[str, i
                                       starts_on=dt.date(year, 3, 1), ends_on=dt.date(year + 3, 2, 28))
     return {"claims": Claim.objects.filter(programme=programme).count(),
             "ledger_entries": programme.budget_lines.first().entries.count()}
+
+
+def record_paid_claims(provision_id: str, title: str, document: str, article: str,
+                       rows: list[tuple[int, int, Decimal]], event_key: str = "示范：政策成效评估") -> int:
+    """Paid claims written in bulk for a demo city in which an evaluation plants a known effect
+    (``evaluation.demo.plant``): ``rows`` are ``(organization_id, year, amount)``. Each becomes a 免申即享 claim in
+    state 已拨付 with its commitment and payment entries, on a demo programme of that year with a confirmed budget
+    line that holds exactly what is paid. Bulk inserts, because a benchmark city pays tens of thousands; the ledger
+    stays append-only (only inserts) and the budget line's running sums are written with it."""
+    from funding.models import BudgetLine, LedgerEntry, LineTotals
+
+    if not rows:
+        return 0
+    now = timezone.now()
+    written = 0
+    by_year: dict[int, list[tuple[int, int, Decimal]]] = {}
+    for r in rows:
+        by_year.setdefault(int(r[1]), []).append(r)
+    with transaction.atomic():
+        for year, items in sorted(by_year.items()):
+            programme, _ = Programme.objects.get_or_create(
+                name=f"{NAME}（示范：政策成效评估）", year=year, defaults={"kind": "entitlement"})
+            total = sum((Decimal(a) for _, _, a in items), Decimal(0))
+            line = BudgetLine.objects.create(programme=programme, name=f"{title}（示范）", source="city",
+                                             amount=total, confirmed_at=now)
+            claims = Claim.objects.bulk_create([
+                Claim(programme=programme, organization_id=o, origin=Claim.Origin.PROACTIVE, provision_id=provision_id,
+                      title=title, document=document, article=article, year=year, event_key=event_key,
+                      entitled_amount=a, decided_amount=a, budget_line=line, state="paid",
+                      explanation="示范数据：为检验政策成效评估而生成的兑现记录。")
+                for o, _, a in items], batch_size=5000)
+            if not claims or claims[0].pk is None:  # backends that do not return ids
+                ids = dict(Claim.objects.filter(programme=programme, provision_id=provision_id, event_key=event_key)
+                           .values_list("organization_id", "pk"))
+                for c in claims:
+                    c.pk = ids[c.organization_id]
+            entries = []
+            for c in claims:
+                common = dict(budget_line=line, organization_id=c.organization_id, claim_id=c.pk, amount=c.decided_amount,
+                              decision=f"市科技局决定（示范申报 #{c.pk}）", document=document, article=article,
+                              provision_id=provision_id, year=year, memo=title[:200])
+                entries.append(LedgerEntry(kind=LedgerEntry.Kind.COMMITMENT, committed_delta=c.decided_amount,
+                                           paid_delta=Decimal(0), idempotency_key=f"commit:{c.pk}", **common))
+                entries.append(LedgerEntry(kind=LedgerEntry.Kind.PAYMENT, committed_delta=Decimal(0) - c.decided_amount,
+                                           paid_delta=c.decided_amount, idempotency_key=f"pay:{c.pk}", **common))
+            LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+            LineTotals.objects.create(budget_line=line, committed=Decimal(0), paid=total)
+            written += len(claims)
+    return written

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "scifinance",
     "worklist",
     "reference",
+    "evaluation",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("scifinance/", include("scifinance.urls")),
     path("todo/", include("worklist.urls")),
     path("reference/", include("reference.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/registry/", include("registry.api_urls")),
@@ -41,6 +42,7 @@ urlpatterns = [
     path("api/vouchers/", include("vouchers.api_urls")),
     path("api/techmarket/", include("techmarket.api_urls")),
     path("api/scifinance/", include("scifinance.api_urls")),
+    path("api/evaluation/", include("evaluation.api_urls")),
 ]
 
 handler403 = "core.views.forbidden"

@@ -27,6 +27,8 @@ def start(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_entity_account and user.organization_id:
         return redirect("registry:organization_detail", pk=user.organization_id)
+    if getattr(user, "role", "") == "evaluator" and not user.is_superuser:
+        return redirect("evaluation:index")  # third-party evaluators: de-identified evaluations only
     if not user.is_government:
         if _has_policy_catalogue():
             return redirect("policy:catalogue")

@@ -40,7 +40,11 @@ def parties(demo_city) -> Parties:
     finance, _ = User.objects.get_or_create(username="finance", defaults={"role": Role.FINANCE})
     finance.set_password(PASSWORD)
     finance.save()
-    users.update(provider=provider, finance=finance)
+    evaluator, _ = User.objects.get_or_create(username="evaluator", defaults={"role": Role.EVALUATOR})
+    evaluator.role = Role.EVALUATOR
+    evaluator.set_password(PASSWORD)
+    evaluator.save()
+    users.update(provider=provider, finance=finance, evaluator=evaluator)
     own = users["enterprise"].organization
     other = (Organization.objects.filter(kind="enterprise").exclude(region=zone).exclude(pk=own.pk)
              .exclude(pk=provider_org.pk).order_by("id").first())

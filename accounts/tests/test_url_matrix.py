@@ -24,8 +24,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "enterprise", "provider", "district", "expert", "finance", "bureau"]
-RESTRICTED = {"enterprise", "provider", "district", "expert"}
+ROLES = ["anonymous", "enterprise", "provider", "district", "expert", "evaluator", "finance", "bureau"]
+#: The third-party evaluator (issue 29) reads de-identified evaluations only: restricted everywhere else, and an
+#: evaluation the bureau has not opened to evaluators is another party's object.
+RESTRICTED = {"enterprise", "provider", "district", "expert", "evaluator"}
 
 #: How to fill a URL kwarg with another party's object. Key: "kwarg" or "route-prefix:kwarg" (the longest matching
 #: prefix wins; routes are written as Django shows them, e.g. "api/screening/runs/<pk>/"). Value: f(world) → value.
@@ -85,6 +87,8 @@ KWARGS: dict[str, Callable[[Any], Any]] = {
     "scifinance/loans/:pk": lambda w: w.other["loan"].pk,
     "api/scifinance/loans/:pk": lambda w: w.other["loan"].pk,
     "api/scifinance/policies/:pk": lambda w: w.other["policy"].pk,
+    "evaluation/runs/:pk": lambda w: w.other["evaluation_run"].pk,
+    "api/evaluation/runs/:pk": lambda w: w.other["evaluation_run"].pk,
 }
 #: Kwargs that name another party's object: restricted roles must be refused on such URLs.
 OBJECT_KWARGS = {"pk", "object_id", "token"}
@@ -327,8 +331,18 @@ def _scifinance(parties, made: dict) -> dict[str, Any]:
     return {"loan": loan, "policy": policy}
 
 
+def _evaluation(parties, made: dict) -> dict[str, Any]:
+    """The bureau's evaluation, computed on the demo city and not opened to third-party evaluators."""
+    from evaluation.models import EvaluationRun
+    from evaluation.services import execute_run
+
+    run = EvaluationRun.objects.create(provision_id="B.09.rd_growth_subsidy", outcome="rd_expense", year_from=2023,
+                                       year_to=2024, created_by=parties.users["bureau"])
+    return {"evaluation_run": execute_run(run.pk)}
+
+
 OTHER_OBJECTS: list[Callable[[Any, dict[str, Any]], dict[str, Any]]] = [
-    _funding, _vouchers, _techmarket, _incubation, _experts, _scifinance,
+    _funding, _vouchers, _techmarket, _incubation, _experts, _scifinance, _evaluation,
 ]
 
 
