@@ -51,7 +51,7 @@ def main() -> None:
     from evaluation.demo import plant
     from evaluation.models import EvaluationRun
     from evaluation.services import start_run
-    from funding.services import paid_by_provision
+    from funding.money import paid_by_provision
 
     print(f"database: {connection.vendor}, queue file under {QUEUE_DIR}")
     ensure_demo_city(args.enterprises, first_year=2020)

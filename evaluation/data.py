@@ -1,7 +1,7 @@
 """The evaluation's data in columns: every enterprise's yearly facts, qualifications and payments as arrays.
 
 One query per table (COPY on PostgreSQL, through ``policy.facts``' reader), pivoted with NumPy into arrays of shape
-(organisations, years); no ORM object per organisation. Payments come from ``funding.services.paid_by_provision``
+(organisations, years); no ORM object per organisation. Payments come from ``funding.money.paid_by_provision``
 (funding is the only door to its ledger).
 """
 
@@ -170,7 +170,7 @@ def _add_qualifications(panel: Panel) -> None:
 def add_payments(panel: Panel, provision_id: str) -> float:
     """Fill ``panel.paid`` from the ledger (through funding's services); returns what was paid to organisations
     outside the panel (not enterprises with facts), which the evaluation leaves out."""
-    from funding.services import paid_by_provision
+    from funding.money import paid_by_provision
 
     paid = np.zeros((panel.n, len(panel.years)))
     outside = 0.0

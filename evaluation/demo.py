@@ -42,7 +42,7 @@ def _last_fact_year() -> int:
 
 def plant(provision_id: str, effect: float, years: Iterable[int], claim_share: float = 0.6, seed: int = 11,
           outcome: str = "rd_expense", pretrend: float = 0.0) -> Planted:
-    from funding.demo import record_paid_claims
+    from funding.money import record_demo_paid_claims as record_paid_claims
     from registry.models import AnnualFacts
 
     spec, out = SPECS[provision_id], OUTCOMES[outcome]

@@ -57,7 +57,8 @@ __all__ = [
     "Ask", "Assessment", "Balance", "CapKey", "ClaimRow", "FundingError", "Refusal", "add_budget_line", "assess",
     "attach", "blacklist_entry", "blacklist_periods", "budget_lines", "check_not_blacklisted", "claim_entitlement",
     "claim_rows", "claim_state", "claims_of", "decided_elsewhere", "clawback", "confirm_budget_line", "create_proactive_claims", "create_programme",
-    "entries", "line_balance", "line_with_room", "lock_caps", "money_received", "open_claim", "paid_by_article", "paid_between",
+    "entries", "line_balance", "line_with_room", "lock_caps", "money_received", "open_claim", "paid_by_article", "paid_between", "paid_by_provision",
+    "record_demo_paid_claims",
     "advance", "payment_of", "perform", "person", "programme_available", "programme_totals", "reserve", "state_label",
 ]
 
@@ -213,3 +214,21 @@ def blacklist_periods(org_ids: Iterable[int]) -> dict[int, list[tuple[dt.date, d
             "organization_id", "starts_on", "ends_on"):
         out.setdefault(org_id, []).append((a, b))
     return out
+
+
+def paid_by_provision(provision_id: str, years: Any) -> list[tuple[int, int, Decimal]]:
+    """Net money paid under one provision, per organisation and qualifying year: ``(organization_id, year, paid)``
+    with paid > 0 (payments less reversals and clawbacks), summed by the database. Policy impact evaluation
+    (``evaluation``) reads who was paid through this, never the ledger's table."""
+    rows = (LedgerEntry.objects.filter(provision_id=provision_id, year__in=list(years))
+            .values("organization_id", "year").annotate(paid=Sum("paid_delta")).filter(paid__gt=0)
+            .order_by().values_list("organization_id", "year", "paid"))
+    return [(int(o), int(y), Decimal(p)) for o, y, p in rows]
+
+
+def record_demo_paid_claims(provision_id: str, title: str, document: str, article: str,
+                            rows: list[tuple[int, int, Decimal]], event_key: str = "示范：政策成效评估") -> int:
+    """Demo only: paid claims written in bulk where an evaluation demo plants a known effect (``funding.demo``)."""
+    from funding.demo import record_paid_claims
+
+    return record_paid_claims(provision_id, title, document, article, rows, event_key=event_key)

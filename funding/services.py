@@ -800,12 +800,3 @@ def ledger(user: Any) -> QuerySet[LedgerEntry]:
 
 # ------------------------------------------------------------------------------------------- evaluation reads
 
-
-def paid_by_provision(provision_id: str, years: Any) -> list[tuple[int, int, Decimal]]:
-    """Net money paid under one provision, per organisation and qualifying year: ``(organization_id, year, paid)``
-    with paid > 0 (payments less reversals and clawbacks), summed by the database. Policy impact evaluation
-    (``evaluation``) reads who was paid through this, never the ledger's table."""
-    rows = (LedgerEntry.objects.filter(provision_id=provision_id, year__in=list(years))
-            .values("organization_id", "year").annotate(paid=Sum("paid_delta")).filter(paid__gt=0)
-            .order_by().values_list("organization_id", "year", "paid"))
-    return [(int(o), int(y), Decimal(p)) for o, y, p in rows]

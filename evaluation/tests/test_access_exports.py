@@ -25,7 +25,7 @@ def city(db):
 
 def _secrets() -> list[str]:
     """Every paid organisation's name and credit code, and the bank accounts of the ledger."""
-    from funding.services import paid_by_provision
+    from funding.money import paid_by_provision
     from registry.models import Organization
 
     ids = [o for o, _, _ in paid_by_provision("B.09.rd_growth_subsidy", range(2000, 2030))]
@@ -130,7 +130,7 @@ def test_cli_runs_an_evaluation_and_writes_its_files(city, tmp_path):
 
 
 def test_demo_command_plants_paid_claims_through_the_ledger(db):
-    from funding.services import paid_by_provision
+    from funding.money import paid_by_provision
     from registry.demo import generate
 
     generate(enterprises=300, seed=7, with_accounts=False)
