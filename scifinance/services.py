@@ -21,6 +21,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from core.audit import account, record
+from core.crypto import lookup_key
 from registry.models import Organization, OrganizationKind
 from registry.uscc import uscc_error
 from scifinance import rules
@@ -275,7 +276,7 @@ def _check_talent(errors: dict[str, str], borrower, contract_date, amount, term,
     draft = LoanDraft(borrower, Product.TALENT_LOAN, "", contract_date, amount, term or 0, ZERO, Collateral.CREDIT,
                       talent_name, talent_id)
     related = [d for d in pending if d.product == Product.TALENT_LOAN
-               and (d.talent_id == talent_id or d.borrower.pk == borrower.pk)]
+               and (lookup_key(d.talent_id) == lookup_key(talent_id) or d.borrower.pk == borrower.pk)]
     message = talent_cap_errors([*related, draft]).get(len(related))
     if message:
         errors["amount"] = message
@@ -296,7 +297,7 @@ def lock_for_caps(borrower_ids: Iterable[int] = (), partner_ids: Iterable[int] =
         with connection.cursor() as cursor:
             for talent_id in sorted(set(talent_ids)):
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                               [f"scifinance.talent:{talent_id}"])
+                               [f"scifinance.talent:{lookup_key(talent_id)}"])
 
 
 def talent_cap_errors(drafts: Sequence[LoanDraft], lock: bool = False) -> dict[int, str]:
@@ -312,14 +313,15 @@ def talent_cap_errors(drafts: Sequence[LoanDraft], lock: bool = False) -> dict[i
     years = {d.contract_date.year for _, d in talent}
     loans = Loan.objects.filter(product=Product.TALENT_LOAN, contract_date__year__in=years).annotate(
         y=ExtractYear("contract_date"))
-    person = {(r["talent_id"], r["y"]): r["s"] for r in loans.filter(talent_id__in={d.talent_id for _, d in talent})
-              .values("talent_id", "y").annotate(s=Sum("amount"))}
+    person = {(r["talent_key"], r["y"]): r["s"] for r in  # the ID number is encrypted: its keyed hash finds the loans
+              loans.filter(talent_key__in={lookup_key(d.talent_id) for _, d in talent})
+              .values("talent_key", "y").annotate(s=Sum("amount"))}
     firm = {(r["borrower_id"], r["y"]): r["s"] for r in loans.filter(borrower_id__in={d.borrower.pk for _, d in talent})
             .values("borrower_id", "y").annotate(s=Sum("amount"))}
     cite, errors = rules.TALENT_CITATION, {}
     for i, d in talent:
         year = d.contract_date.year
-        p_key, f_key = (d.talent_id, year), (d.borrower.pk, year)
+        p_key, f_key = (lookup_key(d.talent_id), year), (d.borrower.pk, year)
         p_sum, f_sum = person.get(p_key) or ZERO, firm.get(f_key) or ZERO
         if p_sum + d.amount > rules.TALENT_LOAN_CAP:
             errors[i] = (f"贷款金额：人才 {d.talent_name} {year} 年人才贷已有 {rules.wan(p_sum)}，加上本笔 "
