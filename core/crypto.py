@@ -244,3 +244,27 @@ def append_only_lifted(label: str, schema_editor: Any) -> Iterator[None]:
     finally:
         for sql in _sqlite_triggers.CREATE:
             schema_editor.execute(sql)
+
+
+def mask_in_admin(site: Any) -> None:
+    """Django admin shows every encrypted field masked and read-only (the administrator of the platform has no task
+    that needs a payee's account or a person's ID or phone number in full); it cannot be searched by them either."""
+    from core.formatting import masked
+
+    for model, model_admin in site._registry.items():
+        names = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
+        if not names or getattr(model_admin, "_personal_masked", False):
+            continue
+        shown = []
+        for name in names:
+            def show(obj: Any, name: str = name) -> str:
+                return masked(getattr(obj, name, "")) or "—"
+
+            show.short_description = model._meta.get_field(name).verbose_name  # type: ignore[attr-defined]
+            setattr(model_admin, f"{name}_masked", show)
+            shown.append(f"{name}_masked")
+        model_admin.exclude = tuple(model_admin.exclude or ()) + tuple(names)
+        model_admin.readonly_fields = tuple(model_admin.readonly_fields or ()) + tuple(shown)
+        model_admin.list_display = tuple(f"{n}_masked" if n in names else n for n in model_admin.list_display)
+        model_admin.search_fields = tuple(s for s in model_admin.search_fields if s.lstrip("^=@") not in names)
+        model_admin._personal_masked = True

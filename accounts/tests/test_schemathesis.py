@@ -1,6 +1,9 @@
-"""Schemathesis over the whole OpenAPI schema (issue 12), on a bounded budget: every operation, a few generated
-requests each, as the bureau (sees everything) through the WSGI application in-process. Checks: no server error,
-status codes documented (400/401/403/404/… come from core.schema), content type and response body as documented."""
+"""Schemathesis over the whole OpenAPI schema (issues 12 and 25), on a bounded budget: every operation, a few
+generated requests each, through the WSGI application in-process, as the bureau (sees everything) and as the
+accounts an attacker would hold (issue 25): an enterprise, a bank (a lending partner's account) and an incubation
+carrier (an enterprise account whose organisation keeps a roster). Checks: no server error, status codes documented
+(400/401/403/404/… come from core.schema), content type and response body as documented. Cases and failures per
+role are printed at the end (-s)."""
 
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 6  # as the bureau; 2 as each other role (most of their operations answer 403/404 at once)
 CASES: dict[str, int] = {}  # operation → requests sent (printed at the end with -s)
+BY_ROLE: dict[str, list[int]] = {}  # role → [cases, failures]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -35,12 +39,35 @@ def api_schema(db):
     request_finished.connect(close_old_connections)
 
 
+def _account(role: str):
+    """A user of ``role`` with the organisation that role acts for."""
+    from accounts.models import Role, User
+    from registry.models import Organization, Region
+    from registry.uscc import make_uscc
+
+    if role == "bureau":
+        return User.objects.create_user("st-bureau", password="x", role=Role.BUREAU, is_superuser=True, is_staff=True)
+    region = Region.objects.filter(kind="division").order_by("code").first()
+    serial = {"enterprise": "1", "bank": "2", "carrier": "3"}[role]
+    org = Organization.objects.create(kind="enterprise", name=f"模糊测试{role}单位", region=region,
+                                      uscc=make_uscc(f"91371000MA3ST000{serial}"))
+    if role == "bank":
+        from scifinance.models import Partner
+
+        Partner.objects.create(organization=org, kind="bank")
+        return User.objects.create_user(f"st-{role}", password="x", role=Role.PROVIDER, organization=org)
+    if role == "carrier":
+        from incubation.models import Carrier
+
+        Carrier.objects.create(organization=org, stage="incubator")
+    return User.objects.create_user(f"st-{role}", password="x", role=Role.ENTERPRISE, organization=org)
+
+
 @pytest.fixture
-def token(db) -> str:
+def token(db, role) -> str:
     from django.core.cache import cache
     from rest_framework.authtoken.models import Token
 
-    from accounts.models import Role, User
     from indicators.catalogue import sync
     from indicators.models import Indicator
     from registry.models import IndustryChain, Region
@@ -49,25 +76,44 @@ def token(db) -> str:
     load_reference(Region, IndustryChain)
     sync(Indicator, Region)
     cache.clear()  # rate-limit counters
-    user = User.objects.create_user("st-bureau", password="x", role=Role.BUREAU, is_superuser=True, is_staff=True)
-    return Token.objects.create(user=user).key
+    return Token.objects.create(user=_account(role)).key
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
-@schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_schema(case, token):
+def _run(case, token: str, role: str) -> None:
     response = case.call(headers={"Authorization": f"Token {token}"})
     key = f"{case.operation.method.upper()} {case.operation.path}"
     CASES[key] = CASES.get(key, 0) + 1
-    case.validate_response(response, checks=CHECKS)
+    tally = BY_ROLE.setdefault(role, [0, 0])
+    tally[0] += 1
+    try:
+        case.validate_response(response, checks=CHECKS)
+    except Exception:
+        tally[1] += 1
+        raise
+
+
+@schema.parametrize()
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@pytest.mark.parametrize("role", ["bureau"])
+def test_api_conforms_to_its_schema(case, token, role):
+    _run(case, token, role)
+
+
+@schema.parametrize()
+@settings(max_examples=2, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.parametrize("role", ["enterprise", "bank", "carrier"])
+def test_api_as_enterprise_bank_and_carrier(case, token, role):
+    """Issue 25: the same schema as the accounts an attacker holds; no input gives them a server error."""
+    _run(case, token, role)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _report():
     yield
     if CASES:
-        print(f"\nschemathesis: {len(CASES)} operations, {sum(CASES.values())} cases")
+        print(f"\nschemathesis: {len(CASES)} operations, {sum(CASES.values())} cases; per role (cases/failures): "
+              + ", ".join(f"{r} {c}/{f}" for r, (c, f) in BY_ROLE.items()))
