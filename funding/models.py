@@ -439,16 +439,26 @@ class LineTotals(models.Model):
 
 
 class CapCounter(models.Model):
-    """The lock row of one organisation's yearly cap under one article (每家每年): decisions lock it, then sum the
-    ledger. ``cap`` is the engine's amount for that organisation and year."""
+    """The lock row of one cap, for every kind of money (``funding.caps``): an organisation's yearly amount under one
+    article (每家每年), a talent's or an enterprise's 人才贷 in a year, an enterprise's covered loan balance, an
+    institution's exposure, an enterprise's 创新券 in a year. Writers lock it, count what it limits, then write; two
+    writers of one cap therefore never both pass. ``cap`` is the limit last checked (for a claim: the engine's
+    amount for that organisation and year). A holder that is not an organisation (a person, an institution) is named
+    by ``subject`` (a person by a digest of the ID number, never the number itself)."""
 
-    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey("registry.Organization", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+")
+    subject = models.CharField(max_length=64, blank=True, default="")
     provision_id = models.CharField(max_length=120)
     year = models.PositiveSmallIntegerField()
     cap = models.DecimalField(max_digits=16, decimal_places=2)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "provision_id", "year"], name="cap_once")]
+        constraints = [models.UniqueConstraint(fields=["organization", "provision_id", "year"], name="cap_once"),
+                       models.UniqueConstraint(fields=["subject", "provision_id", "year"],
+                                               condition=Q(organization__isnull=True), name="cap_once_per_subject"),
+                       models.CheckConstraint(condition=Q(organization__isnull=False) | ~Q(subject=""),
+                                              name="cap_has_holder")]
 
 
 class BlacklistEntry(models.Model):

@@ -89,7 +89,7 @@ def scores_for_claim(claim: Claim) -> list[dict]:
         row = next((s for s in experts.aggregated_scores(item.round) if s["item_id"] == item.pk), None)
         if row is None:
             continue
-        out.append({"round": item.round.name, "status": item.round.get_status_display(),
+        out.append({"round": item.round.name, "round_id": item.round_id, "status": item.round.get_status_display(),
                     "scale": item.round.total_max, "reviews": row["reviews"], "expected": row["expected"],
                     "mean": row["mean"], "trimmed_mean": row["trimmed_mean"], "normalized": row["normalized"]})
     return out

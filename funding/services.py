@@ -21,7 +21,7 @@ from django_fsm import has_transition_perm
 
 from core import formatting
 from core.audit import account, record
-from funding import access, workflow
+from funding import access, caps, workflow
 from funding.models import (
     Attachment,
     BlacklistEntry,
@@ -255,9 +255,19 @@ def propose_overdue_entries(on: dt.date | None = None) -> list[BlacklistEntry]:
 # ------------------------------------------------------------------------------------------- claims
 
 
-def programme_for(year: int) -> Programme:
-    """The year's 政策兑现 programme: entitlement and 免申即享 claims draw on no other kind."""
-    programme = Programme.objects.filter(year=year, kind="entitlement").order_by("id").first()
+#: provisions whose money has a programme kind of its own (when the year has such a programme)
+KIND_OF_PROVISION = (("A.16.", "incubation"), ("B.14.", "tech_contract"))
+
+
+def programme_for(year: int, provision_id: str = "") -> Programme:
+    """The programme an entitlement or 免申即享 claim draws on: a 孵化奖励 programme for A 第16条 and a 技术合同补助
+    programme for B 第14条 where the year has one, else the year's 政策兑现 programme (never a pool, voucher or call
+    programme)."""
+    kind = next((k for prefix, k in KIND_OF_PROVISION if provision_id.startswith(prefix)), None)
+    programme = None
+    if kind:
+        programme = Programme.objects.filter(year=year, kind=kind).order_by("id").first()
+    programme = programme or Programme.objects.filter(year=year, kind="entitlement").order_by("id").first()
     if programme is None:
         raise FundingError(f"{year} 年度尚未设立专项资金，暂不能申报；请联系市科技局。", "year")
     return programme
@@ -291,7 +301,7 @@ def create_claim_from_entitlement(user: Any, org: Organization, provision_id: st
     match = next((r for r in result.results if str(r.provision_id) == provision_id), None)
     if match is None or match.status != "applies" or Decimal(match.amount or 0) <= 0:
         raise FundingError(f"{year} 年度本单位不符合该条款（{provision_id}），不能申报。", "provision_id")
-    programme = programme_for(year)
+    programme = programme_for(year, provision_id)
     with transaction.atomic():
         claim = Claim(programme=programme, organization=org, origin=Claim.Origin.REDEMPTION,
                       provision_id=provision_id, title=str(match.title)[:200],
@@ -400,8 +410,8 @@ def _lock_and_commit(user: Any, claim: Claim, amount: Decimal, line: BudgetLine)
                            "请调低金额或选择其他预算科目。", "amount")
     key = claim.provision_id or f"call:{claim.call_id}"
     _ensure_cap(claim.organization, key, claim.year, claim.entitled_amount)
-    cap = CapCounter.objects.select_for_update().get(organization=claim.organization, provision_id=key,
-                                                     year=claim.year)
+    cap_key = caps.CapKey(key, claim.year, claim.organization_id)
+    cap = caps.lock([cap_key])[cap_key]
     committed, paid = _sums(LedgerEntry.objects.filter(organization=claim.organization, provision_id=key,
                                                        year=claim.year))
     used = committed + paid
@@ -677,7 +687,8 @@ def create_proactive_claims(user: Any, run_id: int, result_ids: list[int] | None
     run = ScreeningRun.objects.filter(pk=run_id, kind="screening").first()
     if run is None or run.status != ScreeningRun.Status.DONE:
         raise FundingError("筛查任务尚未完成，完成后才能生成免申即享事项。", "run")
-    programme = programme_for(run.year)
+    programmes: dict[str, Programme] = {}
+    programme_for(run.year)  # the year's 政策兑现 programme exists (else a Chinese refusal)
     results = ScreeningResult.objects.filter(run=run, status="applies", is_ceiling=False, amount__gt=0) \
         .select_related("organization")
     if result_ids is not None:
@@ -690,8 +701,10 @@ def create_proactive_claims(user: Any, run_id: int, result_ids: list[int] | None
             if (r.organization_id, r.provision_id) in existing or blacklist_entry(r.organization_id):
                 skipped += 1
                 continue
+            if r.provision_id not in programmes:
+                programmes[r.provision_id] = programme_for(run.year, r.provision_id)
             claim = Claim.objects.create(
-                programme=programme, organization=r.organization, origin=Claim.Origin.PROACTIVE,
+                programme=programmes[r.provision_id], organization=r.organization, origin=Claim.Origin.PROACTIVE,
                 provision_id=r.provision_id, title=r.title, document=r.document, article=r.article, year=run.year,
                 is_ceiling=False, entitled_amount=r.amount, explanation=r.explanation, screening_result=r,
                 state="awaiting_confirmation", created_by=account(user))

@@ -46,6 +46,9 @@ def _expected_kinds(claim: Claim) -> set[str]:
         return {"voucher"}
     if claim.provision_id == "A.19.risk_compensation":
         return {"risk_pool"}
+    kind = next((k for prefix, k in services.KIND_OF_PROVISION if claim.provision_id.startswith(prefix)), None)
+    if kind and claim.origin != Claim.Origin.CALL:
+        return {kind}
     if claim.origin == Claim.Origin.CALL:
         return {"call", "challenge"}
     return {"entitlement"}

@@ -58,7 +58,7 @@ def groups(user: Any, today: dt.date) -> list[Group]:
             continue
         qs = visible.filter(state=state)
         if state == "publicity":
-            qs = qs.filter(publicity_ends_on__lt=today)
+            qs = qs.filter(publicity_ends_on__lte=today)  # the day 公示期满 may be confirmed (services.perform)
         out.append(_claims(label, qs, f"{reverse('funding:queue')}?state={state}",
                            due="publicity_ends_on" if state == "publicity" else None))
     if role == "finance":

@@ -1,4 +1,12 @@
-"""Reads ``data/catalogue.yaml`` and writes it into the Indicator table (used by the data migration and the CLI)."""
+"""Reads the current jurisdiction's indicator catalogue and writes it into the Indicator table (used by the data
+migration and the CLI).
+
+The plans' targets are the jurisdiction's (``policy.jurisdiction.Jurisdiction.indicator_catalogue``, a YAML file in its
+package): ``documents`` (key → number, title, start year, and ``reported_by``: who supplies the statistics of its
+targets), ``categories`` (code → heading), ``plan_table`` (the category of the plan's indicator table: charted, and
+observed per district by default) and ``indicators``. An indicator's area is the jurisdiction's city unless it names a
+smaller one (``jurisdiction:`` a region code).
+"""
 
 from __future__ import annotations
 
@@ -9,24 +17,67 @@ from typing import Any
 
 import yaml
 
-CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.yaml"
-CITY_CODE = "371000"
+EMPTY: dict[str, Any] = {"documents": {}, "categories": {}, "indicators": []}
+
+
+def catalogue_path() -> Path | None:
+    """The current jurisdiction's catalogue file (None: it monitors no indicators)."""
+    from policy.jurisdiction import current
+
+    return current().indicator_catalogue
+
+
+def load() -> dict[str, Any]:
+    path = catalogue_path()
+    return _load(Path(path)) if path else EMPTY
 
 
 @functools.cache
-def load() -> dict[str, Any]:
-    with CATALOGUE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+def _load(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        return {**EMPTY, **(yaml.safe_load(fh) or {})}
 
 
 def categories() -> dict[str, str]:
     return load()["categories"]
 
 
+def plan_table() -> str:
+    """The category of the plan's indicator table (charted on the dashboard); "" if none."""
+    return load().get("plan_table", "")
+
+
+def documents() -> dict[str, dict[str, Any]]:
+    return load()["documents"]
+
+
+def document_keys() -> list[str]:
+    """The keys of the documents that set targets, in catalogue order (the staff home lists them)."""
+    return list(documents())
+
+
+def reported_by(document_key: str) -> str:
+    """Who supplies the statistics for a document's targets (its ``reported_by``), for the page's hint."""
+    return documents().get(document_key, {}).get("reported_by", "统计部门")
+
+
+def codes() -> set[str]:
+    return {item["code"] for item in load()["indicators"]}
+
+
+def city_code() -> str:
+    from policy.jurisdiction import current
+
+    reference = current().reference
+    return reference.city[0] if reference else ""
+
+
 def rows() -> list[dict[str, Any]]:
     """One dict of model field values per indicator, in catalogue order."""
     data = load()
     docs = data["documents"]
+    table = data.get("plan_table", "")
+    city = city_code()
     out = []
     for order, item in enumerate(data["indicators"], start=1):
         doc = docs[item["document"]]
@@ -38,13 +89,14 @@ def rows() -> list[dict[str, Any]]:
             "target_kind": item["target_kind"], "direction": item.get("direction", "at_least"),
             "projection": item.get("projection", "compound" if kind in ("count", "amount") else "linear"),
             "document": doc["number"], "document_key": item["document"], "article": item["article"],
-            "quote": item.get("quote", ""), "jurisdiction_code": str(item.get("jurisdiction", CITY_CODE)),
+            "quote": item.get("quote", ""), "jurisdiction_code": str(item.get("jurisdiction", city)),
             "start_year": item.get("baseline_year") or doc["start_year"],
             "baseline_year": item.get("baseline_year"),
             "baseline_value": None if baseline is None else Decimal(str(baseline)),
             "target_year": item["target_year"], "target_value": Decimal(str(item["target_value"])),
-            "change_text": item.get("change", ""), "department": item.get("department", "市科技局"),
-            "computed": item.get("computed", ""), "districts": bool(item.get("districts", item["category"] == "c_table")),
+            "change_text": item.get("change", ""), "department": item.get("department", doc.get("department", "")),
+            "computed": item.get("computed", ""),
+            "districts": bool(item.get("districts", bool(table) and item["category"] == table)),
             "same_series_as": item.get("same_series_as", ""), "order": order,
         })
     return out

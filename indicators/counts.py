@@ -1,7 +1,7 @@
 """Registry counts kept in a table (``RegistryCount``), so that no page or report counts a large registry.
 
 Each figure of ``computed.FUNCTIONS`` is counted per (indicator function, year) for the whole city — its total and its
-breakdown by district and zone in one GROUP BY — and, for indicators of a smaller jurisdiction (荣成市), that area's
+breakdown by district and zone in one GROUP BY — and, for indicators of a smaller jurisdiction (a county-level city), that area's
 total. ``refresh`` recounts every figure the catalogue shows; it runs
 
 - as a periodic job (``indicators.tasks``) once the oldest figure is older than ``settings.INDICATORS_CACHE_SECONDS``,
@@ -64,7 +64,7 @@ def max_age() -> dt.timedelta:
 
 def wanted() -> set[Key]:
     """Every (function, year, area) the catalogue's pages and reports show: each computed indicator over its plan
-    years up to the current year, for its jurisdiction (the whole city, or 荣成市 for document E)."""
+    years up to the current year, for its jurisdiction (the whole city, or the smaller area its catalogue row names)."""
     from indicators.services import Snapshot, computed_years
 
     snap = Snapshot()

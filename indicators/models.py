@@ -1,7 +1,7 @@
 """Plan indicators (document C's table and the numeric targets of A, C, D, E) and their yearly observations.
 
-The catalogue rows come from ``indicators/data/catalogue.yaml`` (loaded by a data migration and by
-``manage.py indicators sync``); observations are entered by staff or imported from Excel. Observations are
+The catalogue rows come from the jurisdiction's indicator catalogue (``indicators.catalogue``; loaded by a data
+migration and by ``manage.py indicators sync``); observations are entered by staff or imported from Excel. Observations are
 append-only: a correction is a new version of the same (indicator, year, region), never an overwrite.
 """
 
@@ -130,7 +130,9 @@ class Indicator(models.Model):
         """Where this indicator's figures come from, shown when it has none yet."""
         if self.computed:
             return "由平台登记库按指标口径自动统计；登记库中尚无相关记录。"
-        who = self.department or ("荣成市科技局" if self.document_key == "E" else "市统计局、市科技局")
+        from indicators.catalogue import reported_by
+
+        who = self.department or reported_by(self.document_key)
         return f"待录入：由{who}提供年度统计数据，在本页“录入观测值”或“导入观测值”（Excel）中填报。"
 
     @property
@@ -148,7 +150,7 @@ class Observation(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     region = models.ForeignKey(
         "registry.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="+",
-        help_text="指标适用区域本身（全市或荣成市），或其下的区市/功能区。",
+        help_text="指标适用区域本身（全市或下辖县级市），或其下的区市/功能区。",
     )
     value = models.DecimalField("数值", max_digits=16, decimal_places=4)
     version = models.PositiveSmallIntegerField("版本", default=1)

@@ -16,6 +16,7 @@ from core import audit, xlsx
 from core.imports import header_problem
 from core.xlsx import Column
 from indicators import services
+from indicators.catalogue import codes
 from indicators.counts import Computer
 from indicators.models import Indicator, Observation
 from indicators.services import IndicatorInputError
@@ -23,7 +24,7 @@ from policy.jurisdiction import current
 from registry.excel import RowError, _save, _write_sheet
 
 SHEET = "观测值"
-COLUMNS = ["指标编码", "年度", "区域编码（留空=全市/荣成市整体）", "数值", "数据来源", "备注", "更正原因（填写则为更正）"]
+COLUMNS = ["指标编码", "年度", "区域编码（留空=指标适用区域整体）", "数值", "数据来源", "备注", "更正原因（填写则为更正）"]
 FIELD_COLUMN = {"indicator": COLUMNS[0], "year": COLUMNS[1], "region": COLUMNS[2], "value": COLUMNS[3],
                 "source": COLUMNS[4], "reason": COLUMNS[6]}
 FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",)
@@ -44,9 +45,13 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    _write_sheet(ws, COLUMNS, [["c.rd_intensity", 2023, "", 2.45, f"{current().label}统计公报（示例，请替换）", "", ""]])
+    indicators = list(Indicator.objects.select_related("jurisdiction").filter(code__in=codes()).order_by("order"))
+    example = next((i for i in indicators if not i.computed), indicators[0] if indicators else None)
+    _write_sheet(ws, COLUMNS, [[example.code if example else "", dt.date.today().year - 1, "",
+                                float(example.baseline_value or example.target_value) if example else "",
+                                f"{current().label}统计公报（示例，请替换）", "", ""]])
     rows = []
-    for ind in Indicator.objects.select_related("jurisdiction").order_by("order"):
+    for ind in indicators:
         start, end = services.plan_years(ind)
         regions = "、".join(r.code for r in services.region_choices(ind)[1:]) or "（仅整体）"
         rows.append([ind.code, ind.name, ind.unit, f"{start}—{end}", ind.jurisdiction.name, regions,

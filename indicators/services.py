@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from core import audit
-from indicators.catalogue import categories
+from indicators.catalogue import categories, codes
 from indicators.computed import LABELS
 from indicators.counts import Computer
 from indicators.models import Indicator, Observation
@@ -123,7 +123,8 @@ class Snapshot:
     """Every indicator and every observation read once, for pages and reports that show all indicators."""
 
     def __init__(self) -> None:
-        inds = list(Indicator.objects.select_related("jurisdiction"))
+        # the current jurisdiction's catalogue (a database may still hold another package's indicators)
+        inds = list(Indicator.objects.select_related("jurisdiction").filter(code__in=codes()))
         self.indicators = {i.code: i for i in inds}
         self.groups: dict[str, list[Indicator]] = {}
         for i in inds:

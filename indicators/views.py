@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from core.imports import compact
 from indicators import reports, services
+from indicators.catalogue import plan_table
 from indicators.counts import Computer
 from indicators.progress import STATUS_COLORS, STATUS_LABELS
 from indicators.services import IndicatorInputError
@@ -69,7 +70,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for r in rows:
         groups.setdefault(r["category"], []).append(r)
     counts = services.status_counts(rows)
-    chart_rows = [r for r in rows if r["indicator"].category == "c_table" and r["progress"].share_of_way is not None]
+    table = plan_table()
+    chart_rows = [r for r in rows if r["indicator"].category == table and r["progress"].share_of_way is not None]
     chart = {
         "names": [r["indicator"].name for r in chart_rows],
         "shares": [round(min(max(r["progress"].share_of_way, 0.0), 1.5) * 100, 1) for r in chart_rows],

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from policy import coverage, services
 from policy.access import visible_organization
+from policy.explain import GRADE_CODES
 
 
 class ProvisionResultSerializer(serializers.Serializer):
@@ -39,8 +40,59 @@ class EvaluationSerializer(serializers.Serializer):
     results = ProvisionResultSerializer(many=True)
 
 
+def _codes(name: str) -> list[str]:
+    """The current jurisdiction's codes of a code-valued input (the schema lists them; the service checks them)."""
+    from policy.jurisdiction import current
+
+    return list(current().vocabulary.get(name, {}))
+
+
+def _regions() -> list[str]:
+    from policy.jurisdiction import current
+
+    reference = current().reference
+    return list(reference.codes()) if reference is not None else []
+
+
+class QualificationInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(services.QUALIFICATION_KINDS))
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+    certification = serializers.ChoiceField(choices=_codes("certification"), required=False)
+
+
+class RecognitionAttributesSerializer(serializers.Serializer):
+    seller_located = serializers.CharField(required=False, help_text="local、outside_jurisdiction，或卖方注册地区划代码")
+    seller_kind = serializers.ChoiceField(choices=_codes("seller_kind"), required=False)
+    registered = serializers.BooleanField(required=False, allow_null=True)
+
+
+class RecognitionInSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(services.RECOGNITION_KINDS))
+    subject = serializers.ChoiceField(choices=_codes("subject"))
+    level = serializers.ChoiceField(choices=sorted(services.LEVELS), required=False)
+    grade = serializers.ChoiceField(choices=[*GRADE_CODES, *GRADE_CODES.values()], required=False)
+    role = serializers.ChoiceField(choices=_codes("role"), required=False)
+    occurred_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
+    title = serializers.CharField(required=False)
+    attributes = RecognitionAttributesSerializer(required=False)
+
+
+class SituationSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=list(services.ORG_KINDS))
+    region = serializers.CharField(required=False, help_text="注册地：本辖区代码（" + "、".join(_regions())
+                                   + "）或辖区外的 GB/T 2260 六位代码；辖区外的主体不适用本辖区条款")
+    industry_sector = serializers.ChoiceField(choices=_codes("industry_sector"), required=False,
+                                              help_text="《中小企业划型标准规定》的行业")
+    sme_size = serializers.ChoiceField(choices=_codes("sme_size"), required=False, help_text="申报的企业规模")
+    qualifications = QualificationInSerializer(many=True, required=False)
+    recognitions = RecognitionInSerializer(many=True, required=False)
+    annual_facts = serializers.DictField(required=False, help_text="年度 → {" + "、".join(services.ANNUAL_FIELDS) + "}")
+
+
 class EvaluateRequestSerializer(serializers.Serializer):
-    situation = serializers.DictField(help_text="情形：kind、region、qualifications、recognitions、annual_facts")
+    situation = SituationSerializer(help_text="情形：kind、region、qualifications、recognitions、annual_facts")
     period = serializers.CharField(help_text="年度，如 2024")
     overrides = serializers.DictField(required=False, help_text="参数路径 → 新值（what-if）")
     interpretations = serializers.DictField(required=False, help_text="解释口径 → 取值")
@@ -70,9 +122,38 @@ class CoverageRowSerializer(serializers.Serializer):
     tests = serializers.IntegerField()
 
 
+class TextSentenceSerializer(serializers.Serializer):
+    ref = serializers.CharField(help_text="文件代号-句序号")
+    article = serializers.CharField()
+    text = serializers.CharField()
+    cues = serializers.CharField(help_text="识别依据：金额、比例、上限、配套、给予")
+    found_by_reader = serializers.BooleanField()
+    state = serializers.ChoiceField(choices=list(coverage.SENTENCE_STATES))
+    provisions = serializers.ListField(child=serializers.CharField())
+
+
+class TextDocumentSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    declared = serializers.BooleanField()
+    found = serializers.IntegerField()
+    encoded = serializers.IntegerField()
+    catalogued = serializers.IntegerField()
+    unaccounted = serializers.IntegerField()
+    sentences = TextSentenceSerializer(many=True)
+
+
+class TextCoverageSerializer(serializers.Serializer):
+    documents = TextDocumentSerializer(many=True)
+    problems = serializers.ListField(child=serializers.DictField())
+    summary = serializers.DictField(child=serializers.IntegerField())
+
+
 class CoverageSerializer(serializers.Serializer):
     rows = CoverageRowSerializer(many=True)
     summary = serializers.DictField(child=serializers.IntegerField())
+    text = TextCoverageSerializer(help_text="原文逐句核对：每个写明金额、比例、上限或配套的句子由哪些条款编码、为何不计算，或未处理")
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -119,4 +200,4 @@ class CatalogueView(APIView):
 class CoverageView(APIView):
     @extend_schema(responses={200: CoverageSerializer}, summary="条款编码覆盖情况", tags=["policy"])
     def get(self, request: Request) -> Response:
-        return Response({"rows": coverage.report(), "summary": coverage.summary()})
+        return Response({"rows": coverage.report(), "summary": coverage.summary(), "text": coverage.text_report()})

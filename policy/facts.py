@@ -1,17 +1,19 @@
-"""The year's facts in columns: what the engine needs about many organisations, read in one query per table.
+"""The year's facts in columns: what the engine needs about many organisations, and the one reduction that makes them.
 
-``load(org_ids, year)`` reads organisations, qualifications, recognitions (with the lead role of their platform),
-yearly facts and the events of ``settings.POLICY_EVENT_SOURCES`` — with COPY on PostgreSQL, one SELECT per table on
-SQLite — and applies ``policy.services.normalise_situation``'s reduction to the year with array operations: no
-per-organisation dict and no ORM object is made. ``Facts.row(i)`` gives organisation i as the dict that
-``normalise_situation`` returns (for the explanations, which read only some organisations); ``Facts.from_rows`` goes
-the other way for situations typed by hand.
+Two readers hand raw facts to ``reduce_year`` (qualifications in force, the high-tech certification of the year, the
+yearly facts of the year and the years before, the year's recognitions with their codes, roles and the contract's
+seller): ``load(org_ids, year)`` reads the registry — organisations, qualifications, recognitions (with the lead role
+of their platform), yearly facts and the events of ``settings.POLICY_EVENT_SOURCES`` — with COPY on PostgreSQL, one
+SELECT per table on SQLite, and no per-organisation dict or ORM object; ``policy.services.situation_facts`` checks
+situations typed by hand (the API, the calculator, the command line) and hands them over as a batch of rows, so a
+single situation goes through the same columnar code as one row. ``Facts.row(i)`` gives organisation i as a dict (for
+the explanations, which read only some organisations); ``Facts.from_rows`` turns such dicts back into columns.
 
 An event source is a function ``f(org_ids, situations)`` that adds recognitions to situation dicts (the form that
 ``evaluate_organization`` uses). For screening it may also offer ``f.replaces(kind, subject) -> bool`` (the registry
 recognitions it stands in for) — without it, no registry recognition is replaced — and ``f.columns(org_ids, year)``,
 a list of recognition dicts with an ``organization_id`` (events of other years may be included); without
-``columns`` the dict form is called on empty situations.
+``columns`` the dict form is called on empty situations. Their recognitions are checked as a situation's are.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ import pandas as pd
 
 #: Organisation-level float facts (NaN: not known) and booleans, in the order of normalise_situation's dict.
 FLOATS = ("rd_expense", "rd_expense_prev", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3",
-          "invention_patents_granted", "agency_invention_patents")
+          "invention_patents_granted", "agency_invention_patents", "employees", "operating_revenue", "total_assets")
+#: Organisation-level codes ("" : not stated): the industry of the size standard and a declared size.
+TEXTS = ("industry_sector", "sme_size")
 BOOLS = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte_certified",
          "is_leading_tech_enterprise", "is_specialised_sme", "hte_first_certification", "rd_active")
 #: Event columns: strings, then booleans (amount and date apart).
@@ -40,7 +44,8 @@ EVENT_BOOLS = ("amount_given", "seller_local", "seller_known", "registered", "se
 _ROW_ORDER = ("is_high_tech_enterprise", "is_tech_sme", "above_designated_size", "hte_certified",
               "is_leading_tech_enterprise", "is_specialised_sme", "hte_first_certification", "hte_certified_on",
               "rd_expense", "rd_expense_prev", "rd_active", "sales_revenue_y0", "sales_revenue_y1", "sales_revenue_y3",
-              "invention_patents_granted", "agency_invention_patents")
+              "invention_patents_granted", "agency_invention_patents", "employees", "operating_revenue",
+              "total_assets", "industry_sector", "sme_size")
 _EVENT_KEYS = ("kind", "subject", "level", "grade", "role", "date", "amount", "title", "amount_given",
                "seller_local", "seller_known", "registered", "seller_is_institution")
 
@@ -63,8 +68,16 @@ class Facts:
     hte_certified_on: np.ndarray  # datetime64[D], NaT when not certified that year
     owner: np.ndarray  # event → organisation index, non-decreasing
     events: dict[str, np.ndarray]  # EVENT_STRINGS (object), EVENT_BOOLS, "amount" (float), "date" (datetime64[D])
+    texts: dict[str, np.ndarray] | None = None  # TEXTS (object); None: all ""
     _starts: np.ndarray | None = field(default=None, repr=False)
     _lists: dict[str, Any] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        texts = dict(self.texts or {})
+        for name in TEXTS:
+            if name not in texts:
+                texts[name] = np.full(len(self.ids), "", dtype=object)
+        self.texts = texts
 
     @property
     def n(self) -> int:
@@ -98,6 +111,8 @@ class Facts:
                 c[name] = [None if v != v else v for v in values.tolist()]  # NaN → None
             for name, values in self.bools.items():
                 c[name] = values.tolist()
+            for name, values in self.texts.items():
+                c[name] = values.tolist()
             e = self.events
             columns = {name: e[name].tolist() for name in _EVENT_KEYS if name != "date"}
             columns["date"] = _dates_or_none(e["date"])
@@ -126,6 +141,7 @@ class Facts:
             floats={name: np.array([np.nan if r.get(name) is None else float(r[name]) for r in rows], dtype=float)
                     for name in FLOATS},
             bools={name: np.array([bool(r.get(name)) for r in rows], dtype=bool) for name in BOOLS},
+            texts={name: np.array([r.get(name) or "" for r in rows], dtype=object) for name in TEXTS},
             hte_certified_on=np.array([r["hte_certified_on"].isoformat() if r.get("hte_certified_on") else "NaT"
                                        for r in rows], dtype="datetime64[D]"),
             owner=np.array([i for i, _ in evs], dtype=np.int64), events=events)
@@ -252,7 +268,11 @@ def _unescape(value: Any) -> Any:
 
 
 def _map_unique(values: pd.Series, fn: Any, dtype: Any = object) -> np.ndarray:
-    """fn applied once per distinct value (NULL → None)."""
+    """fn applied once per distinct value (NULL → None); a few values (a situation's) one by one."""
+    if len(values) <= 16:
+        out = np.empty(len(values), dtype=dtype)
+        out[:] = [fn(None if v is None or v != v else v) for v in values.tolist()]
+        return out
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = [fn(u) for u in uniques]
     none = fn(None)
@@ -283,7 +303,9 @@ class _Attrs:
 def _attrs(text: Any) -> _Attrs:
     """What normalise_situation reads from a recognition's attributes (JSON text)."""
     attributes = (json.loads(text) if isinstance(text, str) else text) or {}
-    located = attributes.get("seller_located", "")
+    from policy.services import _seller_located
+
+    located = _seller_located(attributes.get("seller_located", ""))
     registered = attributes.get("registered")
     seller_kind = attributes.get("seller_kind", "")
     return _Attrs(role=attributes.get("role") or "", seller_local=located != "outside_jurisdiction",
@@ -297,7 +319,6 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
 
     Three queries: one row per organisation (kind, qualifications held, yearly facts, whether its data is refused),
     the year's high-tech certifications, and the year's recognitions."""
-    from policy.explain import GRADE_CODES, member
     from policy.services import (
         LEVELS,
         ORG_KINDS,
@@ -305,7 +326,7 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         RECOGNITION_KINDS,
         PolicyInputError,
         _event_sources,
-        normalise_situation,
+        checked_recognitions,
     )
 
     batch = _Batch(org_ids)
@@ -314,19 +335,16 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     # One row per organisation: its kind, the yearly facts of this year, the year before and three years before, and
     # whether a qualification or recognition (of any year) is refused (read from partial indexes that hold only such
     # rows: see registry.models).
-    held_kinds = {"is_high_tech_enterprise": ("high_tech_enterprise",), "is_tech_sme": ("tech_sme",),
-                  "above_designated_size": ("above_designated_size",),
-                  "is_leading_tech_enterprise": ("leading_tech_enterprise",),
-                  "is_specialised_sme": ("specialised_sme", "little_giant")}
     yearly = {"rd_expense": ("rd_expense", "a"), "rd_expense_prev": ("rd_expense", "b"),
               "sales_revenue_y0": ("sales_revenue", "a"), "sales_revenue_y1": ("sales_revenue", "b"),
               "sales_revenue_y3": ("sales_revenue", "c"), "invention_patents_granted": ("invention_patents_granted", "a"),
+              "employees_y0": ("employees", "a"), "employees_y1": ("employees", "b"),
               "rd_active": ("(CASE WHEN rd_active IS NULL THEN NULL WHEN rd_active THEN 1 ELSE 0 END)", "a")}
     yearly_sql = ", ".join(f"MAX(CASE WHEN year = %({y})s THEN {column} END) AS {name}"
                            for name, (column, y) in yearly.items())
     orgs = _read(
-        f"SELECT o.id, o.kind, {', '.join('a.' + k for k in yearly)}, q.q_bad, r.r_bad "
-        "FROM registry_organization o "
+        f"SELECT o.id, o.kind, g.code, {', '.join('a.' + k for k in yearly)}, q.q_bad, r.r_bad "
+        "FROM registry_organization o LEFT JOIN registry_region g ON g.id = o.region_id "
         f"LEFT JOIN (SELECT organization_id, {yearly_sql} FROM registry_annualfacts "
         f"WHERE {batch.where('organization_id')} AND year IN (%(a)s, %(b)s, %(c)s) GROUP BY organization_id) a "
         "ON a.organization_id = o.id "
@@ -337,8 +355,9 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         f"WHERE {batch.where('organization_id')} AND ({refused_recognitions(RECOGNITION_KINDS, LEVELS)})) r "
         "ON r.organization_id = o.id "
         f"WHERE {batch.where('o.id')}",
-        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", *yearly, "q_bad", "r_bad"],
-        floats=(*yearly, "q_bad", "r_bad"), ints=("id",), categories=("kind",))
+        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", "region", *yearly, "q_bad", "r_bad"],
+        floats=(*yearly, "q_bad", "r_bad"), ints=("id",), categories=("kind",))  # region: text (a
+    # category column of numeric-looking codes alone would come back as integers)
     found = orgs["id"].to_numpy(dtype=np.int64)
     if batch.dense and len(found) != len(wanted):  # organisations of the range that the batch does not hold
         inside = np.isin(found, wanted)
@@ -349,44 +368,29 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
     opos = index.get_indexer(found)
     kind = np.empty(n, dtype=object)
     kind[opos] = orgs["kind"].to_numpy()
+    region = np.full(n, "", dtype=object)
+    region[opos] = [str(code) for code in orgs["region"].tolist()]
 
     # Data the engine refuses (any year): the caller evaluates those organisations one by one, as before.
     refused = ~np.isin(kind, list(ORG_KINDS))
     refused[opos] |= (orgs["q_bad"].to_numpy(dtype=float) > 0) | (orgs["r_bad"].to_numpy(dtype=float) > 0)
     bad: set[int] = set(ids[refused].tolist())
 
-    # The qualifications in force in the year (on PostgreSQL an index-only read): those held, and the high-tech
-    # certification of the year — the latest one starting in it (by valid_from, then id).
-    quals = _read("SELECT organization_id, id, kind, valid_from, certification FROM registry_qualification "
-                  f"WHERE {batch.where('organization_id')} AND valid_to >= %(y0)s AND valid_from <= %(y1)s "
-                  "AND valid_to >= valid_from", params, ["org", "id", "kind", "valid_from", "certification"],
-                  ints=("org", "id"), categories=("kind", "certification"))
-    qpos = index.get_indexer(quals["org"].to_numpy(dtype=np.int64))
-    qkind = quals["kind"].to_numpy(dtype=object)
-    bools = {}
-    for name, kinds in held_kinds.items():
-        bools[name] = np.zeros(n, dtype=bool)
-        bools[name][qpos[(qpos >= 0) & member(qkind, kinds)]] = True
-    qfrom = _dates(quals["valid_from"])
-    hte = np.flatnonzero((qpos >= 0) & (qkind == "high_tech_enterprise") & (qfrom >= np.datetime64(params["y0"])))
-    hte_on = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    hte_first = np.zeros(n, dtype=bool)
-    if len(hte):
-        hpos, hfrom, hid = qpos[hte], qfrom[hte], quals["id"].to_numpy(dtype=np.int64)[hte]
-        order = np.lexsort((hid, hfrom, hpos))  # the last per organisation wins
-        hte_on[hpos[order]] = hfrom[order]
-        hte_first[hpos[order]] = quals["certification"].to_numpy()[hte][order] == "first_certification"
-    bools["hte_certified"] = ~np.isnat(hte_on)
-    bools["hte_first_certification"] = hte_first
+    # The yearly facts by years before (0: the year): as the reduction reads them.
+    yearly_facts = {}
+    for name, (column, which) in yearly.items():
+        values = np.full(n, np.nan)
+        values[opos] = orgs[name].to_numpy(dtype=float)
+        fact = "rd_active" if name == "rd_active" else column
+        yearly_facts[(fact, {"a": 0, "b": 1, "c": 3}[which])] = values
 
-    floats = {name: np.full(n, np.nan) for name in FLOATS}
-    for name in yearly:
-        if name != "rd_active":
-            floats[name][opos] = orgs[name].to_numpy(dtype=float)
-    active = np.full(n, np.nan)
-    active[opos] = orgs["rd_active"].to_numpy(dtype=float)
-    # normalise_situation: the year's rd_active where given, else whether the year's R&D expense is non-zero.
-    bools["rd_active"] = np.where(np.isnan(active), np.nan_to_num(floats["rd_expense"]) != 0, active > 0)
+    # The qualifications in force in the year (on PostgreSQL an index-only read).
+    quals = _read("SELECT organization_id, id, kind, valid_from, valid_to, certification FROM registry_qualification "
+                  f"WHERE {batch.where('organization_id')} AND valid_to >= %(y0)s AND valid_from <= %(y1)s "
+                  "AND valid_to >= valid_from", params, ["org", "order", "kind", "valid_from", "valid_to",
+                                                           "certification"],
+                  ints=("org", "order"), categories=("kind", "certification"))
+    quals["pos"] = index.get_indexer(quals["org"].to_numpy(dtype=np.int64))
 
     # Recognitions of the year, newest first per organisation (the registry's order), the lead role from platforms.
     # The lead role is looked up in the batch's own lead memberships (a join would make PostgreSQL hash the whole
@@ -408,9 +412,9 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         orgs_of = recs["org"].to_numpy(dtype=np.int64)[where].tolist()
         platforms_of = recs["platform"].to_numpy(dtype=float)[where].astype(np.int64).tolist()
         lead[where] = [pair in pairs for pair in zip(orgs_of, platforms_of, strict=True)]
-    recs["lead"] = lead
-    rpos = index.get_indexer(recs["org"].to_numpy(dtype=np.int64))
-    keep = rpos >= 0
+    recs["role"] = np.where(lead, "lead", "").astype(object)
+    recs["pos"] = index.get_indexer(recs["org"].to_numpy(dtype=np.int64))
+    keep = recs["pos"].to_numpy() >= 0
     sources = _event_sources()
     if len(recs):
         for source in sources:
@@ -419,28 +423,11 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
                 pairs = recs["kind"].astype(str) + "|" + recs["subject"].astype(str)
                 keep &= ~_map_unique(pairs, lambda v, r=replaces: v is not None and r(*v.split("|", 1)), bool)
     if not keep.all():
-        recs, rpos = recs[keep].reset_index(drop=True), rpos[keep]
-    codes = set(GRADE_CODES) | set(GRADE_CODES.values())
-    attr_codes, attr_uniques = pd.factorize(recs["attributes"], use_na_sentinel=True)
-    attrs = [_attrs(a) for a in attr_uniques] + [_attrs(None)]  # code -1 (NULL) picks the last
-    lead = recs["lead"].to_numpy(dtype=bool)
-    events: dict[str, np.ndarray] = {
-        "kind": recs["kind"].to_numpy(dtype=object),
-        "subject": _map_unique(recs["subject"], lambda s: s if str(s).isascii() else "other"),
-        "level": _map_unique(recs["level"], lambda v: v or ""),
-        "grade": _map_unique(recs["grade"], lambda g: GRADE_CODES.get(g, g) if g in codes else ""),
-        "role": np.where(lead, "lead", _attr_column(attrs, attr_codes, "role", object)).astype(object),
-        "title": _map_unique(recs["title"], lambda t: t or ""),
-        "date": _dates(recs["occurred_on"]),
-        "amount": np.nan_to_num(recs["amount"].to_numpy(dtype=float)),
-        "amount_given": ~np.isnan(recs["amount"].to_numpy(dtype=float)),
-    }
-    for name in ("seller_local", "seller_known", "registered", "seller_is_institution"):
-        events[name] = _attr_column(attrs, attr_codes, name, bool)
-    owner = rpos.astype(np.int64)
-    block = np.zeros(len(owner), dtype=np.int64)
+        recs = recs[keep].reset_index(drop=True)
+    recs["block"] = 0
 
-    # Events kept by other apps (loans, insurance…): few, normalised one by one as normalise_situation does.
+    # Events kept by other apps (loans, insurance…): few, checked as a situation's recognitions are, then reduced
+    # with the registry's.
     extra: dict[int, list[dict]] = defaultdict(list)
     for source in sources:
         columns = getattr(source, "columns", None)
@@ -453,32 +440,123 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         for r in added:
             extra[int(r["organization_id"])].append({k: v for k, v in r.items() if k != "organization_id"})
     if extra:
-        more: list[tuple[int, dict]] = []
+        more = []
         for org, recognitions in extra.items():
             pos = index.get_loc(org)
             try:
-                evs = normalise_situation({"kind": kind[pos], "recognitions": recognitions}, year, strict=False)["events"]
+                checked = checked_recognitions(recognitions, kind[pos], year, strict=False)
             except PolicyInputError:
                 bad.add(org)
                 continue
-            more.extend((pos, e) for e in evs)
+            more.extend({**r, "pos": pos, "block": 1} for r in checked)
         if more:
-            owner = np.concatenate([owner, np.array([p for p, _ in more], dtype=np.int64)])
-            block = np.concatenate([block, np.ones(len(more), dtype=np.int64)])
-            for name in EVENT_STRINGS:
-                events[name] = np.concatenate([events[name], np.array([e[name] for _, e in more], dtype=object)])
-            for name in EVENT_BOOLS:
-                events[name] = np.concatenate([events[name], np.array([e[name] for _, e in more], dtype=bool)])
-            events["amount"] = np.concatenate([events["amount"], np.array([e["amount"] for _, e in more], dtype=float)])
-            events["date"] = np.concatenate([events["date"], np.array([e["date"].isoformat() for _, e in more],
-                                                                      dtype="datetime64[D]")])
+            recs = pd.concat([recs, pd.DataFrame(more)], ignore_index=True)
+    texts = {name: np.full(n, "", dtype=object) for name in TEXTS}
+    return reduce_year(year, ids, kind, region, texts, yearly_facts, quals, recs), bad
+
+
+def _attributes_table(values: pd.Series) -> tuple[np.ndarray, list[_Attrs]]:
+    """Codes and the attributes they stand for (JSON text from the registry, or dicts typed in a situation)."""
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return codes, [_attrs(a) for a in uniques] + [_attrs(None)]  # code -1 (NULL) picks the last
+    except TypeError:  # dicts: one per event (a situation's few)
+        items = values.tolist()
+        return np.arange(len(items)), [_attrs(a) for a in items] + [_attrs(None)]
+
+
+def reduce_year(year: int, ids: np.ndarray, kind: np.ndarray, region: np.ndarray, texts: dict[str, np.ndarray],
+                yearly: dict[tuple[str, int], np.ndarray], quals: pd.DataFrame, recs: pd.DataFrame) -> Facts:
+    """The one reduction of an organisation's facts to those of ``year`` — for registry rows (``load``) and for
+    situations typed by hand (``Facts.from_situations``) alike:
+
+    - qualifications (``pos``, ``order``, ``kind``, ``valid_from``, ``valid_to``, ``certification``): held when in
+      force on a day of the year; the high-tech certification of the year is the latest one starting in it (by
+      valid_from, then order);
+    - yearly facts (``(fact, years before)`` → float per organisation, NaN unknown): the year's R&D expense and the
+      year before's, sales of the year, the year before and three years before, the year's patents, rd_active where
+      given (else whether the year's R&D expense is non-zero), the size standard's figures of the year else the year
+      before (营业收入 read as the sales revenue);
+    - recognitions (``pos``, ``block``, ``kind``, ``subject``, ``level``, ``grade``, ``occurred_on``, ``amount``,
+      ``title``, ``attributes``, ``role``): those dated in the year, in their order (block 0 before block 1), the
+      subject as a code (other), grades as codes, the role given or else the attributes', the contract's seller.
+    """
+    from policy.explain import GRADE_CODES, member
+
+    n = len(ids)
+    y0, y1 = np.datetime64(f"{year}-01-01"), np.datetime64(f"{year}-12-31")
+    qpos = quals["pos"].to_numpy(dtype=np.int64) if len(quals) else np.zeros(0, dtype=np.int64)
+    qkind = quals["kind"].to_numpy(dtype=object) if len(quals) else np.zeros(0, dtype=object)
+    qfrom, qto = _dates(quals["valid_from"]), _dates(quals["valid_to"])
+    qin = (qpos >= 0) & (qto >= y0) & (qfrom <= y1) & (qto >= qfrom)
+    held_kinds = {"is_high_tech_enterprise": ("high_tech_enterprise",), "is_tech_sme": ("tech_sme",),
+                  "above_designated_size": ("above_designated_size",),
+                  "is_leading_tech_enterprise": ("leading_tech_enterprise",),
+                  "is_specialised_sme": ("specialised_sme", "little_giant")}
+    bools = {}
+    for name, kinds in held_kinds.items():
+        bools[name] = np.zeros(n, dtype=bool)
+        bools[name][qpos[qin & member(qkind, kinds)]] = True
+    hte = np.flatnonzero(qin & (qkind == "high_tech_enterprise") & (qfrom >= y0))
+    hte_on = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    hte_first = np.zeros(n, dtype=bool)
+    if len(hte):
+        hpos, hfrom, horder = qpos[hte], qfrom[hte], quals["order"].to_numpy(dtype=np.int64)[hte]
+        order = np.lexsort((horder, hfrom, hpos))  # the last per organisation wins
+        hte_on[hpos[order]] = hfrom[order]
+        hte_first[hpos[order]] = quals["certification"].to_numpy(dtype=object)[hte][order] == "first_certification"
+    bools["hte_certified"] = ~np.isnat(hte_on)
+    bools["hte_first_certification"] = hte_first
+
+    def fact(name: str, before: int) -> np.ndarray:
+        values = yearly.get((name, before))
+        return np.full(n, np.nan) if values is None else np.asarray(values, dtype=float)
+
+    def either(name: str) -> np.ndarray:
+        now = fact(name, 0)
+        return np.where(np.isnan(now), fact(name, 1), now)
+
+    floats = {"rd_expense": fact("rd_expense", 0), "rd_expense_prev": fact("rd_expense", 1),
+              "sales_revenue_y0": fact("sales_revenue", 0), "sales_revenue_y1": fact("sales_revenue", 1),
+              "sales_revenue_y3": fact("sales_revenue", 3),
+              "invention_patents_granted": fact("invention_patents_granted", 0),
+              "agency_invention_patents": fact("agency_invention_patents", 0), "employees": either("employees"),
+              "operating_revenue": either("sales_revenue"), "total_assets": either("total_assets")}
+    active = fact("rd_active", 0)
+    bools["rd_active"] = np.where(np.isnan(active), np.nan_to_num(floats["rd_expense"]) != 0, active > 0)
+
+    dates = _dates(recs["occurred_on"])
+    ryear = (recs["pos"].to_numpy(dtype=np.int64) >= 0) & (dates >= y0) & (dates <= y1) if len(recs) else (
+        np.zeros(0, dtype=bool))
+    if not ryear.all():
+        recs, dates = recs[ryear].reset_index(drop=True), dates[ryear]
+    codes = set(GRADE_CODES) | set(GRADE_CODES.values())
+    attr_codes, attrs = _attributes_table(recs["attributes"]) if len(recs) else (np.zeros(0, dtype=np.intp), [])
+    amount = recs["amount"].to_numpy(dtype=float) if len(recs) else np.zeros(0)
+    given_role = (recs["role"].fillna("").astype(str).to_numpy(dtype=object) if len(recs)
+                  else np.zeros(0, dtype=object))
+    events: dict[str, np.ndarray] = {
+        "kind": recs["kind"].to_numpy(dtype=object) if len(recs) else np.zeros(0, dtype=object),
+        "subject": _map_unique(recs["subject"], lambda s: s if str(s).isascii() else "other"),
+        "level": _map_unique(recs["level"], lambda v: v or ""),
+        "grade": _map_unique(recs["grade"], lambda g: GRADE_CODES.get(g, g) if g in codes else ""),
+        "role": (np.where(given_role != "", given_role, _attr_column(attrs, attr_codes, "role", object)).astype(object)
+                 if len(recs) else np.zeros(0, dtype=object)),
+        "title": _map_unique(recs["title"], lambda t: t or ""),
+        "date": dates,
+        "amount": np.nan_to_num(amount),
+        "amount_given": ~np.isnan(amount),
+    }
+    for name in ("seller_local", "seller_known", "registered", "seller_is_institution"):
+        events[name] = _attr_column(attrs, attr_codes, name, bool) if len(recs) else np.zeros(0, dtype=bool)
+    owner = recs["pos"].to_numpy(dtype=np.int64) if len(recs) else np.zeros(0, dtype=np.int64)
+    block = recs["block"].to_numpy(dtype=np.int64) if len(recs) else np.zeros(0, dtype=np.int64)
     if not _ordered(owner, block):
         order = np.lexsort((block, owner))  # stable: registry events (in their order) first, then the sources'
         owner = owner[order]
         events = {name: values[order] for name, values in events.items()}
-    facts = Facts(year=year, ids=ids, kind=kind, region=np.full(n, "", dtype=object), floats=floats, bools=bools,
-                  hte_certified_on=hte_on, owner=owner, events=events)
-    return facts, bad
+    return Facts(year=year, ids=np.asarray(ids, dtype=np.int64), kind=kind, region=region, floats=floats, bools=bools,
+                 hte_certified_on=hte_on, owner=owner, events=events, texts=texts)
 
 
 def _attr_column(attrs: list[_Attrs], codes: np.ndarray, name: str, dtype: Any) -> np.ndarray:

@@ -12,6 +12,8 @@ import functools
 import importlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +33,9 @@ class Document:
     window_from: str = ""
     window_to: str | None = None
     numbered_as_articles: bool = False
+    #: where the document applies: a region code of the jurisdiction's reference (a county-level city's own plan);
+    #: empty: the jurisdiction's city
+    place: str = ""
 
     @property
     def window(self) -> tuple[str, str | None]:
@@ -47,6 +52,32 @@ class Reference:
     divisions: tuple[tuple[str, str, str], ...] = ()
     zones: tuple[tuple[str, str, str], ...] = ()
     industry_chains: tuple[tuple[str, str, str], ...] = ()
+    #: known regions outside the jurisdiction, by code prefix (e.g. the province's other cities), for the reason a
+    #: provision does not apply there: (prefix, name)
+    outside: tuple[tuple[str, str], ...] = ()
+
+    def codes(self) -> dict[str, str]:
+        """Every region code of the jurisdiction → its name."""
+        return {code: name for code, name, _ in (self.city, *self.divisions, *self.zones)}
+
+    def within(self, place: str) -> frozenset[str]:
+        """The region codes inside ``place`` (the city: itself, its divisions and zones; a division: itself)."""
+        return _within(self, place)
+
+    def name_of(self, code: str) -> str:
+        """A region's name: the jurisdiction's own, a known outside region's (by the longest prefix), or ''."""
+        own = self.codes().get(code)
+        if own:
+            return own
+        found = [(len(prefix), name) for prefix, name in self.outside if code.startswith(prefix)]
+        return max(found)[1] if found else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _within(reference: Reference, place: str) -> frozenset[str]:
+    if place in ("", reference.city[0]):
+        return frozenset(reference.codes())
+    return frozenset({place})
 
 
 @dataclass(frozen=True)
@@ -76,6 +107,34 @@ class ReferenceTable:
 
 
 @dataclass(frozen=True)
+class VoucherRule:
+    """A document's sharing of a voucher-paid service fee: on top of a higher level's voucher (``upper_rate`` of the fee,
+    e.g. the provincial voucher the sentence builds on), the city pays the rate its dated parameter gives while the
+    document is in force. Applies to the service ``categories``; ``networked_only``: only instruments in the shared
+    network; ``small_or_team_only``: only small enterprises and start-up teams. The voucher's balance bounds the
+    payment (``vouchers.subsidy``)."""
+
+    tag: str  # short and stable, part of funding claims' ids ("B30")
+    citation: str
+    city_rate_parameter: str  # openfisca parameter path, read with the jurisdiction's ``parameter_at``
+    upper_rate: Decimal
+    upper_label: str  # the higher level's voucher in sentences ("省级创新券")
+    service_label: str  # the service in sentences ("使用入网共享科研仪器的服务费")
+    categories: tuple[str, ...] = ("instrument",)
+    networked_only: bool = True
+    small_or_team_only: bool = True
+
+
+@dataclass(frozen=True)
+class VoucherBasis:
+    """Where the documents leave a voucher's rate to the year's programme (the bureau sets it per voucher kind): the
+    citation its payments carry, and a short stable tag for funding claims' ids."""
+
+    tag: str
+    citation: str
+
+
+@dataclass(frozen=True)
 class Provision:
     """One encoded provision: the openfisca variable that computes it, its citation, catalogue metadata and the
     parameters it reads (A and D twins are one rule with two citations)."""
@@ -96,6 +155,10 @@ class Provision:
     window: tuple[str, str | None] = ("", None)
     cap_parameter: str = ""
     subjects: tuple[tuple[str, str, str], ...] = field(default=())  # (kind, subject, level) filters for the split
+    #: where it applies (a region code of the jurisdiction's reference); empty: where its document applies
+    place: str = ""
+    #: the place of the activity or counterpart the text also requires, in words (checked by the rule itself)
+    activity_place: str = ""
     explanation: Any = None  # a policy.explain explainer (declared data); None: the generic per-event sentence
 
 
@@ -143,6 +206,15 @@ class Jurisdiction:
     reference: Reference | None = None
     #: monthly reference tables the rules read (kept on the reference pages)
     reference_tables: tuple[ReferenceTable, ...] = ()
+    #: the plans' targets: a YAML file of the indicator catalogue (documents, categories, indicators; see
+    #: ``indicators.catalogue``); None: the jurisdiction monitors no indicators
+    indicator_catalogue: Path | None = None
+    #: voucher sharing rules of the documents (first that applies wins), and the basis of every other voucher payment
+    voucher_rules: tuple[VoucherRule, ...] = ()
+    voucher_basis: VoucherBasis = VoucherBasis("PLAN", "创新券年度计划")
+    #: code-valued inputs: field name → {code: words} (industry_sector, sme_size, seller_located, seller_kind, role…);
+    #: situations naming another code are refused with this list
+    vocabulary: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {p.id: p for p in self.provisions}
@@ -150,6 +222,25 @@ class Jurisdiction:
             self.platform_title = f"{self.label}科技创新政策平台"
         if not self.authority:
             self.authority = f"{self.label}科学技术局"
+
+    def place_of(self, p: Provision) -> str:
+        """Where a provision applies: its own place, its document's, else the city (a region code)."""
+        if p.place:
+            return p.place
+        doc = next((d for d in self.documents.values() if d.number == p.document), None)
+        if doc is not None and doc.place:
+            return doc.place
+        return self.reference.city[0] if self.reference is not None else ""
+
+    def applies_in(self, p: Provision, region: str) -> bool:
+        """Whether a provision applies to an organisation registered in ``region`` ('' : not stated, taken as the
+        jurisdiction's own, as the registry's organisations are)."""
+        if not region or self.reference is None:
+            return True
+        return region in self.reference.within(self.place_of(p))
+
+    def region_name(self, code: str) -> str:
+        return self.reference.name_of(code) if self.reference is not None else ""
 
     def output_variables(self) -> set[str]:
         """The variables one screening computes: every provision's, the helpers, the per-event parts of capped rules."""

@@ -52,8 +52,9 @@ LEVELS = {"", "city", "provincial", "national"}
 ANNUAL_FIELDS = {"sales_revenue": "销售收入", "main_business_revenue": "主营业务收入", "rd_expense": "研发投入",
                  "rd_active": "有研发活动", "employees": "从业人员", "rd_staff": "研发人员",
                  "invention_patents_granted": "发明专利授权量", "high_tech_product_revenue": "高新技术产品收入",
-                 "agency_invention_patents": "代理市内发明专利授权量（服务机构）"}
-SITUATION_KEYS = {"kind", "region", "name", "id", "qualifications", "recognitions", "annual_facts"}
+                 "agency_invention_patents": "代理市内发明专利授权量（服务机构）", "total_assets": "资产总额"}
+SITUATION_KEYS = {"kind", "region", "name", "id", "qualifications", "recognitions", "annual_facts", "industry_sector",
+                  "sme_size"}
 QUAL_KEYS = {"kind", "valid_from", "valid_to", "certification", "level", "year", "certificate_no"}
 REC_KEYS = {"kind", "subject", "level", "grade", "occurred_on", "amount", "role", "title", "attributes", "reference"}
 #: Event kinds whose provisions accept only some organisation kinds (strict situations raise on a mismatch).
@@ -126,8 +127,118 @@ def parse_period(period: str | int) -> int:
     return year
 
 
+def check_code(value: Any, where: str, vocabulary: str | None = None, blank: bool = True) -> str:
+    """A code-valued input checked against the jurisdiction's vocabulary ``vocabulary`` (default: the field's last
+    name); an unknown code is refused with the valid codes and their meaning."""
+    if value is None or value == "":
+        if blank:
+            return ""
+        value = ""
+    codes = current().vocabulary.get(vocabulary or where.rsplit(".", 1)[-1])
+    if codes is None:
+        return str(value)
+    if not isinstance(value, str) or value not in codes:
+        valid = "、".join(f"{code}（{words}）" if words else code for code, words in codes.items())
+        raise PolicyInputError(f"{where}：未知的代码 {value!r}；可用：{valid}。")
+    return value
+
+
+def _check_event_codes(r: dict[str, Any], attributes: Any, role: Any, where: str) -> None:
+    """Strict situations: every code an event names is one the rules know (subject, role, the contract's seller)."""
+    check_code(r.get("subject"), f"{where}.subject", blank=False)
+    check_code(role, f"{where}.role")
+    if not isinstance(attributes, dict):
+        raise PolicyInputError(f"{where}.attributes：应为对象。")
+    located = attributes.get("seller_located")
+    if located not in (None, "") and not (isinstance(located, str) and located in current().vocabulary.get(
+            "seller_located", {})):
+        try:
+            known = bool(check_region(located, f"{where}.attributes.seller_located"))
+        except PolicyInputError:
+            known = False
+        if not known:
+            codes = current().vocabulary.get("seller_located", {})
+            valid = "、".join(f"{code}（{words}）" for code, words in codes.items())
+            raise PolicyInputError(f"{where}.attributes.seller_located：未知的代码 {located!r}；可用：{valid}，"
+                                   "或卖方注册地的区划代码（如 371002、370602）。")
+    check_code(attributes.get("seller_kind"), f"{where}.attributes.seller_kind")
+    if attributes.get("registered") not in (None, True, False):
+        raise PolicyInputError(f"{where}.attributes.registered：应为 true、false 或不填，收到 {attributes['registered']!r}。")
+
+
+def _seller_located(value: Any) -> str:
+    """The seller's place: 'local' / 'outside_jurisdiction', or a region code read as one of them."""
+    if not value or value in ("local", "outside_jurisdiction") or current().reference is None:
+        return value or ""
+    from policy.regions import describe
+
+    known = describe(str(value), current().reference)
+    if known is None:
+        return value
+    return "local" if known[0] else "outside_jurisdiction"
+
+
+def check_region(code: Any, where: str) -> str:
+    """A region code as the engine keeps it ('' when not stated): the jurisdiction's own codes or a GB/T 2260 code of
+    a place outside it; anything else is refused with the valid codes."""
+    from policy.regions import describe
+
+    if code is None or code == "":
+        return ""
+    text = str(code).strip()
+    reference = current().reference
+    if reference is None:
+        return text
+    if describe(text, reference) is None:
+        own = "、".join(f"{c} {name}" for c, name in reference.codes().items())
+        raise PolicyInputError(f"{where}：未知的区划代码 {code!r}；应为本辖区的区划/功能区代码（{own}），"
+                               "或辖区外的 GB/T 2260 六位行政区划代码（如 370602）。")
+    return text
+
+
 def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict[str, Any]:
-    """Check a situation and reduce it to the facts of ``year`` (an organisation row and its events)."""
+    """Check a situation and reduce it to the facts of ``year`` (an organisation row and its events): the columnar
+    reduction (``policy.facts.reduce_year``) of one row, as the registry's rows are reduced."""
+    return situation_facts([situation], year, strict).row(0)
+
+
+def situation_facts(situations: Sequence[dict], year: int, strict: bool = True) -> Facts:
+    """Situations checked (``PolicyInputError`` names the field) and reduced to the facts of ``year`` in columns, by
+    the same code as the registry's rows (policy.facts)."""
+    import pandas as pd
+
+    from policy.facts import TEXTS, reduce_year
+
+    n = len(situations)
+    kinds, regions = np.empty(n, dtype=object), np.empty(n, dtype=object)
+    texts = {name: np.empty(n, dtype=object) for name in TEXTS}
+    yearly: dict[tuple[str, int], np.ndarray] = {}
+    quals: list[dict[str, Any]] = []
+    recs: list[dict[str, Any]] = []
+    for i, situation in enumerate(situations):
+        checked = check_situation(situation, year, strict)
+        kinds[i], regions[i] = checked["kind"], checked["region"]
+        for name in TEXTS:
+            texts[name][i] = checked[name]
+        for (name, before), value in checked["yearly"].items():
+            yearly.setdefault((name, before), np.full(n, np.nan))[i] = value
+        quals += [{**q, "pos": i} for q in checked["qualifications"]]
+        recs += [{**r, "pos": i, "block": 0} for r in checked["recognitions"]]
+    qcolumns = ["pos", "order", "kind", "valid_from", "valid_to", "certification"]
+    rcolumns = ["pos", "block", "kind", "subject", "level", "grade", "occurred_on", "amount", "title", "attributes",
+                "role"]
+    return reduce_year(year, np.arange(n), kinds, regions, texts, yearly, pd.DataFrame(quals, columns=qcolumns),
+                       pd.DataFrame(recs, columns=rcolumns))
+
+
+#: the yearly facts a situation's annual_facts give the reduction: (fact, years before the year)
+_YEARLY = (("rd_expense", 0), ("rd_expense", 1), ("sales_revenue", 0), ("sales_revenue", 1), ("sales_revenue", 3),
+           ("invention_patents_granted", 0), ("agency_invention_patents", 0), ("employees", 0), ("employees", 1),
+           ("total_assets", 0), ("total_assets", 1))
+
+
+def check_situation(situation: Any, year: int, strict: bool = True) -> dict[str, Any]:
+    """A situation's facts checked, as the reduction reads them (every date, amount and code; nothing reduced)."""
     if not isinstance(situation, dict):
         raise PolicyInputError("situation：应为 JSON 对象（字典）。")
     unknown = set(situation) - SITUATION_KEYS
@@ -136,11 +247,9 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
     kind = situation.get("kind")
     if kind not in ORG_KINDS:
         raise PolicyInputError(f"kind：主体类别应为 {', '.join(ORG_KINDS)} 之一，收到 {kind!r}。")
-    facts: dict[str, Any] = {"kind": kind, "region": situation.get("region") or ""}
+    out: dict[str, Any] = {"kind": kind, "region": check_region(situation.get("region"), "region")}
 
-    hte_on: dt.date | None = None
-    hte_first = False
-    held: set[str] = set()
+    quals = []
     for i, q in enumerate(situation.get("qualifications") or []):
         where = f"qualifications[{i}]"
         if not isinstance(q, dict):
@@ -152,16 +261,11 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
         start, end = _date(q.get("valid_from"), f"{where}.valid_from"), _date(q.get("valid_to"), f"{where}.valid_to")
         if end < start:
             raise PolicyInputError(f"{where}.valid_to：有效期止不能早于有效期起。")
-        if start <= dt.date(year, 12, 31) and end >= dt.date(year, 1, 1):
-            held.add(q["kind"])
-        if q["kind"] == "high_tech_enterprise" and start.year == year:
-            hte_on = start
-            hte_first = q.get("certification", "first_certification") == "first_certification"
-    facts.update(is_high_tech_enterprise="high_tech_enterprise" in held, is_tech_sme="tech_sme" in held,
-                 above_designated_size="above_designated_size" in held, hte_certified=hte_on is not None,
-                 is_leading_tech_enterprise="leading_tech_enterprise" in held,
-                 is_specialised_sme=bool({"specialised_sme", "little_giant"} & held),
-                 hte_first_certification=hte_first, hte_certified_on=hte_on)
+        if strict and q.get("certification"):
+            check_code(q["certification"], f"{where}.certification")
+        quals.append({"order": i, "kind": q["kind"], "valid_from": start, "valid_to": end,
+                      "certification": q.get("certification", "first_certification")})
+    out["qualifications"] = quals
 
     annual = situation.get("annual_facts") or {}
     if not isinstance(annual, dict):
@@ -180,23 +284,24 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
             if name == "rd_active":
                 if value not in (None, True, False):
                     raise PolicyInputError(f"annual_facts.{key}.rd_active：应为 true 或 false。")
-                clean[name] = value
+                clean[name] = None if value is None else float(value)
             else:
                 clean[name] = _money(value, f"annual_facts.{key}.{name}")
         by_year[int(key)] = clean
-    cur, prev = by_year.get(year, {}), by_year.get(year - 1, {})
-    rd_active = cur.get("rd_active")
-    facts.update(
-        rd_expense=cur.get("rd_expense"), rd_expense_prev=prev.get("rd_expense"),
-        rd_active=rd_active if rd_active is not None else bool(cur.get("rd_expense")),
-        sales_revenue_y0=cur.get("sales_revenue"), sales_revenue_y1=prev.get("sales_revenue"),
-        sales_revenue_y3=by_year.get(year - 3, {}).get("sales_revenue"),
-        invention_patents_granted=cur.get("invention_patents_granted"),
-        agency_invention_patents=cur.get("agency_invention_patents"),
-    )
+    yearly = {(name, before): by_year.get(year - before, {}).get(name) for name, before in _YEARLY}
+    yearly[("rd_active", 0)] = by_year.get(year, {}).get("rd_active")
+    out["yearly"] = {key: value for key, value in yearly.items() if value is not None}
+    out["industry_sector"] = check_code(situation.get("industry_sector"), "industry_sector")
+    out["sme_size"] = check_code(situation.get("sme_size"), "sme_size")
+    out["recognitions"] = checked_recognitions(situation.get("recognitions") or [], kind, year, strict)
+    return out
 
-    events = []
-    for i, r in enumerate(situation.get("recognitions") or []):
+
+def checked_recognitions(recognitions: Any, kind: str, year: int, strict: bool) -> list[dict[str, Any]]:
+    """A situation's recognitions checked (raises PolicyInputError naming the field), each as the reduction reads it:
+    kind, subject, level, grade, occurred_on (a date), amount (None: not given), title, attributes, role."""
+    out = []
+    for i, r in enumerate(recognitions):
         where = f"recognitions[{i}]"
         if not isinstance(r, dict):
             raise PolicyInputError(f"{where}：应为对象。")
@@ -216,25 +321,16 @@ def normalise_situation(situation: dict, year: int, strict: bool = True) -> dict
         if strict and accepts and kind not in accepts:
             raise PolicyInputError(f"{where}.kind：{r['kind']} 相关条款只适用于 {'、'.join(ORG_KINDS[k] for k in accepts)}，"
                                    f"本主体类别为 {ORG_KINDS[kind]}。")
-        role = r.get("role") or (r.get("attributes") or {}).get("role") or ""
-        if on.year != year:
-            continue
-        subject = str(r.get("subject") or "")
-        if not subject.isascii():
-            raise PolicyInputError(f"{where}.subject：事项应为代码（如 technology_innovation_center），收到 {subject!r}。")
         attributes = r.get("attributes") or {}
-        located = attributes.get("seller_located", "")
-        registered = attributes.get("registered")
-        seller_kind = attributes.get("seller_kind", "")
-        events.append({"kind": r["kind"], "subject": subject, "level": level,
-                       "grade": GRADE_CODES.get(grade, grade), "role": str(role), "date": on,
-                       "amount": amount or 0.0, "title": r.get("title") or "", "amount_given": amount is not None,
-                       "seller_local": located != "outside_jurisdiction",
-                       "seller_known": bool(located) and bool(seller_kind) and registered is not None,
-                       "registered": registered is not False,
-                       "seller_is_institution": seller_kind in ("", "research_institution")})
-    facts["events"] = events
-    return facts
+        role = r.get("role") or ""
+        if strict:
+            _check_event_codes(r, attributes, role or attributes.get("role") or "", where)
+        subject = str(r.get("subject") or "")
+        if on.year == year and not subject.isascii():
+            raise PolicyInputError(f"{where}.subject：事项应为代码（如 technology_innovation_center），收到 {subject!r}。")
+        out.append({"kind": r["kind"], "subject": subject, "level": level, "grade": grade, "occurred_on": on,
+                    "amount": amount, "title": r.get("title") or "", "attributes": attributes, "role": role})
+    return out
 
 
 # ---------------------------------------------------------------- the engine
@@ -378,6 +474,13 @@ def compute(rows: Sequence[dict[str, Any]] | Facts, year: int, tbs: Any) -> dict
     sim.set_input("event_is_enterprise", period, np.concatenate([is_ent[f.owner], np.zeros(n, bool)]))
     sim.set_input("org_is_enterprise", period, is_ent)
     sim.set_input("org_is_service_provider", period, f.kind == "service_provider")
+    # facts a jurisdiction's rules may read (where its system has the input): the place, the size standard's figures
+    optional = {"org_region": f.region, "employees": f.floats["employees"],
+                "operating_revenue": f.floats["operating_revenue"], "total_assets": f.floats["total_assets"],
+                "industry_sector": f.texts["industry_sector"], "sme_size_declared": f.texts["sme_size"]}
+    for name, values in optional.items():
+        if name in tbs.variables:
+            sim.set_input(name, period, values.astype(str) if values.dtype == object else values)
     for name in ORG_FLOATS:
         sim.set_input(name, period, np.nan_to_num(f.floats[name], nan=0.0))
     for name in ORG_BOOLS:
@@ -412,6 +515,7 @@ def _evaluate_rows(rows: Sequence[dict] | Facts, year: int, overrides: dict | No
     tbs = _system(year, _check_overrides(overrides), tuple(sorted(chosen.items())))
     arrays = compute(rows, year, tbs)
     results = explain(rows.rows() if isinstance(rows, Facts) else rows, arrays, year, tbs)
+    _outside_places(rows, results, year, tbs)
     nondefault = [n for n, v in chosen.items() if v != INTERPRETATIONS[n].default]
     if nondefault:
         for lst in results:
@@ -420,12 +524,49 @@ def _evaluate_rows(rows: Sequence[dict] | Facts, year: int, overrides: dict | No
     return results
 
 
+def _outside_places(rows: Sequence[dict] | Facts, results: list[list[ProvisionResult]], year: int, tbs: Any) -> None:
+    """Organisations registered outside where a provision applies (a known region outside the jurisdiction): the
+    provision's amounts are 0 in the rules; here each result it would give them inside becomes 'not_applicable' with
+    the reason, so the answer says why instead of saying nothing."""
+    from policy.regions import describe
+
+    j = current()
+    if j.reference is None:
+        return
+    regions = (rows.region if isinstance(rows, Facts) else np.array([r.get("region", "") for r in rows], dtype=object))
+    places = {j.place_of(p) for p in j.provisions}
+    outside_codes = {code for code in set(regions.tolist())
+                     if code and not all(code in j.reference.within(place) for place in places)}
+    if not outside_codes:
+        return
+    outside = [i for i, code in enumerate(regions.tolist()) if code in outside_codes]
+    listed = rows.rows() if isinstance(rows, Facts) else rows
+    inside_rows = [{**listed[i], "region": ""} for i in outside]
+    inside = explain(inside_rows, compute(inside_rows, year, tbs), year, tbs)
+    order = {p.id: n for n, p in enumerate(j.provisions)}
+    for k, i in enumerate(outside):
+        code = regions[i]
+        known = describe(code, j.reference)
+        where = f"{known[1]}（{code}）" if known and known[1] else code
+        kept = [r for r in results[i] if j.applies_in(BY_ID[r.provision_id], code)]
+        for r in inside[k]:
+            p = BY_ID[r.provision_id]
+            if r.status in ("applies", "near") and not j.applies_in(p, code):
+                place = j.region_name(j.place_of(p)) or j.label
+                kept.append(ProvisionResult(
+                    r.provision_id, r.title, r.document, r.article, r.form, r.is_ceiling, Decimal("0.00"),
+                    "not_applicable", r.explanation,
+                    f"{r.document} {r.article}只适用于{place}的主体：本主体注册地为{where}，不在{place}", r.facts_used,
+                    r.interpretations, []))
+        kept.sort(key=lambda r: order.get(r.provision_id, len(order)))
+        results[i] = kept
+
+
 def evaluate_situation(situation: dict, period: str, overrides: dict[str, Decimal] | None = None,
                        interpretations: dict[str, Any] | None = None) -> EvaluationResult:
     """Evaluate a situation (see the module docstring) for a year; raises PolicyInputError on bad input."""
     year = parse_period(period)
-    row = normalise_situation(situation, year, strict=True)
-    results = _evaluate_rows([row], year, overrides, interpretations)[0]
+    results = _evaluate_rows(situation_facts([situation], year, strict=True), year, overrides, interpretations)[0]
     return EvaluationResult(str(situation.get("name") or situation.get("id") or "情形"), str(year), results)
 
 
@@ -435,10 +576,11 @@ def situation_from_organization(org: Any, facts_years: Iterable[int] | None = No
 
 
 def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
-    from registry.models import AnnualFacts, PlatformMembership, Qualification, Recognition
+    from registry.models import AnnualFacts, Organization, PlatformMembership, Qualification, Recognition
 
     ids = [o.id for o in orgs]
-    out = {o.id: {"id": o.id, "name": o.name, "kind": o.kind, "region": "", "qualifications": [],
+    regions = dict(Organization.objects.filter(id__in=[o.id for o in orgs]).values_list("id", "region__code"))
+    out = {o.id: {"id": o.id, "name": o.name, "kind": o.kind, "region": regions.get(o.id) or "", "qualifications": [],
                   "recognitions": [], "annual_facts": {}} for o in orgs}
     for q in Qualification.objects.filter(organization_id__in=ids).values(
             "organization_id", "kind", "valid_from", "valid_to", "certification"):
@@ -460,11 +602,12 @@ def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
                                             "amount": None if r["amount"] is None else str(r["amount"]),
                                             "attributes": r["attributes"] or {}})
     for f in AnnualFacts.objects.filter(organization_id__in=ids).values(
-            "organization_id", "year", "sales_revenue", "rd_expense", "rd_active", "invention_patents_granted"):
+            "organization_id", "year", "sales_revenue", "rd_expense", "rd_active", "invention_patents_granted",
+            "employees"):
         out[f["organization_id"]]["annual_facts"][str(f["year"])] = {
             "sales_revenue": None if f["sales_revenue"] is None else str(f["sales_revenue"]),
             "rd_expense": None if f["rd_expense"] is None else str(f["rd_expense"]), "rd_active": f["rd_active"],
-            "invention_patents_granted": f["invention_patents_granted"]}
+            "invention_patents_granted": f["invention_patents_granted"], "employees": f["employees"]}
     for source in _event_sources():
         source(ids, out)
     return out
@@ -482,8 +625,8 @@ def _event_sources() -> tuple[Any, ...]:
 def evaluate_organization(org: Any, year: int, overrides: dict | None = None,
                           interpretations: dict | None = None) -> EvaluationResult:
     year = parse_period(year)
-    row = normalise_situation(_situations([org])[org.id], year, strict=False)
-    results = _evaluate_rows([row], year, overrides, interpretations)[0]
+    results = _evaluate_rows(situation_facts([_situations([org])[org.id]], year, strict=False), year, overrides,
+                             interpretations)[0]
     return EvaluationResult(org.name, str(year), results)
 
 
@@ -512,7 +655,7 @@ def evaluate_organization_years(org: Any, years: Iterable[int]) -> list[Evaluati
             if results is not None:
                 _kept.move_to_end(key)
         if results is None:
-            results = _evaluate_rows([normalise_situation(situation, year, strict=False)], year, None, None)[0]
+            results = _evaluate_rows(situation_facts([situation], year, strict=False), year, None, None)[0]
             with _kept_lock:
                 _kept[key] = results
                 while len(_kept) > RESULTS_KEPT:
@@ -545,9 +688,9 @@ def _evaluate_many_dicts(chunk: list[int], year: int, overrides: dict | None,
     orgs = list(Organization.objects.filter(id__in=chunk).only("id", "name", "kind"))
     situations = _situations(orgs)
     order = [i for i in chunk if i in situations]
-    rows = [normalise_situation(situations[i], year, strict=False) for i in order]
-    if rows:
-        yield from zip(order, _evaluate_rows(rows, year, overrides, interpretations), strict=True)
+    if order:
+        facts = situation_facts([situations[i] for i in order], year, strict=False)
+        yield from zip(order, _evaluate_rows(facts, year, overrides, interpretations), strict=True)
 
 
 #: The engine's parameter units as users read them (a patent-count threshold is 件, not 元).

@@ -46,4 +46,5 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     if not request.user.is_government:
         return redirect("portal:catalogue")
     return render(request, "policy/coverage.html", {"rows": coverage.report(), "summary": coverage.summary(),
-                                                   "coverage_note": current().coverage_note})
+                                                   "coverage_note": current().coverage_note,
+                                                   "text": coverage.text_report()})

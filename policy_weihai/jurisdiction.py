@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 
 from policy.jurisdiction import Interpretation, Jurisdiction, Provision
 from policy_weihai.documents import DOCUMENTS, B
@@ -142,11 +143,44 @@ CALCULATOR_EXAMPLES = {
 }
 
 
+#: The plans' targets (C's indicator table, the numeric targets of A, C, D, E), read by the ``indicators`` app.
+INDICATORS = Path(__file__).resolve().parent / "indicators.yaml"
+
+
+def vocabulary() -> dict[str, dict[str, str]]:
+    """The codes situations may name (policy.services refuses any other, listing these)."""
+    from policy_weihai.b.art_14 import TYPE_NAMES
+    from policy_weihai.variables.common import RULES
+    from policy_weihai.variables.sme import SECTORS, SIZES
+
+    subjects = {**EVENT_NAMES, **TYPE_NAMES, **FINANCE_SUBJECTS, "other": "其他事项"}
+    for rule in RULES.values():
+        for path in rule.paths:
+            subjects.update({s: EVENT_NAMES.get(s, "") for s in path.subjects if s not in subjects})
+    for p in provisions():
+        for _, listed in getattr(p.explanation, "events", ()) or ():
+            subjects.update({s: "" for s in listed or () if s not in subjects})
+    return {"industry_sector": dict(SECTORS), "sme_size": {code: name for code, (_, name) in SIZES.items()},
+            "subject": dict(sorted(subjects.items())),
+            "role": {"lead": "牵头/第一完成单位", "participant": "参与单位", "host": "承办", "co_host": "协办",
+                     "buyer": "技术合同买方", "seller": "技术合同卖方", "registration": "技术合同登记（登记机构）"},
+            "seller_located": {"local": "在本市（在威）", "outside_jurisdiction": "本市以外"},
+            "seller_kind": {"research_institution": "高校院所", "enterprise": "企业", "platform": "创新平台/载体",
+                            "service_provider": "科技服务机构", "person": "个人"},
+            "certification": {"first_certification": "首次认定", "recertification": "重新认定"}}
+
+
+#: 融资事件 subjects the finance provisions read (B 第23–27条, A 第19条).
+FINANCE_SUBJECTS = {"ip_pledge_loan": "知识产权质押贷款", "ip_evaluation_fee": "知识产权评估费",
+                    "ip_pledge_insurance": "知识产权质押保险", "tech_bank_loan": "科技支行贷款"}
+
+
 def _build() -> Jurisdiction:
     import policy_weihai.variables  # noqa: F401 - declares the rule tables (RULES)
     from policy_weihai.reference import REFERENCE, REFERENCE_TABLES
     from policy_weihai.system import build_system
     from policy_weihai.variables.common import RULES, at_dates, window_ok
+    from policy_weihai.vouchers import VOUCHER_BASIS, VOUCHER_RULES
 
     return Jurisdiction(
         name="policy_weihai", label="威海市", platform_title="威海市科技创新政策平台", authority="威海市科学技术局",
@@ -156,7 +190,8 @@ def _build() -> Jurisdiction:
                                     "b25_ip_loan_lpr", "b27_tech_bank_loan_amount", "b25_ip_loan_interest_event",
                                     "b25_ip_evaluation_fee_event", "b25_ip_insurance_event"}),
         event_names=EVENT_NAMES, calculator_examples=CALCULATOR_EXAMPLES, parameter_at=at_dates, reference=REFERENCE,
-        reference_tables=REFERENCE_TABLES,
+        reference_tables=REFERENCE_TABLES, indicator_catalogue=INDICATORS, voucher_rules=VOUCHER_RULES,
+        voucher_basis=VOUCHER_BASIS, vocabulary=vocabulary(),
         coverage_note="《威海市“十四五”科技创新规划》只设目标与管理要求，无自身兑现金额。")
 
 

@@ -6,6 +6,8 @@ by staff on the reference pages, seeded from ``data/``).
   荣成市 371082, 乳山市 371083).
 - Functional zones (高区, 经区, 临港区, 南海新区, 综保区): named in document C (三(一) "五区" and 三(二)) and in
   the documents' addressees; they have no GB/T 2260 code, so their ``code`` is an internal one.
+- Other prefecture-level cities of Shandong (``OUTSIDE``): GB/T 2260 code prefixes, to name where an organisation
+  outside the city is registered.
 - Industry technology innovation chains: document C, 六 "产业技术创新链" paragraphs, grouped under the clusters the
   plan names them in.
 """
@@ -56,7 +58,17 @@ INDUSTRY_CHAINS = [
 ]
 
 
-REFERENCE = Reference(city=CITY, divisions=tuple(DIVISIONS), zones=tuple(ZONES), industry_chains=tuple(INDUSTRY_CHAINS))
+#: The province's other prefecture-level cities (GB/T 2260 code prefix, name), named in the reason a provision of the
+#: city does not apply to an organisation registered there (e.g. 370602 烟台市芝罘区 → 烟台市).
+OUTSIDE = [
+    ("3701", "济南市"), ("3702", "青岛市"), ("3703", "淄博市"), ("3704", "枣庄市"), ("3705", "东营市"), ("3706", "烟台市"),
+    ("3707", "潍坊市"), ("3708", "济宁市"), ("3709", "泰安市"), ("3711", "日照市"), ("3713", "临沂市"), ("3714", "德州市"),
+    ("3715", "聊城市"), ("3716", "滨州市"), ("3717", "菏泽市"),
+]
+
+
+REFERENCE = Reference(city=CITY, divisions=tuple(DIVISIONS), zones=tuple(ZONES), industry_chains=tuple(INDUSTRY_CHAINS),
+                      outside=tuple(OUTSIDE))
 
 
 def _ip_loans_need() -> dt.date | None:

@@ -34,6 +34,27 @@ class WeihaiTaxBenefitSystem(TaxBenefitSystem):
 
         for variable in ALL_VARIABLES:
             self.add_variable(variable)
+        self._limit_to_places()
+
+    def _limit_to_places(self) -> None:
+        """Every provision's amounts (its variable, and the per-event amounts ``*_event``) are 0 for organisations
+        registered outside where it applies (``policy.jurisdiction.Jurisdiction.place_of``: 我市 for A and B)."""
+        from policy_weihai.jurisdiction import JURISDICTION
+        from policy_weihai.variables.common import only_in_place
+
+        places = {p.variable: JURISDICTION.place_of(p) for p in JURISDICTION.provisions}
+        city = JURISDICTION.reference.city[0]
+        for name, variable in self.variables.items():
+            if not variable.formulas:
+                continue
+            if name in places:
+                place = places[name]
+            elif name.endswith("_event") and variable.value_type is float:
+                place = places.get(name[: -len("_event")], city)
+            else:
+                continue
+            for start, formula in list(variable.formulas.items()):
+                variable.formulas[start] = only_in_place(formula, place)
 
 
 #: Documents with a folder of articles: ``<doc>/art_NN/parameters.yaml`` holds the parameters ``<doc>.art_NN``.

@@ -94,6 +94,11 @@ def _paragraphs(text: str, numbered_as_articles: bool) -> list[Paragraph]:
     return out
 
 
+def split_paragraphs(text: str, numbered_as_articles: bool) -> list[Paragraph]:
+    """A text's paragraphs with the article each opens (also read by ``policy.reader``, sentence by sentence)."""
+    return _paragraphs(text, numbered_as_articles)
+
+
 @lru_cache(maxsize=16)
 def _load(path: Path, mtime: float, numbered_as_articles: bool) -> tuple[Paragraph, ...]:
     """The file's paragraphs (read again when it changes)."""

@@ -36,6 +36,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 def _staff_home(request: HttpRequest) -> HttpResponse:
     """Government staff: the registry they can see, in figures (organisations, qualifications in force, platforms)."""
+    from indicators import catalogue
     from indicators.models import Indicator
     from registry.models import Organization, Qualification, QualificationKind
     from registry.services import visible_organizations
@@ -54,7 +55,9 @@ def _staff_home(request: HttpRequest) -> HttpResponse:
         "kinds": [(label, by_kind.get(value, 0), value) for value, label in Organization._meta.get_field("kind").choices],
         "qualifications": [(label, quals.get(value, 0), value) for value, label in QualificationKind.choices],
         "platforms": [("国家级", platforms.get("national", 0)), ("省级", platforms.get("provincial", 0)), ("市级", platforms.get("city", 0))],
-        "indicator_count": Indicator.objects.count(),
+        "indicator_count": Indicator.objects.filter(code__in=catalogue.codes()).count(),
+        "indicator_documents": "、".join(catalogue.document_keys()),
+        "indicator_table": catalogue.categories().get(catalogue.plan_table(), ""),
     })
 
 

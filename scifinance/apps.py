@@ -9,7 +9,7 @@ class ScifinanceConfig(AppConfig):
     def ready(self) -> None:
         # A loss claim's amount is the pool's rule on the defaulted loan (A 第19条), decided here, not the engine's
         # yearly figure for the bank; funding's payment-time re-check leaves it to this app.
-        from funding import checks
+        from funding import money
         from scifinance.pools import PROVISION_ID
 
-        checks.DECIDED_ELSEWHERE.add(PROVISION_ID)
+        money.decided_elsewhere(PROVISION_ID)

@@ -15,12 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from core.audit import account, record
-from funding import services as funding
-from funding.models import BudgetLine, CapCounter, Claim, LedgerEntry
+from core.audit import record
+from funding import money as funding
 from scifinance import rules
 from scifinance.models import (
     PRODUCT_SCHEME,
@@ -163,39 +162,20 @@ def file_loss_claim(user: Any, loan: Loan, loss: Any, filed_on: Any, evidence: l
         list(Loan.objects.select_for_update().filter(pk=loan.pk).values_list("pk"))  # one claim per loan, in parallel too
         if LossClaim.objects.filter(loan=loan).exists():
             raise FinanceError("该笔贷款已申请过风险补偿，不能重复申请。", "loan")
-        claim = Claim(programme=pool.programme, organization=loan.lender.organization,
-                      origin=Claim.Origin.REDEMPTION, provision_id=PROVISION_ID,
-                      title=f"风险补偿：{loan.borrower.name} {loan.get_product_display()} {loan.contract_no}"[:200],
-                      document=rules.A, article="第19条", year=filed_on.year, event_key=f"loan:{loan.pk}",
-                      is_ceiling=False, entitled_amount=city,
-                      explanation=(f"损失本金 {loss:,.2f} 元 × 市级 {pool.city_share * 100:.0f}% = {city:,.2f} 元"
-                                   f"（{rules.RISK_CITATION}，省、市两级各 35%；省级 {province:,.2f} 元由省级资金承担）"),
-                      bank_name=bank_name, bank_account=bank_account, created_by=account(user))
-        claim.full_clean()
-        claim.save()
-        _raise_yearly_amount(claim)
-        for label, filename, data in evidence:
-            funding.attach(user, claim, label, filename, data)
+        claim = funding.open_claim(
+            user, pool.programme, loan.lender.organization, provision_id=PROVISION_ID,
+            title=f"风险补偿：{loan.borrower.name} {loan.get_product_display()} {loan.contract_no}",
+            document=rules.A, article="第19条", year=filed_on.year, event_key=f"loan:{loan.pk}", amount=city,
+            explanation=(f"损失本金 {loss:,.2f} 元 × 市级 {pool.city_share * 100:.0f}% = {city:,.2f} 元"
+                         f"（{rules.RISK_CITATION}，省、市两级各 35%；省级 {province:,.2f} 元由省级资金承担）"),
+            bank_name=bank_name, bank_account=bank_account, evidence=evidence, cap="sum")
         lc = LossClaim.objects.create(loan=loan, pool=pool, loss=loss, days_overdue=days, filed_on=filed_on,
                                       city_amount=city, province_amount=province, claim=claim)
-        funding.perform(user, claim.pk, "submit")
-        claim.refresh_from_db()
         record(user, "scifinance.loss_claim_filed", lc, f"{loan.lender} 申请风险补偿 {city:,.2f} 元")
     return lc
 
 
-def _raise_yearly_amount(claim: Claim) -> None:
-    """A 第19条 has no yearly cap: the bank's amount for the year is the sum of its claims' 35%. The funding ledger
-    checks each decision against a per-organisation, per-article, per-year lock row whose cap is the engine's amount
-    for that year, so each new claim raises that row by its own amount (under the row lock)."""
-    counter, created = CapCounter.objects.select_for_update().get_or_create(
-        organization=claim.organization, provision_id=claim.provision_id, year=claim.year,
-        defaults={"cap": claim.entitled_amount})
-    if not created:
-        CapCounter.objects.filter(pk=counter.pk).update(cap=F("cap") + claim.entitled_amount)
-
-
-def approve_loss_claim(user: Any, lc: LossClaim, budget_line: BudgetLine | None = None) -> LossClaim:
+def approve_loss_claim(user: Any, lc: LossClaim, budget_line: Any = None) -> LossClaim:
     """Staff approve: 形式审查通过 → 决定 (the city amount, from the pool's budget line with money left) → 公示期满."""
     with transaction.atomic():
         line = budget_line or _line_with_room(lc.pool, lc.city_amount)
@@ -206,17 +186,17 @@ def approve_loss_claim(user: Any, lc: LossClaim, budget_line: BudgetLine | None 
     return lc
 
 
-def _line_with_room(pool: RiskPool, amount: Decimal) -> BudgetLine:
-    for line in pool.programme.budget_lines.filter(confirmed_at__isnull=False).order_by("id"):
-        if funding.line_balance(line).available >= amount:
-            return line
+def _line_with_room(pool: RiskPool, amount: Decimal) -> Any:
+    line = funding.line_with_room(pool.programme, amount)
+    if line is not None:
+        return line
     raise FinanceError(f"资金池“{pool}”没有可用余额不少于 {amount:,.2f} 元的已确认预算科目，请先注资。", "amount")
 
 
-def pay_loss_claim(user: Any, lc: LossClaim) -> LedgerEntry:
+def pay_loss_claim(user: Any, lc: LossClaim) -> Any:
     """Finance pays the city's share: the funding ledger's payment entry."""
     funding.perform(user, lc.claim_id, "pay")
-    return LedgerEntry.objects.get(claim_id=lc.claim_id, kind=LedgerEntry.Kind.PAYMENT)
+    return funding.payment_of(lc.claim_id)
 
 
 def record_recovery(user: Any, lc: LossClaim, amount: Any, recovered_on: Any) -> Recovery:
@@ -253,11 +233,8 @@ def record_recovery(user: Any, lc: LossClaim, amount: Any, recovered_on: Any) ->
 
 def ledger_balance(pool: RiskPool) -> Decimal:
     """Funds put in (the programme's budget lines) minus the sum of its ledger entries' deltas."""
-    allocated = BudgetLine.objects.filter(programme=pool.programme).aggregate(s=Sum("amount"))["s"] or ZERO
-    s = LedgerEntry.objects.filter(budget_line__programme=pool.programme).aggregate(
-        c=Sum("committed_delta"), p=Sum("paid_delta"))
     # to the cent: SQLite sums decimals in binary floating point
-    return _cents(allocated - (s["c"] or ZERO) - (s["p"] or ZERO))
+    return _cents(funding.programme_available(pool.programme))
 
 
 def pool_balance(pool: RiskPool) -> Decimal:
@@ -351,8 +328,7 @@ def monthly_bulletin(pool: RiskPool, year: int, month: int) -> dict[str, Any]:
     start = dt.date(year, month, 1)
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     claims = pool.loss_claims.filter(filed_on__range=(start, end))
-    paid = LedgerEntry.objects.filter(budget_line__programme=pool.programme, kind="payment",
-                                      created_at__date__range=(start, end)).aggregate(s=Sum("amount"))["s"] or ZERO
+    paid = funding.paid_between(pool.programme, start, end)
     recs = Recovery.objects.filter(loss_claim__pool=pool, recovered_on__range=(start, end))
     return {"pool": str(pool), "month": f"{year}-{month:02d}", "claims_filed": claims.count(),
             "losses_claimed": claims.aggregate(s=Sum("loss"))["s"] or ZERO, "paid": paid,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from funding.models import LedgerEntry
+from funding import money
 from scifinance import pools
 from scifinance.models import Loan, Product, RiskPool
 
@@ -25,8 +25,7 @@ def loans_by(qs, field: str, label_field: str | None = None) -> list[dict[str, A
 
 def subsidies_by_article() -> list[dict[str, Any]]:
     """Money paid out of the funding ledger, net of clawbacks and reversals, by document and article."""
-    rows = (LedgerEntry.objects.values("document", "article").annotate(paid=Sum("paid_delta"), n=Count("id"))
-            .order_by("document", "article"))
+    rows = money.paid_by_article().order_by("document", "article")
     return [{"label": f"{r['document']} {r['article']}", "paid": r["paid"] or ZERO, "entries": r["n"]} for r in rows
             if r["paid"]]
 

@@ -9,19 +9,20 @@ payment is a clawback entry of the city's pro-rata share back into the pool.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from core.audit import account, record
 from core.crypto import lookup_key
+from funding import money as funds
 from registry.models import Organization, OrganizationKind
 from registry.uscc import uscc_error
 from scifinance import rules
@@ -147,9 +148,7 @@ class LoanDraft:
 
 
 def _blacklisted(org: Organization, on: dt.date) -> bool:
-    from funding.services import blacklist_entry
-
-    return blacklist_entry(org, on) is not None
+    return funds.blacklist_entry(org, on) is not None
 
 
 @dataclass
@@ -162,14 +161,8 @@ class Lookups:
 
     @classmethod
     def load(cls, lender: Partner, usccs: set[str]) -> Lookups:
-        from funding.models import BlacklistEntry
-
         orgs = {o.uscc: o for o in Organization.objects.filter(uscc__in=usccs)}
-        ids = [o.pk for o in orgs.values()]
-        bl: dict[int, list[tuple[dt.date, dt.date]]] = {}
-        for org_id, a, b in BlacklistEntry.objects.filter(organization_id__in=ids, confirmed=True).values_list(
-                "organization_id", "starts_on", "ends_on"):
-            bl.setdefault(org_id, []).append((a, b))
+        bl = funds.blacklist_periods(o.pk for o in orgs.values())
         return cls(orgs, set(Loan.objects.filter(lender=lender).values_list("contract_no", flat=True)), bl)
 
 
@@ -282,56 +275,61 @@ def _check_talent(errors: dict[str, str], borrower, contract_date, amount, term,
         errors["amount"] = message
 
 
-def lock_for_caps(borrower_ids: Iterable[int] = (), partner_ids: Iterable[int] = (),
-                  talent_ids: Iterable[str] = ()) -> None:
-    """Serialise every writer a cap of this app counts, inside the caller's transaction: the borrowers' organisation
-    rows, the institutions' partner rows, then each talent (no row of its own: a transaction-scoped advisory lock
-    keyed by the ID number on PostgreSQL). Always in this order and sorted, so two writers never wait on each other
-    in a cycle. Sums read after this call are the ones the write is checked against."""
-    borrower_ids, partner_ids = sorted(set(borrower_ids)), sorted(set(partner_ids) - {None})
-    if borrower_ids:
-        list(Organization.objects.select_for_update().filter(pk__in=borrower_ids).order_by("pk").values_list("pk"))
-    if partner_ids:
-        list(Partner.objects.select_for_update().filter(pk__in=partner_ids).order_by("pk").values_list("pk"))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for talent_id in sorted(set(talent_ids)):
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                               [f"scifinance.talent:{lookup_key(talent_id)}"])
+#: B 第27条's two yearly caps and B 第23条's covered balance, each a funding cap (funding.money) of its own
+TALENT_PERSON, TALENT_FIRM, COVERED = "B.27.talent_loan.person", "B.27.talent_loan.enterprise", "B.23.covered_balance"
+
+
+def talent_keys(d: LoanDraft) -> tuple[funds.CapKey, funds.CapKey]:
+    """The talent's and the borrower's 人才贷 caps of the contract's year (the talent by a digest of the ID number)."""
+    year = d.contract_date.year
+    return (funds.CapKey(TALENT_PERSON, year, subject=funds.person("talent", d.talent_id)),
+            funds.CapKey(TALENT_FIRM, year, organization_id=d.borrower.pk))
+
+
+def exposure_key(partner_id: int, scheme: str) -> funds.CapKey:
+    return funds.CapKey(f"scifinance.exposure.{scheme}", subject=f"partner:{partner_id}")
 
 
 def talent_cap_errors(drafts: Sequence[LoanDraft], lock: bool = False) -> dict[int, str]:
     """B 第27条: 人才贷 额度每人不超过 1000 万元；多个高层次人才任职的企业贷款总额不超过 5000 万元, each counted over
-    the talent's / enterprise's 人才贷 contracted in the same calendar year. The one place both caps are summed:
-    ``drafts`` (in order; each one within the caps counts against the next) against the loans already registered.
-    With ``lock`` (every write) the talents and borrowers are locked first. Returns {index of draft: message}."""
+    the talent's / enterprise's 人才贷 contracted in the same calendar year. ``drafts`` (in order; each one within the
+    caps counts against the next) are assessed by funding's caps against the loans already registered; with ``lock``
+    (every write) under the caps' row locks. Returns {index of draft: message}."""
     talent = [(i, d) for i, d in enumerate(drafts) if d.product == Product.TALENT_LOAN]
     if not talent:
         return {}
-    if lock:
-        lock_for_caps(borrower_ids=[d.borrower.pk for _, d in talent], talent_ids=[d.talent_id for _, d in talent])
-    years = {d.contract_date.year for _, d in talent}
-    loans = Loan.objects.filter(product=Product.TALENT_LOAN, contract_date__year__in=years).annotate(
-        y=ExtractYear("contract_date"))
-    person = {(r["talent_key"], r["y"]): r["s"] for r in  # the ID number is encrypted: its keyed hash finds the loans
-              loans.filter(talent_key__in={lookup_key(d.talent_id) for _, d in talent})
-              .values("talent_key", "y").annotate(s=Sum("amount"))}
-    firm = {(r["borrower_id"], r["y"]): r["s"] for r in loans.filter(borrower_id__in={d.borrower.pk for _, d in talent})
-            .values("borrower_id", "y").annotate(s=Sum("amount"))}
+    keys = {i: talent_keys(d) for i, d in talent}
+    asks = [funds.Ask(d.amount, [(keys[i][0], rules.TALENT_LOAN_CAP), (keys[i][1], rules.TALENT_ENTERPRISE_CAP)])
+            for i, d in talent]
+
+    def registered(wanted: set[funds.CapKey]) -> dict[funds.CapKey, Decimal]:
+        """What this app has lent under each cap: the 人才贷 of the talent / the borrower in the year."""
+        years = {d.contract_date.year for _, d in talent}
+        loans = Loan.objects.filter(product=Product.TALENT_LOAN, contract_date__year__in=years).annotate(
+            y=ExtractYear("contract_date"))
+        person = {(r["talent_key"], r["y"]): r["s"] for r in loans.filter(  # the ID number is encrypted: its keyed hash
+            talent_key__in={lookup_key(d.talent_id) for _, d in talent}).values("talent_key", "y").annotate(s=Sum("amount"))}
+        firm = {(r["borrower_id"], r["y"]): r["s"] for r in loans.filter(
+            borrower_id__in={d.borrower.pk for _, d in talent}).values("borrower_id", "y").annotate(s=Sum("amount"))}
+        out = {}
+        for i, d in talent:
+            year = d.contract_date.year
+            out[keys[i][0]] = person.get((lookup_key(d.talent_id), year)) or ZERO
+            out[keys[i][1]] = firm.get((d.borrower.pk, year)) or ZERO
+        return out
+
+    result = funds.assess(asks, registered, locked=lock)
     cite, errors = rules.TALENT_CITATION, {}
-    for i, d in talent:
+    for j, refusal in result.refusals.items():
+        i, d = talent[j]
         year = d.contract_date.year
-        p_key, f_key = (lookup_key(d.talent_id), year), (d.borrower.pk, year)
-        p_sum, f_sum = person.get(p_key) or ZERO, firm.get(f_key) or ZERO
-        if p_sum + d.amount > rules.TALENT_LOAN_CAP:
-            errors[i] = (f"贷款金额：人才 {d.talent_name} {year} 年人才贷已有 {rules.wan(p_sum)}，加上本笔 "
+        if refusal.key.provision_id == TALENT_PERSON:
+            errors[i] = (f"贷款金额：人才 {d.talent_name} {year} 年人才贷已有 {rules.wan(refusal.used)}，加上本笔 "
                          f"{rules.wan(d.amount)} 超过每人不超过 {rules.wan(rules.TALENT_LOAN_CAP)} 的额度（{cite}）。")
-        elif f_sum + d.amount > rules.TALENT_ENTERPRISE_CAP:
-            errors[i] = (f"贷款金额：{d.borrower.name} {year} 年人才贷已有 {rules.wan(f_sum)}，加上本笔 "
+        else:
+            errors[i] = (f"贷款金额：{d.borrower.name} {year} 年人才贷已有 {rules.wan(refusal.used)}，加上本笔 "
                          f"{rules.wan(d.amount)} 超过多个高层次人才任职企业贷款总额不超过 "
                          f"{rules.wan(rules.TALENT_ENTERPRISE_CAP)} 的限额（{cite}）。")
-        else:
-            person[p_key], firm[f_key] = p_sum + d.amount, f_sum + d.amount
     return errors
 
 
@@ -437,7 +435,10 @@ def file_loan(user: Any, loan: Loan, filed_on: Any) -> Loan:
     scheme = PRODUCT_SCHEME[Product(loan.product)]
     with transaction.atomic():
         head = Loan.objects.filter(pk=loan.pk).values_list("borrower_id", "lender_id", "lender__parent_id").get()
-        lock_for_caps(borrower_ids=[head[0]], partner_ids=head[1:])  # B 第23条 and the bank's exposure limit
+        covered_key = funds.CapKey(COVERED, organization_id=head[0])
+        # B 第23条 and the bank's exposure limit: the caps' rows locked (in funding's order) before the loan's
+        funds.lock_caps([covered_key, *(exposure_key(p, scheme) for p in head[1:] if p)],
+                        {covered_key: rules.COVERED_BALANCE_CAP})
         loan = Loan.objects.select_for_update().select_related("lender", "borrower").get(pk=loan.pk)
         if loan.filed_on:
             raise FinanceError(f"该笔贷款已于 {loan.filed_on} 备案，不能重复备案。", "filed_on")
@@ -450,12 +451,15 @@ def file_loan(user: Any, loan: Loan, filed_on: Any) -> Loan:
         if not partner_filed(loan.lender, scheme, filed_on):
             raise FinanceError(f"{loan.lender} 在 {filed_on} 未取得“{Scheme(scheme).label}”备案，该笔贷款不能纳入风险补偿。",
                                "lender")
+        amount = outstanding(loan, filed_on)
         if scheme == Scheme.TRANSFORMATION_LOAN:
-            covered = covered_balance(loan.borrower, filed_on)
-            if covered + outstanding(loan, filed_on) > rules.COVERED_BALANCE_CAP:
+            over = funds.assess([funds.Ask(amount, [(covered_key, rules.COVERED_BALANCE_CAP)])],
+                                lambda _: {covered_key: covered_balance(loan.borrower, filed_on)}, locked=False)
+            if not over:
+                used = over.refusals[0].used
                 raise FinanceError(
-                    f"{loan.borrower.name} 已纳入风险补偿的贷款余额 {rules.wan(covered)}，加上本笔 "
-                    f"{rules.wan(outstanding(loan, filed_on))} 超过每家企业 {rules.wan(rules.COVERED_BALANCE_CAP)} 的上限"
+                    f"{loan.borrower.name} 已纳入风险补偿的贷款余额 {rules.wan(used)}，加上本笔 "
+                    f"{rules.wan(amount)} 超过每家企业 {rules.wan(rules.COVERED_BALANCE_CAP)} 的上限"
                     f"（{rules.COVERED_CITATION}）。", "amount")
         # the limit in force that day, the lender's own or its bank's; it covers that institution with its branches
         filing = PartnerFiling.objects.filter(
@@ -463,10 +467,13 @@ def file_loan(user: Any, loan: Loan, filed_on: Any) -> Loan:
             filed_on__lte=filed_on).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=filed_on)).select_related(
             "partner__organization").order_by("-filed_on").first()
         if filing is not None:
-            exposure = bank_exposure(filing.partner, scheme, filed_on)
-            if exposure + outstanding(loan, filed_on) > filing.exposure_limit:
+            key = exposure_key(filing.partner_id, scheme)
+            over = funds.assess([funds.Ask(amount, [(key, filing.exposure_limit)])],
+                                lambda _: {key: bank_exposure(filing.partner, scheme, filed_on)}, locked=False)
+            if not over:
                 raise FinanceError(f"{filing.partner}（含其科技支行）纳入风险补偿的贷款余额将超过敞口上限 "
-                                   f"{rules.wan(filing.exposure_limit)}（现为 {rules.wan(exposure)}）。", "amount")
+                                   f"{rules.wan(filing.exposure_limit)}（现为 {rules.wan(over.refusals[0].used)}）。",
+                                   "amount")
         loan.filed_on = filed_on
         loan.save(update_fields=["filed_on"])
         record(user, "scifinance.loan_filed", loan, f"{loan.contract_no} 备案 {Scheme(scheme).label}")

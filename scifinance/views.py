@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from funding.services import FundingError
+from funding.money import FundingError
 from registry.models import Organization, Recognition
 from scifinance import access, excel, pools, reports, services
 from scifinance.forms import ImportForm, LoanForm, LossClaimForm, PolicyForm, RepaymentForm
@@ -231,7 +231,7 @@ def chokepoint_list(request: HttpRequest) -> HttpResponse:
 def chokepoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """拨投贷保 (B 第24条) for one 卡脖子 project: 拨 (the grant through the funding workflow), 投 (recommended
     investors), 贷 (卡脖子攻关贷), 保 (研发损失险)."""
-    from funding.models import Claim
+    from funding import money
 
     project = Recognition.objects.filter(kind="project", subject="chokepoint_project").select_related(
         "organization").filter(pk=pk).first()
@@ -241,7 +241,7 @@ def chokepoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     u = request.user
     if not access.is_staff(u) and getattr(u, "organization_id", None) != org.pk:
         raise Http404("未找到该项目。")
-    grants = Claim.objects.filter(organization=org, provision_id="B.24.chokepoint_project_ceiling")
+    grants = money.claims_of(org, "B.24.chokepoint_project_ceiling")
     investors = Partner.objects.filter(kind=PartnerKind.INVESTMENT, filings__scheme=Scheme.CHOKEPOINT).distinct()
     loans_ = Loan.objects.filter(borrower=org, product=Product.CHOKEPOINT_LOAN).select_related("lender__organization")
     policies_ = InsurancePolicy.objects.filter(insured=org, product="chokepoint_rd_insurance").select_related(

@@ -1023,11 +1023,11 @@ class ClaimState:
 
     @property
     def label(self) -> str:
-        from funding.workflow import STATES
+        from funding.money import state_label
 
         if self.paid:
             return "已拨付"
-        return "已建申报，未提交" if self.state == "draft" else f"已申报（{STATES.get(self.state, ('', self.state))[1]}）"
+        return "已建申报，未提交" if self.state == "draft" else f"已申报（{state_label(self.state)}）"
 
     def text(self) -> str:
         from core.formatting import money
@@ -1037,14 +1037,13 @@ class ClaimState:
 
 def claim_states(org_ids: Iterable[int], years: Iterable[int]) -> dict[tuple[int, str, int], ClaimState]:
     """(organisation, provision, year) → its claim's state, read from funding's claims (one query)."""
-    from funding.models import Claim
+    from funding.money import claim_rows
 
     out: dict[tuple[int, str, int], ClaimState] = {}
-    rows = (Claim.objects.filter(organization_id__in=list(org_ids), year__in=list(years)).exclude(provision_id="")
-            .order_by("event_key", "id")
-            .values_list("pk", "organization_id", "provision_id", "year", "state", "decided_amount", "entitled_amount"))
-    for pk, org_id, pid, year, state, decided, entitled in rows:
-        out.setdefault((org_id, pid, year), ClaimState(pk, state, decided if decided is not None else entitled))
+    for r in claim_rows(organization_id__in=list(org_ids), year__in=list(years)):
+        if r.provision_id:
+            out.setdefault((r.organization_id, r.provision_id, r.year),
+                           ClaimState(r.pk, r.state, r.decided_amount if r.decided_amount is not None else r.entitled_amount))
     return out
 
 

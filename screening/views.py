@@ -167,8 +167,8 @@ def run_notify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_proactive(request: HttpRequest, pk: int) -> HttpResponse:
     """免申即享兑现 from the run's own page: the fixed (应享) results of the ticked organisations, or of all, become
-    claims awaiting each organisation's confirmation (funding's one door, funding.services)."""
-    from funding.services import FundingError, create_proactive_claims
+    claims awaiting each organisation's confirmation (funding's one door, funding.money)."""
+    from funding.money import FundingError, create_proactive_claims
 
     if denied := _staff_only(request):
         return denied

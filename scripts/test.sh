@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 if ! psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' >/dev/null 2>&1; then export PGPASSWORD=postgres; fi
 .venv/bin/ruff check .
+.venv/bin/lint-imports
 PYTHONPATH=. .venv/bin/openfisca test $(find policy_weihai -name '*.yaml' \( -path '*/tests/*' -o -name tests.yaml \)) --country-package policy_weihai
 echo "== tests on SQLite"
 env -u DATABASE_URL .venv/bin/pytest -q -p no:cacheprovider "$@"

@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Role, User
-from funding import services as funding
+from funding import money as funding
 from registry.models import Organization, Qualification
 from vouchers import services, subsidy
 from vouchers.models import (

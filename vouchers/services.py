@@ -20,8 +20,7 @@ from django.utils import timezone
 
 from core import formatting
 from core.audit import account, record
-from funding import services as funding
-from funding.models import Claim
+from funding import money as funding
 from funding.notify import notify
 from registry.models import Organization, Qualification
 from vouchers import access, subsidy
@@ -531,7 +530,7 @@ def create_programme(user: Any, year: int, *, city_budget: Any, province_budget:
     if expires_on <= starts_on:
         raise VoucherError("券有效期至：须晚于开始日期。", "expires_on")
     with transaction.atomic():
-        fp = funding.create_programme(user, "科技创新券", year, legal_basis=f"{subsidy.A17_CITATION}；{subsidy.B30_CITATION}",
+        fp = funding.create_programme(user, "科技创新券", year, legal_basis="；".join(subsidy.citations()),
                                       workflow_def={"steps": ["formal_check", "decision", "publicity", "approved"]},
                                       required_attachments=list(EVIDENCE), publicity_days=publicity_days,
                                       kind="voucher")
@@ -636,13 +635,12 @@ def _apply(user: Any, v: Voucher, fee: Decimal, category: str, networked: bool, 
         raise VoucherError("创新券余额为 0 元，不能使用。", "voucher")
     else:
         q = subsidy.scale(q, v.balance)
-    used = (VoucherUse.objects.filter(voucher__organization=v.organization, voucher__kind__programme=v.kind.programme,
-                                      state__in=("held", "spent", "settled"))
-            .aggregate(s=Sum(F("city_amount") + F("province_amount")))["s"] or ZERO)
-    cap = v.kind.programme.yearly_cap
-    if used + q.total > cap:
-        raise VoucherError(f"本单位 {v.kind.programme.year} 年度创新券已使用 {money(used)} 元，本次 {money(q.total)} 元将超过"
-                           f"每家每年上限 {money(cap)} 元。", "amount")
+    vp = v.kind.programme
+    over = funding.reserve(yearly_cap_key(vp, v.organization_id), vp.yearly_cap, q.total,
+                           lambda: voucher_money_used(v.organization_id, vp))
+    if over is not None:
+        raise VoucherError(f"本单位 {vp.year} 年度创新券已使用 {money(over.used)} 元，本次 {money(q.total)} 元将超过"
+                           f"每家每年上限 {money(over.limit)} 元。", "amount")
     if state == VoucherUse.State.HELD:
         Voucher.objects.filter(pk=v.pk).update(held=F("held") + q.total)
     else:
@@ -652,6 +650,18 @@ def _apply(user: Any, v: Voucher, fee: Decimal, category: str, networked: bool, 
                                     state=state)
     record(user, "vouchers.voucher_applied", use, f"{v} 抵扣 {money(q.total)} 元", citation=q.citation)
     return use
+
+
+def yearly_cap_key(vp: VoucherProgramme, organization_id: int) -> funding.CapKey:
+    """An enterprise's 创新券 in one programme year: a funding cap, locked by every use of any of its vouchers."""
+    return funding.CapKey(f"VOUCHER.{vp.year}.yearly_cap.{vp.pk}", vp.year, organization_id)
+
+
+def voucher_money_used(organization_id: int, vp: VoucherProgramme) -> Decimal:
+    """What the enterprise's vouchers of the programme hold, spent or settled (the yearly cap counts it)."""
+    return (VoucherUse.objects.filter(voucher__organization_id=organization_id, voucher__kind__programme=vp,
+                                      state__in=("held", "spent", "settled"))
+            .aggregate(s=Sum(F("city_amount") + F("province_amount")))["s"] or ZERO)
 
 
 def _voucher_for(user: Any, voucher_id: Any) -> Voucher:
@@ -785,35 +795,25 @@ def create_settlement(user: Any, use_ids: list[Any], evidence: dict[str, tuple[s
         if any(source == "province" for source, _ in parts) and vp.province_line is None:
             raise VoucherError("本年度计划未设省级资金科目，不能结算省级补助。", "uses")
         claims = []
+        evidence_files = [(label, *evidence[label]) for label in EVIDENCE]
         for (source, citation), amount in sorted(parts.items()):
             doc, _, art = citation.partition(" ")
-            claim = Claim(programme=vp.funding_programme, organization=org, origin=Claim.Origin.REDEMPTION,
-                          provision_id=f"VOUCHER.{vp.year}.{source}.{CITATION_TAGS[citation]}.{batch.pk}",
-                          title=f"创新券结算（{'省级' if source == 'province' else '市级'}）批次 #{batch.pk}",
-                          document=doc, article=art[:60], year=vp.year, is_ceiling=False, entitled_amount=amount,
-                          explanation=f"{len(uses)} 笔已确认服务的创新券补助（{citation}）", bank_name=bank_name[:100],
-                          bank_account=(bank_account or "").replace(" ", ""), created_by=account(user))
-            claim.full_clean()
-            claim.save()
-            for label in EVIDENCE:
-                filename, data = evidence[label]
-                try:
-                    funding.attach(user, claim, label, filename, data)
-                except funding.FundingError as exc:
-                    raise VoucherError(str(exc), "evidence") from None
             try:
-                funding.perform(user, claim.pk, "submit")
+                claim = funding.open_claim(
+                    user, vp.funding_programme, org,
+                    provision_id=f"VOUCHER.{vp.year}.{source}.{subsidy.citations()[citation]}.{batch.pk}",
+                    title=f"创新券结算（{'省级' if source == 'province' else '市级'}）批次 #{batch.pk}",
+                    document=doc, article=art, year=vp.year, amount=amount,
+                    explanation=f"{len(uses)} 笔已确认服务的创新券补助（{citation}）", bank_name=bank_name,
+                    bank_account=bank_account, evidence=evidence_files)
             except funding.FundingError as exc:
-                raise VoucherError(str(exc), exc.field) from None
+                raise VoucherError(str(exc), "evidence" if exc.field == "file" else exc.field) from None
             claims.append(claim)
         batch.claims.set(claims)
         batch.save()
         record(user, "vouchers.settlement_submitted", batch, f"{provider} 提交结算 {len(uses)} 笔",
                city=str(batch.city_amount), province=str(batch.province_amount))
     return batch
-
-
-CITATION_TAGS = {subsidy.B30_CITATION: "B30", subsidy.A17_CITATION: "A17"}
 
 
 def _parts(uses: Any) -> dict[tuple[str, str], Decimal]:
@@ -827,11 +827,11 @@ def _parts(uses: Any) -> dict[tuple[str, str], Decimal]:
     return out
 
 
-def _claims(batch: SettlementBatch) -> list[Claim]:
+def _claims(batch: SettlementBatch) -> list[Any]:
     return list(batch.claims.order_by("id"))
 
 
-def _part_of(claim: Claim, citations: dict[str, str]) -> tuple[str, str]:
+def _part_of(claim: Any, citations: dict[str, str]) -> tuple[str, str]:
     _, _, source, tag, _ = claim.provision_id.split(".")
     return source, citations[tag]
 
@@ -875,7 +875,7 @@ def approve_settlement(user: Any, batch_id: Any) -> SettlementBatch:
             raise VoucherError(f"批次当前为「{batch.get_state_display()}」，不能审核。")
         kept = [i.use for i in batch.items.filter(excluded=False).select_related("use")]
         parts = _parts(kept)
-        tags = {v: k for k, v in CITATION_TAGS.items()}
+        tags = {v: k for k, v in subsidy.citations().items()}
         vp = batch.programme
         try:
             for claim in _claims(batch):
@@ -904,10 +904,7 @@ def end_publicity(user: Any, batch_id: Any) -> SettlementBatch:
         if batch.state != SettlementBatch.State.PUBLICITY:
             raise VoucherError(f"批次当前为「{batch.get_state_display()}」，不在公示中。")
         try:
-            for c in _claims(batch):
-                c.refresh_from_db()
-                if c.state == "publicity":
-                    funding.perform(user, c.pk, "publicity_end")
+            funding.advance(user, [c.pk for c in _claims(batch)], "publicity_end", when="publicity")
         except funding.FundingError as exc:
             raise VoucherError(str(exc), exc.field) from None
         batch.state = SettlementBatch.State.APPROVED
@@ -922,10 +919,7 @@ def pay_settlement(user: Any, batch_id: Any) -> SettlementBatch:
         if batch.state != SettlementBatch.State.APPROVED:
             raise VoucherError(f"批次当前为「{batch.get_state_display()}」，公示期满审核通过后才能拨付。")
         try:
-            for c in _claims(batch):
-                c.refresh_from_db()
-                if c.state == "approved":
-                    funding.perform(user, c.pk, "pay")
+            funding.advance(user, [c.pk for c in _claims(batch)], "pay", when="approved")
         except funding.FundingError as exc:
             raise VoucherError(str(exc), exc.field) from None
         VoucherUse.objects.filter(settlement_item__batch=batch, settlement_item__excluded=False).update(
@@ -937,9 +931,7 @@ def pay_settlement(user: Any, batch_id: Any) -> SettlementBatch:
 
 
 def ledger_entries(batch: SettlementBatch):
-    from funding.models import LedgerEntry
-
-    return LedgerEntry.objects.filter(claim__in=[c.pk for c in _claims(batch)]).select_related("budget_line")
+    return funding.entries(c.pk for c in _claims(batch))
 
 
 def is_postgres() -> bool:

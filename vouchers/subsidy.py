@@ -1,17 +1,10 @@
 """The one function that computes a voucher's subsidy for a service, with its citation.
 
-Two rules:
-
-* 威政发〔2023〕5号 第30条 (B, in force 2023-07-13 to 2028-07-12): for 中小微企业 and 创业（创客）团队 in provincial or
-  higher incubators, the fees of **networked** shared instruments (入网共享的科研设施与仪器) get "在省级创新券补助 40%
-  的基础上，市级再给予 20% 的资金补助". The city's 20% is read from the policy engine's parameter
-  ``b.art_30.instrument_voucher_rate`` (in the jurisdiction package, beside article 30). The province's 40% is the provincial
-  voucher the sentence builds on; the engine does not encode it (it is not a city amount), so it is the cited constant
-  ``PROVINCE_RATE_B30`` below. The text sets no cap; the voucher's balance bounds what it pays.
-* Everything else a voucher covers — 威政发〔2018〕20号 第6条 (普惠券 for 研发服务、仪器共享、技术转移、科技咨询…,
-  重点券), 第17条 (instrument, testing and pilot services "按科技创新券政策给予奖补") and 威政办字〔2018〕107号 二（四）3:
-  the documents state no rate, so the programme's own share for the voucher kind applies (set by the bureau per year),
-  all city money.
+Which share of a fee the voucher pays is the jurisdiction's (``policy.jurisdiction.VoucherRule``): a document may
+build the city's share on a higher level's voucher ("在省级创新券补助 40% 的基础上，市级再给予 20%") for some services
+and users, with the city's rate a dated parameter of the policy engine (closed when the document is no longer in
+force). Every other service is paid at the programme's own share for the voucher kind (set by the bureau per year),
+all city money, under the jurisdiction's ``voucher_basis``. The voucher's balance bounds what it pays (``scale``).
 """
 
 from __future__ import annotations
@@ -19,14 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 
-A_DOC, B_DOC, D_DOC = "威政发〔2018〕20号", "威政发〔2023〕5号", "威政办字〔2018〕107号"
-B30_CITATION = f"{B_DOC} 第30条"
-A17_CITATION = f"{A_DOC} 第6条、第17条；{D_DOC} 二（四）3"
-#: 威政发〔2023〕5号 第30条: "在省级创新券补助 40% 的基础上" — the provincial voucher's share.
-PROVINCE_RATE_B30 = Decimal("0.40")
 CENT = Decimal("0.01")
 
 
@@ -55,35 +44,64 @@ def pct(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
 
-def b30_city_rate(day: dt.date) -> Decimal | None:
-    """The city's rate under B 第30条 on ``day`` from the policy engine's parameters, read as the jurisdiction's formulas
-    read them; None where B is not in force (or the jurisdiction has no such parameter)."""
+def rules() -> tuple[Any, ...]:
+    """The current jurisdiction's voucher sharing rules (``VoucherRule``), first that applies wins."""
+    from policy.jurisdiction import current
+
+    return current().voucher_rules
+
+
+def basis() -> Any:
+    """The current jurisdiction's ``VoucherBasis``: the citation of payments at the programme's own share."""
+    from policy.jurisdiction import current
+
+    return current().voucher_basis
+
+
+def citations() -> dict[str, str]:
+    """Citation → its short tag (funding claims' ids), for every way a voucher is paid."""
+    return {basis().citation: basis().tag} | {r.citation: r.tag for r in rules()}
+
+
+def city_rate(rule: Any, day: dt.date) -> Decimal | None:
+    """The city's rate of ``rule`` on ``day`` from the policy engine's parameters, read as the jurisdiction's formulas
+    read them; None where its document is not in force (or the jurisdiction reads no parameters)."""
     from policy.jurisdiction import current
     from policy.services import _base_system
 
     read = current().parameter_at
     if read is None:
         return None
-    value = read(_base_system().parameters, np.array([str(day)], dtype="datetime64[D]"),
-                 "b.art_30.instrument_voucher_rate")[0]
+    value = read(_base_system().parameters, np.array([str(day)], dtype="datetime64[D]"), rule.city_rate_parameter)[0]
     return None if np.isnan(value) else Decimal(str(value))
+
+
+def _rule_for(category: str, networked: bool, small_or_team: bool, day: dt.date) -> tuple[Any, Decimal] | None:
+    for rule in rules():
+        if (category in rule.categories and (networked or not rule.networked_only)
+                and (small_or_team or not rule.small_or_team_only)):
+            rate = city_rate(rule, day)
+            if rate is not None:
+                return rule, rate
+    return None
 
 
 def compute(fee: Decimal, *, category: str, networked_instrument: bool, performed_on: dt.date,
             small_or_team: bool, programme_share: Decimal) -> Subsidy:
-    """The voucher's subsidy for a service fee (元) — province and city shares apart, with the citation."""
+    """The voucher's subsidy for a service fee (元) — higher level's and city's shares apart, with the citation."""
     fee = _cents(Decimal(fee))
-    city_rate = b30_city_rate(performed_on) if category == "instrument" and networked_instrument else None
-    if city_rate is not None and small_or_team:
-        province, city = _cents(fee * PROVINCE_RATE_B30), _cents(fee * city_rate)
-        text = (f"使用入网共享科研仪器的服务费 {fee:,.2f} 元：省级创新券补助 {pct(PROVINCE_RATE_B30)} 即 {province:,.2f} 元，"
-                f"市级再补助 {pct(city_rate)} 即 {city:,.2f} 元，合计 {province + city:,.2f} 元（{B30_CITATION}）。")
-        return Subsidy(fee, province, city, B30_CITATION, text)
+    found = _rule_for(category, networked_instrument, small_or_team, performed_on)
+    if found is not None:
+        rule, rate = found
+        province, city = _cents(fee * rule.upper_rate), _cents(fee * rate)
+        text = (f"{rule.service_label} {fee:,.2f} 元：{rule.upper_label}补助 {pct(rule.upper_rate)} 即 {province:,.2f} 元，"
+                f"市级再补助 {pct(rate)} 即 {city:,.2f} 元，合计 {province + city:,.2f} 元（{rule.citation}）。")
+        return Subsidy(fee, province, city, rule.citation, text)
     share = Decimal(programme_share)
     city = _cents(fee * share)
-    text = (f"服务费 {fee:,.2f} 元，按本年度创新券补助比例 {pct(share)} 补助 {city:,.2f} 元（{A17_CITATION}；"
+    text = (f"服务费 {fee:,.2f} 元，按本年度创新券补助比例 {pct(share)} 补助 {city:,.2f} 元（{basis().citation}；"
             "文件未规定比例，按创新券年度计划）。")
-    return Subsidy(fee, Decimal("0.00"), city, A17_CITATION, text)
+    return Subsidy(fee, Decimal("0.00"), city, basis().citation, text)
 
 
 def scale(s: Subsidy, limit: Decimal) -> Subsidy:

@@ -13,7 +13,7 @@ def copy_voucher_programme(user: Any, vp: VoucherProgramme, year: int, city_budg
                            starts_on: dt.date, expires_on: dt.date) -> VoucherProgramme:
     """The kinds (面额, 张数, 类别, 发放对象) of ``vp`` in a new year's programme; vouchers are issued from the
     vouchers pages as every year."""
-    from funding.services import FundingError
+    from funding.money import FundingError
 
     try:
         return services.create_programme(

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
+from django.utils import timezone
 
 #: How many items of a group the page lists (oldest first); the group's link opens the rest.
 SHOWN = 10
@@ -62,7 +63,7 @@ def groups_for(user: Any, today: dt.date | None = None) -> list[Group]:
     """Every non-empty group of work for ``user``, in the order of the installed apps."""
     if not getattr(user, "is_authenticated", False):
         return []
-    today = today or dt.date.today()
+    today = today or timezone.localdate()  # the platform's day (Asia/Shanghai), not the server's
     return [g for source in _sources() for g in source(user, today) if g.count]
 
 

@@ -63,9 +63,13 @@ def _empty_ledger_after_transactional_tests(request):
 
 
 def empty_ledger() -> None:
+    """Bank-return lines name ledger entries (and their reversals): they go first."""
     from django.db import transaction
 
     from funding.migrations import _sqlite_triggers
+
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM funding_bankreturnline")
 
     if connection.vendor == "postgresql":
         import pgtrigger

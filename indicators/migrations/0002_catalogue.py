@@ -1,4 +1,4 @@
-"""Loads the indicator catalogue (indicators/data/catalogue.yaml) into the Indicator table."""
+"""Loads the indicator catalogue (the jurisdiction's, see indicators.catalogue) into the Indicator table."""
 
 from django.db import migrations
 

@@ -6,8 +6,10 @@ import datetime as dt
 import io
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from openpyxl import Workbook, load_workbook
@@ -15,13 +17,13 @@ from openpyxl import Workbook, load_workbook
 from accounts.models import User
 from core.models import AuditEvent
 from indicators import reports, services
-from indicators.catalogue import CATALOGUE, rows
+from indicators.catalogue import rows
 from indicators.models import Indicator, Observation
 from indicators.services import IndicatorInputError
 from registry.models import AnnualFacts, Organization, Qualification, Region
 
 pytestmark = pytest.mark.django_db
-C_FILE = CATALOGUE.parents[3] / "shared" / "policies" / "C_2022-01-27_weihai-14th-five-year-st-plan.txt"
+C_FILE = Path(settings.POLICY_DIR) / "C_2022-01-27_weihai-14th-five-year-st-plan.txt"
 THIS_YEAR = dt.date.today().year
 
 

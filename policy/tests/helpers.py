@@ -9,9 +9,13 @@ from policy import services
 
 
 def situation(kind: str = "enterprise", quals: list | None = None, events: list | None = None,
-              facts: dict | None = None) -> dict[str, Any]:
-    return {"kind": kind, "region": "371002", "qualifications": quals or [], "recognitions": events or [],
-            "annual_facts": facts or {}}
+              facts: dict | None = None, sme_size: str = "small") -> dict[str, Any]:
+    """A situation in 环翠区; an enterprise declared small (中小微, as B 第25、30条 require) unless ``sme_size=""``."""
+    out = {"kind": kind, "region": "371002", "qualifications": quals or [], "recognitions": events or [],
+           "annual_facts": facts or {}}
+    if sme_size and kind == "enterprise":
+        out["sme_size"] = sme_size
+    return out
 
 
 def event(kind: str, on: str, subject: str = "", level: str = "", **extra: Any) -> dict[str, Any]:

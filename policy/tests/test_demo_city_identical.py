@@ -1,4 +1,5 @@
-"""Issue 11: explanations, amounts and statuses identical before and after the engine was re-seated.
+"""Issue 11: explanations, amounts and statuses identical before and after the engine was re-seated; issue 27 item 6:
+the per-organisation path (one situation, one row of the same columnar reduction) gives the same stored results.
 
 A deterministic demo city (registry.demo, seed 7, 1,000 enterprises and their institutions, platforms and providers)
 is screened for 2023, 2024 and 2025 through ``policy.services.evaluate_many`` (the path the screening runs take). The
@@ -56,6 +57,26 @@ def test_demo_city_results_identical_to_snapshot(monkeypatch: pytest.MonkeyPatch
         extra, lost = sorted(have - want)[:5], sorted(want - have)[:5]
         pytest.fail(f"{len(have - want)} results differ from the snapshot ({len(want - have)} missing);\n"
                     f"new: {extra}\nsnapshot: {lost}")
+    _per_organisation_path_gives_the_stored_results(expected)
+
+
+def _per_organisation_path_gives_the_stored_results(expected: list[list[str]]) -> None:
+    """Issue 27 item 6: an organisation evaluated on its own (its situation, one row through the same columnar
+    reduction) gives the stored expected results — every 20th organisation, each year."""
+    from policy import services
+    from registry.models import Organization
+
+    orgs = list(Organization.objects.order_by("id"))[::20]
+    want: dict[tuple[str, str], list[list[str]]] = {}
+    for r in expected:
+        want.setdefault((r[0], r[1]), []).append(r)
+    for org in orgs:
+        for year in YEARS:
+            got = []
+            for r in services.evaluate_organization(org, year).results:
+                missing = r.missing if isinstance(r.missing, str) else "；".join(r.missing or [])
+                got.append([org.uscc, str(year), r.provision_id, r.status, str(r.amount), r.explanation, missing])
+            assert sorted(got) == sorted(want.get((org.uscc, str(year)), [])), (org.uscc, year)
 
 
 # ---------------------------------------------------------------- situations reaching every provision

@@ -58,6 +58,8 @@ def applying() -> dict[str, list[tuple[int, dict]]]:
     """Provision id → seeded situations (year, situation) where it applies with today's parameters."""
     by_year: dict[int, list[dict]] = defaultdict(list)
     for year, situation in _situations(1500):
+        if situation["kind"] == "enterprise":  # 中小微企业 (B 第25、30条): a declared size, so those provisions apply
+            situation = {**situation, "sme_size": "small"}
         by_year[year].append(situation)
     found: dict[str, list[tuple[int, dict]]] = defaultdict(list)
     for year, situations in by_year.items():

@@ -1,4 +1,6 @@
-"""Issue 11: the year's facts read in columns (policy.facts) are the dicts normalise_situation makes, row by row."""
+"""Issue 11 / issue 27 item 6: the year's facts in columns (policy.facts). The registry's reader (SQL) and the
+situations' reader (dicts) hand their facts to the one reduction (``policy.facts.reduce_year``); both readers give the
+same rows."""
 
 from __future__ import annotations
 

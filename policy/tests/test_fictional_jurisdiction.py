@@ -32,13 +32,51 @@ def test_the_catalogue_follows_the_setting(minghu) -> None:
         "m1.art_03.prize", "m1.art_03.loan_rate", "m1.art_03.loan_cap", "m2.art_02.threshold", "m2.art_02.reward"}
 
 
-def test_a_platform_rate_read_outside_a_simulation_follows_the_setting(minghu) -> None:
-    """The voucher's city rate is read through the jurisdiction: the fictional city declares no such parameter."""
+def test_the_voucher_sharing_rule_is_the_fictional_citys(minghu) -> None:
+    """A voucher's share is read through the jurisdiction (明政发〔2020〕1号 第5条, invented): 30% provincial + 10% city
+    for shared instruments until 2025, for anyone; every other service at the programme's share under 第4条."""
     import datetime as dt
 
-    from vouchers.subsidy import b30_city_rate
+    from vouchers import subsidy
 
-    assert b30_city_rate(dt.date(2025, 1, 1)) is None
+    s = subsidy.compute(Decimal("10000"), category="instrument", networked_instrument=False,
+                        performed_on=dt.date(2025, 3, 1), small_or_team=False, programme_share=Decimal("0.5"))
+    assert (s.province, s.city, s.citation) == (Decimal("3000.00"), Decimal("1000.00"), "明政发〔2020〕1号 第5条")
+    assert s.explanation == ("使用共享仪器的服务费 10,000.00 元：省级创新券补助 30% 即 3,000.00 元，市级再补助 10% 即 "
+                             "1,000.00 元，合计 4,000.00 元（明政发〔2020〕1号 第5条）。")
+    # the rule's parameter closes at the end of 2025: the programme's own share applies
+    later = subsidy.compute(Decimal("10000"), category="instrument", networked_instrument=True,
+                            performed_on=dt.date(2026, 3, 1), small_or_team=True, programme_share=Decimal("0.5"))
+    assert (later.province, later.city, later.citation) == (Decimal("0.00"), Decimal("5000.00"), "明政发〔2020〕1号 第4条")
+    assert subsidy.citations() == {"明政发〔2020〕1号 第4条": "M104", "明政发〔2020〕1号 第5条": "M105"}
+
+
+@pytest.mark.django_db
+def test_the_indicators_page_shows_the_fictional_citys_targets(minghu) -> None:
+    """The plans' targets are the jurisdiction's: 明湖市's catalogue is synced and its dashboard, an indicator's page
+    and the staff home show its targets, areas and departments, and none of the Weihai package's."""
+    from indicators.catalogue import sync
+    from indicators.models import Indicator, Observation
+
+    load_reference(Region, IndustryChain)
+    assert sync(Indicator, Region) == 3
+    optics = Indicator.objects.get(code="m.lake_optics_output")
+    assert (optics.jurisdiction.code, optics.document, optics.department, optics.districts) == (
+        "MH", "明政发〔2020〕1号", "明湖市科技创新局", True)
+    assert Indicator.objects.get(code="m.east_bank_platforms").jurisdiction.name == "东岸新区"
+    bureau = User.objects.create_user("minghu_ind", password="x", role="bureau")
+    Observation.objects.create(indicator=optics, year=2023, region=optics.jurisdiction, value=Decimal("62.5"),
+                               source="明湖市统计公报", entered_by=bureau)
+    c = Client()
+    c.force_login(bureau)
+    page = c.get("/indicators/?year=2024").content.decode()
+    assert "<h2>明湖市创新主要指标表（M1 第1条）</h2>" in page and "<h2>明湖市创新目标（M1 正文）</h2>" in page
+    assert "湖区光学产业产值" in page and "62.5" in page and "共 3 项指标" in page
+    assert "东岸新区" in page and "由明湖市科技创新局提供年度统计数据" in page
+    assert "威海" not in page and "荣成" not in page and "研发经费投入增长" not in page
+    assert c.get("/indicators/m.lake_optics_output/").status_code == 200
+    home = c.get("/").content.decode()
+    assert "明湖市创新主要指标表（M1 第1条）及M1 文件中的 3 项目标" in home
 
 
 def test_the_calculator_service_explains_with_the_fictional_parameters(minghu) -> None:

@@ -1,5 +1,5 @@
 """The platform apps name no document, article or city (issue 11), in code or templates: those live in the
-jurisdiction package."""
+jurisdiction package. Issue 27: nor the county-level city (荣成), nor the documents' keys in templates."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ FORBIDDEN = re.compile(r"威|荣成|〔|第\d+条|\b[AB]\.\d\d\.[a-z]")
 #: is "local" / "inside the jurisdiction", and a page prints the jurisdiction's ``city_name`` or ``platform_title``.
 CITY_FREE = ("policy", "screening", "templates", "registry", "techmarket", "vouchers", "indicators", "portal", "funding",
              "kechuang")
-CITY_WORD = re.compile(r"weihai|威海", re.IGNORECASE)
+CITY_WORD = re.compile(r"weihai|威海|rongcheng|荣成", re.IGNORECASE)
 #: Where the city's name is a fact, not vocabulary: file → why (the whole file may name it).
 CITY_FACTS = {
     "registry/demo.py": "the demo city's organisations: place names as data",
@@ -62,6 +62,27 @@ def test_platform_apps_use_no_city_name_as_a_word() -> None:
                 if CITY_WORD.search(line) and not any(a in line for a in allowed):
                     found.append(f"{name}:{n}: {line.strip()}")
     assert not found, "platform code that names the city (use the jurisdiction's words):\n" + "\n".join(found)
+
+
+#: A document's key as the Weihai package names them, in a page's words: a list ("A、C、D、E") or a citation ("E 文件",
+#: "B 第30条", "C 二（三）"). Pages print the documents the jurisdiction declares, never its keys as literals.
+DOCUMENT_KEYS = re.compile(r"(?<![A-Za-z0-9_])[A-E](?:、[A-E])+(?![A-Za-z0-9_])"
+                           r"|(?<![A-Za-z0-9_\-.])[A-E] ?(?:文件|第\d+条|[一二三四五六七八九十]+（)")
+
+
+def test_templates_name_no_document_key() -> None:
+    found = []
+    for app in CITY_FREE:
+        for path in sorted((ROOT / app).rglob("*.html")):
+            if "tests" in path.relative_to(ROOT).parts:
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if DOCUMENT_KEYS.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert not found, "templates that name the documents by key (read them from the jurisdiction):\n" + "\n".join(found)
+    # the rule itself catches what it is meant to
+    assert DOCUMENT_KEYS.search("十四五规划主要指标表及 A、C、D、E 文件中的") and DOCUMENT_KEYS.search("B 第30条")
+    assert not DOCUMENT_KEYS.search("{{ d.key }} 文件") and not DOCUMENT_KEYS.search("class=\"tag\"")
 
 
 def test_the_exceptions_still_exist() -> None:

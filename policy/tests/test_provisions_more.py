@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -364,7 +365,10 @@ def test_b24_chokepoint_insurance_subsidy_at_cap_across_events():
 
 def test_b24_chokepoint_insurance_subsidy_does_not_qualify():
     """B.24.chokepoint_insurance_subsidy (第24条): another insurance, or a non-enterprise → nothing; no premium → near."""
-    assert amounts(one("financing", "ip_pledge_insurance_other", "2024-03-01", amount="100000"), 2024) == {}
+    assert amounts(one("financing", "ip_pledge_insurance", "2024-03-01", amount="100000"), 2024).get(
+        "B.24.chokepoint_insurance_subsidy") is None
+    with pytest.raises(services.PolicyInputError, match="subject：未知的代码"):  # issue 27 item 5: strict codes
+        amounts(one("financing", "ip_pledge_insurance_other", "2024-03-01", amount="100000"), 2024)
     assert amounts(one("financing", "chokepoint_rd_insurance", "2024-03-01", org="research_institution",
                        amount="100000"), 2024) == {}
     assert only(one("financing", "chokepoint_rd_insurance", "2024-03-01"), 2024,
@@ -481,7 +485,9 @@ def test_b32_science_popularization_ceiling_qualifies_at_cap():
 
 def test_b32_science_popularization_ceiling_does_not_qualify_other_subject():
     """B.32.science_popularization_ceiling (第32条): another activity → nothing."""
-    assert amounts(one("other", "science_exhibition", "2024-05-20"), 2024) == {}
+    assert amounts(one("other", "other", "2024-05-20"), 2024) == {}
+    with pytest.raises(services.PolicyInputError, match="subject：未知的代码"):  # issue 27 item 5: strict codes
+        amounts(one("other", "science_exhibition", "2024-05-20"), 2024)
 
 
 def test_b32_science_popularization_ceiling_window_edge():

@@ -87,9 +87,12 @@ def _every_path(years=(2022, 2024)) -> list[tuple[int, dict]]:
                            "role": path.role, "occurred_on": f"{year}-0{k + 4}-15", "amount": str(30_000_000 * (k + 1))}
                           for k in range(2 if rule.cap else 1)]
                 quals = [{"kind": q.removeprefix("is_"), "valid_from": f"{year - 1}-01-01", "valid_to": f"{year + 2}-12-31"}
-                         for q in path.quals[:1]]
-                out.append((year, {"kind": path.org_kinds[0] if path.org_kinds else "enterprise", "region": "371002",
-                                   "qualifications": quals, "recognitions": events, "annual_facts": {}}))
+                         for q in path.quals[:1] if q != "is_sme"]
+                sit = {"kind": path.org_kinds[0] if path.org_kinds else "enterprise", "region": "371002",
+                       "qualifications": quals, "recognitions": events, "annual_facts": {}}
+                if "is_sme" in path.quals[:1]:  # 中小微企业 (issue 27 item 2): a declared size
+                    sit["sme_size"] = "small"
+                out.append((year, sit))
     return out
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 def __getattr__(name: str) -> Any:
     if name == "ALL_VARIABLES":
-        from policy_weihai.variables import doc_a, doc_b
+        from policy_weihai.variables import doc_a, doc_b, sme
         from policy_weihai.variables.common import INPUTS
 
-        globals()[name] = [*INPUTS, *doc_a.VARIABLES, *doc_b.VARIABLES]
+        globals()[name] = [*INPUTS, *sme.VARIABLES, *doc_a.VARIABLES, *doc_b.VARIABLES]
         return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

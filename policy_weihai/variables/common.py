@@ -163,13 +163,54 @@ is_specialised_sme = _input("is_specialised_sme", Organisation, bool, "专精特
 invention_patents_granted = _input("invention_patents_granted", Organisation, float, "当年发明专利授权量（件）", 0.0)
 agency_invention_patents = _input("agency_invention_patents", Organisation, float,
                                   "服务机构当年代理市内发明专利授权量（件）", 0.0)
+org_region = _input("org_region", Organisation, str,
+                    "注册地区划代码（GB/T 2260，或本市功能区代码；空：未说明，按本市主体）")
 
 INPUTS = [event_kind, event_subject, event_level, event_grade, event_role, event_date, event_amount,
           event_is_enterprise, event_seller_local, event_contract_registered, event_seller_is_institution,
           org_is_enterprise, rd_expense, rd_expense_prev, rd_active, above_designated_size,
           is_high_tech_enterprise, is_tech_sme, hte_certified, hte_first_certification, hte_certified_on,
           sales_revenue_y0, sales_revenue_y1, sales_revenue_y3, event_org_kind, is_leading_tech_enterprise,
-          is_specialised_sme, invention_patents_granted, agency_invention_patents, org_is_service_provider]
+          is_specialised_sme, invention_patents_granted, agency_invention_patents, org_is_service_provider, org_region]
+
+
+def in_place(population: Any, period: Any, place: str) -> np.ndarray | None:
+    """Whether each organisation (or each event's organisation) is registered inside ``place`` (a region code of
+    ``policy_weihai.reference``; an empty region is the city's own); None when all are (nothing to change)."""
+    from policy_weihai.reference import REFERENCE
+
+    org = population.simulation.populations["organisation"]
+    raw = _stored(org, "org_region", period)
+    memo = _memo(org)
+    key = ("in_place", period, place, population.entity.is_person)
+    hit = memo.get(key) if memo is not None else None
+    if hit is not None and hit[0] is raw:  # once per simulation, period and place
+        return hit[1]
+    labels, codes = text_codes(org, "org_region", period)
+    inside = REFERENCE.within(place)
+    ok = np.array([label == "" or label in inside for label in labels.tolist()], dtype=bool)
+    if ok.all():
+        out = None
+    else:
+        ok = ok[codes]
+        out = ok[org.members_entity_id] if population.entity.is_person else ok
+    if memo is not None:
+        memo[key] = (raw, out)
+    return out
+
+
+def only_in_place(formula: Any, place: str) -> Any:
+    """``formula`` giving 0 to organisations (and their events) registered outside ``place``: the provision's
+    jurisdiction (e.g. 我市 for the city's documents), declared on the provision, checked once for every rule."""
+    takes_parameters = formula.__code__.co_argcount >= 3
+
+    def guarded(population, period, parameters):
+        out = formula(population, period, parameters) if takes_parameters else formula(population, period)
+        ok = in_place(population, period, place)
+        return out if ok is None else np.where(ok, out, 0)
+
+    guarded.__name__ = getattr(formula, "__name__", "formula")
+    return guarded
 
 
 def year_end(period: Any) -> np.ndarray:

@@ -58,6 +58,11 @@ def fw(db):
                                  valid_to=dt.date(2026, 12, 31))
     Qualification.objects.create(organization=w.ent_b, kind="high_tech_enterprise", valid_from=dt.date(2023, 1, 1),
                                  valid_to=dt.date(2025, 12, 31))
+    from registry.models import AnnualFacts
+
+    for org in (w.ent_a, w.ent_b):  # 中小微企业 by 工信部联企业〔2011〕300号 (B 第25条): 60 staff, 3,000 万元 a year
+        for year in range(2022, 2027):
+            AnnualFacts.objects.create(organization=org, year=year, employees=60, sales_revenue=30_000_000)
     from funding.models import BlacklistEntry
 
     BlacklistEntry.objects.create(organization=w.blacklisted, reason="fraud", decision="威科字〔2024〕1号",

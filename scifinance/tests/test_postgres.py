@@ -14,7 +14,7 @@ from django.db.models import Sum
 from rest_framework.test import APIClient
 
 from core.crypto import lookup_key
-from funding.services import FundingError
+from funding.money import FundingError
 from scifinance import pools, services
 from scifinance.models import Loan, LossClaim, Scheme
 from scifinance.services import FinanceError
@@ -108,12 +108,14 @@ def test_50_parallel_filings_stop_at_the_covered_balance_of_2000_wan(fw):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_loss_compensations_stop_at_the_pools_balance(fw):
-    """A 第19条: 20 claims of 70 万 (35% of 200 万) approved at once against a pool of 1000 万 → exactly 14 decided;
-    the pool's balance is 20 万 and never negative."""
+def test_50_parallel_loss_compensations_stop_exactly_at_the_pools_balance(fw):
+    """A 第19条: 50 claims of 50 万 (35% of a loss of 1,428,571.43 元) approved at once against a pool of 1000 万 →
+    exactly 20 decided, 1000 万 committed; the pool's balance is 0 and never negative; each loser is told why."""
+    from funding import money
+
     pool = fw.pools[Scheme.TRANSFORMATION_LOAN]
-    claims = [pools.file_loss_claim(fw.banker, defaulted_loan(fw, no=f"L{i}", amount="2000000"), "2000000",
-                                    "2024-06-15", EVIDENCE, "威海示范银行", "6222000011112222") for i in range(20)]
+    claims = [pools.file_loss_claim(fw.banker, defaulted_loan(fw, no=f"L{i}", amount="2000000"), "1428571.43",
+                                    "2024-06-15", EVIDENCE, "威海示范银行", "6222000011112222") for i in range(50)]
 
     def one(i: int) -> str:
         try:
@@ -122,6 +124,10 @@ def test_parallel_loss_compensations_stop_at_the_pools_balance(fw):
             return str(exc)
         return "approved"
 
-    outcomes = in_parallel(20, one)
-    assert outcomes.count("approved") == 14, outcomes
-    assert pools.ledger_balance(pool) == pools.pool_balance(pool) == Decimal(200_000)
+    outcomes = in_parallel(50, one)
+    assert {c.city_amount for c in claims} == {Decimal(500_000)}
+    assert outcomes.count("approved") == 20, outcomes
+    assert all("可用余额" in o for o in outcomes if o != "approved"), outcomes
+    committed = sum((e.amount for e in money.entries(c.claim_id for c in claims) if e.kind == "commitment"), Decimal(0))
+    assert committed == Decimal(10_000_000)
+    assert pools.ledger_balance(pool) == pools.pool_balance(pool) == Decimal(0)

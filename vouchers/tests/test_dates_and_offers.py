@@ -175,7 +175,7 @@ def test_provider_list_shows_the_place_that_b30_reads(world):
     b = services.book(world.alice, world.instrument.pk, next_day(9), next_day(12))
     use = services.hold_for_booking(world.alice, world.voucher_a.pk, b.pk)
     # 3 h × 400 元 = 1,200 元: the programme's 50% (city money), not B 第30条's province 40% + city 20%
-    assert use.citation == subsidy.A17_CITATION and use.province_amount == 0 and use.city_amount == Decimal("600.00")
+    assert use.citation == subsidy.basis().citation and use.province_amount == 0 and use.city_amount == Decimal("600.00")
 
 
 # ------------------------------------------------------------------ issue 25: out-of-range input, Chinese answers

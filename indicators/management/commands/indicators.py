@@ -33,7 +33,7 @@ class Command(BaseCommand):
         s.add_argument("--xlsx")
         s = sub.add_parser("demo", help="写入示范观测值（虚构）")
         s.add_argument("--if-empty", action="store_true")
-        sub.add_parser("sync", help="按 indicators/data/catalogue.yaml 更新指标目录")
+        sub.add_parser("sync", help="按本辖区政策包的指标目录更新指标目录")
 
     def handle(self, *args, action: str, **o) -> None:
         getattr(self, f"do_{action}")(**o)

@@ -1,4 +1,5 @@
-"""A tiny fictional jurisdiction (明湖市, two documents, three provisions, its own regions) for the test suite.
+"""A tiny fictional jurisdiction (明湖市, two documents, three provisions, its own regions, targets and voucher rule)
+for the test suite.
 
 It shows that the platform knows no city: with ``settings.POLICY_JURISDICTION = "policy.tests.fictional_city"`` the
 catalogue, the calculator service, screening and the what-if run on it without a line of platform code changing.
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from pathlib import Path as FilePath
 from typing import Any
 
 import numpy as np
@@ -20,7 +23,7 @@ from openfisca_core.taxbenefitsystems import TaxBenefitSystem
 from openfisca_core.variables import Variable
 
 from policy.explain import AnnualCount
-from policy.jurisdiction import Document, Jurisdiction, Provision, Reference
+from policy.jurisdiction import Document, Jurisdiction, Provision, Reference, VoucherBasis, VoucherRule
 
 #: No original texts: the portal lists the documents and prints none (settings.POLICY_DIR holds no M1_*.txt).
 ONE = Document("M1", "明政发〔2020〕1号", "明湖市鼓励创新若干措施", "2020-01-01", None, numbered_as_articles=True)
@@ -44,6 +47,10 @@ PARAMETERS = {
         "loan_cap": {"description": "每家每年贴息不超过", "values": {"2020-01-01": {"value": 100000}},
                      "metadata": {"unit": "currency-CNY", "reference": f"{ONE.number} 第3条"}},
     }},
+    "m1_vouchers": {"description": f"{ONE.number} 第5条", "instrument_rate": {
+        "description": "使用共享仪器的服务费，在省级创新券补助30%的基础上，市级再补助的比例",
+        "values": {"2020-01-01": {"value": 0.1}, "2026-01-01": {"value": None}},
+        "metadata": {"unit": "/1", "reference": f"{ONE.number} 第5条"}}},
     "m2": {"description": TWO.number, "art_02": {
         "description": f"{TWO.number} 第2条",
         "threshold": {"description": "当年发明专利授权达到（件）",
@@ -88,6 +95,21 @@ def _at(parameters: Any, dates: np.ndarray, path: str) -> np.ndarray:
             for part in path.split("."):
                 node = getattr(node, part)
             out[dates == day] = float(node)
+        except Exception:  # noqa: BLE001 - not in force that day
+            pass
+    return out
+
+
+def _parameter_at(parameters: Any, dates: np.ndarray, path: str) -> np.ndarray:
+    """The parameter at each date, NaN where it is not in force (how apps read a rate outside a simulation)."""
+    out = np.full(len(dates), np.nan)
+    for day in np.unique(dates.astype("datetime64[D]")):
+        node = parameters(str(day))
+        try:
+            for part in path.split("."):
+                node = getattr(node, part)
+            if node is not None:
+                out[dates == day] = float(node)
         except Exception:  # noqa: BLE001 - not in force that day
             pass
     return out
@@ -199,10 +221,17 @@ PROVISIONS = [
               explanation=AnnualCount("invention_patents_granted", "发明专利授权", "m2.art_02.threshold")),
 ]
 
+#: 明政发〔2020〕1号 第5条 (invented): shared instruments, anyone, 30% provincial voucher + 10% city until 2025.
+VOUCHER_RULE = VoucherRule(tag="M105", citation=f"{ONE.number} 第5条", city_rate_parameter="m1_vouchers.instrument_rate",
+                           upper_rate=Decimal("0.30"), upper_label="省级创新券", service_label="使用共享仪器的服务费",
+                           categories=("instrument",), networked_only=False, small_or_team_only=False)
+
 JURISDICTION = Jurisdiction(
     name="policy.tests.fictional_city", label="明湖市", platform_title="明湖市科技服务平台",
     authority="明湖市科技创新局", reference=REFERENCE,
     documents={d.code: d for d in (ONE, TWO)}, provisions=PROVISIONS, interpretations={}, build_system=build_system, rules=RULES,
     event_names={"minghu_prize": "明湖创新奖", "minghu_loan": "科技贷款"},
     calculator_examples={"M2.02.patent_reward": {"year": 2025}},
+    parameter_at=_parameter_at, indicator_catalogue=FilePath(__file__).resolve().parent / "indicators.yaml",
+    voucher_rules=(VOUCHER_RULE,), voucher_basis=VoucherBasis("M104", f"{ONE.number} 第4条"),
 )

@@ -7,6 +7,8 @@ import numpy as np
 from policy.explain import Context, Custom, member, pct, result, wan
 from policy.jurisdiction import Provision
 from policy_weihai.documents import B
+from policy_weihai.variables.sme import REFERENCE as SME_STANDARD
+from policy_weihai.variables.sme import SECTORS, SIZE_NAMES
 
 #: provision → (per-event variable, event subject, rate parameter, yearly cap parameter)
 ITEMS = {"B.25.ip_loan_interest": ("b25_ip_loan_interest_event", "ip_pledge_loan", "b.art_25.loan_interest_share",
@@ -26,11 +28,15 @@ def explain_b25(p, ctx: Context, i: int):
     lpr = ctx.per_event("b25_ip_loan_lpr", i)
     amount = ctx.value(p.variable, i)
     first, last = (dt.date.fromisoformat(d) for d in B.window)
-    parts, missing = [], []
+    size = int(ctx.org_values("sme_size")[i]) if "sme_size" in ctx.arrays else 5
+    parts, missing, not_sme = [], [], 0
     for k, e in enumerate(evs):
         if e["kind"] != "financing" or e["subject"] != subject:
             continue
         if row["kind"] != "enterprise" or not first <= e["date"] <= last:
+            continue
+        if size in (0, 4):  # 第25条 鼓励中小微企业: a large enterprise, or a size the facts do not decide
+            not_sme += 1
             continue
         rate = ctx.on(rate_path, e["date"]) or 0.0
         if p.id == "B.25.ip_loan_interest":
@@ -55,7 +61,23 @@ def explain_b25(p, ctx: Context, i: int):
         out.append(result(p, amount, "applies", text, {"items": len(parts)}))
     if missing:
         out.append(result(p, 0, "near", "", {"items_without_lpr": len(missing)}, missing="；".join(missing)))
+    if not_sme:
+        out.append(sme_result(p, row, size, not_sme))
     return out
+
+
+def sme_result(p, row: dict, size: int, items: int):
+    """第25条 supports 中小微企业 only: a large enterprise is told why, an unknown size what to provide."""
+    figures = "，".join(text for text in (
+        f"从业人员 {row['employees']:g} 人" if row.get("employees") is not None else "",
+        f"营业收入 {wan(row['operating_revenue'])}" if row.get("operating_revenue") is not None else "",
+        f"行业：{SECTORS[row['industry_sector']]}" if row.get("industry_sector") in SECTORS else "") if text)
+    if size == 4:
+        return result(p, 0, "not_applicable", f"{items} 笔不予支持", {"items": items, "sme_size": SIZE_NAMES[4]},
+                      missing=f"按{SME_STANDARD}为大型企业（{figures or '申报'}）：{p.document} {p.article}只支持中小微企业")
+    return result(p, 0, "near", f"{items} 笔待核实企业规模", {"items": items},
+                  missing=f"需为中小微企业：请提供从业人员、营业收入（元）和所属行业，或申报企业规模，按{SME_STANDARD}划型"
+                          + (f"（已知：{figures}）" if figures else ""))
 
 
 def applies_b25(p, ctx: Context):

@@ -11,6 +11,7 @@ from policy_weihai.entities import Event, Organisation
 from policy_weihai.variables.common import (
     at_dates,
     event_days,
+    org_at,
     remember_support,
     scattered,
     select,
@@ -28,7 +29,10 @@ def _previous_month_start(dates: np.ndarray) -> np.ndarray:
 
 def _ip_item(event, period, parameters, name: str, subject: str, rate_path: str, lpr: bool = False) -> np.ndarray:
     """Event variable ``name``: the enterprise's amount (× the previous month's LPR / 100 when ``lpr``) × the rate."""
+    # 第25条 “鼓励中小微企业知识产权质押融资”: enterprises that are 中小微 (policy_weihai.variables.sme) only.
     rows = keep(event, "event_is_enterprise", period, select(event, period, "financing", subject))
+    if len(rows):
+        rows = rows[org_at(event, "is_sme", period, rows)]
     rate = dated_amounts(event, period, parameters, rows, rate_path)
     amount = event("event_amount", period)[rows]
     if lpr:

@@ -45,7 +45,7 @@ def decrypt(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funding', '0012_programme_kind'),
+        ('funding', '0013_generic_cap_counter'),
         ('registry', '0009_screening_read_indexes'),
         ('screening', '0007_drafts_dropped_claims_are_funding'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
