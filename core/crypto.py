@@ -224,25 +224,31 @@ def encrypted_fields() -> list[tuple[str, str, str]]:
 
 @contextmanager
 def append_only_lifted(label: str, schema_editor: Any) -> Iterator[None]:
-    """Rewrite an append-only table's encrypted column (the ledger's payee account): its UPDATE trigger lifted for
-    the statement, on PostgreSQL with pgtrigger.ignore, on SQLite by dropping and re-creating the raw trigger."""
-    if label != "funding.LedgerEntry":
+    """Rewrite an append-only table's encrypted column (the ledger's payee account): its UPDATE protection lifted
+    for the statement — on PostgreSQL the model's pgtrigger Protect triggers ignored (pgtrigger.ignore), on SQLite
+    the table's BEFORE UPDATE triggers dropped and re-created from their own SQL."""
+    import pgtrigger
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    protects = [t.name for t in getattr(model._meta, "triggers", []) if isinstance(t, pgtrigger.Protect)]
+    if not protects:
         yield
         return
-    from funding.migrations import _sqlite_triggers
-
     if schema_editor.connection.vendor == "postgresql":
-        import pgtrigger
-
-        with pgtrigger.ignore("funding.LedgerEntry:ledger_append_only"):
+        with pgtrigger.ignore(*(f"{label}:{name}" for name in protects)):
             yield
         return
-    for sql in _sqlite_triggers.DROP:
-        schema_editor.execute(sql)
+    with schema_editor.connection.cursor() as cur:
+        cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
+                    "AND upper(sql) LIKE %s", [model._meta.db_table, "%BEFORE UPDATE%"])
+        triggers = cur.fetchall()
+    for name, _ in triggers:
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
     try:
         yield
     finally:
-        for sql in _sqlite_triggers.CREATE:
+        for _, sql in triggers:
             schema_editor.execute(sql)
 
 

@@ -76,6 +76,11 @@ def test_plaintext_rows_are_encrypted_in_place_and_keys_rotate(world):
             call_command("encrypt_personal_data", stdout=open("/dev/null", "w"))
             rotated = _raw(Claim, claim.pk, "bank_account")
             assert rotated != old
+            if connection.vendor == "sqlite":  # the ledger's append-only triggers were lifted and are back
+                with connection.cursor() as cur:
+                    cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = "
+                                "'funding_ledgerentry'")
+                    assert "funding_ledger_no_update" in {r[0] for r in cur.fetchall()}
         with override_settings(FIELD_KEYS=[new_key]):  # the old key dropped: the row still reads
             crypto.reset_keys()
             assert Claim.objects.get(pk=claim.pk).bank_account == "6222000099998888"
