@@ -13,6 +13,7 @@ throughput and errors (any answer other than 200) per page. Asserts nothing.
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import os
 import secrets
@@ -45,6 +46,7 @@ def main() -> None:
     args = ap.parse_args()
     port = _free_port()
     env = {**os.environ, "KECHUANG_DEBUG": "0", "KECHUANG_SECRET_KEY": secrets.token_urlsafe(64),
+           "KECHUANG_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
            "KECHUANG_SSL_REDIRECT": "0", "KECHUANG_ALLOWED_HOSTS": "127.0.0.1", "KECHUANG_BIND": f"127.0.0.1:{port}",
            "KECHUANG_WEB_WORKERS": str(args.workers), "KECHUANG_WEB_THREADS": str(args.threads),
            "DJANGO_SETTINGS_MODULE": "kechuang.settings", "KECHUANG_HUEY": "immediate"}

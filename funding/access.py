@@ -77,6 +77,11 @@ def may_fire(user: Any, claim: Claim, transition: str) -> bool:
     return True
 
 
+def may_see_bank_accounts(user: Any) -> bool:
+    """Lists and exports of many payees' accounts (待拨付, the payment batch): in full for finance only."""
+    return getattr(user, "is_authenticated", False) and _role(user) == "finance"
+
+
 def may_see_bank_account(user: Any, claim: Claim) -> bool:
     """A payee's full bank account is for the payer (finance) and the payee itself; everyone else sees it masked
     (个人信息保护法: only what a task needs)."""

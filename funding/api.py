@@ -108,7 +108,9 @@ class ClaimDetailSerializer(ClaimSerializer):
 
 class CreateClaimSerializer(serializers.Serializer):
     provision_id = serializers.CharField()
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2018, max_value=2100, error_messages={
+        "min_value": "年度：政策自 2018 年起生效，请填写 2018–2100 年。",
+        "max_value": "年度：请填写 2018–2100 年。", "invalid": "年度：请填写四位数字的年度。"})
     event_key = serializers.CharField(required=False, allow_blank=True, default="")
 
 

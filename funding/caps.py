@@ -14,7 +14,6 @@ a loan) before the cap rows.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,8 +43,11 @@ class CapKey:
 
 
 def person(kind: str, number: str) -> str:
-    """A person as a cap's holder: a digest of the ID number (the number itself stays in its own, protected field)."""
-    return hashlib.sha256(f"{kind}:{number}".encode()).hexdigest()[:40]
+    """A person as a cap's holder: a keyed digest of the ID number (core.crypto.lookup_key: a plain SHA-256 of an
+    18-digit ID number is reversed by trying them all; the number itself is encrypted in its own field)."""
+    from core.crypto import lookup_key
+
+    return f"{kind}:{lookup_key(number)}"[:40]
 
 
 @dataclass

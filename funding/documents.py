@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.formatting import masked
 from core.xlsx import append_row
 from funding.models import Claim, LedgerEntry
 from funding.services import money
@@ -76,7 +77,7 @@ def notice_lines(claim: Claim) -> list[str]:
         pay = claim.entries.filter(kind=LedgerEntry.Kind.PAYMENT, reversed_by__isnull=True).first()
         if pay:
             lines.append(f"资金已于 {timezone.localtime(pay.created_at):%Y年%m月%d日} 拨付至贵单位账户 "
-                         f"{claim.bank_account}。")
+                         f"{masked(claim.bank_account)}。")  # a notice anyone of the payee may forward
     lines.append(f"{current().authority}　{timezone.localdate():%Y年%m月%d日}")
     return lines
 
@@ -117,7 +118,7 @@ PAYMENT_HEADERS = ["序号", "收款单位", "统一社会信用代码", "开户
                    "政策依据", "申报编号", "付款参考号", "结果", "说明"]
 
 
-def payment_batch_xlsx(claims: Iterable[Claim]) -> bytes:
+def payment_batch_xlsx(claims: Iterable[Claim], full_accounts: bool = True) -> bytes:
     """A batch of payments to make (待拨付), one row per payee, in the layout a finance office loads. 付款参考号 is
     the key the payment will carry; the bank (or finance) fills 结果 (成功/失败/退票) and the same file imports
     back as the bank return (funding.bank)."""
@@ -126,7 +127,8 @@ def payment_batch_xlsx(claims: Iterable[Claim]) -> bytes:
     rows = []
     for i, c in enumerate(claims, 1):
         line = c.budget_line
-        rows.append([i, c.organization.name, c.organization.uscc or "", c.bank_name, c.bank_account,
+        account = c.bank_account if full_accounts else masked(c.bank_account)  # 个人信息: full for finance only
+        rows.append([i, c.organization.name, c.organization.uscc or "", c.bank_name, account,
                      float(c.decided_amount or 0), line.name if line else "",
                      line.get_source_display() if line else "", c.citation, c.pk, reissue_key(c), "", ""])
     return _workbook("拨付批次", PAYMENT_HEADERS, rows)

@@ -21,6 +21,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django_fsm import GET_STATE, FSMField, transition
 
+from core.crypto import EncryptedCharField, ciphertext_max
 from funding import workflow
 
 ZERO = Decimal(0)
@@ -223,7 +224,7 @@ class Claim(ClaimTransitions, models.Model):
     project_title = models.CharField("项目名称", max_length=200, blank=True)
     summary = models.TextField("申报说明", blank=True, max_length=SUMMARY_MAX)
     bank_name = models.CharField("开户银行", max_length=100, blank=True)
-    bank_account = models.CharField("银行账号", max_length=40, blank=True, validators=[BANK_ACCOUNT_DIGITS])
+    bank_account = EncryptedCharField("银行账号", max_length=40, blank=True, validators=[BANK_ACCOUNT_DIGITS])
     screening_result = models.ForeignKey("screening.ScreeningResult", verbose_name="筛查结果", null=True,
                                          blank=True, on_delete=models.SET_NULL, related_name="+")
     state = FSMField("状态", default="draft", choices=workflow.STATE_CHOICES,
@@ -247,7 +248,7 @@ class Claim(ClaimTransitions, models.Model):
             models.UniqueConstraint(fields=["organization", "call"], condition=Q(call__isnull=False),
                                     name="claim_once_per_call"),
             models.CheckConstraint(condition=within("project_title", 200, "summary", SUMMARY_MAX, "bank_name", 100,
-                                                    "bank_account", 40, "title", 200),
+                                                    "bank_account", ciphertext_max(40), "title", 200),
                                    name="claim_text_bounded"),
             models.CheckConstraint(condition=Q(decided_amount__isnull=True)
                                    | Q(decided_amount__gt=0, decided_amount__lte=models.F("entitled_amount")),
@@ -352,7 +353,7 @@ class Objection(models.Model):
     account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出账户", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
     filed_by = models.CharField("异议人", max_length=60)
-    contact = models.CharField("联系方式", max_length=60, blank=True)
+    contact = EncryptedCharField("联系方式", max_length=60, blank=True)
     text = models.TextField("异议内容", max_length=OBJECTION_MAX)
     filed_at = models.DateTimeField("提出时间", auto_now_add=True)
     resolution = models.TextField("处理意见", blank=True)
@@ -364,7 +365,7 @@ class Objection(models.Model):
         ordering = ["filed_at"]
         constraints = [
             models.CheckConstraint(condition=within("text", OBJECTION_MAX, "resolution", 2000, "filed_by", 60,
-                                                    "contact", 60), name="objection_text_bounded"),
+                                                    "contact", ciphertext_max(60)), name="objection_text_bounded"),
             models.UniqueConstraint(fields=["claim", "account"], condition=Q(resolved_at__isnull=True),
                                     name="objection_one_open_per_account"),
         ]
@@ -397,7 +398,7 @@ class LedgerEntry(models.Model):
     idempotency_key = models.CharField("付款参考号", max_length=120, unique=True)
     reverses = models.ForeignKey("self", verbose_name="冲销的分录", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="reversed_by")
-    bank_account = models.CharField("收款账号", max_length=40, blank=True)
+    bank_account = EncryptedCharField("收款账号", max_length=40, blank=True)
     memo = models.CharField("摘要", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -626,7 +627,7 @@ class ChallengeBid(models.Model):
                                      related_name="challenge_bids")
     team_lead = models.CharField("团队负责人", max_length=40)
     plan = models.TextField("攻关方案", max_length=SUMMARY_MAX)
-    bank_account = models.CharField("收款账号", max_length=40, blank=True)
+    bank_account = EncryptedCharField("收款账号", max_length=40, blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

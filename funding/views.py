@@ -298,6 +298,7 @@ def payments(request: HttpRequest) -> HttpResponse:
         raise Http404("仅限财政部门和市科技局。")
     return render(request, "funding/payments.html", {
         "waiting": services.queue(request.user, "approved"), "max_bulk": setup.MAX_BULK,
+        "full_accounts": access.may_see_bank_accounts(request.user),
         "entries": services.ledger(request.user).exclude(kind="commitment").order_by("-id")[:300],
     })
 
@@ -307,10 +308,13 @@ def payment_batch(request: HttpRequest) -> HttpResponse:
     if not access.is_finance(request.user):
         raise Http404("仅限财政部门和市科技局。")
     claims = services.queue(request.user, "approved").select_related("budget_line", "organization")
-    # the batch carries payees' bank accounts: who took it, when and which rows is recorded
-    record(request.user, "funding.export_payment_batch", None, f"导出拨付批次（含收款账号）{len(claims)} 行",
-           claims=[c.pk for c in claims])
-    return _file("payment-batch.xlsx", documents.payment_batch_xlsx(claims), XLSX)
+    # the batch carries payees' bank accounts (in full for finance, masked for the bureau): who took it, when and
+    # which rows is recorded
+    full = access.may_see_bank_accounts(request.user)
+    record(request.user, "funding.export_payment_batch", None,
+           f"导出拨付批次（{'含收款账号' if full else '收款账号已脱敏'}）{len(claims)} 行",
+           claims=[c.pk for c in claims], full_accounts=full)
+    return _file("payment-batch.xlsx", documents.payment_batch_xlsx(claims, full_accounts=full), XLSX)
 
 
 @login_required

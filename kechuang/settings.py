@@ -31,6 +31,19 @@ if not SECRET_KEY:
             "例如 python -c 'import secrets; print(secrets.token_urlsafe(64))'。演示环境请设置 KECHUANG_DEBUG=1。"
         )
     SECRET_KEY = "dev-only-insecure-key-never-used-in-production"
+# Personal data encrypted at rest (issue 25, 个人信息保护法; core.crypto): Fernet keys, comma-separated, newest first
+# (an older key after the first still decrypts until `manage.py encrypt_personal_data` has re-encrypted every row).
+# Production refuses to start without them; the demo and the tests use a fixed development key.
+FIELD_KEYS = [k.strip() for k in os.environ.get("KECHUANG_FIELD_KEYS", "").split(",") if k.strip()]
+if not FIELD_KEYS:
+    if PRODUCTION:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "KECHUANG_FIELD_KEYS 未设置：生产模式必须提供个人信息（银行账号、证件号、电话）的加密密钥，"
+            "例如 python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'。"
+        )
+    FIELD_KEYS = ["ZGV2LW9ubHktZmllbGQta2V5LW5ldmVyLWluLXByb2Q="]  # base64 of a 32-byte development-only key
 ALLOWED_HOSTS = os.environ.get("KECHUANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 POLICY_DIR = Path(os.environ.get("POLICY_DIR", BASE_DIR.parent / "shared" / "policies"))
 # The policy package of the jurisdiction the platform serves (policy.jurisdiction.current()).

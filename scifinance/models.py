@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from core.crypto import EncryptedCharField, LookupKeyField
+
 ZERO = Decimal(0)
 #: The largest amount any one loan, premium, loss or contribution may have (1,000 亿元; the columns hold 10¹⁴).
 MAX_MONEY = Decimal(100_000_000_000)
@@ -133,7 +135,8 @@ class Loan(models.Model):
     rate = models.DecimalField("年利率(%)", max_digits=6, decimal_places=3)
     collateral = models.CharField("担保方式", max_length=16, choices=Collateral.choices)
     talent_name = models.CharField("高层次人才姓名", max_length=40, blank=True, help_text="人才贷必填。")
-    talent_id = models.CharField("人才证件号", max_length=40, blank=True, help_text="人才贷必填，用于每人额度控制。")
+    talent_id = EncryptedCharField("人才证件号", max_length=40, blank=True, help_text="人才贷必填，用于每人额度控制。")
+    talent_key = LookupKeyField("人才证件号查询摘要", source="talent_id")
     filed_on = models.DateField("风险补偿备案日期", null=True, blank=True)
     filing_revoked_on = models.DateField("备案撤销日期", null=True, blank=True)
     defaulted_on = models.DateField("违约日期", null=True, blank=True)

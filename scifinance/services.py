@@ -21,6 +21,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from core.audit import account, record
+from core.crypto import lookup_key
 from funding import money as funds
 from registry.models import Organization, OrganizationKind
 from registry.uscc import uscc_error
@@ -268,7 +269,7 @@ def _check_talent(errors: dict[str, str], borrower, contract_date, amount, term,
     draft = LoanDraft(borrower, Product.TALENT_LOAN, "", contract_date, amount, term or 0, ZERO, Collateral.CREDIT,
                       talent_name, talent_id)
     related = [d for d in pending if d.product == Product.TALENT_LOAN
-               and (d.talent_id == talent_id or d.borrower.pk == borrower.pk)]
+               and (lookup_key(d.talent_id) == lookup_key(talent_id) or d.borrower.pk == borrower.pk)]
     message = talent_cap_errors([*related, draft]).get(len(related))
     if message:
         errors["amount"] = message
@@ -306,14 +307,14 @@ def talent_cap_errors(drafts: Sequence[LoanDraft], lock: bool = False) -> dict[i
         years = {d.contract_date.year for _, d in talent}
         loans = Loan.objects.filter(product=Product.TALENT_LOAN, contract_date__year__in=years).annotate(
             y=ExtractYear("contract_date"))
-        person = {(r["talent_id"], r["y"]): r["s"] for r in loans.filter(
-            talent_id__in={d.talent_id for _, d in talent}).values("talent_id", "y").annotate(s=Sum("amount"))}
+        person = {(r["talent_key"], r["y"]): r["s"] for r in loans.filter(  # the ID number is encrypted: its keyed hash
+            talent_key__in={lookup_key(d.talent_id) for _, d in talent}).values("talent_key", "y").annotate(s=Sum("amount"))}
         firm = {(r["borrower_id"], r["y"]): r["s"] for r in loans.filter(
             borrower_id__in={d.borrower.pk for _, d in talent}).values("borrower_id", "y").annotate(s=Sum("amount"))}
         out = {}
         for i, d in talent:
             year = d.contract_date.year
-            out[keys[i][0]] = person.get((d.talent_id, year)) or ZERO
+            out[keys[i][0]] = person.get((lookup_key(d.talent_id), year)) or ZERO
             out[keys[i][1]] = firm.get((d.borrower.pk, year)) or ZERO
         return out
 

@@ -175,6 +175,9 @@ class MineView(APIView):
             year = int(request.query_params.get("year", timezone.localdate().year))
         except ValueError:
             return _bad(ValueError("年度须为四位数字。"), "year")
+        if not 2019 <= year <= 2100:  # the year and the one before, both from 2018 (the documents' first year) on
+            return _bad(ValueError(f"年度：{year} 超出范围，请填写 2019–2100 年（同时列出上一年度，政策自 2018 年起）。"),
+                        "year")
         years = services.entitlements(org, [year, year - 1])
         return Response({"organization": {"id": org.pk, "name": org.name}, "years": [
             {"year": y["year"], "entitlement": _money(y["entitlement"]), "ceiling": _money(y["ceiling"]),

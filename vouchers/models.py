@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.crypto import EncryptedCharField
+
 ZERO = Decimal(0)
 
 
@@ -50,7 +52,7 @@ class Provider(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     inside_city = models.BooleanField("市内机构", default=True,
                                       help_text="威政发〔2023〕5号 第30条 的市级补助限于市内入网共享的仪器。")
-    contact = models.CharField("联系人及电话", max_length=80, blank=True)
+    contact = EncryptedCharField("联系人及电话", max_length=80, blank=True)
     introduction = models.TextField("机构简介", blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")

@@ -18,6 +18,7 @@ from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD_KEY = "k" * 20 + "Q7w!x9Zr-2Lm_8Np#4Ts^6Vb&1Yc*3Hd(5Jf)0Gh"
+FIELD_KEY = "cHJvZC10ZXN0LWZpZWxkLWtleS0zMi1ieXRlcy0hISE="
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -37,9 +38,16 @@ def test_refuses_to_start_without_a_secret_key(tmp_path):
     assert "KECHUANG_SECRET_KEY 未设置" in done.stderr
 
 
+def test_refuses_to_start_without_field_keys(tmp_path):
+    done = _manage("check", KECHUANG_VAR_DIR=str(tmp_path), KECHUANG_SECRET_KEY=PROD_KEY)
+    assert done.returncode != 0
+    assert "KECHUANG_FIELD_KEYS 未设置" in done.stderr
+
+
 def test_check_deploy_is_clean_with_production_environment(tmp_path):
     done = _manage("check", "--deploy", "--fail-level", "WARNING", KECHUANG_VAR_DIR=str(tmp_path),
-                   KECHUANG_SECRET_KEY=PROD_KEY, KECHUANG_ALLOWED_HOSTS="kechuang.example.org")
+                   KECHUANG_SECRET_KEY=PROD_KEY, KECHUANG_FIELD_KEYS=FIELD_KEY,
+                   KECHUANG_ALLOWED_HOSTS="kechuang.example.org")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
 

@@ -6,7 +6,10 @@ The test walks ``get_resolver()`` recursively (pages, API, admin), fills each pa
 - no answer is a server error (5xx);
 - restricted roles (district, enterprise, provider, expert) get 401/403/404/405 or a redirect to a login page for
   a URL that names another party's object, and never see that party's credit code in any answer;
-- anonymous users get a login redirect, 401, 403, 404 or 405 everywhere except ``PUBLIC``.
+- anonymous users get a login redirect, 401, 403, 404 or 405 everywhere except ``PUBLIC``;
+- personal information (issue 25, 个人信息保护法) never appears in full: a payee's bank account only to finance (and
+  to the payee's own account), ID and phone numbers to no role; pages, API answers, Excel and PDF exports alike
+  (``PERSONAL`` below, and every account of the demo's claims).
 
 A new URL pattern is covered automatically. If its kwarg is not in ``KWARGS`` the test fails and says what to add.
 """
@@ -341,8 +344,82 @@ def _evaluation(parties, made: dict) -> dict[str, Any]:
     return {"evaluation_run": execute_run(run.pk)}
 
 
+
+#: Personal information the other party's objects carry (``_personal_data``): kind → the full value.
+PERSONAL = {"bank": "6217000099990001", "objector_phone": "13800001111", "provider_phone": "13900002222",
+            "id_number": "371000198001011234"}
+#: Every payee account of the demo's claims (funding.demo: 62220000 + the organisation's id) and its talent IDs.
+DEMO_ACCOUNT = re.compile(rb"62220000\d{8}")
+DEMO_TALENT_ID = re.compile(rb"DEMO\d{6}")
+
+
+def _personal_data(parties, made: dict) -> dict[str, Any]:
+    """The other party's claim waits for payment with an account, its ledger commitment carries it; an objector's
+    phone, a provider's contact phone and a talent's ID number are stored too."""
+    from decimal import Decimal
+
+    from funding.models import Claim, LedgerEntry
+
+    claim = made["claim"]
+    Claim.objects.filter(pk=claim.pk).update(state="approved", budget_line=made["budget_line"])
+    claim.refresh_from_db()
+    claim.bank_account = PERSONAL["bank"]
+    claim.save(update_fields=["bank_account"])
+    LedgerEntry.objects.create(kind="commitment", budget_line=made["budget_line"], organization=parties.other_org,
+                               claim=claim, amount=Decimal("100000"), committed_delta=Decimal("100000"),
+                               paid_delta=Decimal(0), decision="矩阵测试决定", document="测试", article="第1条",
+                               year=claim.year, idempotency_key=f"matrix-commit:{claim.pk}",
+                               bank_account=PERSONAL["bank"])
+    made["objection"].contact = PERSONAL["objector_phone"]
+    made["objection"].save(update_fields=["contact"])
+    provider = made["booking"].instrument.provider
+    provider.contact = f"王五 {PERSONAL['provider_phone']}"
+    provider.save(update_fields=["contact"])
+    made["loan"].talent_name, made["loan"].talent_id = "张三", PERSONAL["id_number"]
+    made["loan"].save(update_fields=["talent_name", "talent_id", "talent_key"])
+    return {}
+
+
+def readable(response) -> bytes:
+    """What a reader of the answer sees: the text of an Excel sheet or a PDF, the bytes of anything else."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    try:
+        return _document_text(body, response.get("Content-Type", ""))
+    except Exception:  # not a readable document (a test attachment of four bytes): its bytes as they are
+        return body
+
+
+def _document_text(body: bytes, kind: str) -> bytes:
+    if "spreadsheetml" in kind:
+        import io
+
+        from openpyxl import load_workbook
+
+        wb = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+                         for v in row if v is not None).encode()
+    if "pdf" in kind:
+        import io
+
+        from pypdf import PdfReader
+
+        return "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(body)).pages).encode()
+    return body
+
+
+def personal_leaks(role: str, body: bytes, own_org_id: int | None) -> list[str]:
+    """The personal information in ``body`` that ``role`` must not see in full."""
+    leaks = [kind for kind, value in PERSONAL.items()
+             if value.encode() in body and not (kind == "bank" and role == "finance")]
+    if role != "finance":
+        own = f"62220000{own_org_id:08d}".encode() if own_org_id else b""
+        leaks += [f"demo account {m.decode()}" for m in DEMO_ACCOUNT.findall(body) if m != own]
+    leaks += [f"demo ID {m.decode()}" for m in DEMO_TALENT_ID.findall(body)]
+    return leaks
+
+
 OTHER_OBJECTS: list[Callable[[Any, dict[str, Any]], dict[str, Any]]] = [
-    _funding, _vouchers, _techmarket, _incubation, _experts, _scifinance, _evaluation,
+    _funding, _vouchers, _techmarket, _incubation, _experts, _scifinance, _evaluation, _personal_data,
 ]
 
 
@@ -378,6 +455,7 @@ def test_access_matrix(world, quiet_queue):
     secrets = [world.parties.other_org.uscc]
     failures: list[str] = []
     cells = 0
+    seen_full_by_finance: set[str] = set()
     for role in ROLES:
         client = Client(raise_request_exception=False)
         user = world.parties.users.get(role)
@@ -395,6 +473,12 @@ def test_access_matrix(world, quiet_queue):
                 if status >= 500:
                     failures.append(f"{where}: server error")
                     continue
+                body = readable(response)
+                own = getattr(user, "organization_id", None) if role == "enterprise" else None
+                if leaks := personal_leaks(role, body, own):
+                    failures.append(f"{where}: shows personal information in full: {', '.join(sorted(set(leaks)))}")
+                if role == "finance" and PERSONAL["bank"].encode() in body:
+                    seen_full_by_finance.add(r.route)
                 if role == "anonymous":
                     if r.name not in PUBLIC and not _denied(status, location):
                         failures.append(f"{where}: anonymous must be sent to login (or get 401/403/404)")
@@ -403,9 +487,11 @@ def test_access_matrix(world, quiet_queue):
                     names_other = any(k in OBJECT_KWARGS for k in r.kwargs)
                     if names_other and not (_denied(status, location) or (status == 302 and r.is_admin)):
                         failures.append(f"{where}: another party's object must answer 403/404")
-                    body = b"" if response.streaming else response.content
                     if any(s.encode() in body for s in secrets):
                         failures.append(f"{where}: shows another party's credit code")
     print(f"access matrix: {len(routes)} URL patterns × {len(ROLES)} roles = {len(routes) * len(ROLES)} "
-          f"(requests: {cells}), failures: {len(failures)}")
+          f"(requests: {cells}), failures: {len(failures)}; finance sees the payee's account in full on: "
+          f"{', '.join(sorted(seen_full_by_finance))}")
+    # finance, who pays, does get the account: on the payment list, the payment batch and the claim
+    assert {"funding/payments/", "funding/payments/batch.xlsx"} <= seen_full_by_finance, seen_full_by_finance
     assert not failures, "\n".join(failures)

@@ -214,3 +214,11 @@ def test_notice_also_sent_by_email(world, mailoutbox, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         submitted_claim(world)
     assert mailoutbox and mailoutbox[-1].subject == "申报已提交" and "/funding/claims/" in mailoutbox[-1].body
+
+
+@pytest.mark.parametrize("year", [0, 1, 2017, 9999])
+def test_claim_api_refuses_a_year_outside_the_documents_with_a_chinese_400(client, world, year):
+    """Issue 25 (schemathesis as an enterprise): year 0 reached the policy engine and answered 500."""
+    client.force_login(world.alice)
+    response = client.post("/api/funding/claims/", {"provision_id": "0", "year": year}, content_type="application/json")
+    assert response.status_code == 400 and "年度" in response.json()["year"][0]

@@ -71,6 +71,27 @@ def test_b27_talent_loan_limits_per_person_term_and_collateral(fw):
     assert "期限不超过 1 年" in e.value.errors["term_months"] and "无抵押" in e.value.errors["collateral"]
 
 
+def test_talent_id_is_encrypted_and_the_cap_still_finds_the_person(fw):
+    """Issue 25: 人才证件号 is a token in the database; the per-person cap finds the talent's loans by a keyed hash
+    (one spelling of the number or another: 37…x and 37…X are one person)."""
+    from django.db import connection
+
+    from core import crypto
+
+    talent = {"product": "人才贷", "collateral": "信用（无抵质押）", "talent_name": "张三"}
+    loan = services.register_loan(fw.banker, fw.bank, loan_values(fw, contract_no="R1", amount="6000000",
+                                                                  talent_id="37100019800101123x", **talent))
+    with connection.cursor() as cur:
+        cur.execute("SELECT talent_id, talent_key FROM scifinance_loan WHERE id = %s", [loan.pk])
+        raw, key = cur.fetchone()
+    assert crypto.is_token(raw) and "3710" not in raw and key == crypto.lookup_key("37100019800101123X")
+    assert Loan.objects.get(pk=loan.pk).talent_id == "37100019800101123x"
+    with pytest.raises(FinanceError) as e:
+        services.register_loan(fw.banker, fw.bank, loan_values(fw, contract_no="R2", amount="4000000.01",
+                                                                talent_id="37100019800101123X", **talent))
+    assert "超过每人不超过 1,000 万元 的额度" in str(e.value)
+
+
 def test_b27_talent_loan_limit_per_enterprise_with_several_talents(fw):
     """威政发〔2023〕5号 第27条: 多个高层次人才任职的企业贷款总额不超过 5000 万元 (same calendar year)."""
     for i in range(5):

@@ -13,6 +13,7 @@ from django.db import connection, connections
 from django.db.models import Sum
 from rest_framework.test import APIClient
 
+from core.crypto import lookup_key
 from funding.money import FundingError
 from scifinance import pools, services
 from scifinance.models import Loan, LossClaim, Scheme
@@ -64,7 +65,7 @@ def test_50_parallel_talent_loans_of_one_talent_stop_at_1000_wan(fw):
                                          "talent_name": "张三", "talent_id": "T001"})
     assert outcomes.count("created") == 10, outcomes
     assert all("超过每人不超过 1,000 万元 的额度" in o for o in outcomes if o != "created")
-    assert talent_total(talent_id="T001") == Decimal(10_000_000)
+    assert talent_total(talent_key=lookup_key("T001")) == Decimal(10_000_000)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -74,7 +75,7 @@ def test_50_parallel_talent_loans_of_one_talent_at_two_borrowers_stop_at_1000_wa
                                          "borrower_uscc": (fw.ent_a if i % 2 else fw.ent_b).uscc,
                                          "talent_name": "张三", "talent_id": "T001"})
     assert outcomes.count("created") == 10, outcomes
-    assert talent_total(talent_id="T001") == Decimal(10_000_000)
+    assert talent_total(talent_key=lookup_key("T001")) == Decimal(10_000_000)
 
 
 @pytest.mark.django_db(transaction=True)

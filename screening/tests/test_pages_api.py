@@ -67,6 +67,9 @@ def test_mine_lists_applies_and_near_and_one_path_to_a_claim(hte_enterprise):
     assert '<span class="tag on">已拨付</span> 15 万元' in row and ">申报</button>" not in row
     api = c.get(f"/api/screening/mine/?year={YEAR}").json()
     assert api["organization"]["id"] == hte_enterprise.pk
+    for bad in (0, 2018, 9999):  # issue 25: year 0 answered 500 (the year before 2018 has no documents)
+        wrong = c.get(f"/api/screening/mine/?year={bad}")
+        assert wrong.status_code == 400 and wrong.json()["field"] == "year" and "年度" in wrong.json()["detail"]
     a07 = next(r for r in api["years"][0]["applies"] if r["provision_id"] == A07)
     assert (a07["document"], a07["article"], a07["amount"]) == (A_DOC, "第7条", f"{A07_FIRST:.2f}")
     assert a07["claim"] == {"id": claim.pk, "state": "paid", "label": "已拨付", "amount": "150000.00"}
