@@ -30,12 +30,12 @@ RunRequest = inline_serializer("EvaluationRunRequest", {
     "year_from": serializers.IntegerField(), "year_to": serializers.IntegerField()})
 
 
-def run_answer(**kwargs: Any) -> Any:
-    return inline_serializer("EvaluationRun", {
-        "id": serializers.IntegerField(), "provision_id": serializers.CharField(), "outcome": serializers.CharField(),
-        "year_from": serializers.IntegerField(), "year_to": serializers.IntegerField(),
-        "status": serializers.CharField(), "progress": serializers.IntegerField(),
-        "result": serializers.DictField(required=False)}, **kwargs)
+#: one serializer class for a run, so the schema names one component; a list answers ``RunAnswer(many=True)``
+RunAnswer = inline_serializer("EvaluationRun", {
+    "id": serializers.IntegerField(), "provision_id": serializers.CharField(), "outcome": serializers.CharField(),
+    "year_from": serializers.IntegerField(), "year_to": serializers.IntegerField(),
+    "status": serializers.CharField(), "progress": serializers.IntegerField(),
+    "result": serializers.DictField(required=False)}).__class__
 
 
 def _run(request: Request, pk: int) -> EvaluationRun:
@@ -58,11 +58,11 @@ class RunListView(APIView):
 
     permission_classes = [Readers]
 
-    @extend_schema(responses=run_answer(many=True), operation_id="evaluation_runs_list")
+    @extend_schema(responses=RunAnswer(many=True), operation_id="evaluation_runs_list")
     def get(self, request: Request) -> Response:
         return Response([services.summary(r) for r in services.visible_runs(request.user)[:100]])
 
-    @extend_schema(request=RunRequest, responses={201: run_answer(), 400: OpenApiResponse(description="字段有误")})
+    @extend_schema(request=RunRequest, responses={201: RunAnswer(), 400: OpenApiResponse(description="字段有误")})
     def post(self, request: Request) -> Response:
         d = request.data if hasattr(request.data, "get") else {}
         if not services.can_start(request.user):
@@ -81,7 +81,7 @@ class RunDetailView(APIView):
 
     permission_classes = [Readers]
 
-    @extend_schema(responses=run_answer(), operation_id="evaluation_run")
+    @extend_schema(responses=RunAnswer(), operation_id="evaluation_run")
     def get(self, request: Request, pk: int) -> Response:
         return Response(services.summary(_run(request, pk)))
 

@@ -221,6 +221,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganizationKindEnum": "registry.models.OrganizationKind",
         "RegionKindEnum": "registry.models.Region.Kind",
+        "LevelEnum": "registry.models.Level",
         # one name per choice set where several models call a field status, state, origin or product
         "ScreeningRunStatusEnum": "screening.models.ScreeningRun.Status",
         "ScreeningResultStatusEnum": "screening.models.ScreeningResult.Status",
