@@ -8,7 +8,6 @@ document number and article.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import threading
 import time
@@ -20,14 +19,14 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts import access
 from core.audit import account, record
 from policy import services as engine
 from registry.models import IndustryChain, Organization, Region
-from screening.models import Notice, ScreeningResult, ScreeningRun, WhatIfAggregate
+from screening.models import Notice, RunTotal, ScreeningResult, ScreeningRun, WhatIfAggregate
 
 BATCH_SIZE = int(os.environ.get("KECHUANG_SCREENING_BATCH", "10000"))
 #: A running run beats every HEARTBEAT_EVERY (a thread of the worker, also during a long batch); one whose
@@ -270,6 +269,8 @@ def rerun(user: Any, run: ScreeningRun) -> ScreeningRun:
     with transaction.atomic():
         run.results.all().delete()
         run.aggregates.all().delete()
+        run.kept_totals.all().delete()
+        run.totals_kept = True
         run.total = selection(run).count()
         if run.total == 0:
             raise ScreeningInputError(f"{EMPTY_SELECTION}（{run.scope_label()}），无法重新运行。", "scope")
@@ -686,6 +687,7 @@ def _commit_batch(run: ScreeningRun, out: _Batch) -> None:
             WhatIfAggregate.objects.bulk_create(out.aggregates, batch_size=5000, ignore_conflicts=True)
         else:
             _write_results(out.rows)
+            _keep_totals(run, out.batch_no, out.ids)
         updated = ScreeningRun.objects.filter(pk=run.pk).update(
             cursor=out.ids[-1], processed=F("processed") + len(out.ids), batches_done=F("batches_done") + 1,
             heartbeat_at=timezone.now(), compute_seconds=F("compute_seconds") + out.compute,
@@ -772,11 +774,90 @@ class Totals:
     near_entities: int = 0
 
 
+def _keep_totals(run: ScreeningRun, batch_no: int, ids: list[int]) -> None:
+    """The batch's totals (RunTotal), counted from its own result rows just written, in the batch's transaction.
+    Results of the batch's organisations are those of the run with organisation ids in the batch's range (batches
+    are consecutive in id order). Written once: a batch written twice keeps its first rows."""
+    if not ids or not run.totals_kept:
+        return
+    batch = ScreeningResult.objects.filter(run_id=run.pk, organization_id__gte=ids[0], organization_id__lte=ids[-1])
+    applies = batch.filter(status=ScreeningResult.Status.APPLIES)
+    kind = RunTotal.Kind
+    rows = [RunTotal(kind=kind.PROVISION, **r) for r in (
+        applies.values("provision_id", "is_ceiling")
+        .annotate(title=Max("title"), document=Max("document"), article=Max("article"),
+                  entities=Count("organization", distinct=True), items=Count("id"), amount=Sum("amount")))]
+    rows += [RunTotal(kind=kind.REGION_FORM, **r) for r in (
+        applies.values("region_id_snapshot", "is_ceiling")
+        .annotate(entities=Count("organization", distinct=True), items=Count("id"), amount=Sum("amount")))]
+    rows += [RunTotal(kind=kind.REGION, **r) for r in (
+        applies.values("region_id_snapshot").annotate(entities=Count("organization", distinct=True)))]
+    rows += [RunTotal(kind=kind.NEAR, **r) for r in (
+        batch.filter(status=ScreeningResult.Status.NEAR).values("region_id_snapshot")
+        .annotate(entities=Count("organization", distinct=True)))]
+    for r in rows:
+        r.run_id, r.batch_no, r.amount = run.pk, batch_no, r.amount or Decimal(0)
+    RunTotal.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+
+
 def _region_names(ids: Iterable[int]) -> dict[int, str]:
     return dict(Region.objects.filter(id__in=set(ids)).values_list("id", "name"))
 
 
 def totals(run: ScreeningRun) -> Totals:
+    """The run's totals: by provision, by region, by form (entitlement / ceiling), organisations that qualify and
+    those that nearly do. Summed from the totals kept with the run's batches (a few rows per batch, whatever the
+    run's size); a run made before totals were kept counts them from its results."""
+    if run.totals_kept:
+        return _kept_totals(run)
+    return counted_totals(run)
+
+
+def _form_label(is_ceiling: bool) -> str:
+    return "上限（不超过/最高，需评审）" if is_ceiling else "确定金额（应享）"
+
+
+def _kept_totals(run: ScreeningRun) -> Totals:
+    kept = RunTotal.objects.filter(run_id=run.pk)
+    kind = RunTotal.Kind
+    out = Totals()
+    out.by_provision = [
+        {**r, "amount": r["amount"] or Decimal(0)} for r in
+        kept.filter(kind=kind.PROVISION).values("provision_id", "title", "document", "article", "is_ceiling")
+        .annotate(entities=Sum("entities"), items=Sum("items"), amount=Sum("amount")).order_by("-amount", "provision_id")
+    ]
+    by_region: dict[int, dict] = {}
+    forms: dict[bool, dict] = {}
+    for row in kept.filter(kind=kind.REGION_FORM).values("region_id_snapshot", "is_ceiling").annotate(
+            entities=Sum("entities"), items=Sum("items"), amount=Sum("amount")):
+        cell = by_region.setdefault(row["region_id_snapshot"], {"entitlement": Decimal(0), "ceiling": Decimal(0)})
+        cell["ceiling" if row["is_ceiling"] else "entitlement"] += row["amount"] or 0
+        form = forms.setdefault(row["is_ceiling"], {"is_ceiling": row["is_ceiling"], "entities": 0, "items": 0,
+                                                    "amount": Decimal(0)})
+        form["entities"] += row["entities"] or 0
+        form["items"] += row["items"] or 0
+        form["amount"] += row["amount"] or 0
+    region_entities = {rid: n or 0 for rid, n in kept.filter(kind=kind.REGION).values("region_id_snapshot")
+                       .annotate(n=Sum("entities")).values_list("region_id_snapshot", "n")}
+    names = _region_names(by_region)
+    out.by_region = sorted(
+        ({"region": names.get(rid, "—"), "entities": region_entities.get(rid, 0), **cell} for rid, cell in by_region.items()),
+        key=lambda r: -(r["entitlement"] + r["ceiling"]),
+    )
+    for is_ceiling in sorted(forms):
+        row = forms[is_ceiling]
+        out.by_form.append({"form": _form_label(is_ceiling), **row})
+        if is_ceiling:
+            out.ceiling = row["amount"]
+        else:
+            out.entitlement = row["amount"]
+    out.entities = sum(region_entities.values())
+    out.near_entities = kept.filter(kind=kind.NEAR).aggregate(n=Sum("entities"))["n"] or 0
+    return out
+
+
+def counted_totals(run: ScreeningRun) -> Totals:
+    """The run's totals counted from its result rows (runs made before totals were kept; the tests' reference)."""
     applies = run.results.filter(status=ScreeningResult.Status.APPLIES)
     out = Totals()
     out.by_provision = list(
@@ -798,8 +879,7 @@ def totals(run: ScreeningRun) -> Totals:
     )
     for row in applies.values("is_ceiling").annotate(entities=Count("organization", distinct=True), items=Count("id"),
                                                       amount=Sum("amount")).order_by("is_ceiling"):
-        label = "上限（不超过/最高，需评审）" if row["is_ceiling"] else "确定金额（应享）"
-        out.by_form.append({"form": label, **row})
+        out.by_form.append({"form": _form_label(row["is_ceiling"]), **row})
         if row["is_ceiling"]:
             out.ceiling = row["amount"] or Decimal(0)
         else:
@@ -878,21 +958,41 @@ def send_notices(user: Any, run: ScreeningRun, organization_ids: Iterable[int] |
     return len(notices)
 
 
+#: Excel's last row less the header: a run with more result rows than this exports its details as CSV.
+EXCEL_DETAIL_ROWS = 1_048_575
+DETAIL_TITLES = ["主体名称", "统一社会信用代码", "区市", "结论", "政策条款", "文件", "条款", "形式", "金额（元）", "说明",
+                 "尚缺条件"]
+
+
+def export_detail_rows(run: ScreeningRun, limit: int | None = None) -> Iterator[list]:
+    """One row per entity and provision, in the export's order and wording (plain values, read as tuples)."""
+    names = _region_names(run.results.values_list("region_id_snapshot", flat=True).distinct())
+    statuses = dict(ScreeningResult.Status.choices)
+    qs = (run.results.order_by("organization_id", "status", "provision_id")
+          .values_list("organization__name", "organization__uscc", "region_id_snapshot", "status", "title",
+                       "document", "article", "is_ceiling", "amount", "explanation", "missing"))
+    if limit is not None:
+        qs = qs[:limit]
+    for name, uscc, region, status, title, document, article, ceiling, amount, explanation, missing in (
+            qs.iterator(chunk_size=5000)):
+        yield [name, uscc or "", names.get(region, ""), statuses.get(status, status), title, document, article,
+               "上限" if ceiling else "应享", float(amount),
+               explanation, missing if isinstance(missing, str) else "；".join(missing or [])]
+
+
 def export_excel(run: ScreeningRun) -> bytes:
     """An .xlsx workbook: totals by provision and region, then one row per entity and provision.
 
     Amounts are numbers in yuan with a number format, provisions are named by their Chinese titles and citations
-    (never by codes), headers are frozen and columns sized.
+    (never by codes), headers are frozen and columns sized. Written in openpyxl's write-only mode (rows stream to the
+    file). Details beyond Excel's row limit are left to the CSV export, which the workbook says.
     """
-    from openpyxl import Workbook
-
     from core import xlsx
     from core.xlsx import Column
 
-    wb = Workbook()
+    wb = xlsx.workbook()
     t = totals(run)
-    ws = wb.active
-    ws.title = "按条款汇总"
+    ws = wb.create_sheet("按条款汇总")
     xlsx.write_table(ws, [Column("政策条款", 40, wrap=True), Column("文件", 24), Column("条款", 10),
                           Column("形式", 8), Column("主体数（家）", 12, xlsx.INTEGER), Column("金额（元）", 18, xlsx.YUAN)],
                      ([row["title"], row["document"], row["article"], "上限" if row["is_ceiling"] else "应享",
@@ -903,20 +1003,82 @@ def export_excel(run: ScreeningRun) -> bytes:
                      ([row["region"], row["entities"], float(row["entitlement"]), float(row["ceiling"])]
                       for row in t.by_region))
     ws = wb.create_sheet("主体明细")
-    names = _region_names(run.results.values_list("region_id_snapshot", flat=True).distinct())
-    qs = (run.results.select_related("organization").order_by("organization_id", "status", "provision_id")
-          .only("organization__name", "organization__uscc", "region_id_snapshot", "status", "provision_id", "title",
-                "document", "article", "is_ceiling", "amount", "explanation", "missing"))
-    xlsx.write_table(ws, [
-        Column("主体名称", 34), Column("统一社会信用代码", 22), Column("区市", 16), Column("结论", 10),
-        Column("政策条款", 36, wrap=True), Column("文件", 22), Column("条款", 10), Column("形式", 8),
-        Column("金额（元）", 16, xlsx.YUAN), Column("说明", 60, wrap=True), Column("尚缺条件", 40, wrap=True),
-    ], ([r.organization.name, r.organization.uscc or "", names.get(r.region_id_snapshot, ""), r.get_status_display(),
-         r.title, r.document, r.article, "上限" if r.is_ceiling else "应享", float(r.amount), r.explanation,
-         "；".join(r.missing)] for r in qs.iterator(chunk_size=5000)))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    widths = [34, 22, 16, 10, 36, 22, 10, 8, 16, 60, 40]
+    formats = {8: xlsx.YUAN}
+    written = xlsx.write_table(ws, [
+        Column(title, width, formats.get(i), wrap=i in (4, 9, 10))
+        for i, (title, width) in enumerate(zip(DETAIL_TITLES, widths, strict=True))
+    ], export_detail_rows(run, limit=EXCEL_DETAIL_ROWS))
+    if written == EXCEL_DETAIL_ROWS and run.results.count() > written:
+        note = wb.create_sheet("说明")
+        note.append([f"明细超过 Excel 的行数上限，只列出前 {written:,} 行；全部明细请在筛查页面点击“导出 CSV”。"])
+    return xlsx.save(wb)
+
+
+def export_csv(run: ScreeningRun) -> Iterator[bytes]:
+    """The run's details as UTF-8 CSV (with the byte-order mark that Excel needs to read Chinese), streamed in blocks
+    of rows: any size of run, no row limit. Formula-like text gets a leading apostrophe (the Excel export's guard,
+    CSV's way). On PostgreSQL the database writes the CSV itself (COPY … TO STDOUT), the same rows and wording."""
+    import csv
+
+    from django.db import connection
+
+    from core.xlsx import csv_value
+
+    class _Buffer(list):
+        def write(self, text: str) -> None:
+            self.append(text)
+
+    buf = _Buffer()
+    writer = csv.writer(buf)
+    writer.writerow(DETAIL_TITLES)
+    yield ("\ufeff" + "".join(buf)).encode("utf-8")
+    buf.clear()
+    if connection.vendor == "postgresql":
+        yield from _copy_csv(run)
+        return
+    for k, row in enumerate(export_detail_rows(run), start=1):
+        row[8] = f"{row[8]:.2f}"
+        writer.writerow([csv_value(v) for v in row])
+        if k % 5000 == 0:
+            yield "".join(buf).encode("utf-8")
+            buf.clear()
+    if buf:
+        yield "".join(buf).encode("utf-8")
+
+
+def _copy_csv(run: ScreeningRun) -> Iterator[bytes]:
+    """export_detail_rows as CSV, written by PostgreSQL (no header)."""
+    from django.db import connection
+
+    def guard(col: str) -> str:  # core.xlsx.csv_value in SQL
+        return (f"CASE WHEN left({col}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {col} "
+                f"ELSE {col} END")
+
+    statuses = " ".join(f"WHEN '{value}' THEN '{label}'" for value, label in ScreeningResult.Status.choices)
+    missing = ("CASE jsonb_typeof(r.missing) WHEN 'array' THEN array_to_string(ARRAY(SELECT "
+               "jsonb_array_elements_text(r.missing)), '；') WHEN 'string' THEN r.missing #>> '{}' ELSE '' END")
+    uscc = "COALESCE(o.uscc, '')"
+    sql = (
+        f"SELECT {guard('o.name')}, {guard(uscc)}, COALESCE(g.name, ''), "
+        f"CASE r.status {statuses} ELSE r.status END, {guard('r.title')}, {guard('r.document')}, "
+        f"{guard('r.article')}, CASE WHEN r.is_ceiling THEN '上限' ELSE '应享' END, r.amount, "
+        f"{guard('r.explanation')}, {guard(missing)} "
+        f"FROM {ScreeningResult._meta.db_table} r JOIN {Organization._meta.db_table} o ON o.id = r.organization_id "
+        f"LEFT JOIN {Region._meta.db_table} g ON g.id = r.region_id_snapshot "
+        f"WHERE r.run_id = {int(run.pk)} ORDER BY r.organization_id, r.status, r.provision_id"
+    )
+    with connection.cursor() as cur, cur.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+        pending: list[bytes] = []
+        size = 0
+        for block in copy:
+            pending.append(bytes(block))
+            size += len(block)
+            if size >= 1 << 20:
+                yield b"".join(pending)
+                pending, size = [], 0
+        if pending:
+            yield b"".join(pending)
 
 
 @dataclass

@@ -1,4 +1,6 @@
+import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -115,7 +117,17 @@ def test_staff_start_page_run_page_export(demo_city):
     text = c.get(resp["Location"]).content.decode()
     assert "资金合计" in text and "需通知的主体" in text and "echarts.min.js" in text
     xlsx = c.get(f"/screening/runs/{run.pk}/export.xlsx")
-    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "按条款汇总"
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames[0] == "按条款汇总"
+    # every result row as CSV (any size of run), the same rows and figures as the workbook's details
+    csv_resp = c.get(f"/screening/runs/{run.pk}/export.csv")
+    assert csv_resp["Content-Type"].startswith("text/csv") and "导出 CSV" in text
+    lines = list(csv.reader(io.StringIO(b"".join(csv_resp.streaming_content).decode("utf-8-sig"))))
+    details = [list(row) for row in book["主体明细"].iter_rows(values_only=True)]
+    assert lines[0] == list(details[0]) and len(lines) == len(details) == run.results.count() + 1
+    assert [float(r[8]) for r in lines[1:]] == [r[8] for r in details[1:]]
+    entitled = sum(Decimal(r[8]) for r in lines[1:] if r[3] == "符合" and r[7] == "应享")
+    assert entitled == services.totals(run).entitlement > 0
     resp = c.post(f"/screening/runs/{run.pk}/notify/", follow=True)
     assert "请勾选要通知的主体" in resp.content.decode()
     first = services.entities_to_notify(run)[0]["organization_id"]
