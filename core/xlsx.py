@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -62,8 +64,6 @@ class Column:
 def workbook() -> Any:
     """A workbook in openpyxl's write-only mode: rows stream to the file as they are appended, so an export's time
     and memory grow with its rows, never with their square (a normal worksheet's ``max_row`` walks every cell)."""
-    from openpyxl import Workbook
-
     return Workbook(write_only=True)
 
 
@@ -90,8 +90,6 @@ _HEADER_STYLE = ("header",)
 
 
 def _style_of(ws: Any, key: tuple) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
     styles = ws.parent.__dict__.setdefault("_kc_styles", {})
     if key not in styles:
         cell = WriteOnlyCell(ws)
@@ -109,8 +107,6 @@ def _style_of(ws: Any, key: tuple) -> Any:
 
 
 def _styled(ws: Any, value: Any, key: tuple) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
     cell = WriteOnlyCell(ws, value)
     cell._style = copy.copy(_style_of(ws, key))
     return cell
