@@ -245,7 +245,7 @@ def test_engine_refusing_the_data_gives_a_message_not_an_error(hte_enterprise, m
     resp = staff.post("/api/screening/runs/", {"kind": "whatif", "year": YEAR, "overrides": {"a": 1}},
                       content_type="application/json")
     assert resp.status_code == 400 and "未知参数" in resp.json()["detail"]
-    monkeypatch.setattr(services, "_evaluate_batch", refuse)
+    monkeypatch.setattr(services.batching, "_evaluate_batch", refuse)  # where a batch is evaluated
     run = services.start_run(User.objects.get(username="bureau"), year=YEAR)
     assert run.status == "failed" and run.error.startswith("输入无效：annual_facts.2024.rd_expense")
 

@@ -313,10 +313,10 @@ def test_batches_computed_in_two_processes_give_the_results_of_one(monkeypatch):
         used.append(processes)
         return in_processes(run, overrides, batches, processes)
 
-    monkeypatch.setattr(services, "_run_in_processes", spy)
+    monkeypatch.setattr(services.lifecycle, "_run_in_processes", spy)  # where a run is worked through
     runs = []
     for processes in (1, 2):
-        monkeypatch.setattr(services, "PROCESSES", processes)
+        monkeypatch.setattr(services.lifecycle, "PROCESSES", processes)
         runs.append(services.execute_run(services.start_run(None, year=YEAR, enqueue=False).pk, batch_size=60))
     assert used == [2]
     columns = ("organization_id", "provision_id", "amount", "status", "explanation", "missing")
