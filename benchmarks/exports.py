@@ -6,7 +6,7 @@ for its totals page, at a few thousand and at a million result rows.
 
 The demo city is generated once (skipped when the database already holds that many enterprises) and screened for
 ``--year``. Its result rows are copied into two more runs: the first ``--small`` rows, and as many whole copies as
-reach ``--big`` rows (each copy's rows shifted in ``seq``, so they stay distinct). The big run's totals are kept
+reach ``--big`` rows (each copy's rows shifted in ``seq`` by one more than its largest, so they stay distinct). The big run's totals are kept
 batch by batch as a run's worker keeps them (``_keep_totals`` over ranges of organisations), then:
 
 * the Excel export (openpyxl write-only) of the small run, and of the big run with ``--big-excel``;
@@ -84,6 +84,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.db.models import Max
     from django.test import Client
 
     from accounts.models import User
@@ -98,12 +99,13 @@ def main() -> None:
     rows = base.results.count()
     print(f"screened {base.processed:,} organisations: {rows:,} result rows")
     runs = [base]
+    step = (base.results.aggregate(m=Max("seq"))["m"] or 0) + 1  # copies' seq shift: rows stay distinct, in range
     try:
         small = _done_copy(base, "small")
         runs.append(small)
         copies = 0
         while (have := small.results.count()) < args.small:
-            _copy_results(base.pk, small.pk, limit=args.small - have, seq_shift=copies * 100)
+            _copy_results(base.pk, small.pk, limit=args.small - have, seq_shift=copies * step)
             copies += 1
         small_rows = small.results.count()
         data, seconds = _timed(services.export_excel, small)
@@ -113,7 +115,7 @@ def main() -> None:
         runs.append(big)
         start, copies = time.perf_counter(), 0
         while big.results.count() < args.big:
-            _copy_results(base.pk, big.pk, seq_shift=copies * 100)
+            _copy_results(base.pk, big.pk, seq_shift=copies * step)
             copies += 1
         big_rows = big.results.count()
         if connection.vendor == "postgresql":
