@@ -8,11 +8,15 @@ not as a live link (OWASP "CSV/formula injection"). Every export appends its row
 
 from __future__ import annotations
 
+import copy
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -57,26 +61,95 @@ class Column:
     wrap: bool = False
 
 
-def write_table(ws, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
-    """Write a header and rows; returns the number of data rows. Number formats apply to numeric cells only."""
-    ws.append([c.title for c in columns])
-    for cell in ws[1]:
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for i, c in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = c.width
+def workbook() -> Any:
+    """A workbook in openpyxl's write-only mode: rows stream to the file as they are appended, so an export's time
+    and memory grow with its rows, never with their square (a normal worksheet's ``max_row`` walks every cell)."""
+    return Workbook(write_only=True)
+
+
+def save(wb: Any) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def header(ws: Any, titles: Sequence[str], widths: Sequence[float] | float | None = None) -> None:
+    """A bold, shaded, frozen header row (and column widths) on a write-only or a normal worksheet. On a write-only
+    one, call it before any other row: widths and the frozen pane are written ahead of the rows."""
+    if widths is not None:
+        for i in range(len(titles)):
+            w = widths if isinstance(widths, int | float) else widths[i]
+            ws.column_dimensions[get_column_letter(i + 1)].width = w
+    ws.freeze_panes = "A2"
+    ws.append([_styled(ws, safe_cell(t), _HEADER_STYLE) for t in titles])
+
+
+#: Styles are set on a template cell once per workbook; every cell of the column gets a copy of its style array
+#: (setting font, fill or number format on each cell would look the style up again for every cell).
+_HEADER_STYLE = ("header",)
+
+
+def _style_of(ws: Any, key: tuple) -> Any:
+    styles = ws.parent.__dict__.setdefault("_kc_styles", {})
+    if key not in styles:
+        cell = WriteOnlyCell(ws)
+        if key == _HEADER_STYLE:
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        else:
+            number_format, wrap = key
+            if number_format:
+                cell.number_format = number_format
+            if wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        styles[key] = cell._style
+    return styles[key]
+
+
+def _styled(ws: Any, value: Any, key: tuple) -> Any:
+    cell = WriteOnlyCell(ws, value)
+    cell._style = copy.copy(_style_of(ws, key))
+    return cell
+
+
+def styled(ws: Any, value: Any, number_format: str | None = None, wrap: bool = False) -> Any:
+    """A cell for ``ws.append`` with a number format (numbers only) or wrapped text; a plain safe value otherwise."""
+    value = safe_cell(value)
+    if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+        return _styled(ws, value, (number_format, wrap))
+    if wrap and value is not None:
+        return _styled(ws, value, (None, True))
+    return value
+
+
+def write_table(ws: Any, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> int:
+    """Write a header and rows on a new worksheet (write-only or normal); returns the number of data rows. Number
+    formats apply to numeric cells only."""
+    header(ws, [c.title for c in columns], [c.width for c in columns])
+    number = [(c.number_format, c.wrap) if c.number_format else None for c in columns]
+    text = [(None, True) if c.wrap else None for c in columns]
     n = 0
     for row in rows:
-        append_row(ws, row)
+        out = []
+        for fmt, wrap, v in zip(number, text, row, strict=False):
+            v = safe_cell(v)
+            if isinstance(v, Cell):  # styled by the caller
+                pass
+            elif fmt and isinstance(v, int | float) and not isinstance(v, bool):
+                v = _styled(ws, v, fmt)
+            elif wrap and v is not None:
+                v = _styled(ws, v, wrap)
+            out.append(v)
+        ws.append(out)
         n += 1
-        r = ws.max_row
-        for i, c in enumerate(columns, start=1):
-            cell = ws.cell(row=r, column=i)
-            if c.number_format and isinstance(cell.value, int | float):
-                cell.number_format = c.number_format
-            if c.wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
     if n:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
     return n
+
+
+def csv_value(value: Any) -> Any:
+    """A value for a CSV cell that a spreadsheet program opens: formula-like text gets a leading apostrophe, the
+    usual guard (OWASP "CSV injection"), so it is shown and never run."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

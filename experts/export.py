@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
+from core import xlsx
 from core.xlsx import append_row
 from experts import services
 from experts.models import ReviewRound
@@ -14,18 +12,13 @@ from experts.models import ReviewRound
 
 def _sheet(wb: Workbook, title: str, headers: list[str], rows) -> None:
     ws = wb.create_sheet(title)
-    append_row(ws, headers)
-    for cell in ws[1]:
-        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="F0F2F5")
-    for i in range(len(headers)):
-        ws.column_dimensions[chr(ord("A") + i)].width = 18
+    xlsx.header(ws, headers, 18)
     for r in rows:
         append_row(ws, r)
 
 
 def round_workbook(rnd: ReviewRound) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = xlsx.workbook()
     scores = services.aggregate(rnd)
     _sheet(wb, "项目得分", ["项目编号", "项目名称", "申报单位", "应评人数", "已评人数", "平均分", "去极值平均分",
                          "标准化平均分", "离群评分数"],
@@ -50,6 +43,4 @@ def round_workbook(rnd: ReviewRound) -> bytes:
     _sheet(wb, "回避关系", ["项目编号", "项目名称", "专家", "回避原因", "说明"],
            [[c.item_id, c.item.title, c.expert.name, c.get_reason_display(), c.detail]
             for c in rnd.conflicts.select_related("item", "expert__person")])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.save(wb)

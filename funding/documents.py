@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from core import xlsx
 from core.formatting import masked
 from core.xlsx import append_row
 from funding.models import Claim, LedgerEntry
@@ -98,19 +97,12 @@ def publicity_pdf(claims: Iterable[Claim]) -> bytes:
 
 
 def _workbook(title: str, headers: list[str], rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    append_row(ws, headers)
-    for c in ws[1]:
-        c.font = Font(bold=True)
+    wb = xlsx.workbook()
+    ws = wb.create_sheet(title)
+    xlsx.header(ws, headers, [max(12, len(h) * 2 + 4) for h in headers])
     for row in rows:
         append_row(ws, row)
-    for i, h in enumerate(headers, 1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(h) * 2 + 4)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.save(wb)
 
 
 LOCAL_TIME = "北京时间"  # settings.TIME_ZONE, Asia/Shanghai: every time an export writes is local and says so

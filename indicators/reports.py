@@ -223,29 +223,27 @@ def _number(ind: Indicator, v: Any) -> int | float | None:
 
 def report_xlsx(year: int) -> bytes:
     """The yearly report: figures are numbers with number formats (counts as integers, shares as %)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{year}年监测"
+    wb = xlsx.workbook()
+    ws = wb.create_sheet(f"{year}年监测")
     rows = []
-    formats = []
     for r in services.dashboard(year):
         ind, prog, latest = r["indicator"], r["progress"], r["latest"]
         fmt = xlsx.INTEGER if ind.is_count else xlsx.DECIMAL
-        formats.append(fmt)
+
+        def figure(v: Any, fmt: str = fmt) -> Any:  # 基期值, 目标值, 判定数值: integer for counts, two decimals otherwise
+            return xlsx.styled(ws, v, fmt)
+
         level = ind.target_kind == Indicator.TargetKind.LEVEL
         rows.append([
             r["category"], ind.name, ind.unit, ind.citation, ind.jurisdiction.name, prog.base_year,
-            _number(ind, prog.base_value), ind.target_year, _number(ind, ind.target_value),
+            figure(_number(ind, prog.base_value)), ind.target_year, figure(_number(ind, ind.target_value)),
             ind.change_explained if level else ind.target_display,
-            _number(ind, latest.value) if latest else None, latest.year if latest else None,
+            figure(_number(ind, latest.value) if latest else None), latest.year if latest else None,
             latest.origin_label if latest else "", prog.share_of_way, prog.status_label,
             "是" if prog.final else "否", prog.rule, ind.department,
         ])
     xlsx.write_table(ws, REPORT_COLUMNS, rows)
-    for i, fmt in enumerate(formats, start=2):
-        for col in (7, 9, 11):  # 基期值, 目标值, 判定数值: integer for counts, two decimals otherwise
-            ws.cell(row=i, column=col).number_format = fmt
-    return _save(wb)
+    return xlsx.save(wb)
 
 
 def _font() -> str:

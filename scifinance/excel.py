@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from core import xlsx
 from core.audit import record
 from core.imports import SheetTooLarge, open_workbook, sheet_rows
 from core.xlsx import append_row
@@ -58,26 +58,20 @@ class ImportResult:
 
 
 def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.save(wb)
 
 
-def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list[Any]], first: bool = False):
-    ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    append_row(ws, headers)
-    for c in ws[1]:
-        c.font = Font(bold=True)
+def _sheet(wb: Workbook, title: str, headers: list[str], rows: Iterable[list[Any]], first: bool = False):
+    """A sheet of a write-only workbook (``first`` is kept for callers; sheets are added in order)."""
+    ws = wb.create_sheet(title)
+    xlsx.header(ws, headers, [max(12, len(h) * 2 + 2) for h in headers])
     for r in rows:
         append_row(ws, r)
-    for i, h in enumerate(headers):
-        ws.column_dimensions[ws.cell(1, i + 1).column_letter].width = max(12, len(h) * 2 + 2)
     return ws
 
 
 def template_workbook() -> bytes:
-    wb = Workbook()
+    wb = xlsx.workbook()
     _sheet(wb, LOAN_SHEET, [c for c, _ in LOAN_COLUMNS], [], first=True)
     _sheet(wb, REPAY_SHEET, REPAY_COLUMNS, [])
     _sheet(wb, "填写说明", ["项目", "说明"], [
@@ -90,7 +84,7 @@ def template_workbook() -> bytes:
 
 
 def build_workbook(loans: list[list[Any]], repayments: list[list[Any]] = ()) -> bytes:
-    wb = Workbook()
+    wb = xlsx.workbook()
     _sheet(wb, LOAN_SHEET, [c for c, _ in LOAN_COLUMNS], loans, first=True)
     _sheet(wb, REPAY_SHEET, REPAY_COLUMNS, list(repayments))
     return _save(wb)
@@ -203,13 +197,14 @@ def import_loans(data: bytes, lender: Partner, actor: Any) -> ImportResult:
 
 
 def export_loans(qs) -> bytes:
-    rows = [[x.lender.organization.name, x.borrower.name, x.borrower.uscc, x.borrower.region.name,
-             x.get_product_display(), x.contract_no, x.contract_date, float(x.amount), x.term_months, float(x.rate),
-             x.get_collateral_display(), x.filed_on or "", x.defaulted_on or ""] for x in qs[:200_000]]
-    wb = Workbook()
-    _sheet(wb, "贷款", ["贷款机构", "借款主体", "统一社会信用代码", "区市", "贷款产品", "合同编号", "合同签订日",
-                      "贷款金额(元)", "期限(月)", "年利率(%)", "担保方式", "风险补偿备案日期", "违约日期"], rows, first=True)
-    for row in wb.active.iter_rows(min_row=2, min_col=8, max_col=8):
-        for c in row:
-            c.number_format = "#,##0.00"
+    wb = xlsx.workbook()
+    ws = wb.create_sheet("贷款")
+    xlsx.header(ws, headers := ["贷款机构", "借款主体", "统一社会信用代码", "区市", "贷款产品", "合同编号", "合同签订日",
+                                "贷款金额(元)", "期限(月)", "年利率(%)", "担保方式", "风险补偿备案日期", "违约日期"],
+                [max(12, len(h) * 2 + 2) for h in headers])
+    for x in qs[:200_000].iterator(chunk_size=2000):
+        append_row(ws, [x.lender.organization.name, x.borrower.name, x.borrower.uscc, x.borrower.region.name,
+                        x.get_product_display(), x.contract_no, x.contract_date,
+                        xlsx.styled(ws, float(x.amount), "#,##0.00"), x.term_months, float(x.rate),
+                        x.get_collateral_display(), x.filed_on or "", x.defaulted_on or ""])
     return _save(wb)

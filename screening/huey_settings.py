@@ -37,7 +37,8 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "kechuang",
-        "filename": str(_VAR_DIR / "huey.sqlite3"),
+        # each pytest-xdist worker its own queue file: one worker's task locks and queued tasks are not another's
+        "filename": str(_VAR_DIR / f"huey{'-' + os.environ['PYTEST_XDIST_WORKER'] if 'PYTEST_XDIST_WORKER' in os.environ else ''}.sqlite3"),
         "immediate": False,
         "consumer": {"workers": _WORKERS, "worker_type": "thread"},
     }

@@ -56,6 +56,9 @@ class ScreeningRun(models.Model):
     heartbeat_at = models.DateTimeField("最近进度时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     compute_seconds = models.FloatField("计算耗时(秒)", default=0)
+    totals_kept = models.BooleanField(
+        "汇总随批次保存", default=True,
+        help_text="筛查的汇总随每个批次写入（RunTotal），汇总页不再重算全部结果；此前的任务为否，按结果现算。")
 
     class Meta:
         verbose_name = "筛查/测算任务"
@@ -149,6 +152,39 @@ class WhatIfAggregate(models.Model):
             models.UniqueConstraint(
                 fields=["run", "batch_no", "variant", "provision_id", "region_id_snapshot", "is_ceiling"],
                 name="whatif_aggregate_unique",
+            )
+        ]
+
+
+class RunTotal(models.Model):
+    """A screening run's totals over one batch of organisations, written in the batch's own transaction (so kept
+    exactly once with its results). Batches hold disjoint organisations, each in one region, so the run's totals —
+    organisations counted once per provision, per region and form, per region — are sums of these rows."""
+
+    class Kind(models.TextChoices):
+        PROVISION = "provision", "按条款"  # applies: by provision (region 0)
+        REGION_FORM = "region_form", "按区市和形式"  # applies: by region and form (entitlement / ceiling)
+        REGION = "region", "按区市"  # applies: organisations with any provision, by region
+        NEAR = "near", "接近符合"  # near: organisations, by region
+
+    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="kept_totals")
+    batch_no = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    provision_id = models.CharField(max_length=120, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    document = models.CharField(max_length=120, blank=True)
+    article = models.CharField(max_length=60, blank=True)
+    is_ceiling = models.BooleanField(default=False)
+    region_id_snapshot = models.BigIntegerField(default=0)
+    entities = models.PositiveIntegerField(default=0)
+    items = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "batch_no", "kind", "provision_id", "region_id_snapshot", "is_ceiling"],
+                name="screening_run_total_unique",
             )
         ]
 

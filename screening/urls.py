@@ -14,6 +14,7 @@ urlpatterns = [
     path("runs/<int:pk>/notify/", views.run_notify, name="run_notify"),
     path("runs/<int:pk>/proactive/", views.run_proactive, name="run_proactive"),
     path("runs/<int:pk>/export.xlsx", views.run_export, name="run_export"),
+    path("runs/<int:pk>/export.csv", views.run_export_csv, name="run_export_csv"),
     path("mine/", views.mine, name="mine"),
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/open/", views.notice_open, name="notice_open"),

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs lint and the whole test suite on SQLite and then on PostgreSQL (127.0.0.1:5432), browser tests included.
+# Tests run on every core (pytest-xdist, a database per worker: in memory on SQLite, test_<name>_gwN on PostgreSQL);
+# KECHUANG_TEST_WORKERS sets how many (1: in this process, no workers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -7,8 +9,11 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' >/dev/null 2>&1; th
 .venv/bin/ruff check .
 .venv/bin/lint-imports
 PYTHONPATH=. .venv/bin/openfisca test $(find policy_weihai -name '*.yaml' \( -path '*/tests/*' -o -name tests.yaml \)) --country-package policy_weihai
+workers="${KECHUANG_TEST_WORKERS:-auto}"
+parallel=(-n "$workers")
+[ "$workers" = "1" ] && parallel=(-p no:xdist)
 echo "== tests on SQLite"
-env -u DATABASE_URL .venv/bin/pytest -q -p no:cacheprovider "$@"
+env -u DATABASE_URL .venv/bin/pytest -q -p no:cacheprovider "${parallel[@]}" "$@"
 echo "== tests on PostgreSQL"
 DATABASE_URL="${TEST_POSTGRES_URL:-postgres://postgres${PGPASSWORD:+:$PGPASSWORD}@127.0.0.1:5432/kechuang}" \
-  .venv/bin/pytest -q -p no:cacheprovider "$@"
+  .venv/bin/pytest -q -p no:cacheprovider "${parallel[@]}" "$@"

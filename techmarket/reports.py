@@ -4,14 +4,13 @@ registered contracts by type and district; ECharts options and an Excel workbook
 from __future__ import annotations
 
 import datetime as dt
-import io
 import statistics
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from openpyxl import Workbook
 
+from core import xlsx
 from core.xlsx import append_row
 from techmarket import access
 from techmarket.models import ContractParty, ContractType, ListingStatus, Match, NeedKind, TechContract
@@ -89,9 +88,8 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_excel(data: dict[str, Any]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "概况"
+    wb = xlsx.workbook()
+    ws = wb.create_sheet("概况")
     rate = data["matching_rate"]
     append_row(ws, ["指标", "数值"])
     append_row(ws, ["对接成功率（30天内有对接进入洽谈的需求占比）", f"{rate * 100:.1f}%" if rate is not None else "暂无"])
@@ -111,6 +109,4 @@ def to_excel(data: dict[str, Any]) -> bytes:
         append_row(sheet, header)
         for r in rows:
             append_row(sheet, [float(x) if isinstance(x, Decimal) else x for x in r])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.save(wb)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, QuerySet, Sum
-from openpyxl import Workbook
 
+from core import xlsx
 from core.xlsx import append_row
 from vouchers.models import Category, Voucher, VoucherProgramme, VoucherUse
 
@@ -60,33 +59,30 @@ def totals(vp: VoucherProgramme, vouchers: QuerySet[Voucher]) -> dict[str, Any]:
 
 def workbook(vp: VoucherProgramme, t: dict[str, Any], util: list[dict[str, Any]], start: dt.date,
              end: dt.date) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "按区市"
+    wb = xlsx.workbook()
+
+    def money(v: Any) -> Any:
+        return xlsx.styled(ws, float(v), "#,##0.00")
+
+    ws = wb.create_sheet("按区市")
     append_row(ws, [f"{vp} 创新券发放、使用与结算（元）"])
     append_row(ws, ["区市", "发放", "使用", "结算"])
     for name, r in t["by_district"]:
-        append_row(ws, [name, float(r.get("issued", 0)), float(r.get("spent", 0)), float(r.get("settled", 0))])
-    append_row(ws, ["合计", float(t["issued"]), float(t["spent"]), float(t["settled"])])
-    ws2 = wb.create_sheet("按服务类别")
-    append_row(ws2, ["服务类别", "使用"])
+        ws.append([xlsx.safe_cell(name), money(r.get("issued", 0)), money(r.get("spent", 0)), money(r.get("settled", 0))])
+    ws.append(["合计", money(t["issued"]), money(t["spent"]), money(t["settled"])])
+    ws = wb.create_sheet("按服务类别")
+    append_row(ws, ["服务类别", "使用"])
     for name, r in t["by_category"]:
-        append_row(ws2, [name, float(r["spent"])])
-    ws3 = wb.create_sheet("按服务机构")
-    append_row(ws3, ["服务机构", "使用", "结算"])
+        ws.append([xlsx.safe_cell(name), money(r["spent"])])
+    ws = wb.create_sheet("按服务机构")
+    append_row(ws, ["服务机构", "使用", "结算"])
     for name, r in t["by_provider"]:
-        append_row(ws3, [name, float(r.get("spent", 0)), float(r.get("settled", 0))])
-    ws4 = wb.create_sheet("仪器利用率")
-    append_row(ws4, [f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"])
-    append_row(ws4, ["仪器", "所属单位", "预约机时", "开放机时", "利用率(%)"])
+        ws.append([xlsx.safe_cell(name), money(r.get("spent", 0)), money(r.get("settled", 0))])
+    ws = wb.create_sheet("仪器利用率")
+    append_row(ws, [f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"])
+    append_row(ws, ["仪器", "所属单位", "预约机时", "开放机时", "利用率(%)"])
     for r in util:
-        append_row(ws4, [str(r["instrument"]), r["instrument"].provider.organization.name, r["booked"], r["available"],
-                    r["rate"]])
-    for sheet in wb.worksheets:
-        for row in sheet.iter_rows(min_row=2):
-            for c in row[1:]:
-                if isinstance(c.value, float):
-                    c.number_format = "#,##0.00"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        append_row(ws, [str(r["instrument"]), r["instrument"].provider.organization.name,
+                        *[xlsx.styled(ws, v, "#,##0.00") if isinstance(v, float) else v
+                          for v in (r["booked"], r["available"], r["rate"])]])
+    return xlsx.save(wb)

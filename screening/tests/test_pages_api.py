@@ -1,4 +1,6 @@
+import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -118,7 +120,17 @@ def test_staff_start_page_run_page_export(demo_city):
     text = c.get(resp["Location"]).content.decode()
     assert "资金合计" in text and "需通知的主体" in text and "echarts.min.js" in text
     xlsx = c.get(f"/screening/runs/{run.pk}/export.xlsx")
-    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "按条款汇总"
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames[0] == "按条款汇总"
+    # every result row as CSV (any size of run), the same rows and figures as the workbook's details
+    csv_resp = c.get(f"/screening/runs/{run.pk}/export.csv")
+    assert csv_resp["Content-Type"].startswith("text/csv") and "导出 CSV" in text
+    lines = list(csv.reader(io.StringIO(b"".join(csv_resp.streaming_content).decode("utf-8-sig"))))
+    details = [list(row) for row in book["主体明细"].iter_rows(values_only=True)]
+    assert lines[0] == list(details[0]) and len(lines) == len(details) == run.results.count() + 1
+    assert [float(r[8]) for r in lines[1:]] == [r[8] for r in details[1:]]
+    entitled = sum(Decimal(r[8]) for r in lines[1:] if r[3] == "符合" and r[7] == "应享")
+    assert entitled == services.totals(run).entitlement > 0
     resp = c.post(f"/screening/runs/{run.pk}/notify/", follow=True)
     assert "请勾选要通知的主体" in resp.content.decode()
     first = services.entities_to_notify(run)[0]["organization_id"]
@@ -236,7 +248,7 @@ def test_engine_refusing_the_data_gives_a_message_not_an_error(hte_enterprise, m
     resp = staff.post("/api/screening/runs/", {"kind": "whatif", "year": YEAR, "overrides": {"a": 1}},
                       content_type="application/json")
     assert resp.status_code == 400 and "未知参数" in resp.json()["detail"]
-    monkeypatch.setattr(services, "_evaluate_batch", refuse)
+    monkeypatch.setattr(services.batching, "_evaluate_batch", refuse)  # where a batch is evaluated
     run = services.start_run(User.objects.get(username="bureau"), year=YEAR)
     assert run.status == "failed" and run.error.startswith("输入无效：annual_facts.2024.rd_expense")
 

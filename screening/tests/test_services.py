@@ -73,6 +73,29 @@ def test_screening_run_whole_city(bureau):
     assert AuditEvent.objects.filter(action="screening.screening_started").count() == 1
 
 
+def test_totals_kept_with_the_batches_equal_those_counted_from_the_results(bureau):
+    """The run page's totals come from RunTotal rows written per batch (small batches here: several of them, and
+    the rerun clears and writes them again); they equal the totals counted from every result row."""
+    from screening.models import RunTotal
+
+    run = services.start_run(bureau, year=YEAR, enqueue=False)
+    services.execute_run(run.pk, batch_size=40)
+    run.refresh_from_db()
+    assert run.batches_done > 3 and run.totals_kept
+    kept, counted = services.totals(run), services.counted_totals(run)
+    assert kept == counted and kept.entities > 0 and kept.near_entities > 0 and kept.by_region
+    assert RunTotal.objects.filter(run=run).values("batch_no").distinct().count() > 3
+    services.execute_run(run.pk, batch_size=40)  # a second delivery adds nothing
+    services.rerun(bureau, run)
+    run.refresh_from_db()
+    assert services.totals(run) == counted
+    old = services.start_run(bureau, year=YEAR, enqueue=False)
+    ScreeningRun.objects.filter(pk=old.pk).update(totals_kept=False)  # a run made before totals were kept
+    services.execute_run(old.pk)
+    old.refresh_from_db()
+    assert not RunTotal.objects.filter(run=old).exists() and services.totals(old) == counted
+
+
 def test_rerun_and_double_execution_never_duplicate(bureau):
     run = services.start_run(bureau, year=YEAR)
     n = ScreeningResult.objects.filter(run=run).count()
@@ -290,10 +313,10 @@ def test_batches_computed_in_two_processes_give_the_results_of_one(monkeypatch):
         used.append(processes)
         return in_processes(run, overrides, batches, processes)
 
-    monkeypatch.setattr(services, "_run_in_processes", spy)
+    monkeypatch.setattr(services.lifecycle, "_run_in_processes", spy)  # where a run is worked through
     runs = []
     for processes in (1, 2):
-        monkeypatch.setattr(services, "PROCESSES", processes)
+        monkeypatch.setattr(services.lifecycle, "PROCESSES", processes)
         runs.append(services.execute_run(services.start_run(None, year=YEAR, enqueue=False).pk, batch_size=60))
     assert used == [2]
     columns = ("organization_id", "provision_id", "amount", "status", "explanation", "missing")
