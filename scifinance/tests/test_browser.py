@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import User
 from conftest import login
-from registry.models import IndustryChain, Organization, Region
+from registry.models import AnnualFacts, IndustryChain, Organization, Region
 from registry.reference import load_reference
 from registry.uscc import make_uscc
 from scifinance import excel, services
@@ -26,6 +26,8 @@ def bank_and_borrower(transactional_db):
     region = Region.objects.filter(kind="division").order_by("code").first()
     borrower = Organization.objects.create(kind="enterprise", name="威海示范知识产权企业", region=region,
                                            uscc=make_uscc("91371000MA3G00001"))
+    # B 第25条 pays 中小微企业 only: 60 staff and 3,000 万元 are small in every industry of the 2011 standard
+    AnnualFacts.objects.create(organization=borrower, year=2025, employees=60, sales_revenue=30_000_000)
     bank_org = Organization.objects.create(kind="service_provider", provider_type="finance", name="威海示范银行",
                                            region=region, uscc=make_uscc("91371000MA3G00002"))
     services.register_partner(None, bank_org, PartnerKind.BANK)
