@@ -222,6 +222,9 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "registry.models.OrganizationKind",
         "RegionKindEnum": "registry.models.Region.Kind",
         "LevelEnum": "registry.models.Level",
+        # the size standard's codes (registry fields and typed situations share one list each)
+        "IndustrySectorEnum": "registry.models.industry_sector_choices",
+        "SmeSizeEnum": "registry.models.sme_size_choices",
         # one name per choice set where several models call a field status, state, origin or product
         "ScreeningRunStatusEnum": "screening.models.ScreeningRun.Status",
         "ScreeningResultStatusEnum": "screening.models.ScreeningResult.Status",

@@ -339,11 +339,15 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
               "sales_revenue_y0": ("sales_revenue", "a"), "sales_revenue_y1": ("sales_revenue", "b"),
               "sales_revenue_y3": ("sales_revenue", "c"), "invention_patents_granted": ("invention_patents_granted", "a"),
               "employees_y0": ("employees", "a"), "employees_y1": ("employees", "b"),
+              "total_assets_y0": ("total_assets", "a"), "total_assets_y1": ("total_assets", "b"),
               "rd_active": ("(CASE WHEN rd_active IS NULL THEN NULL WHEN rd_active THEN 1 ELSE 0 END)", "a")}
+    # The declared size (企业规模) of the year, else of the year before (as the size standard's figures are read).
+    declared = {"sme_size_y0": ("sme_size", "a"), "sme_size_y1": ("sme_size", "b")}
     yearly_sql = ", ".join(f"MAX(CASE WHEN year = %({y})s THEN {column} END) AS {name}"
-                           for name, (column, y) in yearly.items())
+                           for name, (column, y) in {**yearly, **declared}.items())
     orgs = _read(
-        f"SELECT o.id, o.kind, g.code, {', '.join('a.' + k for k in yearly)}, q.q_bad, r.r_bad "
+        f"SELECT o.id, o.kind, g.code, o.industry_sector, {', '.join('a.' + k for k in (*yearly, *declared))}, "
+        "q.q_bad, r.r_bad "
         "FROM registry_organization o LEFT JOIN registry_region g ON g.id = o.region_id "
         f"LEFT JOIN (SELECT organization_id, {yearly_sql} FROM registry_annualfacts "
         f"WHERE {batch.where('organization_id')} AND year IN (%(a)s, %(b)s, %(c)s) GROUP BY organization_id) a "
@@ -355,7 +359,8 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
         f"WHERE {batch.where('organization_id')} AND ({refused_recognitions(RECOGNITION_KINDS, LEVELS)})) r "
         "ON r.organization_id = o.id "
         f"WHERE {batch.where('o.id')}",
-        {**params, "a": year, "b": year - 1, "c": year - 3}, ["id", "kind", "region", *yearly, "q_bad", "r_bad"],
+        {**params, "a": year, "b": year - 1, "c": year - 3},
+        ["id", "kind", "region", "industry_sector", *yearly, *declared, "q_bad", "r_bad"],
         floats=(*yearly, "q_bad", "r_bad"), ints=("id",), categories=("kind",))  # region: text (a
     # category column of numeric-looking codes alone would come back as integers)
     found = orgs["id"].to_numpy(dtype=np.int64)
@@ -451,7 +456,11 @@ def load(org_ids: Sequence[int], year: int) -> tuple[Facts, set[int]]:
             more.extend({**r, "pos": pos, "block": 1} for r in checked)
         if more:
             recs = pd.concat([recs, pd.DataFrame(more)], ignore_index=True)
+    # The industry of the size standard (the organisation's) and the declared size: codes, "" where not stated.
     texts = {name: np.full(n, "", dtype=object) for name in TEXTS}
+    texts["industry_sector"][opos] = orgs["industry_sector"].fillna("").to_numpy(dtype=object)
+    now, before = (orgs[c].fillna("").to_numpy(dtype=object) for c in declared)
+    texts["sme_size"][opos] = np.where(now != "", now, before)
     return reduce_year(year, ids, kind, region, texts, yearly_facts, quals, recs), bad
 
 

@@ -52,7 +52,8 @@ LEVELS = {"", "city", "provincial", "national"}
 ANNUAL_FIELDS = {"sales_revenue": "销售收入", "main_business_revenue": "主营业务收入", "rd_expense": "研发投入",
                  "rd_active": "有研发活动", "employees": "从业人员", "rd_staff": "研发人员",
                  "invention_patents_granted": "发明专利授权量", "high_tech_product_revenue": "高新技术产品收入",
-                 "agency_invention_patents": "代理市内发明专利授权量（服务机构）", "total_assets": "资产总额"}
+                 "agency_invention_patents": "代理市内发明专利授权量（服务机构）", "total_assets": "资产总额",
+                 "sme_size": "申报的企业规模（当年，缺当年取上年）"}
 SITUATION_KEYS = {"kind", "region", "name", "id", "qualifications", "recognitions", "annual_facts", "industry_sector",
                   "sme_size"}
 QUAL_KEYS = {"kind", "valid_from", "valid_to", "certification", "level", "year", "certificate_no"}
@@ -285,6 +286,8 @@ def check_situation(situation: Any, year: int, strict: bool = True) -> dict[str,
                 if value not in (None, True, False):
                     raise PolicyInputError(f"annual_facts.{key}.rd_active：应为 true 或 false。")
                 clean[name] = None if value is None else float(value)
+            elif name == "sme_size":
+                clean[name] = check_code(value, f"annual_facts.{key}.sme_size", "sme_size")
             else:
                 clean[name] = _money(value, f"annual_facts.{key}.{name}")
         by_year[int(key)] = clean
@@ -292,7 +295,9 @@ def check_situation(situation: Any, year: int, strict: bool = True) -> dict[str,
     yearly[("rd_active", 0)] = by_year.get(year, {}).get("rd_active")
     out["yearly"] = {key: value for key, value in yearly.items() if value is not None}
     out["industry_sector"] = check_code(situation.get("industry_sector"), "industry_sector")
-    out["sme_size"] = check_code(situation.get("sme_size"), "sme_size")
+    # A size declared for the situation, else for the year, else for the year before (as the registry keeps it).
+    out["sme_size"] = (check_code(situation.get("sme_size"), "sme_size") or by_year.get(year, {}).get("sme_size")
+                       or by_year.get(year - 1, {}).get("sme_size") or "")
     out["recognitions"] = checked_recognitions(situation.get("recognitions") or [], kind, year, strict)
     return out
 
@@ -580,8 +585,12 @@ def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
 
     ids = [o.id for o in orgs]
     regions = dict(Organization.objects.filter(id__in=[o.id for o in orgs]).values_list("id", "region__code"))
+    sectors = dict(Organization.objects.filter(id__in=ids).values_list("id", "industry_sector"))
     out = {o.id: {"id": o.id, "name": o.name, "kind": o.kind, "region": regions.get(o.id) or "", "qualifications": [],
                   "recognitions": [], "annual_facts": {}} for o in orgs}
+    for org_id, sector in sectors.items():
+        if sector:  # the industry of the size standard, where the registry states it
+            out[org_id]["industry_sector"] = sector
     for q in Qualification.objects.filter(organization_id__in=ids).values(
             "organization_id", "kind", "valid_from", "valid_to", "certification"):
         out[q.pop("organization_id")]["qualifications"].append(
@@ -603,11 +612,15 @@ def _situations(orgs: list[Any]) -> dict[int, dict[str, Any]]:
                                             "attributes": r["attributes"] or {}})
     for f in AnnualFacts.objects.filter(organization_id__in=ids).values(
             "organization_id", "year", "sales_revenue", "rd_expense", "rd_active", "invention_patents_granted",
-            "employees"):
-        out[f["organization_id"]]["annual_facts"][str(f["year"])] = {
+            "employees", "total_assets", "sme_size"):
+        row = out[f["organization_id"]]["annual_facts"][str(f["year"])] = {
             "sales_revenue": None if f["sales_revenue"] is None else str(f["sales_revenue"]),
             "rd_expense": None if f["rd_expense"] is None else str(f["rd_expense"]), "rd_active": f["rd_active"],
             "invention_patents_granted": f["invention_patents_granted"], "employees": f["employees"]}
+        if f["total_assets"] is not None:  # the size standard's facts, only where stated (demo data has none)
+            row["total_assets"] = str(f["total_assets"])
+        if f["sme_size"]:
+            row["sme_size"] = f["sme_size"]
     for source in _event_sources():
         source(ids, out)
     return out

@@ -32,11 +32,12 @@ from registry.models import (
     Qualification,
     Region,
 )
+from registry.services import _display
 from registry.signals import registry_imported
 from registry.uscc import uscc_error
 
 ORG_SHEET, FACTS_SHEET = "主体", "年度数据"
-ORG_COLUMNS = ["统一社会信用代码", "名称", "主体类别", "区市/功能区", "产业链", "成立日期"]
+ORG_COLUMNS = ["统一社会信用代码", "名称", "主体类别", "区市/功能区", "产业链", "成立日期", "所属行业"]
 FACT_COLUMNS = [
     ("统一社会信用代码", None),
     ("年度", "year"),
@@ -48,7 +49,22 @@ FACT_COLUMNS = [
     ("研发人员(人)", "rd_staff"),
     ("发明专利授权(件)", "invention_patents_granted"),
     ("高新技术产品收入(元)", "high_tech_product_revenue"),
+    ("资产总额(元)", "total_assets"),
+    ("企业规模", "sme_size"),
 ]
+#: Columns added for the size standard (所属行业; 资产总额, 企业规模): a file from the earlier template, without them,
+#: is still read (the values are then not stated).
+_NEW_ORG_COLUMNS, _NEW_FACT_COLUMNS = 1, 2
+
+
+def _choices(field: Any) -> dict[str, str]:
+    """A coded choice's accepted spellings (code and label, and the label without 企业/业) → code."""
+    out: dict[str, str] = {}
+    for code, label in field.choices:
+        if code:
+            out[code] = out[str(label)] = code
+            out.setdefault(str(label).removesuffix("企业"), code)
+    return out
 _NAME_MAX = Organization._meta.get_field("name").max_length
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F0F2F5")
@@ -97,14 +113,20 @@ def template_workbook() -> bytes:
     region = Region.objects.filter(kind="zone").order_by("code").first()
     chain = IndustryChain.objects.order_by("code").first()
     _write_sheet(ws, ORG_COLUMNS, [["91371000MA3C00000X（示例，请替换）", "示例科技有限公司", "企业",
-                                    region.short_name if region else "高区", chain.name if chain else "", "2015-06-01"]])
+                                    region.short_name if region else "高区", chain.name if chain else "", "2015-06-01",
+                                    "工业"]])
     _write_sheet(wb.create_sheet(FACTS_SHEET), [c for c, _ in FACT_COLUMNS],
-                 [["91371000MA3C00000X（示例，请替换）", 2024, 12000000, 11500000, 600000, "是", 80, 12, 2, 8000000]])
+                 [["91371000MA3C00000X（示例，请替换）", 2024, 12000000, 11500000, 600000, "是", 80, 12, 2, 8000000,
+                   30000000, ""]])
     help_ws = wb.create_sheet("填写说明")
     _write_sheet(help_ws, ["项目", "可填写的值"], [
         ["主体类别", "、".join(OrganizationKind.labels)],
         ["区市/功能区", "、".join(f"{r.short_name or r.name}" for r in Region.objects.exclude(kind="city").order_by("code"))],
         ["产业链", "、".join(IndustryChain.objects.order_by("code").values_list("name", flat=True))],
+        ["所属行业", "、".join(str(label) for _, label in Organization._meta.get_field("industry_sector").choices)
+         + "（按《中小企业划型标准规定》，企业填写；可留空）"],
+        ["企业规模", "、".join(str(label) for _, label in AnnualFacts._meta.get_field("sme_size").choices)
+         + "（可留空，留空时按从业人员、营业收入、资产总额和所属行业划型）"],
         ["金额", "单位为元，不得为负数"],
         ["日期", "格式 YYYY-MM-DD"],
         ["说明", "示例行请删除；任一行有误时整个文件都不会导入，并列出所有错误行。"],
@@ -123,7 +145,7 @@ def export_organizations(qs, limit: int = 200_000) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(ORG_SHEET)
     ws.freeze_panes = "A2"  # the header stays in view; widths fit the columns (issue 13)
-    for letter, width in zip("ABCDEFGH", (22, 36, 12, 16, 18, 12, 10, 14), strict=True):
+    for letter, width in zip("ABCDEFGHI", (22, 36, 12, 16, 18, 12, 16, 10, 14), strict=True):
         ws.column_dimensions[letter].width = width
     append_row(ws, ORG_COLUMNS + ["平台级别", "当前高新技术企业"])
     today = dt.date.today()
@@ -136,7 +158,8 @@ def export_organizations(qs, limit: int = 200_000) -> bytes:
         append_row(ws, [
             org.uscc or "", org.name, org.get_kind_display(), org.region.short_name or org.region.name,
             org.industry_chain.name if org.industry_chain else "",
-            org.established_on.isoformat() if org.established_on else "", org.get_level_display() if org.level else "",
+            org.established_on.isoformat() if org.established_on else "", org.get_industry_sector_display(),
+            org.get_level_display() if org.level else "",
             "是" if org.pk in hte else "否",
         ])
     return _save(wb)
@@ -201,8 +224,10 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
         result.errors.append(RowError("文件", 0, "工作表", f"找不到工作表“{ORG_SHEET}”或“{FACTS_SHEET}”，请使用下载的模板。"))
         return result
 
-    for sheet, expected in ((ORG_SHEET, ORG_COLUMNS), (FACTS_SHEET, [c for c, _ in FACT_COLUMNS])):
-        if sheet in wb.sheetnames and (problem := header_problem(wb[sheet], expected)):
+    for sheet, expected, added in ((ORG_SHEET, ORG_COLUMNS, _NEW_ORG_COLUMNS),
+                                   (FACTS_SHEET, [c for c, _ in FACT_COLUMNS], _NEW_FACT_COLUMNS)):
+        if sheet in wb.sheetnames and (problem := header_problem(wb[sheet], expected)) and header_problem(
+                wb[sheet], expected[:-added]):
             result.errors.append(RowError(sheet, 1, "表头", problem))
     if result.errors:
         return result
@@ -219,6 +244,8 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
                 regions[key] = r
     chains = {c.name: c for c in IndustryChain.objects.all()} | {c.code: c for c in IndustryChain.objects.all()}
     kinds = {label: value for value, label in OrganizationKind.choices} | {v: v for v in OrganizationKind.values}
+    sectors = _choices(Organization._meta.get_field("industry_sector"))
+    sizes = _choices(AnnualFacts._meta.get_field("sme_size"))
     today = dt.date.today()
 
     org_rows: dict[str, dict[str, Any]] = {}
@@ -228,7 +255,7 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
                 continue
             result.rows += 1
             cells = list(row) + [None] * (len(ORG_COLUMNS) - len(row))
-            code, name, kind, region, chain, founded = (_text(v) for v in cells[:6])
+            code, name, kind, region, chain, founded, sector = (_text(v) for v in cells[:7])
             code = code.upper()
             errs_before = len(result.errors)
             problem = uscc_error(code)
@@ -246,6 +273,8 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
                 result.errors.append(RowError(ORG_SHEET, n, "区市/功能区", f"未知的区市或功能区“{region}”，请按“填写说明”工作表填写，如 环翠区、高区。"))
             if chain and chain not in chains:
                 result.errors.append(RowError(ORG_SHEET, n, "产业链", f"未知的产业链“{chain}”，请按“填写说明”工作表填写，或留空。"))
+            if sector and sector not in sectors:
+                result.errors.append(RowError(ORG_SHEET, n, "所属行业", f"未知的行业“{sector[:40]}”，请按“填写说明”工作表填写，或留空。"))
             founded_on = None
             if founded:
                 try:
@@ -258,6 +287,7 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
                 org_rows[code] = {
                     "row": n, "name": name, "kind": kinds.get(kind or "企业"), "region": regions[region],
                     "industry_chain": chains.get(chain) if chain else None, "established_on": founded_on,
+                    "industry_sector": sectors[sector] if sector else None,
                 }
 
     fact_rows: dict[tuple[str, int], dict[str, Any]] = {}
@@ -279,6 +309,11 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
             for (column, name), value in zip(FACT_COLUMNS[2:], cells[2:], strict=False):
                 if name in AnnualFacts.MONEY_FIELDS:
                     values[name] = _money(value, column, FACTS_SHEET, n, result.errors)
+                elif name == "sme_size":
+                    text = _text(value)
+                    if text and text not in sizes:
+                        result.errors.append(RowError(FACTS_SHEET, n, column, f"未知的企业规模“{text[:40]}”，可填：大型、中型、小型、微型，或留空。"))
+                    values[name] = sizes.get(text)
                 elif name == "rd_active":
                     text = _text(value)
                     if text not in ("", "是", "否"):
@@ -348,15 +383,17 @@ def _write(result: ImportResult, org_rows, fact_rows, existing: dict[str, Organi
     new_orgs = []
     for code, row in org_rows.items():
         org = existing.get(code)
-        fields = {k: row[k] for k in ("name", "kind", "region", "industry_chain", "established_on")}
+        fields = {k: row[k] for k in ("name", "kind", "region", "industry_chain", "established_on", "industry_sector")}
         if org is None:
-            new_orgs.append(Organization(uscc=code, **fields))
+            new_orgs.append(Organization(uscc=code, **{**fields, "industry_sector": fields["industry_sector"] or ""}))
             continue
         diff = {k: v for k, v in fields.items() if v is not None and getattr(org, k) != v}
         if diff:
             for k, v in diff.items():
-                changes.append(ChangeRecord(organization=org, record_type="organization", field=str(Organization._meta.get_field(k).verbose_name),
-                                            old_value=str(getattr(org, k) or ""), new_value=str(v), actor=user, channel="import"))
+                model_field = Organization._meta.get_field(k)
+                changes.append(ChangeRecord(organization=org, record_type="organization", field=str(model_field.verbose_name),
+                                            old_value=_display(getattr(org, k), model_field),
+                                            new_value=_display(v, model_field), actor=user, channel="import"))
                 setattr(org, k, v)
             org.save(update_fields=[*diff, "updated_at"])
             result.organizations_updated += 1
@@ -378,17 +415,19 @@ def _write(result: ImportResult, org_rows, fact_rows, existing: dict[str, Organi
         current = by_org_year.get((org.pk, year))
         if current is None:
             new_facts.append(AnnualFacts(organization=org, year=year, source=AnnualFacts.Source.IMPORT, entered_by=user,
-                                         **{n: values[n] for n in figure_names}))
+                                         **{n: values[n] for n in figure_names if n != "sme_size"},
+                                         sme_size=values["sme_size"] or ""))
             changes.append(ChangeRecord(organization=org, record_type="annualfacts", record_key=str(year), field="新建",
                                         new_value=f"{year} 年度数据", actor=user, channel="import"))
             continue
         diff = {n: values[n] for n in figure_names if values[n] is not None and getattr(current, n) != values[n]}
         if diff:
             for n, v in diff.items():
+                model_field = AnnualFacts._meta.get_field(n)
                 changes.append(ChangeRecord(organization=org, record_type="annualfacts", record_key=str(year),
-                                            field=str(AnnualFacts._meta.get_field(n).verbose_name),
-                                            old_value="" if getattr(current, n) is None else str(getattr(current, n)),
-                                            new_value=str(v), actor=user, channel="import"))
+                                            field=str(model_field.verbose_name),
+                                            old_value=_display(getattr(current, n), model_field),
+                                            new_value=_display(v, model_field), actor=user, channel="import"))
                 setattr(current, n, v)
             current.source, current.entered_by = AnnualFacts.Source.IMPORT, user
             updated.append(current)

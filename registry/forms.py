@@ -26,7 +26,8 @@ class DirectoryForm(forms.Form):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "uscc", "region", "industry_chain", "established_on", "legal_representative", "address"]
+        fields = ["name", "uscc", "region", "industry_chain", "industry_sector", "established_on", "legal_representative",
+                  "address"]
         widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, entity_account: bool = False, **kwargs) -> None:

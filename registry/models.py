@@ -110,6 +110,20 @@ class ProviderType(models.TextChoices):
     FINANCE = "finance", "科技金融"
 
 
+def industry_sector_choices() -> list[tuple[str, str]]:
+    """The industries of 《中小企业划型标准规定》 (工信部联企业〔2011〕300号) as the jurisdiction's vocabulary names them."""
+    from policy.jurisdiction import current
+
+    return list(current().vocabulary.get("industry_sector", {}).items())
+
+
+def sme_size_choices() -> list[tuple[str, str]]:
+    """The enterprise sizes one may declare (大型/中型/小型/微型), from the jurisdiction's vocabulary."""
+    from policy.jurisdiction import current
+
+    return list(current().vocabulary.get("sme_size", {}).items())
+
+
 class Organization(models.Model):
     """An enterprise, research institution, innovation platform or service provider.
 
@@ -127,6 +141,10 @@ class Organization(models.Model):
         IndustryChain, verbose_name="产业链", null=True, blank=True, on_delete=models.PROTECT
     )
     established_on = models.DateField("成立日期", null=True, blank=True)
+    industry_sector = models.CharField(
+        "所属行业", max_length=40, choices=industry_sector_choices, blank=True, default="", db_default="",
+        help_text="按《中小企业划型标准规定》的行业，与年度数据的从业人员、营业收入、资产总额一起确定企业规模。",
+    )
     institution_type = models.CharField("院所类别", max_length=12, choices=InstitutionType.choices, blank=True)
     located_locally = models.BooleanField("驻本市", default=True, help_text="高校院所：是否驻在本市。")
     platform_type = models.CharField("平台类别", max_length=40, choices=PlatformType.choices, blank=True)
@@ -344,6 +362,11 @@ class AnnualFacts(models.Model):
     rd_staff = models.PositiveIntegerField("研发人员(人)", null=True, blank=True)
     invention_patents_granted = models.PositiveIntegerField("发明专利授权(件)", null=True, blank=True)
     high_tech_product_revenue = models.DecimalField("高新技术产品收入(元)", max_digits=16, decimal_places=2, null=True, blank=True)
+    total_assets = models.DecimalField("资产总额(元)", max_digits=16, decimal_places=2, null=True, blank=True)
+    sme_size = models.CharField(
+        "企业规模", max_length=10, choices=sme_size_choices, blank=True, default="", db_default="",
+        help_text="申报的企业规模；不填时按从业人员、营业收入、资产总额和所属行业划型。",
+    )
     source = models.CharField("来源", max_length=12, choices=Source.choices, default=Source.SELF)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.SET_NULL
@@ -351,9 +374,9 @@ class AnnualFacts(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     #: The figure fields, in display order; money fields must not be negative.
-    MONEY_FIELDS = ("sales_revenue", "main_business_revenue", "rd_expense", "high_tech_product_revenue")
+    MONEY_FIELDS = ("sales_revenue", "main_business_revenue", "rd_expense", "high_tech_product_revenue", "total_assets")
     COUNT_FIELDS = ("employees", "rd_staff", "invention_patents_granted")
-    FIGURE_FIELDS = MONEY_FIELDS[:3] + ("rd_active",) + COUNT_FIELDS + MONEY_FIELDS[3:]
+    FIGURE_FIELDS = MONEY_FIELDS[:3] + ("rd_active",) + COUNT_FIELDS + MONEY_FIELDS[3:] + ("sme_size",)
     #: Sane bounds, also enforced by the database (CheckConstraint below): 1 万亿元, 1,000 万人/件, 1949 onwards.
     MONEY_MAX = 10**12
     COUNT_MAX = 10**7
@@ -372,7 +395,8 @@ class AnnualFacts(models.Model):
                     condition=models.Q(**{f"{name}__isnull": True}) | models.Q(**{f"{name}__gte": 0, f"{name}__lte": 10**12}),
                     name=f"annual_facts_{name}_sane",
                 )
-                for name in ("sales_revenue", "main_business_revenue", "rd_expense", "high_tech_product_revenue")
+                for name in ("sales_revenue", "main_business_revenue", "rd_expense", "high_tech_product_revenue",
+                             "total_assets")
             ],
             *[
                 models.CheckConstraint(

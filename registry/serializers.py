@@ -51,7 +51,8 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "kind", "name", "uscc", "region", "industry_chain", "established_on", "institution_type",
+            "id", "kind", "name", "uscc", "region", "industry_chain", "industry_sector", "established_on",
+            "institution_type",
             "located_locally", "platform_type", "level", "provider_type", "legal_representative", "address",
             "updated_at",
         ]

@@ -107,3 +107,32 @@ def test_refused_rows_are_looked_up_in_the_partial_indexes(city):
             cur.execute("EXPLAIN " + sql)
             plan = "\n".join(r[0] for r in cur.fetchall())
             assert index in plan, plan
+
+
+def test_the_registry_states_the_size_standard_facts():
+    """Issue 27 item 2: the registry's 所属行业 (organisation), 资产总额 and declared 企业规模 (yearly facts, the
+    year's else the year before's) reach the columns as they reach a situation; nothing stated reads as not known."""
+    import numpy as np
+
+    from policy import facts, services
+    from registry.models import AnnualFacts, Organization, Region
+
+    region = Region.objects.get(code="371002")
+    stated = Organization.objects.create(name="甲", uscc="91350100M000100Y43", kind="enterprise", region=region,
+                                         industry_sector="software_it")
+    AnnualFacts.objects.create(organization=stated, year=2024, employees=80, total_assets=30_000_000, sme_size="micro")
+    AnnualFacts.objects.create(organization=stated, year=2025, sales_revenue=20_000_000, total_assets=40_000_000)
+    bare = Organization.objects.create(name="乙", uscc="91371000MA3C00000M", kind="enterprise", region=region)
+    AnnualFacts.objects.create(organization=bare, year=2025, employees=10)
+    orgs = [stated, bare]
+    f, bad = facts.load([o.id for o in orgs], 2025)
+    assert not bad
+    assert f.texts["industry_sector"].tolist() == ["software_it", ""]
+    assert f.texts["sme_size"].tolist() == ["micro", ""]
+    assert f.floats["total_assets"][0] == 40_000_000 and np.isnan(f.floats["total_assets"][1])
+    situations = services._situations(orgs)
+    rows = f.rows()
+    for i, org in enumerate(orgs):
+        assert rows[i] == services.normalise_situation(situations[org.id], 2025, strict=False)
+    f, _ = facts.load([stated.id], 2026)  # two years on, neither the figures nor the declared size are read
+    assert f.texts["sme_size"].tolist() == [""] and f.texts["industry_sector"].tolist() == ["software_it"]

@@ -71,12 +71,14 @@ def sme_result(p, row: dict, size: int, items: int):
     figures = "，".join(text for text in (
         f"从业人员 {row['employees']:g} 人" if row.get("employees") is not None else "",
         f"营业收入 {wan(row['operating_revenue'])}" if row.get("operating_revenue") is not None else "",
+        f"资产总额 {wan(row['total_assets'])}" if row.get("total_assets") is not None else "",
         f"行业：{SECTORS[row['industry_sector']]}" if row.get("industry_sector") in SECTORS else "") if text)
     if size == 4:
         return result(p, 0, "not_applicable", f"{items} 笔不予支持", {"items": items, "sme_size": SIZE_NAMES[4]},
                       missing=f"按{SME_STANDARD}为大型企业（{figures or '申报'}）：{p.document} {p.article}只支持中小微企业")
     return result(p, 0, "near", f"{items} 笔待核实企业规模", {"items": items},
-                  missing=f"需为中小微企业：请提供从业人员、营业收入（元）和所属行业，或申报企业规模，按{SME_STANDARD}划型"
+                  missing=f"需为中小微企业：请在年度数据中填写从业人员、营业收入（销售收入）、资产总额，并在主体信息中选择所属行业；"
+                          f"或在年度数据中申报企业规模（按{SME_STANDARD}划型）"
                           + (f"（已知：{figures}）" if figures else ""))
 
 

@@ -7,7 +7,8 @@ from policy_weihai.variables.shared import B
 from policy_weihai.variables.sme import REFERENCE
 
 #: 第30条 “对中小微企业……”: the size by the national standard (policy_weihai.variables.sme).
-SME_LABEL = f"中小微企业（按{REFERENCE}划型：请提供从业人员、营业收入及所属行业，或申报企业规模）"
+SME_LABEL = (f"中小微企业（按{REFERENCE}划型：请在年度数据中填写从业人员、营业收入、资产总额并选择所属行业，"
+             "或在年度数据中申报企业规模）")
 
 VARIABLES: list[type] = rule_variables(
     "b30_instrument_voucher_subsidy", "使用入网共享科研设施与仪器购买服务费用市级补助（20%）", f"{B} 第30条",
