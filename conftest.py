@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -204,3 +204,28 @@ def _reference_data(request: pytest.FixtureRequest) -> Iterator[None]:
 
         seed_from_package(MonthlyValue)
     yield
+
+
+def in_parallel(n: int, one: Callable[[int], str]) -> list[str]:
+    """``n`` calls of ``one(i)`` on 25 threads, each on its own database connection (the shared PostgreSQL server
+    allows 100 in all); a barrier starts the first 25 together. Returns what each call returned."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    barrier, lock, outcomes = threading.Barrier(min(n, 25)), threading.Lock(), []
+
+    def run(i: int) -> None:
+        try:
+            if i < min(n, 25):
+                barrier.wait(timeout=30)
+            result = one(i)
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    with ThreadPoolExecutor(max_workers=25) as executor:
+        list(executor.map(run, range(n)))
+    return outcomes

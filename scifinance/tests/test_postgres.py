@@ -3,16 +3,15 @@ connections (the shared server allows 100 in all); a barrier starts the first 25
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 from rest_framework.test import APIClient
 
+from conftest import in_parallel
 from core.crypto import lookup_key
 from funding.money import FundingError
 from scifinance import pools, services
@@ -25,23 +24,6 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="Postg
 
 TALENT = {"product": "talent_loan", "collateral": "credit", "contract_date": "2024-03-15", "term_months": 12}
 
-
-def in_parallel(n: int, one: Callable[[int], str]) -> list[str]:
-    barrier, lock, outcomes = threading.Barrier(min(n, 25)), threading.Lock(), []
-
-    def run(i: int) -> None:
-        try:
-            if i < min(n, 25):
-                barrier.wait(timeout=30)
-            result = one(i)
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    with ThreadPoolExecutor(max_workers=25) as executor:
-        list(executor.map(run, range(n)))
-    return outcomes
 
 
 def post_loans(fw, body: Callable[[int], dict]) -> list[str]:

@@ -4,16 +4,14 @@ yearly cap (funding's cap row, whichever of its vouchers is spent) and a budget 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from conftest import in_parallel
 from funding import money
 from vouchers import services
 from vouchers.models import Voucher, VoucherProgramme, VoucherUse
@@ -23,24 +21,6 @@ from vouchers.tests.conftest import evidence
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 N = 50
 
-
-def in_parallel(n: int, one: Callable[[int], str]) -> list[str]:
-    """``n`` calls on 25 connections (the shared server allows 100 in all); the first 25 start together."""
-    barrier, lock, outcomes = threading.Barrier(min(n, 25)), threading.Lock(), []
-
-    def run(i: int) -> None:
-        try:
-            if i < min(n, 25):
-                barrier.wait(timeout=30)
-            result = one(i)
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    with ThreadPoolExecutor(max_workers=25) as executor:
-        list(executor.map(run, range(n)))
-    return outcomes
 
 
 def vouchers_and_records(w, n: int) -> list[tuple[int, int]]:
