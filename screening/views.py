@@ -189,14 +189,22 @@ def run_proactive(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("screening:run", pk=pk)
 
 
-@login_required
-def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+def _exportable_run(request: HttpRequest, pk: int) -> ScreeningRun | HttpResponse:
+    """The run to export (staff, a finished screening run), or the answer that refuses it."""
     if denied := _staff_only(request):
         return denied
     run = _get_run(request, pk)
     if run.kind != ScreeningRun.Kind.SCREENING or run.status != ScreeningRun.Status.DONE:
         messages.error(request, "只能导出已完成的政策筛查结果。")
         return redirect("screening:run", pk=pk)
+    return run
+
+
+@login_required
+def run_export(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _exportable_run(request, pk)
+    if isinstance(run, HttpResponse):
+        return run
     resp = HttpResponse(
         services.export_excel(run),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -208,12 +216,9 @@ def run_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The run's details as CSV, streamed as it is read: every row of any size of run (Excel stops at 1,048,576)."""
-    if denied := _staff_only(request):
-        return denied
-    run = _get_run(request, pk)
-    if run.kind != ScreeningRun.Kind.SCREENING or run.status != ScreeningRun.Status.DONE:
-        messages.error(request, "只能导出已完成的政策筛查结果。")
-        return redirect("screening:run", pk=pk)
+    run = _exportable_run(request, pk)
+    if isinstance(run, HttpResponse):
+        return run
     resp = StreamingHttpResponse(services.export_csv(run), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="screening-{run.pk}-{run.year}.csv"'
     return resp
