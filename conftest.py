@@ -173,6 +173,18 @@ _DEMO_SNAPSHOT: dict[str, _DemoSnapshot | None] = {}
 _TABLES: dict[str, tuple[list[tuple[str, str | None]], str]] = {}
 
 
+@pytest.fixture
+def immediate_queue():
+    """Queue jobs (screening, evaluation) run inside the request, as with KECHUANG_HUEY=immediate; the queue is put
+    back afterwards."""
+    from huey.contrib.djhuey import HUEY
+
+    previous = HUEY.immediate
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = previous
+
+
 def login(page, username: str, password: str = "demo12345") -> None:
     page.goto(page.base_url + "/login/")
     page.fill("input[name=username]", username)

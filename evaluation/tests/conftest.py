@@ -10,16 +10,6 @@ import pytest
 YEARS = (2023, 2025)
 
 
-@pytest.fixture
-def immediate_queue():
-    """Evaluation jobs run inside the request (as KECHUANG_HUEY=immediate does)."""
-    from huey.contrib.djhuey import HUEY
-
-    previous = HUEY.immediate
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = previous
-
 
 def make_user(username: str, role: str, **extra: Any) -> Any:
     from accounts.models import User

@@ -175,16 +175,6 @@ def walker(_browser, live_server):
         c.close()
 
 
-@pytest.fixture
-def immediate_queue():
-    """The screening job runs inside the request (no worker in a test); the queue is put back afterwards."""
-    from huey.contrib.djhuey import HUEY
-
-    previous = HUEY.immediate
-    HUEY.immediate = True
-    yield
-    HUEY.immediate = previous
-
 
 def test_one_policy_year(walker, year_city, immediate_queue, tmp_path):
     year = timezone.localdate().year

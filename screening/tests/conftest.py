@@ -11,11 +11,6 @@ A_DOC = "威政发〔2018〕20号"
 
 
 @pytest.fixture(autouse=True)
-def immediate_queue():
-    """Run queue tasks at once."""
-    from huey.contrib.djhuey import HUEY
-
-    previous = HUEY.immediate
-    HUEY.immediate = True
+def immediate_queue(immediate_queue):
+    """Every screening test runs queue tasks at once (the root conftest's fixture, made automatic here)."""
     yield
-    HUEY.immediate = previous
