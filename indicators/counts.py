@@ -277,6 +277,14 @@ def _hosts(org_ids: list[int]) -> set[str]:
                .values_list("carrier__organization__region__code", flat=True))
 
 
+def _year(value: object) -> int | None:
+    """The year of a date field as the instance holds it (a date, or the string it was given before saving)."""
+    if hasattr(value, "year"):
+        return int(value.year)  # type: ignore[union-attr]
+    text = str(value or "")
+    return int(text[:4]) if text[:4].isdigit() else None
+
+
 def scopes_of(instance: object) -> set[Scope]:
     """The regions and first year whose figures this row counts in (read from ``indicators.computed``):
 
@@ -304,17 +312,17 @@ def scopes_of(instance: object) -> set[Scope]:
         code = Region.objects.filter(pk=instance.region_id).values_list("code", flat=True).first() or ""
         return {(code, None)}
     if isinstance(instance, Qualification):
-        year = instance.valid_from.year if instance.valid_from else None
+        year = _year(instance.valid_from)
         out = {(_org_region(instance.organization_id), year)}
         if instance.kind == QualificationKind.HIGH_TECH_ENTERPRISE:
             out |= {(code or "", year) for code in _hosts([instance.organization_id])}
         return out
     if isinstance(instance, Recognition):
-        return {(_org_region(instance.organization_id), instance.occurred_on.year if instance.occurred_on else None)}
+        return {(_org_region(instance.organization_id), _year(instance.occurred_on))}
     if isinstance(instance, AnnualFacts):
-        return {(_org_region(instance.organization_id), instance.year)}
+        return {(_org_region(instance.organization_id), _year(f"{instance.year}"))}
     if isinstance(instance, CultivationPoolEntry):
-        return {(_org_region(instance.organization_id), instance.entered_on.year if instance.entered_on else None)}
+        return {(_org_region(instance.organization_id), _year(instance.entered_on))}
     if isinstance(instance, PlatformMembership):
         return {(_org_region(instance.organization_id), None), (_org_region(instance.platform_id), None)}
     if isinstance(instance, Carrier):
@@ -324,7 +332,7 @@ def scopes_of(instance: object) -> set[Scope]:
                 .values_list("carrier__organization__region__code", flat=True)}
     if isinstance(instance, Stay):
         carrier = Carrier.objects.filter(pk=instance.carrier_id).values_list("organization_id", flat=True).first()
-        return {(_org_region(carrier), instance.entered_on.year if instance.entered_on else None)}
+        return {(_org_region(carrier), _year(instance.entered_on))}
     return {EVERYTHING}
 
 
