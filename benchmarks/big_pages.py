@@ -39,6 +39,8 @@ def main() -> None:
     ap.add_argument("--year", type=int, default=2024)
     ap.add_argument("--requests", type=int, default=30)
     ap.add_argument("--skip-run", action="store_true", help="only the indicator figures")
+    ap.add_argument("--fresh-run", action="store_true",
+                    help="screen again rather than reuse a finished run (its page's first request right after it)")
     ap.add_argument("--skip-indicators", action="store_true", help="only the run page")
     args = ap.parse_args()
 
@@ -92,7 +94,7 @@ def run_page(args: argparse.Namespace, timed) -> None:
     total = Organization.objects.count()
     run = ScreeningRun.objects.filter(kind=ScreeningRun.Kind.SCREENING, status=ScreeningRun.Status.DONE,
                                       year=args.year, total=total, totals_kept=True).order_by("-pk").first()
-    if run is None:
+    if run is None or args.fresh_run:
         run = services.start_run(None, year=args.year, enqueue=False)
         t = time.perf_counter()
         run = services.execute_run(run.pk)

@@ -28,6 +28,7 @@ from registry.models import (
     QualificationKind,
     Recognition,
     RecognitionKind,
+    Region,
 )
 
 #: Technology innovation platforms (C 二（三）"省级以上各类技术创新平台"): not incubation carriers nor agencies.
@@ -71,10 +72,14 @@ def _year_end(year: int) -> dt.date:
 
 
 def area_q(prefix: str, region_codes: list[str] | None) -> Q:
-    """Filter to organisations in the given regions (or anywhere, for the whole city)."""
+    """Filter to organisations in the given regions or the zones under them (or anywhere, for the whole city): the
+    regions' ids read first, so that the database filters organisations on their own region column (an index) rather
+    than on an OR across two joined region tables, which no index serves."""
     if not region_codes:
         return Q()
-    return Q(**{f"{prefix}region__code__in": region_codes}) | Q(**{f"{prefix}region__parent__code__in": region_codes})
+    ids = list(Region.objects.filter(Q(code__in=region_codes) | Q(parent__code__in=region_codes))
+               .values_list("id", flat=True))
+    return Q(**{f"{prefix}region_id__in": ids})
 
 
 def _org_count(qs: QuerySet, field: str, region_field: str, by_region: bool) -> dict[str, float] | float:

@@ -43,10 +43,11 @@ ADDITIVE = frozenset({
 })
 
 Key = tuple[str, int, str]  # (function, year, area code or "" for the whole city)
-#: What a change touched: (region code, first year whose figures it can change; None: every year). ("", None) is
-#: "anything" (an import, a row whose region is unknown): the next refresh recounts every figure.
-Scope = tuple[str, int | None]
-EVERYTHING: Scope = ("", None)
+#: What a change touched: (function of computed.FUNCTIONS, "" for every one; region code; first year whose figures it
+#: can change, None for every year). No region is "anything" (an import, a row whose region is unknown): the next
+#: refresh recounts every figure.
+Scope = tuple[str, str, int | None]
+EVERYTHING: Scope = ("", "", None)
 #: A request that finds figures missing queues the job at most once in this many seconds (per cache).
 QUEUED_KEY, QUEUE_AGAIN_AFTER = "indicators.counts.queued", 60
 
@@ -177,7 +178,7 @@ def refresh(keys: Iterable[Key] | None = None) -> RefreshSummary:
     return RefreshSummary(len(entries), time.perf_counter() - started, timezone.now())
 
 
-def _touched(scopes: Iterable[Scope]) -> dict[str, int | None]:
+def _touched(scopes: Iterable[tuple[str, int | None]]) -> dict[str, int | None]:
     """Region code → the first year changed there (None: every year)."""
     out: dict[str, int | None] = {}
     for region, year in scopes:
@@ -199,32 +200,37 @@ def _regions_counted(key: str, years: list[int], regions: list[str]) -> dict[int
 def recount_touched(have: dict[Key, Entry], scopes: Iterable[Scope], at: dt.datetime) -> dict[Key, Entry]:
     """The figures a set of changes can alter, recounted from the registry — and no other.
 
-    A change in region R from year Y (see ``scopes_of``) can alter, for each year >= Y: R's own by-region figure and
-    those of the zones under R (``computed.area_q`` counts an area with its zones), the city total (the sum of the
-    regions, or its own query for shares and sums of money), and the total of a county-level area that is R or
-    holds R. Every other stored figure is left as it is."""
+    A change to function F in region R from year Y (see ``scopes_of``) can alter, for each year >= Y: R's own
+    by-region figure of F and those of the zones under R (``computed.area_q`` counts an area with its zones), F's city
+    total (the sum of the regions, or its own query for shares and sums of money), and F's total of a county-level
+    area that is R or holds R. Every other stored figure is left as it is."""
     from registry.models import Region
 
-    touched = _touched(scopes)
-    if not touched:
+    by_function: dict[str, list[tuple[str, int | None]]] = {}
+    for function, region, year in scopes:
+        for key in ([function] if function else list(FUNCTIONS)):
+            by_function.setdefault(key, []).append((region, year))
+    if not by_function:
         return {}
-    first = None if any(y is None for y in touched.values()) else min(touched.values())  # type: ignore[type-var]
     parents = {code: parent or "" for code, parent in Region.objects.values_list("code", "parent__code")}
-    regions = sorted(touched)
-    covered = set(regions) | {code for code, parent in parents.items() if parent in touched}
-    areas = set(regions) | {parents.get(r, "") for r in regions}
-    city: dict[str, list[int]] = {}
     out: dict[Key, Entry] = {}
-    for k in have:
-        key, year, area = k
-        if key not in FUNCTIONS or (first is not None and year < first):
+    for key, touched_scopes in sorted(by_function.items()):
+        if key not in FUNCTIONS:
             continue
-        if not area:
-            city.setdefault(key, []).append(year)
-        elif area in areas:
-            out[k] = Entry(float(FUNCTIONS[key](year, [area], False)), {}, at)
-    for key, years in sorted(city.items()):
-        recounted = _regions_counted(key, sorted(years), regions)
+        touched = _touched(touched_scopes)
+        first = None if any(y is None for y in touched.values()) else min(touched.values())  # type: ignore[type-var]
+        regions = sorted(touched)
+        covered = set(regions) | {code for code, parent in parents.items() if parent in touched}
+        areas = set(regions) | {parents.get(r, "") for r in regions}
+        years: list[int] = []
+        for k in have:
+            if k[0] != key or (first is not None and k[1] < first):
+                continue
+            if not k[2]:
+                years.append(k[1])
+            elif k[2] in areas:
+                out[k] = Entry(float(FUNCTIONS[key](k[1], [k[2]], False)), {}, at)
+        recounted = _regions_counted(key, sorted(years), regions) if years else {}
         for year in years:
             regs = {code: v for code, v in have[(key, year, "")].regions.items() if code not in covered}
             regs.update(recounted.get(year, {}))
@@ -237,11 +243,11 @@ def refresh_changes() -> RefreshSummary:
     """What the periodic job runs: recount the figures that the changes noted since the last refresh touched, and
     count the figures the pages want that the table lacks; a change of unknown scope (an import) recounts all."""
     started, at = time.perf_counter(), timezone.now()
-    changes = list(RegistryChange.objects.values_list("id", "region", "from_year"))
-    if any(not region for _, region, _ in changes):
+    changes = list(RegistryChange.objects.values_list("id", "computed", "region", "from_year"))
+    if any(not region for _, _, region, _ in changes):
         return refresh()
     have = load()
-    entries = recount_touched(have, [(region, year) for _, region, year in changes], at)
+    entries = recount_touched(have, [c[1:] for c in changes], at)
     missing = {k for k in wanted() - have.keys() if k[0] in FUNCTIONS}
     entries.update(_count_all(missing, at))
     _swap(entries, [c[0] for c in changes], at)
@@ -285,17 +291,26 @@ def _year(value: object) -> int | None:
     return int(text[:4]) if text[:4].isdigit() else None
 
 
-def scopes_of(instance: object) -> set[Scope]:
-    """The regions and first year whose figures this row counts in (read from ``indicators.computed``):
+#: What each source row's figures are, read from indicators/computed.py (and incubation/indicators.py).
+HTE_FUNCTIONS = ("high_tech_enterprises", "new_high_tech_enterprises", "incubated_hte_cumulative")
+ABOVE_SIZE_FUNCTIONS = ("rd_active_share", "rd_expense_above_size", "rd_expense_above_size_growth")
+FACTS_FUNCTIONS = ABOVE_SIZE_FUNCTIONS + ("enterprises_revenue_10bn", "enterprises_revenue_100bn")
 
-    - an organisation: its region, every year (kind, level, type, establishment date and region all count);
-    - a qualification: its organisation's region from the year its validity starts (held at 31 December of a year
-      >= that; first certification that year; the hosting carrier's region for 在孵期间认定的高企);
-    - a recognition (technology contract): its region from the year it occurred;
-    - yearly facts: the region from that year (the growth rate of the next year reads it too);
-    - a cultivation-pool entry: from the year it entered (in the pool at 31 December of later years);
-    - a platform membership, a carrier, an incubatee: the regions concerned, every year;
-    - a stay: its carrier's region from the year it began (a first certification during the stay)."""
+
+def scopes_of(instance: object) -> set[Scope]:
+    """The figures this row counts in — functions, regions and the first year (read from ``indicators.computed``):
+
+    - an organisation: every function (kind, level, type, establishment date and region all count), its region,
+      every year;
+    - a qualification: by kind (high-tech: held, first certified, certified while incubated — then also in the
+      hosting carrier's region; tech SME: held; above designated size: the R&D figures), its organisation's region
+      from the year its validity starts (held at 31 December of a year >= that);
+    - a technology contract's registration: the turnover, its region, from the year it occurred;
+    - yearly facts: the R&D and revenue figures, its region, from that year (the next year's growth reads it too);
+    - a cultivation-pool entry: the pool, from the year it entered (in the pool at 31 December of later years);
+    - a carrier: the carriers and the incubated high-tech count, its region, every year; an incubatee: that count,
+      in its hosts' regions; a stay: that count, its carrier's region, from the year it began;
+    - a platform membership: nothing (no figure reads it)."""
     from incubation.models import Carrier, Incubatee, Stay
     from registry.models import (
         AnnualFacts,
@@ -305,41 +320,53 @@ def scopes_of(instance: object) -> set[Scope]:
         Qualification,
         QualificationKind,
         Recognition,
+        RecognitionKind,
         Region,
     )
 
+    def scopes(functions: Iterable[str], regions: Iterable[str | None], year: int | None) -> set[Scope]:
+        return {(f, r or "", year) for f in functions for r in regions}
+
     if isinstance(instance, Organization):
         code = Region.objects.filter(pk=instance.region_id).values_list("code", flat=True).first() or ""
-        return {(code, None)}
+        return {("", code, None)}
     if isinstance(instance, Qualification):
-        year = _year(instance.valid_from)
-        out = {(_org_region(instance.organization_id), year)}
+        year, region = _year(instance.valid_from), _org_region(instance.organization_id)
         if instance.kind == QualificationKind.HIGH_TECH_ENTERPRISE:
-            out |= {(code or "", year) for code in _hosts([instance.organization_id])}
-        return out
+            return (scopes(HTE_FUNCTIONS, [region], year)
+                    | scopes(["incubated_hte_cumulative"], _hosts([instance.organization_id]), year))
+        if instance.kind == QualificationKind.TECH_SME:
+            return scopes(["tech_smes"], [region], year)
+        if instance.kind == QualificationKind.ABOVE_DESIGNATED_SIZE:
+            return scopes(ABOVE_SIZE_FUNCTIONS, [region], year)
+        return set()
     if isinstance(instance, Recognition):
-        return {(_org_region(instance.organization_id), _year(instance.occurred_on))}
+        if instance.kind != RecognitionKind.TECH_CONTRACT:
+            return set()
+        return scopes(["tech_contract_turnover"], [_org_region(instance.organization_id)], _year(instance.occurred_on))
     if isinstance(instance, AnnualFacts):
-        return {(_org_region(instance.organization_id), _year(f"{instance.year}"))}
+        return scopes(FACTS_FUNCTIONS, [_org_region(instance.organization_id)], _year(f"{instance.year}"))
     if isinstance(instance, CultivationPoolEntry):
-        return {(_org_region(instance.organization_id), _year(instance.entered_on))}
+        return scopes(["hte_pool"], [_org_region(instance.organization_id)], _year(instance.entered_on))
     if isinstance(instance, PlatformMembership):
-        return {(_org_region(instance.organization_id), None), (_org_region(instance.platform_id), None)}
+        return set()
     if isinstance(instance, Carrier):
-        return {(_org_region(instance.organization_id), None)}
+        return scopes(["incubation_carriers", "incubated_hte_cumulative"], [_org_region(instance.organization_id)],
+                      None)
     if isinstance(instance, Incubatee):
-        return {(code or "", None) for code in Stay.objects.filter(incubatee_id=instance.pk)
-                .values_list("carrier__organization__region__code", flat=True)}
+        return scopes(["incubated_hte_cumulative"], Stay.objects.filter(incubatee_id=instance.pk)
+                      .values_list("carrier__organization__region__code", flat=True), None)
     if isinstance(instance, Stay):
         carrier = Carrier.objects.filter(pk=instance.carrier_id).values_list("organization_id", flat=True).first()
-        return {(_org_region(carrier), _year(instance.entered_on))}
+        return scopes(["incubated_hte_cumulative"], [_org_region(carrier)], _year(instance.entered_on))
     return {EVERYTHING}
 
 
 def note(scopes: Iterable[Scope]) -> None:
     """Keep changes for the next refresh (run after their transaction committed)."""
-    RegistryChange.objects.bulk_create([RegistryChange(region=r, from_year=y, changed_at=timezone.now())
-                                        for r, y in sorted(set(scopes), key=lambda s: (s[0], s[1] or 0))])
+    now = timezone.now()
+    RegistryChange.objects.bulk_create([RegistryChange(computed=f, region=r, from_year=y, changed_at=now)
+                                        for f, r, y in sorted(set(scopes), key=lambda s: (s[0], s[1], s[2] or 0))])
 
 
 def mark_changed() -> None:
@@ -389,7 +416,9 @@ def source_changed(sender, instance, **_) -> None:
     (one insert per transaction, however many rows it writes)."""
     if not enabled():
         return
-    _collect(scopes_of(instance) | getattr(instance, "_indicator_scopes", set()))
+    scopes = scopes_of(instance) | getattr(instance, "_indicator_scopes", set())
+    if scopes:
+        _collect(scopes)
 
 
 def stale() -> bool:

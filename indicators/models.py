@@ -219,11 +219,13 @@ class RegistryCount(models.Model):
 
 
 class RegistryChange(models.Model):
-    """A change to rows the registry counts read, not yet taken into ``RegistryCount``: the region it touched and the
-    first year whose figures it can change (``indicators.counts.scopes_of``). One row per committed transaction and
+    """A change to rows the registry counts read, not yet taken into ``RegistryCount``: the function (figure) it can
+    alter, the region it touched and the first year whose figures it can change (``indicators.counts.scopes_of``). One row per committed transaction and
     region; the refresh recounts what they touch and deletes them. No region: anything (an import) — all recounted.
     Kept in the database, which web and worker processes share."""
 
+    computed = models.CharField("登记数据计算方法", max_length=40, blank=True, default="",
+                                help_text="变更可能影响的指标计算方法；空表示全部。")
     region = models.CharField("区市/功能区", max_length=20, blank=True, default="",
                               help_text="变更涉及的区市/功能区代码；空表示范围不明（如整表导入），下次全部重新统计。")
     from_year = models.PositiveSmallIntegerField("起始年度", null=True, blank=True,

@@ -82,7 +82,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if denied := _staff_only(request):
         return denied
     run = _get_run(request, pk)
-    ctx: dict[str, Any] = {"run": run, "changes": services.describe_overrides(run.overrides)}
+    # describe_overrides reads every tunable parameter (the engine's reference version each time): only where some
+    ctx: dict[str, Any] = {"run": run, "changes": services.describe_overrides(run.overrides) if run.overrides else []}
     if run.status == ScreeningRun.Status.DONE:
         if run.kind == ScreeningRun.Kind.WHATIF:
             cmp = services.whatif_comparison(run)

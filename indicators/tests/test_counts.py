@@ -196,7 +196,7 @@ def test_periodic_job_takes_in_changes_and_missing_figures(demo_city, settings, 
     assert counts.stale()  # a figure the pages need is missing
     tasks.refresh_stale_counts.call_local()
     assert not counts.stale()
-    counts.note([("371002", 2024)])
+    counts.note([("tech_smes", "371002", 2024)])
     assert counts.stale()  # a change not taken in
     tasks.refresh_stale_counts.call_local()
     assert not counts.stale() and counts.pending() == 0
@@ -251,7 +251,8 @@ def test_a_single_edit_is_counted_by_the_next_periodic_job(demo_city, settings, 
         registry_services.save_annual_facts(User.objects.get(username="bureau"), org, 2020,
                                             {"main_business_revenue": 20_000_000_000}, channel="form")
     assert len([c for c in callbacks if isinstance(c, counts._Pending)]) == 1  # once per transaction
-    assert list(counts.RegistryChange.objects.values_list("region", "from_year")) == [(org.region.code, 2020)]
+    assert set(counts.RegistryChange.objects.values_list("computed", "region", "from_year")) == {
+        (f, org.region.code, 2020) for f in counts.FACTS_FUNCTIONS}  # the R&D and revenue figures, its region, 2020 on
     assert counts.stale()
     assert (_revenue_row() or 0) == before  # until the job runs, pages show the figures last counted
     tasks.refresh_stale_counts.call_local()

@@ -131,7 +131,7 @@ def test_an_import_recounts_everything(counted, django_capture_on_commit_callbac
     before = _figures()
     with django_capture_on_commit_callbacks(execute=True):
         _import_giant(year=2020, n=2)
-    assert list(RegistryChange.objects.values_list("region", "from_year")) == [counts.EVERYTHING]
+    assert list(RegistryChange.objects.values_list("computed", "region", "from_year")) == [counts.EVERYTHING]
     assert counts.refresh_changes().full
     after = _figures()
     assert after != before
@@ -139,6 +139,33 @@ def test_an_import_recounts_everything(counted, django_capture_on_commit_callbac
     assert _figures() == after
 
 
-def test_unknown_organisation_scope_recounts_everything():
+def test_regions_touched_from_their_earliest_year():
     assert counts._touched([("371002", 2023), ("371002", 2021), ("371003", None), ("371003", 2020)]) == {
         "371002": 2021, "371003": None}
+
+
+def test_a_change_recounts_only_the_figures_that_read_its_rows(counted, django_capture_on_commit_callbacks,
+                                                                monkeypatch):
+    """Yearly facts of one enterprise: the R&D and revenue figures of its region from that year on, nothing else."""
+    from registry import services as registry_services
+
+    facts = AnnualFacts.objects.filter(year=2022, organization__kind="enterprise").order_by("id").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.save_annual_facts(User.objects.get(username="bureau"), facts.organization, 2022,
+                                            {"rd_expense": 900_000_000}, channel="form")
+    calls = []
+
+    def recorded(key: str, fn):
+        def call(*args):
+            calls.append((key, *args))
+            return fn(*args)
+        return call
+
+    monkeypatch.setattr(counts, "FUNCTIONS", {k: recorded(k, f) for k, f in counts.FUNCTIONS.items()})
+    monkeypatch.setattr(counts, "BY_REGION_YEARS", {})
+    counts.refresh_changes()
+    region = facts.organization.region
+    assert calls and {c[0] for c in calls} <= set(counts.FACTS_FUNCTIONS)
+    assert all(year >= 2022 for _, year, _, _ in calls)
+    by_region = [area for _, _, area, by in calls if by]
+    assert by_region and all(area == [region.code] for area in by_region)  # its region only, never the city
