@@ -264,7 +264,7 @@ def oldest() -> dt.datetime | None:
 #: The rows the figures count (``app_label.ModelName``); a save or delete of one notes the regions and years touched.
 SOURCES = ("registry.Organization", "registry.Qualification", "registry.Recognition", "registry.AnnualFacts",
            "registry.CultivationPoolEntry", "registry.PlatformMembership", "incubation.Carrier", "incubation.Incubatee",
-           "incubation.Stay")
+           "incubation.Stay", "techmarket.TechContract")
 
 
 def _org_region(org_id: int | None) -> str:
@@ -310,6 +310,8 @@ def scopes_of(instance: object) -> set[Scope]:
     - a cultivation-pool entry: the pool, from the year it entered (in the pool at 31 December of later years);
     - a carrier: the carriers and the incubated high-tech count, its region, every year; an incubatee: that count,
       in its hosts' regions; a stay: that count, its carrier's region, from the year it began;
+    - a technology contract (its registration events are written in bulk when it is saved): the turnover, in its
+      parties' regions, every year;
     - a platform membership: nothing (no figure reads it)."""
     from incubation.models import Carrier, Incubatee, Stay
     from registry.models import (
@@ -350,6 +352,9 @@ def scopes_of(instance: object) -> set[Scope]:
         return scopes(["hte_pool"], [_org_region(instance.organization_id)], _year(instance.entered_on))
     if isinstance(instance, PlatformMembership):
         return set()
+    if instance._meta.label == "techmarket.TechContract":  # type: ignore[attr-defined]
+        return scopes(["tech_contract_turnover"], instance.parties.exclude(organization=None)  # type: ignore[attr-defined]
+                      .values_list("organization__region__code", flat=True), None)
     if isinstance(instance, Carrier):
         return scopes(["incubation_carriers", "incubated_hte_cumulative"], [_org_region(instance.organization_id)],
                       None)

@@ -169,3 +169,21 @@ def test_a_change_recounts_only_the_figures_that_read_its_rows(counted, django_c
     assert all(year >= 2022 for _, year, _, _ in calls)
     by_region = [area for _, _, area, by in calls if by]
     assert by_region and all(area == [region.code] for area in by_region)  # its region only, never the city
+
+
+def test_a_technology_contract_registered(counted, django_capture_on_commit_callbacks):
+    """The registration's events are written in bulk (no per-row signal): the contract's own save notes the turnover
+    in its parties' regions."""
+    from techmarket import services as market
+
+    bureau = User.objects.get(username="bureau")
+    buyer, seller = Organization.objects.filter(kind="enterprise").order_by("id")[:2]
+
+    def change() -> None:
+        c = market.submit_contract(bureau, {"title": "海洋传感器联合开发", "contract_type": "tech_development",
+                                            "signed_on": dt.date(2024, 3, 1), "amount": "30000000"},
+                                   {"organization": buyer}, {"organization": seller})
+        market.contract_transition(bureau, c, "register", number="371000TC9001", on=dt.date(2024, 5, 1))
+
+    changed = _check(change, counted, django_capture_on_commit_callbacks)
+    assert ("tech_contract_turnover", 2024, "") in changed
