@@ -155,7 +155,7 @@ def indicator_figures(args: argparse.Namespace, client, percentile) -> None:
     was = facts.rd_expense
     registry_services.save_annual_facts(bureau, facts.organization, args.year,
                                         {"rd_expense": (was or 0) + 1_000_000}, channel="form")
-    print(f"  change noted: {list(RegistryChange.objects.values_list('region', 'from_year'))}")
+    print(f"  change noted: {list(RegistryChange.objects.values_list('computed', 'region', 'from_year'))}")
     requests("while the change waits for the job (the figures last counted)", "统计时间")
     s = counts.refresh_changes()
     print(f"  incremental refresh, one region and one year: {s.figures} figures, {s.seconds:,.2f} s")
@@ -164,7 +164,7 @@ def indicator_figures(args: argparse.Namespace, client, percentile) -> None:
 
     q = Qualification.objects.filter(kind="high_tech_enterprise", valid_from__year=args.year - 2).order_by("id").first()
     q.save()  # its figures from that year on, in its region
-    print(f"  change noted: {list(RegistryChange.objects.values_list('region', 'from_year'))}")
+    print(f"  change noted: {list(RegistryChange.objects.values_list('computed', 'region', 'from_year'))}")
     s = counts.refresh_changes()
     print(f"  incremental refresh, one region from {args.year - 2} on: {s.figures} figures, {s.seconds:,.2f} s")
 
