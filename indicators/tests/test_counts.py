@@ -260,3 +260,16 @@ def test_a_single_edit_is_counted_by_the_next_periodic_job(demo_city, settings, 
     assert _revenue_row() == before + 1  # A 第8条's enterprises over 100 亿元 main business revenue
     settings.INDICATORS_CACHE_SECONDS = 0
     assert _revenue_row() == before + 1  # the same figure the registry counts
+
+
+def test_the_command_waits_for_no_job(demo_city):
+    """The repair command and the worker's job never write the table at once."""
+    import pytest
+    from django.core.management.base import CommandError
+
+    with HUEY.lock_task(tasks.LOCK), pytest.raises(CommandError, match="后台正在统计"):
+        call_command("refresh_indicator_counts", stdout=io.StringIO())
+    assert not RegistryCount.objects.exists()
+    out = io.StringIO()
+    call_command("refresh_indicator_counts", stdout=out)
+    assert "已重新统计" in out.getvalue() and RegistryCount.objects.exists()
