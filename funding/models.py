@@ -438,6 +438,20 @@ class LineTotals(models.Model):
     paid = models.DecimalField(max_digits=18, decimal_places=2, default=0)
 
 
+class OrgTotals(models.Model):
+    """Running sums of one organisation's entries in one qualifying year (money received = the sum of ``paid`` over
+    its years), moved by ``services._append`` in the transaction that writes each entry, under that row's lock (an
+    upsert). The ledger stays the truth: ``manage.py funding check-totals`` compares the two."""
+
+    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    committed = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    paid = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="org_totals_once_per_year")]
+
+
 class CapCounter(models.Model):
     """The lock row of one cap, for every kind of money (``funding.caps``): an organisation's yearly amount under one
     article (每家每年), a talent's or an enterprise's 人才贷 in a year, an enterprise's covered loan balance, an
