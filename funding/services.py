@@ -173,13 +173,14 @@ def _sums(qs: QuerySet[LedgerEntry]) -> tuple[Decimal, Decimal]:
 def _append(**fields: Any) -> LedgerEntry:
     """The one way to write a ledger entry: insert it and move the running sums (the budget line's, the
     organisation's for the year) in the same transaction, so they are locked and committed with the entry."""
-    entry = LedgerEntry.objects.create(**fields)
-    updated = LineTotals.objects.filter(budget_line_id=entry.budget_line_id).update(
-        committed=F("committed") + entry.committed_delta, paid=F("paid") + entry.paid_delta)
-    if not updated:
-        committed, paid = _sums(LedgerEntry.objects.filter(budget_line_id=entry.budget_line_id))
-        LineTotals.objects.create(budget_line_id=entry.budget_line_id, committed=committed, paid=paid)
-    add_to_org_totals([(entry.organization_id, entry.year, entry.committed_delta, entry.paid_delta)])
+    with transaction.atomic():  # a savepoint inside the caller's transaction; never an entry without its sums
+        entry = LedgerEntry.objects.create(**fields)
+        updated = LineTotals.objects.filter(budget_line_id=entry.budget_line_id).update(
+            committed=F("committed") + entry.committed_delta, paid=F("paid") + entry.paid_delta)
+        if not updated:
+            committed, paid = _sums(LedgerEntry.objects.filter(budget_line_id=entry.budget_line_id))
+            LineTotals.objects.create(budget_line_id=entry.budget_line_id, committed=committed, paid=paid)
+        add_to_org_totals([(entry.organization_id, entry.year, entry.committed_delta, entry.paid_delta)])
     return entry
 
 
