@@ -433,7 +433,7 @@ class LedgerEntry(models.Model):
 class LineTotals(models.Model):
     """Running sums of one budget line's entries, kept in the same transaction as each entry (services._append) so
     that a decision under the line's row lock need not re-add the whole ledger. The ledger stays the truth:
-    ``services.reconcile`` compares the two."""
+    ``manage.py funding check-totals`` (``funding.totals``) compares the two."""
 
     budget_line = models.OneToOneField(BudgetLine, primary_key=True, on_delete=models.CASCADE, related_name="totals")
     committed = models.DecimalField(max_digits=18, decimal_places=2, default=0)

@@ -99,6 +99,10 @@ def test_pages_show_the_running_sums_after_payments_bank_return_and_clawback(cli
             OrgTotals.objects.get(organization=world.org_b, year=2024).paid) == (Decimal(200000), Decimal(0))
     ok, out = _check()
     assert ok and "核对预算科目 1 个、单位年度累计数 2 个，差异 0 处" in out
+    buf = io.StringIO()
+    call_command("funding", "balances", stdout=buf)
+    assert "  企业研发奖补：预算 1,000,000.00 元，已安排 200,000.00 元，已拨付 150,000.00 元，可用 650,000.00 元" \
+        in buf.getvalue()
 
 
 def test_check_reports_an_entry_written_around_the_running_sums_and_fails(world):

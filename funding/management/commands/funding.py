@@ -59,11 +59,11 @@ class Command(BaseCommand):
                     self.stdout.write(f"{p}：预算 {services.money(t.allocated)} 元，已安排 {services.money(t.committed)} 元，"
                                       f"已拨付 {services.money(t.paid)} 元，可用 {services.money(t.available)} 元")
                     for line in p.budget_lines.all():
-                        truth, running = services.reconcile(line)
-                        if truth != running:
-                            self.stdout.write(f"  差异：{line.name} 分录合计 已安排 {services.money(truth.committed)} / "
-                                              f"已拨付 {services.money(truth.paid)}，累计数 {services.money(running.committed)}"
-                                              f" / {services.money(running.paid)}")
+                        b = services.line_balance(line)
+                        self.stdout.write(f"  {line.name}：预算 {services.money(b.allocated)} 元，已安排 "
+                                          f"{services.money(b.committed)} 元，已拨付 {services.money(b.paid)} 元，"
+                                          f"可用 {services.money(b.available)} 元")
+                self.stdout.write("以上为累计数；与台账分录逐项核对请运行 manage.py funding check-totals。")
             elif action == "overdue":
                 claims = list(services.overdue_for_acceptance())
                 for c in claims:
