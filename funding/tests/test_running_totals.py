@@ -200,3 +200,16 @@ def test_mine_shows_a_long_list_thirty_a_page_newest_first_and_all_money_receive
     assert "第33项" in first and "第04项" in first and "第03项" in second and f'data-claim="{paid.pk}"' in second
     for html in (first, second):
         assert 'id="received">200,000.00</b> 元' in html
+
+
+def test_bulk_demo_payments_move_the_sums_too(world):
+    """The evaluation demo's bulk writer (``funding.demo.record_paid_claims``): A paid 300,000 in 2023 and 200,000 in
+    2024 on top of a paid 第7条 claim of 200,000; money received 700,000 and the check finds nothing."""
+    from funding.demo import record_paid_claims
+
+    _paid(world, world.alice, world.org_a)
+    assert record_paid_claims(FIXED, "新认定高新技术企业奖励", "威政发〔2018〕20号", "第7条",
+                              [(world.org_a.pk, 2023, Decimal(300000)), (world.org_a.pk, 2024, Decimal(200000))]) == 2
+    assert services.money_received(world.org_a) == Decimal(700000)
+    assert OrgTotals.objects.get(organization=world.org_a, year=2024).paid == Decimal(400000)
+    assert _check()[0]
