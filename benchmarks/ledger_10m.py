@@ -18,8 +18,9 @@ takes on such a ledger).
 Measured, each ``--repeat`` times on keys drawn at random, median and p95 in ms: a budget line's balance
 (``services.line_balance``), a programme's totals (``services.programme_totals``), an organisation's money received
 (``services.money_received``) and 我的申报 (``/funding/mine/`` through Django's test client, as an enterprise
-account); for comparison, the first two as they were read before (the entries added up); then
-``manage.py funding check-totals`` (seconds). Prints figures; asserts none.
+account; with the CPU time the Django process spent a request and the machine's load average, since a shared machine's
+load moves the page's wall time most); for comparison, the first two as they were read before (the entries added up);
+then ``manage.py funding check-totals`` (seconds). Prints figures; asserts none.
 """
 
 from __future__ import annotations
@@ -287,10 +288,12 @@ def main() -> None:
     def page(i: int) -> None:
         status.add(clients[i].get("/funding/mine/").status_code)
 
+    cpu = time.process_time()
     med, p95 = _timed(page, picks)
+    cpu = (time.process_time() - cpu) * 1000 / (len(picks) + 1)
     print(f"我的申报 page over {n:,} entries ({len(users)} enterprises, {min(counts)}–{max(counts)} claims each, "
-          f"median {statistics.median(counts):.0f}; HTTP {sorted(status)}): median {med:,.1f} ms, p95 {p95:,.1f} ms",
-          flush=True)
+          f"median {statistics.median(counts):.0f}; HTTP {sorted(status)}): median {med:,.1f} ms, p95 {p95:,.1f} ms; "
+          f"{cpu:,.1f} ms of this process's CPU a request; load average {os.getloadavg()[0]:.1f}", flush=True)
 
     out = io.StringIO()
     t = time.perf_counter()

@@ -821,7 +821,7 @@ CLAIM_TEXTS = ("explanation", "summary", "scores", "bank_account")
 
 
 def claims_for_org(org: Organization) -> QuerySet[Claim]:
-    return Claim.objects.filter(organization=org).select_related("programme", "project").order_by("-id")
+    return Claim.objects.filter(organization=org).select_related("project").order_by("-id")
 
 
 def queue(user: Any, state: str) -> QuerySet[Claim]:

@@ -49,7 +49,7 @@ def _file(name: str, data: bytes, content_type: str) -> HttpResponse:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-MINE_PER_PAGE = 30
+MINE_PER_PAGE = 20
 
 
 @login_required

@@ -184,20 +184,20 @@ def test_concurrent_decisions_and_payments_keep_every_sum(world):
     assert ok, out
 
 
-def test_mine_shows_a_long_list_thirty_a_page_newest_first_and_all_money_received(client, world):
-    """An enterprise with 35 claims (one of them paid 200,000): page 1 shows the newest 30 and says 共 35 项, page 2
+def test_mine_shows_a_long_list_twenty_a_page_newest_first_and_all_money_received(client, world):
+    """An enterprise with 25 claims (the oldest paid 200,000): page 1 shows the newest 20 and says 共 25 项, page 2
     the oldest 5; money received is the whole 200,000 on both pages."""
     paid = _paid(world, world.alice, world.org_a)
     Claim.objects.bulk_create([Claim(
         programme=world.programme, organization=world.org_a, origin="redemption", provision_id=CEILING,
         title=f"第{i:02d}项", document="威政发〔2023〕5号", article="第4条", year=2024, event_key=f"k{i}",
-        is_ceiling=True, entitled_amount=Decimal(500000)) for i in range(34)])
+        is_ceiling=True, entitled_amount=Decimal(500000)) for i in range(24)])
     client.force_login(world.alice)
     first = client.get("/funding/mine/").content.decode()
     second = client.get("/funding/mine/?page=2").content.decode()
-    assert first.count("data-claim=") == 30 and second.count("data-claim=") == 5
-    assert "共 35 项申报，每页 30 项" in first and "第 1 / 2 页" in first and "第 2 / 2 页" in second
-    assert "第33项" in first and "第04项" in first and "第03项" in second and f'data-claim="{paid.pk}"' in second
+    assert first.count("data-claim=") == 20 and second.count("data-claim=") == 5
+    assert "共 25 项申报，每页 20 项" in first and "第 1 / 2 页" in first and "第 2 / 2 页" in second
+    assert "第23项" in first and "第04项" in first and "第03项" in second and f'data-claim="{paid.pk}"' in second
     for html in (first, second):
         assert 'id="received">200,000.00</b> 元' in html
 
