@@ -90,6 +90,7 @@ from screening.services.lifecycle import (  # noqa: F401
     execute_batch,
     execute_run,
     plan_batches,
+    requeue_unfinished,
     rerun,
     resume_interrupted,
     start_run,

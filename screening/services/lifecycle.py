@@ -340,3 +340,18 @@ def resume_interrupted(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
                 ids.append(run_id)
             enqueue_batch(run_id, batch_no)
     return ids
+
+
+def requeue_unfinished() -> list[int]:
+    """Queue again every batch not yet taken of every running run (``screening_run --resume``, by hand: after the
+    queue itself lost its messages, e.g. Redis restarted without its data). A batch queued twice is taken once."""
+    from screening.tasks import enqueue_batch
+
+    ids: list[int] = []
+    for run_id, batch_no in RunBatch.objects.filter(
+            status=RunBatch.Status.QUEUED, run__status=ScreeningRun.Status.RUNNING, run__dispatched=True
+    ).order_by("run_id", "batch_no").values_list("run_id", "batch_no"):
+        if run_id not in ids:
+            ids.append(run_id)
+        enqueue_batch(run_id, batch_no)
+    return ids

@@ -128,6 +128,27 @@ def test_resume_after_worker_death(bureau, monkeypatch):
     assert got == expected
 
 
+def test_batches_lost_by_the_queue_are_queued_again_by_resume(bureau):
+    """The run was split and its batches queued, then the queue lost them (Redis restarted empty): ``screening_run
+    --resume`` queues the unfinished ones again and the run finishes with the results of a clean run."""
+    from django.core.management import call_command
+
+    clean = services.start_run(bureau, year=YEAR)
+    run = services.start_run(bureau, year=YEAR, enqueue=False)
+    assert services._claim(run.pk)
+    services.plan_batches(run.pk, batch_size=50)
+    assert services.execute_batch(run.pk, 0)
+    ScreeningRun.objects.filter(pk=run.pk).update(dispatched=True)  # the other batches' messages are gone
+    out = io.StringIO()
+    call_command("screening_run", "--resume", stdout=out)  # immediate queue in tests: they run now
+    assert str(run.pk) in out.getvalue()
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.DONE and run.processed == run.total
+    columns = ("organization_id", "provision_id", "seq", "amount")
+    assert sorted(ScreeningResult.objects.filter(run=run).values_list(*columns)) == sorted(
+        ScreeningResult.objects.filter(run=clean).values_list(*columns))
+
+
 def test_cancel_between_batches(bureau, monkeypatch):
     run = services.start_run(bureau, year=YEAR, enqueue=False)
     _counting_evaluate_many(monkeypatch, before=lambda: ScreeningRun.objects.filter(pk=run.pk).update(
