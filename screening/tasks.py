@@ -37,6 +37,11 @@ def enqueue_run(run_id: int) -> None:
         transaction.on_commit(lambda: run_job(run_id))
 
 
+def queued_batches() -> set[tuple[int, int]]:
+    """(run, batch number) of the batch tasks waiting in the queue (read only when a run looks stuck)."""
+    return {tuple(t.args) for t in HUEY.pending() if isinstance(t, batch_job.task_class)}
+
+
 def enqueue_batch(run_id: int, batch_no: int) -> None:
     """Queue one batch of a run (its row is committed already; at once in immediate mode)."""
     batch_job(run_id, batch_no)

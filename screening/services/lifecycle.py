@@ -318,9 +318,11 @@ def _cancelled(run_id: int) -> bool:
 
 def resume_interrupted(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
     """Queue again what a dead worker left: a run whose batches were not all handed to the queue (or that was computed
-    in one process) and whose heartbeat stopped — it goes on from its unfinished batches; and each batch whose
-    worker's heartbeat stopped — that batch alone. Returns the runs concerned."""
-    from screening.tasks import enqueue_batch, enqueue_run
+    in one process) and whose heartbeat stopped — it goes on from its unfinished batches; each batch whose worker's
+    heartbeat stopped — that batch alone; and the batches of a run that no worker is on and that made no progress for
+    ``stale_after`` which are no longer in the queue (a worker killed after taking the message, before taking the
+    batch). Returns the runs concerned."""
+    from screening.tasks import enqueue_batch, enqueue_run, queued_batches
 
     limit = timezone.now() - stale_after
     ids: list[int] = []
@@ -339,6 +341,18 @@ def resume_interrupted(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
             if run_id not in ids:
                 ids.append(run_id)
             enqueue_batch(run_id, batch_no)
+    stuck = (ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING, dispatched=True, heartbeat_at__lt=limit,
+                                         batches__status=RunBatch.Status.QUEUED)
+             .exclude(batches__status=RunBatch.Status.RUNNING).distinct().values_list("id", flat=True))
+    waiting: set[tuple[int, int]] | None = None
+    for run_id in stuck:
+        waiting = queued_batches() if waiting is None else waiting
+        lost = [n for n in RunBatch.objects.filter(run_id=run_id, status=RunBatch.Status.QUEUED).order_by(
+            "batch_no").values_list("batch_no", flat=True) if (run_id, n) not in waiting]
+        for batch_no in lost:
+            enqueue_batch(run_id, batch_no)
+        if lost and run_id not in ids:
+            ids.append(run_id)
     return ids
 
 

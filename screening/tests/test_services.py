@@ -149,6 +149,22 @@ def test_batches_lost_by_the_queue_are_queued_again_by_resume(bureau):
         ScreeningResult.objects.filter(run=clean).values_list(*columns))
 
 
+def test_a_batch_whose_message_was_lost_is_queued_again_once_the_run_stalls(bureau):
+    """A worker killed after taking a batch's message from the queue but before taking the batch: the batch stays
+    queued with no message. Once no worker is on the run and it made no progress for STALE_AFTER, the watchdog queues
+    again the batches the queue no longer holds (immediate queue here: they run at once)."""
+    run = services.start_run(bureau, year=YEAR, enqueue=False)
+    assert services._claim(run.pk)
+    services.plan_batches(run.pk, batch_size=50)
+    assert services.execute_batch(run.pk, 0)
+    ScreeningRun.objects.filter(pk=run.pk).update(dispatched=True)
+    assert services.resume_interrupted() == []  # progress a moment ago: the batches may be waiting their turn
+    ScreeningRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=5))
+    assert services.resume_interrupted() == [run.pk]
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.DONE and run.processed == run.total
+
+
 def test_cancel_between_batches(bureau, monkeypatch):
     run = services.start_run(bureau, year=YEAR, enqueue=False)
     _counting_evaluate_many(monkeypatch, before=lambda: ScreeningRun.objects.filter(pk=run.pk).update(
