@@ -8,7 +8,7 @@ and Redis, against its I/O floor measured the same way.
 The demo city is generated once (COPY; skipped when the database holds that many enterprises already — a city made
 larger by benchmarks/replicate_city.py is taken as it is). Then K ``manage.py run_huey`` worker processes are started
 (separate processes on one Redis queue, as they would be on K machines; each builds the rules once before it takes
-work, as a long-running worker has) and:
+work, as a long-running worker has; periodic tasks off, so that the indicator recount does not share the time) and:
 
 * end to end: a city-wide screening started as staff start one — the run's task splits it into batches (id ranges)
   and queues one task per batch; the workers take them, each writing its batch's results, totals and the run's
@@ -229,7 +229,7 @@ def worker(args: argparse.Namespace) -> None:
     else:
         list(engine.evaluate_many(first, args.year))  # the rules built once, as in a long-running worker
     Path(os.environ["KC_BENCH_READY"]).touch()
-    call_command("run_huey", "--workers", "1")
+    call_command("run_huey", "--workers", "1", "--no-periodic")  # the indicator recount would share the time
 
 
 def _skip_the_engine(folder: Path) -> None:
