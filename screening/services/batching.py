@@ -109,11 +109,11 @@ def _compute_batch(run: ScreeningRun, overrides: Any, batch_no: int, batch: list
     return _Batch(batch_no, ids, rows, aggregates, skipped, time.perf_counter() - started)
 
 
-def _commit_batch(run: ScreeningRun, out: _Batch, last_id: int) -> bool:
+def _commit_batch(run: ScreeningRun, out: _Batch, batch: RunBatch) -> bool:
     """A batch's results, its totals and the run's progress, in one transaction; the run finishes (done, or cancelled
     when staff asked) in the transaction of its last batch. Exactly once: the transaction first turns the batch's row
-    to done (its row lock orders two workers writing the same batch) and writes nothing when it already was — then
-    False. On PostgreSQL its commit does not wait for the write-ahead log to reach the disk (synchronous_commit off):
+    to done (its row lock orders two workers writing the same batch) and writes nothing when it already was, or when
+    the run was started again meanwhile (the row is another one then) — then False. On PostgreSQL its commit does not wait for the write-ahead log to reach the disk (synchronous_commit off):
     a crash of the database may lose the last batches, results and progress together, and they are computed again."""
     from django.db import connection
 
@@ -122,7 +122,7 @@ def _commit_batch(run: ScreeningRun, out: _Batch, last_id: int) -> bool:
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SET LOCAL synchronous_commit = off")
-        taken = RunBatch.objects.filter(run_id=run.pk, batch_no=out.batch_no).exclude(
+        taken = RunBatch.objects.filter(pk=batch.pk).exclude(
             status=RunBatch.Status.DONE).update(status=RunBatch.Status.DONE, finished_at=now, organizations=len(out.ids),
                                                 compute_seconds=out.compute, beat_at=now)
         if not taken:  # another worker wrote this batch (or the run was started again): nothing to add
@@ -134,7 +134,7 @@ def _commit_batch(run: ScreeningRun, out: _Batch, last_id: int) -> bool:
             _keep_totals(run, out.batch_no, out.ids)
         # The run's row last: its lock (every batch of the run takes it) is held only for the commit.
         updated = ScreeningRun.objects.filter(pk=run.pk).update(
-            cursor=Greatest(F("cursor"), last_id), processed=F("processed") + len(out.ids),
+            cursor=Greatest(F("cursor"), batch.last_id), processed=F("processed") + len(out.ids),
             batches_done=F("batches_done") + 1, heartbeat_at=now, compute_seconds=F("compute_seconds") + out.compute,
         )
         if not updated:  # the run was deleted meanwhile: its results are not kept (no foreign key says so)

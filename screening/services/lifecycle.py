@@ -295,7 +295,7 @@ def _run_batch(run_id: int, batch_no: int) -> bool:
     members = _batch_members(run, batch)
     out = (batching._compute_batch(run, overrides, batch_no, members) if members
            else batching._Batch(batch_no, [], b"", [], {}, 0.0))
-    batching._commit_batch(run, out, batch.last_id)
+    batching._commit_batch(run, out, batch)
     return True
 
 

@@ -359,7 +359,7 @@ def test_batches_taken_by_any_worker_in_any_order_give_the_results_of_one_proces
     run.refresh_from_db()
     assert run.status == ScreeningRun.Status.DONE
     with django_assert_no_new_rows(run):  # A wakes up and writes: nothing is added, the run finished once
-        assert services._commit_batch(run, stalled, last.last_id) is False
+        assert services._commit_batch(run, stalled, last) is False
         assert not services.execute_batch(run.pk, order[-1])  # and a second delivery is not even taken
     assert ScreeningRun.objects.get(pk=run.pk).finished_at == run.finished_at
     run.refresh_from_db()
@@ -372,6 +372,25 @@ def test_batches_taken_by_any_worker_in_any_order_give_the_results_of_one_proces
     kept = ("batch_no", "kind", "provision_id", "region_id_snapshot", "is_ceiling", "entities", "items", "amount")
     assert (sorted(RunTotal.objects.filter(run=run).values_list(*kept))
             == sorted(RunTotal.objects.filter(run=one).values_list(*kept)))
+
+
+def test_a_batch_computed_before_a_rerun_is_not_written_into_it(bureau):
+    """A worker still computing a batch of a cancelled run that staff then run again: its late write finds the
+    batch row gone (the rerun planned new ones) and adds nothing to the new results."""
+    from screening.models import RunBatch
+
+    run = services.start_run(bureau, year=YEAR, enqueue=False)
+    assert services._claim(run.pk)
+    services.plan_batches(run.pk, batch_size=50)
+    first = RunBatch.objects.get(run=run, batch_no=0)
+    late = services._compute_batch(run, None, 0, services._batch_members(run, first))
+    ScreeningRun.objects.filter(pk=run.pk).update(status=ScreeningRun.Status.CANCELLED)
+    run.refresh_from_db()
+    services.rerun(bureau, run)  # immediate queue: computed again to the end
+    run.refresh_from_db()
+    assert run.status == ScreeningRun.Status.DONE
+    with django_assert_no_new_rows(run):
+        assert services._commit_batch(run, late, first) is False
 
 
 class django_assert_no_new_rows:  # noqa: N801 - reads as a statement in the test
