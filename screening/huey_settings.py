@@ -5,12 +5,13 @@ environment variable ``KECHUANG_HUEY``:
 
 * ``sqlite`` (default): SqliteHuey, the queue is a file under var/ — no server needed. Start a worker next to the web
   server with ``python manage.py run_huey`` (it is the same process model as production).
-* ``redis``: RedisHuey on ``REDIS_URL`` (default redis://127.0.0.1:6379/0) — the production setup; run one or more
-  ``python manage.py run_huey --workers 4`` processes (systemd units or containers) against the same Redis.
+* ``redis``: RedisHuey on ``REDIS_URL`` (default redis://127.0.0.1:6379/0) — the production setup; run
+  ``python manage.py run_huey`` processes (systemd units or containers) on any number of machines against the same
+  Redis and PostgreSQL: a run's batches are separate tasks that any of them takes.
 * ``immediate``: tasks run inside the calling process at once (tests, or a demo without any worker).
 
-Progress and results always live in the database (screening.ScreeningRun), never only in the queue, so a run
-survives a restart of the worker: the worker's start-up hook resumes interrupted runs from their last batch.
+Progress and results always live in the database (screening.ScreeningRun, RunBatch), never only in the queue, so a
+run survives the death of a worker: the batch it held is queued again (the workers' watchdog and start-up hook).
 """
 
 from __future__ import annotations

@@ -56,6 +56,11 @@ class ScreeningRun(models.Model):
     heartbeat_at = models.DateTimeField("最近进度时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     compute_seconds = models.FloatField("计算耗时(秒)", default=0)
+    batches_total = models.PositiveIntegerField(
+        "批次总数", default=0, help_text="任务拆成的批次数（按主体ID分段）；0 表示尚未拆分。")
+    dispatched = models.BooleanField(
+        "批次已派发", default=False,
+        help_text="各批次已交给队列，由任意机器上的工作进程领取；否则由发起任务的进程自己逐批计算。")
     totals_kept = models.BooleanField(
         "汇总随批次保存", default=True,
         help_text="筛查的汇总随每个批次写入（RunTotal），汇总页不再重算全部结果；此前的任务为否，按结果现算。")
@@ -86,6 +91,39 @@ class ScreeningRun(models.Model):
         if self.scope == self.Scope.LIST:
             return f"指定清单（{len(self.organization_ids)} 家）"
         return self.Scope.ALL.label
+
+
+class RunBatch(models.Model):
+    """One batch of a run: the organisations of its selection with ids in (after_id, last_id]. Any queue worker on any
+    machine may take it; it is done exactly once — the transaction that writes its results, totals and the run's
+    progress first turns this row to ``done`` and writes nothing if it already was (a batch delivered twice, or taken
+    again after its worker looked dead, adds nothing)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "计算中"
+        DONE = "done", "已完成"
+
+    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="batches")
+    batch_no = models.PositiveIntegerField("批次号")
+    after_id = models.BigIntegerField("起（不含）主体ID")
+    last_id = models.BigIntegerField("止（含）主体ID")
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.QUEUED)
+    #: Stamped by the worker computing the batch every HEARTBEAT_EVERY: older than STALE_AFTER, its worker died.
+    beat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("领取次数", default=0)
+    organizations = models.PositiveIntegerField("主体数", default=0)
+    compute_seconds = models.FloatField("计算耗时(秒)", default=0)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "任务批次"
+        verbose_name_plural = "任务批次"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "batch_no"], name="run_batch_once"),
+            models.CheckConstraint(condition=models.Q(last_id__gte=models.F("after_id")), name="run_batch_range"),
+        ]
+        indexes = [models.Index(fields=["status", "beat_at"], name="run_batch_stale")]
 
 
 class ScreeningResult(models.Model):

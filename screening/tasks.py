@@ -15,9 +15,18 @@ logger = logging.getLogger(__name__)
 
 @db_task()
 def run_job(run_id: int) -> None:
-    from screening.services import execute_run
+    """A run's own task: split it into batches and queue one batch task per batch (any worker, any machine)."""
+    from screening.services import dispatch_run
 
-    execute_run(run_id, heartbeat=not HUEY.immediate)
+    dispatch_run(run_id)
+
+
+@db_task()
+def batch_job(run_id: int, batch_no: int) -> None:
+    """One batch of a run, computed and written exactly once by whichever worker takes it."""
+    from screening.services import execute_batch
+
+    execute_batch(run_id, batch_no, heartbeat=not HUEY.immediate)
 
 
 def enqueue_run(run_id: int) -> None:
@@ -28,9 +37,19 @@ def enqueue_run(run_id: int) -> None:
         transaction.on_commit(lambda: run_job(run_id))
 
 
+def queued_batches() -> set[tuple[int, int]]:
+    """(run, batch number) of the batch tasks waiting in the queue (read only when a run looks stuck)."""
+    return {tuple(t.args) for t in HUEY.pending() if isinstance(t, batch_job.task_class)}
+
+
+def enqueue_batch(run_id: int, batch_no: int) -> None:
+    """Queue one batch of a run (its row is committed already; at once in immediate mode)."""
+    batch_job(run_id, batch_no)
+
+
 @on_startup()
 def resume_after_restart() -> None:
-    """A worker that starts picks up the runs a dead worker left half done (they resume at their cursor)."""
+    """A worker that starts picks up what a dead worker left half done (runs not yet split, batches being computed)."""
     from django.db import close_old_connections
 
     from screening.services import resume_interrupted
@@ -50,7 +69,7 @@ _watchdog: threading.Thread | None = None
 
 
 def _start_watchdog() -> None:
-    """Every HEARTBEAT_EVERY, re-queue runs whose heartbeat went stale (their worker was killed): a crash is
+    """Every HEARTBEAT_EVERY, re-queue runs and batches whose heartbeat went stale (their worker was killed): a crash is
     noticed within STALE_AFTER + HEARTBEAT_EVERY (20 s by default), not at the next minute's periodic task."""
     global _watchdog
     if _watchdog is not None and _watchdog.is_alive():
@@ -78,7 +97,7 @@ def _start_watchdog() -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def resume_stale_runs() -> None:
-    """Every minute: a run whose heartbeat stopped (worker killed) is queued again and resumes at its cursor."""
+    """Every minute: a run or batch whose heartbeat stopped (worker killed) is queued again."""
     from screening.services import resume_interrupted
 
     resume_interrupted()

@@ -45,6 +45,7 @@ fi
 
 if [ $want_test -eq 1 ]; then
   apt_install chromium
+  apt_install redis-server  # the distributed screening tests start a Redis of their own (screening/tests/test_distributed.py)
   # PostgreSQL: use the server on 127.0.0.1:5432 when one answers; start or install one when not.
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then

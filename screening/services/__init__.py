@@ -6,8 +6,8 @@ and carries the engine's document number and article. The parts, by what each do
 
 - ``selection``: who may screen, which organisations a run covers, the bad-input error;
 - ``parameters``: a what-if's changed parameters, checked and named;
-- ``lifecycle``: a run started, worked through by a worker, cancelled, run again, resumed;
-- ``batching``: one batch evaluated and written with the run's progress;
+- ``lifecycle``: a run started, split into batches that any queue worker takes, cancelled, run again, resumed;
+- ``batching``: one batch evaluated and written with the run's progress, exactly once;
 - ``copy_writer``: result rows as COPY text, written once;
 - ``aggregation``: a what-if's aggregates, a screening run's totals kept per batch, the what-if comparison;
 - ``exports``: a run's details as Excel and CSV;
@@ -23,7 +23,7 @@ from accounts import access  # noqa: F401
 from core.audit import account, record  # noqa: F401
 from policy import services as engine  # noqa: F401 - callers and tests reach the engine as services.engine
 from registry.models import IndustryChain, Organization, Region  # noqa: F401
-from screening.models import Notice, RunTotal, ScreeningResult, ScreeningRun, WhatIfAggregate  # noqa: F401
+from screening.models import Notice, RunBatch, RunTotal, ScreeningResult, ScreeningRun, WhatIfAggregate  # noqa: F401
 from screening.services.aggregation import (  # noqa: F401
     Totals,
     WhatIfComparison,
@@ -40,12 +40,13 @@ from screening.services.aggregation import (  # noqa: F401
 )
 from screening.services.batching import (  # noqa: F401
     _Batch,
-    _batches,
+    _batch_members,
     _commit_batch,
     _compute_batch,
     _evaluate_batch,
     _skipped_rows,
     _whatif_batch,
+    finish_run,
 )
 from screening.services.copy_writer import (  # noqa: F401
     RESULT_COLUMNS,
@@ -78,16 +79,18 @@ from screening.services.exports import (  # noqa: F401
     export_excel,
 )
 from screening.services.lifecycle import (  # noqa: F401
-    PROCESSES,
     _cancelled,
     _claim,
     _execute_claimed,
+    _fail,
     _Heartbeat,
-    _processes,
-    _run_in_processes,
-    _worker_started,
+    _run_batch,
     cancel_run,
+    dispatch_run,
+    execute_batch,
     execute_run,
+    plan_batches,
+    requeue_unfinished,
     rerun,
     resume_interrupted,
     start_run,

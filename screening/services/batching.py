@@ -1,21 +1,21 @@
-"""One batch of a run: the organisations it holds, evaluated (the faulty ones found and skipped), and written with the
-run's progress in one transaction."""
+"""One batch of a run: the organisations it holds (an id range), evaluated (the faulty ones found and skipped), and
+written with the run's progress in one transaction, exactly once whichever worker, on whichever machine, takes it."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from policy import services as engine
 from registry.models import Organization
-from screening.models import ScreeningRun, WhatIfAggregate
+from screening.models import RunBatch, ScreeningRun, WhatIfAggregate
 from screening.services.aggregation import _aggregate, _aggregate_arrays, _keep_totals
 from screening.services.copy_writer import _copy_lines, _result_rows, _write_results
 from screening.services.selection import selection
@@ -68,17 +68,10 @@ def _skipped_rows(run: ScreeningRun, skipped: dict[int, str]) -> list[dict]:
     ]
 
 
-def _batches(run: ScreeningRun, batch_size: int) -> Iterator[tuple[int, list[tuple[int, int]]]]:
-    """(batch number, [(organisation id, region id)…]) from the run's cursor on, in id order: the same batches
-    whether the run goes through in one go or resumes after a crash."""
-    base_qs = selection(run).order_by("id")
-    cursor, batch_no = run.cursor, run.batches_done
-    while True:
-        batch = list(base_qs.filter(id__gt=cursor).values_list("id", "region_id")[:batch_size])
-        if not batch:
-            return
-        yield batch_no, batch
-        cursor, batch_no = batch[-1][0], batch_no + 1
+def _batch_members(run: ScreeningRun, batch: RunBatch) -> list[tuple[int, int]]:
+    """[(organisation id, region id)…] of a batch: the run's selection with ids in the batch's range, in id order."""
+    return list(selection(run).filter(id__gt=batch.after_id, id__lte=batch.last_id).order_by("id")
+                .values_list("id", "region_id"))
 
 
 @dataclass
@@ -116,28 +109,50 @@ def _compute_batch(run: ScreeningRun, overrides: Any, batch_no: int, batch: list
     return _Batch(batch_no, ids, rows, aggregates, skipped, time.perf_counter() - started)
 
 
-def _commit_batch(run: ScreeningRun, out: _Batch) -> None:
-    """A batch's results and the run's progress, in one transaction. On PostgreSQL its commit does not wait for the
-    write-ahead log to reach the disk (synchronous_commit off): a crash of the database may lose the last batches,
-    results and progress together, and the run then computes them again."""
+def _commit_batch(run: ScreeningRun, out: _Batch, batch: RunBatch) -> bool:
+    """A batch's results, its totals and the run's progress, in one transaction; the run finishes (done, or cancelled
+    when staff asked) in the transaction of its last batch. Exactly once: the transaction first turns the batch's row
+    to done (its row lock orders two workers writing the same batch) and writes nothing when it already was, or when
+    the run was started again meanwhile (the row is another one then) — then False. On PostgreSQL its commit does not wait for the write-ahead log to reach the disk (synchronous_commit off):
+    a crash of the database may lose the last batches, results and progress together, and they are computed again."""
     from django.db import connection
 
+    now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SET LOCAL synchronous_commit = off")
-        # The unique constraints decide: a batch written twice (two workers) stays single.
+        taken = RunBatch.objects.filter(pk=batch.pk).exclude(
+            status=RunBatch.Status.DONE).update(status=RunBatch.Status.DONE, finished_at=now, organizations=len(out.ids),
+                                                compute_seconds=out.compute, beat_at=now)
+        if not taken:  # another worker wrote this batch (or the run was started again): nothing to add
+            return False
         if run.kind == ScreeningRun.Kind.WHATIF:
             WhatIfAggregate.objects.bulk_create(out.aggregates, batch_size=5000, ignore_conflicts=True)
         else:
             _write_results(out.rows)
             _keep_totals(run, out.batch_no, out.ids)
+        # The run's row last: its lock (every batch of the run takes it) is held only for the commit.
         updated = ScreeningRun.objects.filter(pk=run.pk).update(
-            cursor=out.ids[-1], processed=F("processed") + len(out.ids), batches_done=F("batches_done") + 1,
-            heartbeat_at=timezone.now(), compute_seconds=F("compute_seconds") + out.compute,
+            cursor=Greatest(F("cursor"), batch.last_id), processed=F("processed") + len(out.ids),
+            batches_done=F("batches_done") + 1, heartbeat_at=now, compute_seconds=F("compute_seconds") + out.compute,
         )
         if not updated:  # the run was deleted meanwhile: its results are not kept (no foreign key says so)
             raise ScreeningRun.DoesNotExist(f"screening run {run.pk} no longer exists")
+        state = ScreeningRun.objects.filter(pk=run.pk).values(
+            "batches_done", "batches_total", "cancel_requested", "skipped").get()
         if out.skipped:  # one bad organisation never stops a run: skipped, counted, listed with its reason
+            run.skipped = state["skipped"]
             run.skipped = _skipped_rows(run, out.skipped)
             ScreeningRun.objects.filter(pk=run.pk).update(skipped=run.skipped)
+        if state["batches_done"] >= state["batches_total"]:
+            finish_run(run.pk, cancelled=state["cancel_requested"])
+    return True
+
+
+def finish_run(run_id: int, *, cancelled: bool = False) -> None:
+    """The run done (or cancelled): once, by whoever lands its last batch (the run's row is locked by then)."""
+    now = timezone.now()
+    ScreeningRun.objects.filter(pk=run_id, status=ScreeningRun.Status.RUNNING).update(
+        status=ScreeningRun.Status.CANCELLED if cancelled else ScreeningRun.Status.DONE, finished_at=now,
+        heartbeat_at=now)

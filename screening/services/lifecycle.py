@@ -1,23 +1,23 @@
-"""A run's lifecycle: started, claimed by a worker, worked through batch by batch (in forked processes on PostgreSQL),
-cancelled, run again, resumed after a worker died."""
+"""A run's lifecycle: started, claimed and split into batches (id ranges), its batches taken by any queue worker on
+any machine (or worked through in one process), cancelled, run again, resumed after a worker died."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from core.audit import account, record
 from policy import services as engine
 from registry.models import IndustryChain, Region
-from screening.models import ScreeningRun
-from screening.services.batching import _batches, _commit_batch, _compute_batch
+from screening.models import RunBatch, ScreeningRun
+from screening.services import batching
+from screening.services.batching import _batch_members, finish_run
 from screening.services.parameters import describe_overrides, overrides_for_engine, validate_overrides
 from screening.services.selection import (
     BATCH_SIZE,
@@ -115,7 +115,9 @@ def rerun(user: Any, run: ScreeningRun) -> ScreeningRun:
         run.total = selection(run).count()
         if run.total == 0:
             raise ScreeningInputError(f"{EMPTY_SELECTION}（{run.scope_label()}），无法重新运行。", "scope")
+        run.batches.all().delete()
         run.status, run.processed, run.cursor, run.batches_done = ScreeningRun.Status.QUEUED, 0, 0, 0
+        run.batches_total, run.dispatched = 0, False
         run.cancel_requested, run.error, run.finished_at, run.compute_seconds = False, "", None, 0
         run.save()
     record(user, "screening.run_restarted", run, f"重新运行{run.get_kind_display()} #{run.pk}")
@@ -126,9 +128,11 @@ def rerun(user: Any, run: ScreeningRun) -> ScreeningRun:
 
 
 def _claim(run_id: int) -> bool:
-    """Atomically take a run for this worker: queued, or running with a stale heartbeat (its worker died)."""
+    """Atomically take a run for this worker: queued, or running with a stale heartbeat while its batches were not
+    all handed to the queue yet (the worker that planned it, or computed it in its own process, died)."""
     now = timezone.now()
-    free = Q(status=ScreeningRun.Status.QUEUED) | Q(status=ScreeningRun.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    free = Q(status=ScreeningRun.Status.QUEUED) | Q(status=ScreeningRun.Status.RUNNING, dispatched=False,
+                                                    heartbeat_at__lt=now - STALE_AFTER)
     return bool(
         ScreeningRun.objects.filter(free, pk=run_id, cancel_requested=False).update(
             status=ScreeningRun.Status.RUNNING, heartbeat_at=now, attempts=F("attempts") + 1
@@ -137,21 +141,20 @@ def _claim(run_id: int) -> bool:
 
 
 class _Heartbeat:
-    """A thread that stamps the run's heartbeat every HEARTBEAT_EVERY while this worker works on it. It dies with
-    the worker, so a killed worker's run goes stale after STALE_AFTER and another (or the restarted) worker resumes it."""
+    """A thread that runs ``beat`` every HEARTBEAT_EVERY while this worker works (on a run, or on a batch). It dies
+    with the worker, so a killed worker's run or batch goes stale after STALE_AFTER and another worker resumes it."""
 
-    def __init__(self, run_id: int) -> None:
-        self.run_id = run_id
+    def __init__(self, beat: Callable[[], object], name: str) -> None:
+        self.beat = beat
         self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-run-{run_id}", daemon=True)
+        self.thread = threading.Thread(target=self._beat, name=name, daemon=True)
 
     def _beat(self) -> None:
         from django.db import close_old_connections
 
         try:
             while not self.stop.wait(HEARTBEAT_EVERY.total_seconds()):
-                ScreeningRun.objects.filter(pk=self.run_id, status=ScreeningRun.Status.RUNNING).update(
-                    heartbeat_at=timezone.now())
+                self.beat()
         except Exception:  # the run's own loop reports errors; a missed beat only makes it look stale sooner
             pass
         finally:
@@ -167,138 +170,202 @@ class _Heartbeat:
             self.thread.join(timeout=HEARTBEAT_EVERY.total_seconds() + 5)
 
 
+def _beat_run(run_id: int) -> Callable[[], None]:
+    """A run computed in one process: the run and the batch it is on beat together."""
+    def beat() -> None:
+        now = timezone.now()
+        ScreeningRun.objects.filter(pk=run_id, status=ScreeningRun.Status.RUNNING).update(heartbeat_at=now)
+        RunBatch.objects.filter(run_id=run_id, status=RunBatch.Status.RUNNING).update(beat_at=now)
+    return beat
+
+
+def _beat_batch(run_id: int, batch_no: int) -> Callable[[], None]:
+    def beat() -> None:
+        RunBatch.objects.filter(run_id=run_id, batch_no=batch_no, status=RunBatch.Status.RUNNING).update(
+            beat_at=timezone.now())
+    return beat
+
+
+def plan_batches(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun:
+    """Split a claimed run into batches of ``batch_size`` organisations (id ranges of its selection, from its cursor
+    on), once: RunBatch rows and the run's batch count in one transaction. Batches a dead worker held (the run went
+    stale) are queued again. One pass over the selection's ids in the database (every batch_size-th id)."""
+    from django.db import connection
+
+    with transaction.atomic():
+        run = ScreeningRun.objects.select_for_update().get(pk=run_id)
+        if run.started_at is None:
+            run.started_at = timezone.now()
+            ScreeningRun.objects.filter(pk=run_id).update(started_at=run.started_at)
+        if run.batches_total:
+            RunBatch.objects.filter(run_id=run_id, status=RunBatch.Status.RUNNING).update(status=RunBatch.Status.QUEUED)
+            return run
+        ids = selection(run).filter(id__gt=run.cursor)
+        sql, params = ids.order_by().values("id").query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM ({sql}) s) t "
+                        f"WHERE MOD(n, {int(batch_size)}) = 0 ORDER BY id", params)
+            bounds = [row[0] for row in cur.fetchall()]
+        last = ids.aggregate(m=Max("id"))["m"]
+        if last is not None and (not bounds or bounds[-1] != last):
+            bounds.append(last)
+        after, first_no = run.cursor, run.batches_done
+        batches = []
+        for no, bound in enumerate(bounds, start=first_no):
+            batches.append(RunBatch(run_id=run_id, batch_no=no, after_id=after, last_id=bound))
+            after = bound
+        RunBatch.objects.bulk_create(batches, batch_size=5000)
+        run.batches_total = first_no + len(batches)
+        ScreeningRun.objects.filter(pk=run_id).update(batches_total=run.batches_total, heartbeat_at=timezone.now())
+    if run.batches_done >= run.batches_total:  # nothing (left) to compute
+        finish_run(run_id)
+    return run
+
+
+def dispatch_run(run_id: int, batch_size: int = BATCH_SIZE) -> ScreeningRun | None:
+    """The run's own queue task: claim it, split it into batches and hand each unfinished batch to the queue, where
+    any worker process on any machine takes it (in immediate mode they run here, one after another). Safe to call
+    twice: a run already taken (or finished) is left alone; one whose planner died is planned on from its batches."""
+    from screening.tasks import enqueue_batch
+
+    if not _claim(run_id):
+        return ScreeningRun.objects.filter(pk=run_id).first()
+    try:
+        plan_batches(run_id, batch_size)
+        todo = list(RunBatch.objects.filter(run_id=run_id).exclude(status=RunBatch.Status.DONE)
+                    .order_by("batch_no").values_list("batch_no", flat=True))
+        for batch_no in todo:
+            enqueue_batch(run_id, batch_no)
+        ScreeningRun.objects.filter(pk=run_id).update(dispatched=True)
+    except Exception as exc:  # recorded on the run for staff to see; the queue does not retry
+        _fail(run_id, exc)
+    return ScreeningRun.objects.filter(pk=run_id).first()
+
+
 def execute_run(run_id: int, batch_size: int = BATCH_SIZE, *, heartbeat: bool = False) -> ScreeningRun | None:
-    """Work through a run batch by batch. ``heartbeat``: beat from a thread (the queue's worker does; a run
+    """Work through a run batch by batch in this process (the command line's ``--now``, tests, benchmarks): the same
+    batches, written the same way, as when queue workers take them. ``heartbeat``: beat from a thread (a run
     computed inside a request or a test has no separate worker that could die)."""
     if not _claim(run_id):
         return ScreeningRun.objects.filter(pk=run_id).first()
     if not heartbeat:
         return _execute_claimed(run_id, batch_size)
-    with _Heartbeat(run_id):
+    with _Heartbeat(_beat_run(run_id), f"heartbeat-run-{run_id}"):
         return _execute_claimed(run_id, batch_size)
 
 
 def _execute_claimed(run_id: int, batch_size: int) -> ScreeningRun | None:
-    """Work through a run batch by batch (the job queue's task). Safe to call twice: the second call finds the run
-    taken (or finished) and returns; after a crash it resumes after the last committed batch.
-
-    A long run on PostgreSQL computes its batches in PROCESSES worker processes (forked after the first batch, so
-    they start with the rules already built); this process writes each batch's results and progress in one
-    transaction, in batch order, so the cursor and the resumption are those of a run computed in one process."""
-    run = ScreeningRun.objects.get(pk=run_id)
-    if run.started_at is None:
-        ScreeningRun.objects.filter(pk=run_id).update(started_at=timezone.now())
-    overrides = overrides_for_engine(run.overrides) if run.kind == ScreeningRun.Kind.WHATIF else None
-    batches = _batches(run, batch_size)
     try:
-        stopped = _cancelled(run_id)
-        first = None if stopped else next(batches, None)
-        if first is not None:
-            _commit_batch(run, _compute_batch(run, overrides, *first))
-            processes = _processes(run, batch_size)
-            if processes > 1:
-                stopped = _run_in_processes(run, overrides, batches, processes)
-            else:
-                for batch in batches:
-                    if stopped := _cancelled(run_id):
-                        break
-                    _commit_batch(run, _compute_batch(run, overrides, *batch))
-            stopped = stopped or _cancelled(run_id)
-        if not stopped:
-            ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.DONE,
-                                                          finished_at=timezone.now(), heartbeat_at=timezone.now())
+        plan_batches(run_id, batch_size)
+        for batch_no in (RunBatch.objects.filter(run_id=run_id).exclude(status=RunBatch.Status.DONE)
+                         .order_by("batch_no").values_list("batch_no", flat=True)):
+            if _cancelled(run_id):
+                break
+            _run_batch(run_id, batch_no)  # False: another worker took it over (it looked dead); on with the next
     except Exception as exc:  # recorded on the run for staff to see; the queue does not retry
-        message = str(exc) or exc.__class__.__name__
-        if isinstance(exc, engine.PolicyInputError):
-            message = f"输入无效：{message}"
-        ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.FAILED, error=message[:2000],
-                                                      finished_at=timezone.now())
-    run.refresh_from_db()
-    return run
+        _fail(run_id, exc)
+    return ScreeningRun.objects.filter(pk=run_id).first()
 
 
-#: Worker processes that compute a long run's batches (KECHUANG_SCREENING_PROCESSES; 1: the run's own process only).
-PROCESSES = int(os.environ.get("KECHUANG_SCREENING_PROCESSES", "2"))
+def execute_batch(run_id: int, batch_no: int, *, heartbeat: bool = False) -> bool:
+    """One batch of a run (the queue's batch task, on any worker): taken only if queued (or held by a worker whose
+    heartbeat stopped), computed and written exactly once. False when there was nothing for this worker to do."""
+    try:
+        if _cancelled(run_id):
+            return False
+        if not heartbeat:
+            return _run_batch(run_id, batch_no)
+        with _Heartbeat(_beat_batch(run_id, batch_no), f"heartbeat-run-{run_id}-batch-{batch_no}"):
+            return _run_batch(run_id, batch_no)
+    except Exception as exc:
+        _fail(run_id, exc)
+        return False
 
 
-def _processes(run: ScreeningRun, batch_size: int) -> int:
-    """How many processes compute the rest of the run: several only for a run of at least three more batches on
-    PostgreSQL, outside a transaction (forked processes see only committed data) and with fork available."""
-    import multiprocessing
+def _run_batch(run_id: int, batch_no: int) -> bool:
+    now = timezone.now()
+    free = Q(status=RunBatch.Status.QUEUED) | Q(status=RunBatch.Status.RUNNING, beat_at__lt=now - STALE_AFTER)
+    if not RunBatch.objects.filter(free, run_id=run_id, batch_no=batch_no,
+                                   run__status=ScreeningRun.Status.RUNNING).update(
+            status=RunBatch.Status.RUNNING, beat_at=now, attempts=F("attempts") + 1):
+        return False
+    run = ScreeningRun.objects.get(pk=run_id)
+    batch = RunBatch.objects.get(run_id=run_id, batch_no=batch_no)
+    overrides = overrides_for_engine(run.overrides) if run.kind == ScreeningRun.Kind.WHATIF else None
+    members = _batch_members(run, batch)
+    out = (batching._compute_batch(run, overrides, batch_no, members) if members
+           else batching._Batch(batch_no, [], b"", [], {}, 0.0))
+    batching._commit_batch(run, out, batch)
+    return True
 
-    from django.db import connection
 
-    if PROCESSES <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    run.refresh_from_db(fields=["total", "processed"])
-    return PROCESSES if run.total - run.processed >= 3 * batch_size else 1
+def _fail(run_id: int, exc: Exception) -> None:
+    message = str(exc) or exc.__class__.__name__
+    if isinstance(exc, engine.PolicyInputError):
+        message = f"输入无效：{message}"
+    ScreeningRun.objects.filter(pk=run_id, status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING]).update(
+        status=ScreeningRun.Status.FAILED, error=message[:2000], finished_at=timezone.now())
 
 
 def _cancelled(run_id: int) -> bool:
     """Whether staff asked to stop the run; then it is marked cancelled (it stops between batches)."""
     if not ScreeningRun.objects.filter(pk=run_id, cancel_requested=True).exists():
         return False
-    ScreeningRun.objects.filter(pk=run_id).update(status=ScreeningRun.Status.CANCELLED, finished_at=timezone.now())
+    ScreeningRun.objects.filter(pk=run_id, status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING]).update(
+        status=ScreeningRun.Status.CANCELLED, finished_at=timezone.now())
     return True
 
 
-def _run_in_processes(run: ScreeningRun, overrides: Any, batches: Iterator[tuple[int, list[tuple[int, int]]]],
-                      processes: int) -> bool:
-    """The remaining batches computed by ``processes`` forked processes, at most ``processes`` batches ahead of the
-    one written; written here in batch order. A cancellation stops it before the next write (then: True)."""
-    import multiprocessing
-    from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
-
-    from django.db import connections
-
-    connections.close_all()  # the forked processes open their own connections
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_worker_started) as pool:
-        pending: deque = deque()
-        try:
-            for batch in batches:
-                pending.append(pool.submit(_compute_batch, run, overrides, *batch))
-                if len(pending) > processes:
-                    if _cancelled(run.pk):
-                        return True
-                    _commit_batch(run, pending.popleft().result())
-            while pending:
-                if _cancelled(run.pk):
-                    return True
-                _commit_batch(run, pending.popleft().result())
-            return False
-        finally:
-            for future in pending:
-                future.cancel()
-
-
-_inherited_connections: list = []
-
-
-def _worker_started() -> None:
-    """In a forked worker: never use (nor close, which would end the parent's session) an inherited connection."""
-    from django.db import connections
-
-    for conn in connections.all(initialized_only=True):
-        if conn.connection is not None:
-            _inherited_connections.append(conn.connection)  # kept referenced: never closed from here
-            conn.connection = None
-
-
 def resume_interrupted(stale_after: dt.timedelta = STALE_AFTER) -> list[int]:
-    """Re-enqueue runs whose worker died (status running, heartbeat older than ``stale_after``)."""
-    from screening.tasks import enqueue_run
+    """Queue again what a dead worker left: a run whose batches were not all handed to the queue (or that was computed
+    in one process) and whose heartbeat stopped — it goes on from its unfinished batches; each batch whose worker's
+    heartbeat stopped — that batch alone; and the batches of a run that no worker is on and that made no progress for
+    ``stale_after`` which are no longer in the queue (a worker killed after taking the message, before taking the
+    batch). Returns the runs concerned."""
+    from screening.tasks import enqueue_batch, enqueue_run, queued_batches
 
     limit = timezone.now() - stale_after
-    ids = []
-    for run_id in ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING, heartbeat_at__lt=limit).values_list(
-            "id", flat=True):
+    ids: list[int] = []
+    for run_id in ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING, dispatched=False,
+                                              heartbeat_at__lt=limit).values_list("id", flat=True):
         # Back to "queued" first (atomically): the next check does not queue it again while it waits for a worker.
-        if ScreeningRun.objects.filter(pk=run_id, status=ScreeningRun.Status.RUNNING,
+        if ScreeningRun.objects.filter(pk=run_id, status=ScreeningRun.Status.RUNNING, dispatched=False,
                                        heartbeat_at__lt=limit).update(status=ScreeningRun.Status.QUEUED):
             ids.append(run_id)
             enqueue_run(run_id)
+    for pk, run_id, batch_no in RunBatch.objects.filter(
+            status=RunBatch.Status.RUNNING, beat_at__lt=limit, run__status=ScreeningRun.Status.RUNNING,
+            run__dispatched=True).values_list("pk", "run_id", "batch_no"):
+        if RunBatch.objects.filter(pk=pk, status=RunBatch.Status.RUNNING, beat_at__lt=limit).update(
+                status=RunBatch.Status.QUEUED):
+            if run_id not in ids:
+                ids.append(run_id)
+            enqueue_batch(run_id, batch_no)
+    stuck = (ScreeningRun.objects.filter(status=ScreeningRun.Status.RUNNING, dispatched=True, heartbeat_at__lt=limit,
+                                         batches__status=RunBatch.Status.QUEUED)
+             .exclude(batches__status=RunBatch.Status.RUNNING).distinct().values_list("id", flat=True))
+    waiting: set[tuple[int, int]] | None = None
+    for run_id in stuck:
+        waiting = queued_batches() if waiting is None else waiting
+        lost = [n for n in RunBatch.objects.filter(run_id=run_id, status=RunBatch.Status.QUEUED).order_by(
+            "batch_no").values_list("batch_no", flat=True) if (run_id, n) not in waiting]
+        for batch_no in lost:
+            enqueue_batch(run_id, batch_no)
+        if lost and run_id not in ids:
+            ids.append(run_id)
+    return ids
+
+
+def requeue_unfinished() -> list[int]:
+    """Queue again every batch not yet taken of every running run (``screening_run --resume``, by hand: after the
+    queue itself lost its messages, e.g. Redis restarted without its data). A batch queued twice is taken once."""
+    from screening.tasks import enqueue_batch
+
+    ids: list[int] = []
+    for run_id, batch_no in RunBatch.objects.filter(
+            status=RunBatch.Status.QUEUED, run__status=ScreeningRun.Status.RUNNING, run__dispatched=True
+    ).order_by("run_id", "batch_no").values_list("run_id", "batch_no"):
+        if run_id not in ids:
+            ids.append(run_id)
+        enqueue_batch(run_id, batch_no)
     return ids

@@ -28,11 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help="what-if 参数调整")
         parser.add_argument("--now", action="store_true", help="在本进程内立即执行（不经队列）")
         parser.add_argument("--batch-size", type=int, default=services.BATCH_SIZE)
-        parser.add_argument("--resume", action="store_true", help="重新排队中断的任务")
+        parser.add_argument("--resume", action="store_true", help="重新排队中断的任务及其未完成的批次")
 
     def handle(self, *args: Any, **o: Any) -> None:
         if o["resume"]:
             ids = services.resume_interrupted()
+            ids += [i for i in services.requeue_unfinished() if i not in ids]
             self.stdout.write(f"已重新排队：{ids or '无'}")
             return
         if not o["year"]:
