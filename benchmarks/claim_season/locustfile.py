@@ -30,6 +30,8 @@ STAFF = int(os.environ.get("CLAIM_SEASON_STAFF", "50"))
 #: sign-in figures of the ramp are written (the run's driver reads them)
 SETTLE = float(os.environ.get("CLAIM_SEASON_SETTLE", "0"))
 SIGNIN_FILE = os.environ.get("CLAIM_SEASON_SIGNIN_FILE", "")
+MEASURE = float(os.environ.get("CLAIM_SEASON_MEASURE", "0"))  # 0: locust's own -t decides
+_signing, _signed_in = [0], [0]  # users that started signing in, and those done
 _ent = itertools.count()
 _staff = itertools.count()
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -81,12 +83,14 @@ class _Signed(_User):
 
     def login(self, username: str) -> None:
         super().on_start()
+        _signing[0] += 1
         token, _ = self.csrf("/login/", "/login/ (page)")
         with self.client.post("/login/", data={"csrfmiddlewaretoken": token, "username": username,
                                                "password": PASSWORD},
                               headers=self.referer("/login/"), name="/login/ (sign in)", catch_response=True) as r:
             if r.status_code != 200 or "/login/" in (r.url or ""):
                 r.failure(f"{r.status_code}: not signed in")
+        _signed_in[0] += 1
 
 
 class Enterprise(_Signed):
@@ -188,14 +192,18 @@ class MineOnly(_Signed):
 
 @events.spawning_complete.add_listener
 def _measure_from_now_on(user_count: int, **_kw) -> None:
-    """Once every user has started and signed in (SETTLE seconds later), keep the sign-in figures of the ramp and
-    count everything else from then on (the steady state at ``user_count`` users)."""
-    if not SETTLE:
+    """Once every user has started and signed in (and SETTLE seconds more), keep the sign-in figures of the ramp,
+    count everything else from then on (the steady state at ``user_count`` users) and stop MEASURE seconds later."""
+    if not MEASURE:
         return
 
     def later() -> None:
-        gevent.sleep(SETTLE)
         runner = _runner[0]
+        waited = 0.0
+        while _signed_in[0] < _signing[0] and waited < 1200:
+            gevent.sleep(1)
+            waited += 1
+        gevent.sleep(SETTLE)
         if SIGNIN_FILE:
             with open(SIGNIN_FILE, "w", encoding="utf-8") as f:
                 for (name, method), entry in runner.stats.entries.items():
@@ -205,6 +213,8 @@ def _measure_from_now_on(user_count: int, **_kw) -> None:
                                 f"{entry.get_response_time_percentile(0.95):.0f}\t"
                                 f"{entry.get_response_time_percentile(0.99):.0f}\n")
         runner.stats.reset_all()
+        gevent.sleep(MEASURE)
+        runner.quit()
 
     gevent.spawn(later)
 

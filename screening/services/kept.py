@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -39,6 +40,8 @@ from screening.models import KeptEntitlements
 
 #: organisations per evaluation of the refresh job (one openfisca simulation per policy.services.BATCH)
 REFRESH_CHUNK = 10_000
+#: cache key: the rules key under which the refresh job last found every row computed
+SWEPT = "screening:kept:swept-rules"
 
 
 @functools.cache
@@ -185,7 +188,9 @@ def refresh(limit: int | None = None) -> int:
 
     key = rules_key()
     written = 0
-    todo = KeptEntitlements.objects.filter(Q(stale=True) | ~Q(rules=key))
+    # every row was computed under these rules at the last full pass: only the stale ones (a partial index) are read
+    swept = cache.get(SWEPT) == key
+    todo = KeptEntitlements.objects.filter(Q(stale=True) if swept else Q(stale=True) | ~Q(rules=key))
     for year in sorted(set(todo.values_list("year", flat=True).distinct())):
         after = 0
         while limit is None or written < limit:
@@ -202,6 +207,8 @@ def refresh(limit: int | None = None) -> int:
                 if gone:
                     KeptEntitlements.objects.filter(year=year, organization_id__in=list(gone)).delete()
             written += len(results)
+    if limit is None or written < limit:
+        cache.set(SWEPT, key, None)
     return written
 
 

@@ -93,6 +93,9 @@ def test_the_refresh_job_computes_stale_rows_in_batches_as_the_engine_does(demo_
     kept.facts_changed([ids[0]])
     assert list(KeptEntitlements.objects.filter(stale=True).values_list("organization_id", flat=True)) == [ids[0]]
     assert kept.refresh() == 1
+    assert kept.refresh() == 0  # nothing stale, and the rules' full pass done: only the stale rows are looked at
+    kept.import_done()  # an Excel import (rows written in bulk, without signals): every row
+    assert KeptEntitlements.objects.filter(stale=True).count() == 40
 
 
 def test_a_row_computed_while_its_facts_changed_stays_stale(demo_city):
