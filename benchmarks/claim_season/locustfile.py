@@ -26,11 +26,11 @@ from locust.contrib.fasthttp import FastHttpUser
 PASSWORD = os.environ.get("CLAIM_SEASON_PASSWORD", "load-12345")
 ENTERPRISES = int(os.environ.get("CLAIM_SEASON_ENTERPRISES", "1000"))  # accounts load-ent-0 … made by run.py
 STAFF = int(os.environ.get("CLAIM_SEASON_STAFF", "50"))
-#: seconds after the last user started before the figures start counting (their sign-ins done), and where the
+#: seconds after the last sign-in before the figures start counting, how many seconds they count, and where the
 #: sign-in figures of the ramp are written (the run's driver reads them)
 SETTLE = float(os.environ.get("CLAIM_SEASON_SETTLE", "0"))
 SIGNIN_FILE = os.environ.get("CLAIM_SEASON_SIGNIN_FILE", "")
-MEASURE = float(os.environ.get("CLAIM_SEASON_MEASURE", "0"))  # 0: locust's own -t decides
+MEASURE = float(os.environ.get("CLAIM_SEASON_MEASURE", "0"))  # 0: no reset, locust's own -t decides
 _signing, _signed_in = [0], [0]  # users that started signing in, and those done
 _ent = itertools.count()
 _staff = itertools.count()
