@@ -8,8 +8,8 @@ Django stack for the bureau account:
 
 1. live: every request counts the registry (INDICATORS_CACHE_SECONDS = 0, what the pages did on a cold cache before
    the counts were kept in a table);
-2. cold table: the table of registry counts emptied, so the first request counts each figure once and stores it;
-3. the refresh job's own duration (indicators.counts.refresh, what the periodic job and the command run);
+2. cold table: the table of registry counts emptied — a request counts nothing, it shows 统计中 and queues the job;
+3. the full recount's own duration (indicators.counts.refresh: the command, and the job after an import);
 4. after refresh: the first request and the following ones read the table.
 
 For each: the dashboard's and one indicator page's first request, then median and p95, and the PDF and Excel reports.
@@ -99,12 +99,12 @@ def main() -> None:
 
     settings.INDICATORS_CACHE_SECONDS = ttl
     RegistryCount.objects.all().delete()
-    print("2. table empty (first request counts each figure once and stores it):")
+    print("2. table empty (the request shows 统计中 and queues the job; nothing counted in it):")
     pages("cold table")
     RegistryCount.objects.all().delete()
     report_times("cold table")
 
-    print("3. refresh job (indicators.counts.refresh: what the periodic job, the import hook and the command run):")
+    print("3. full recount (indicators.counts.refresh: the command, and the job after an import):")
     RegistryCount.objects.all().delete()
     s = counts.refresh()
     print(f"  from an empty table: {s.figures} figures (indicator function × year × area), "

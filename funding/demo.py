@@ -217,8 +217,10 @@ def record_paid_claims(provision_id: str, title: str, document: str, article: st
     (``evaluation.demo.plant``): ``rows`` are ``(organization_id, year, amount)``. Each becomes a 免申即享 claim in
     state 已拨付 with its commitment and payment entries, on a demo programme of that year with a confirmed budget
     line that holds exactly what is paid. Bulk inserts, because a benchmark city pays tens of thousands; the ledger
-    stays append-only (only inserts) and the budget line's running sums are written with it."""
+    stays append-only (only inserts) and the running sums (the budget line's, each organisation's) are written
+    with it."""
     from funding.models import BudgetLine, LedgerEntry, LineTotals
+    from funding.services import add_to_org_totals
 
     if not rows:
         return 0
@@ -256,5 +258,9 @@ def record_paid_claims(provision_id: str, title: str, document: str, article: st
                                            paid_delta=c.decided_amount, idempotency_key=f"pay:{c.pk}", **common))
             LedgerEntry.objects.bulk_create(entries, batch_size=5000)
             LineTotals.objects.create(budget_line=line, committed=Decimal(0), paid=total)
+            by_org: dict[int, Decimal] = {}
+            for c in claims:
+                by_org[c.organization_id] = by_org.get(c.organization_id, Decimal(0)) + c.decided_amount
+            add_to_org_totals([(o, year, Decimal(0), paid) for o, paid in by_org.items()])
             written += len(claims)
     return written

@@ -254,7 +254,9 @@ class Claim(ClaimTransitions, models.Model):
                                    | Q(decided_amount__gt=0, decided_amount__lte=models.F("entitled_amount")),
                                    name="claim_decided_within_ceiling"),
         ]
-        indexes = [models.Index(fields=["organization", "state"]), models.Index(fields=["programme", "state"])]
+        indexes = [models.Index(fields=["organization", "state"]), models.Index(fields=["programme", "state"]),
+                   # 我的申报's page: an organisation's newest claims read from the index, not all of them sorted
+                   models.Index(fields=["organization", "-id"], name="claim_org_newest_first")]
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.title}"
@@ -431,11 +433,25 @@ class LedgerEntry(models.Model):
 class LineTotals(models.Model):
     """Running sums of one budget line's entries, kept in the same transaction as each entry (services._append) so
     that a decision under the line's row lock need not re-add the whole ledger. The ledger stays the truth:
-    ``services.reconcile`` compares the two."""
+    ``manage.py funding check-totals`` (``funding.totals``) compares the two."""
 
     budget_line = models.OneToOneField(BudgetLine, primary_key=True, on_delete=models.CASCADE, related_name="totals")
     committed = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     paid = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+
+class OrgTotals(models.Model):
+    """Running sums of one organisation's entries in one qualifying year (money received = the sum of ``paid`` over
+    its years), moved by ``services._append`` in the transaction that writes each entry, under that row's lock (an
+    upsert). The ledger stays the truth: ``manage.py funding check-totals`` compares the two."""
+
+    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    committed = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    paid = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="org_totals_once_per_year")]
 
 
 class CapCounter(models.Model):

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,13 +49,18 @@ def _file(name: str, data: bytes, content_type: str) -> HttpResponse:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+MINE_PER_PAGE = 20
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    """我的申报: every claim, its state as the applicant sees it, next step and holder, money received."""
+    """我的申报: every claim, its state as the applicant sees it, next step and holder, money received; newest first,
+    ``MINE_PER_PAGE`` a page (an enterprise with years of claims gets a page that stays small)."""
     org = _entity_org(request)
-    claims = list(services.claims_for_org(org))
+    page = Paginator(services.claims_for_org(org).defer(*services.CLAIM_TEXTS), MINE_PER_PAGE) \
+        .get_page(request.GET.get("page"))
     return render(request, "funding/mine.html", {
-        "org": org, "claims": claims, "received": services.money_received(org),
+        "org": org, "claims": page.object_list, "page": page, "received": services.money_received(org),
         "calls": services.open_calls(), "blacklisted": services.blacklist_entry(org),
     })
 

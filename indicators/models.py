@@ -219,14 +219,24 @@ class RegistryCount(models.Model):
 
 
 class RegistryChange(models.Model):
-    """When a row that the registry counts read last changed (one row, ``id`` 1): the periodic job recounts the
-    figures counted before it. Kept in the database, which web and worker processes share."""
+    """A change to rows the registry counts read, not yet taken into ``RegistryCount``: the function (figure) it can
+    alter, the region it touched and the first year whose figures it can change (``indicators.counts.scopes_of``). One row per committed transaction and
+    region; the refresh recounts what they touch and deletes them. No region: anything (an import) — all recounted.
+    Kept in the database, which web and worker processes share."""
 
-    changed_at = models.DateTimeField("最近变更时间")
+    computed = models.CharField("登记数据计算方法", max_length=40, blank=True, default="",
+                                help_text="变更可能影响的指标计算方法；空表示全部。")
+    region = models.CharField("区市/功能区", max_length=20, blank=True, default="",
+                              help_text="变更涉及的区市/功能区代码；空表示范围不明（如整表导入），下次全部重新统计。")
+    from_year = models.PositiveSmallIntegerField("起始年度", null=True, blank=True,
+                                                 help_text="变更可能影响的最早年度（此后各年度都重新统计）；空表示所有年度。")
+    changed_at = models.DateTimeField("变更时间")
 
     class Meta:
-        verbose_name = "登记数据变更时间"
-        verbose_name_plural = "登记数据变更时间"
+        verbose_name = "登记数据变更"
+        verbose_name_plural = "登记数据变更"
 
     def __str__(self) -> str:
-        return f"登记数据最近变更于 {self.changed_at:%Y-%m-%d %H:%M:%S}"
+        where = self.region or "全部区市"
+        since = f"{self.from_year} 年起" if self.from_year else "所有年度"
+        return f"{where} {since}（{self.changed_at:%Y-%m-%d %H:%M:%S}）"

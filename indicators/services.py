@@ -237,18 +237,18 @@ def dashboard(year: int | None = None, computer: Computer | None = None) -> list
 
 
 def counted_note(computer: Computer) -> str:
-    """When the registry figures a page shows were counted (统计时间), for the page's reader."""
-    from django.conf import settings
+    """When the registry figures a page shows were counted (统计时间), for the page's reader; or that some are still
+    being counted (统计中: the table lacked them, the background job is counting them)."""
     from django.utils import timezone
 
     if computer.live:
         return "“登记数据计算”的数值为打开页面时从登记库实时统计。"
+    if computer.missing:
+        return "“登记数据计算”的数值统计中：后台正在从登记库统计，暂未显示的数值请稍后刷新页面查看。"
     if computer.counted_at is None:
         return ""
-    seconds = int(getattr(settings, "INDICATORS_CACHE_SECONDS", 600))
-    every = f"{seconds // 60} 分钟" if seconds % 60 == 0 else f"{seconds} 秒"
     return (f"“登记数据计算”的数值统计时间：{timezone.localtime(computer.counted_at):%Y-%m-%d %H:%M}"
-            f"（登记库导入数据后，以及每 {every}，自动重新统计）。")
+            f"（登记库数据变更后，约一分钟内自动重新统计变更涉及的区市和年度）。")
 
 
 def status_counts(rows: list[dict[str, Any]]) -> dict[str, int]:

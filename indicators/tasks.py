@@ -1,7 +1,7 @@
-"""Queue tasks (huey) of indicator monitoring: keeping the registry counts fresh (see indicators/counts.py).
+"""Queue tasks (huey) of indicator monitoring: keeping the registry counts current (see indicators/counts.py).
 
 Workers: ``python manage.py run_huey`` (screening/huey_settings.py). Two refreshes never run at once: the second
-finds the lock taken and leaves (the first one's figures are as fresh).
+finds the lock taken and leaves (the changes it would take in stay noted for the next run, a minute later).
 """
 
 from __future__ import annotations
@@ -18,15 +18,17 @@ LOCK = "indicators.refresh_counts"
 
 
 def _refresh() -> None:
+    """Take in the changes noted since the last refresh (all figures after an import)."""
     from indicators import counts
 
     try:
         with HUEY.lock_task(LOCK):
-            summary = counts.refresh()
+            summary = counts.refresh_changes()
     except TaskLockedException:
         logger.info("indicators: a refresh of the registry counts is already running")
         return
-    logger.info("indicators: %d registry figures recounted in %.1f s", summary.figures, summary.seconds)
+    logger.info("indicators: %d registry figures recounted (%s) in %.1f s", summary.figures,
+                "all" if summary.full else "the changed regions and years", summary.seconds)
 
 
 @db_task()
@@ -36,7 +38,7 @@ def refresh_counts() -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def refresh_stale_counts() -> None:
-    """Every minute: recount when the oldest figure is older than INDICATORS_CACHE_SECONDS or one is missing."""
+    """Every minute: take in the changes noted since the last refresh, and count any figure the pages lack."""
     from indicators import counts
 
     if counts.stale():
@@ -44,11 +46,13 @@ def refresh_stale_counts() -> None:
 
 
 def enqueue_refresh(**_) -> None:
-    """After a registry import: recount once its transaction has committed (at once in immediate mode)."""
+    """After a registry import (bulk writes, no per-row notes; sent once its transaction committed): everything
+    may have changed, so the next refresh recounts all; queued now (at once in immediate mode)."""
     from indicators import counts
 
     if not counts.enabled():
         return
+    counts.mark_changed()
     if HUEY.immediate:
         _refresh()
     else:

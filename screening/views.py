@@ -82,7 +82,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if denied := _staff_only(request):
         return denied
     run = _get_run(request, pk)
-    ctx: dict[str, Any] = {"run": run, "changes": services.describe_overrides(run.overrides)}
+    # describe_overrides reads every tunable parameter (the engine's reference version each time): only where some
+    ctx: dict[str, Any] = {"run": run, "changes": services.describe_overrides(run.overrides) if run.overrides else []}
     if run.status == ScreeningRun.Status.DONE:
         if run.kind == ScreeningRun.Kind.WHATIF:
             cmp = services.whatif_comparison(run)
@@ -102,7 +103,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             t = services.totals(run)
             ctx["totals"] = t
-            ctx["entities"] = Paginator(services.entities_to_notify(run), 50).get_page(request.GET.get("page"))
+            ctx["entities"] = services.entities_to_notify(
+                run, entities=t.entities, after=_int_param(request, "after"), before=_int_param(request, "before"),
+                number=_int_param(request, "page") or 1)
             ctx["notified"] = run.notice_set.count()
             ctx["can_redeem"] = request.user.is_bureau  # 免申即享兑现 is the bureau's (funding.services)
             ctx["chart"] = {
@@ -111,6 +114,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "ceiling": [float(r["ceiling"]) for r in t.by_region],
             }
     return render(request, "screening/run.html", ctx)
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    """A whole-number query parameter (a page number, an organisation id), None when absent or not a number."""
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
 @login_required

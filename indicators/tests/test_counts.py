@@ -1,6 +1,7 @@
-"""Issue 11: registry counts kept in a table (indicators/counts.py) — pages and reports show the same figures as when
-they counted the registry on every request; the table is filled on first use, refreshed by the periodic job, the
-command and after registry imports."""
+"""Issues 11 and 28: registry counts kept in a table (indicators/counts.py) — pages and reports show the same figures
+as when they counted the registry on every request; the table is filled by the job (never by a user's request: 统计中
+until then), kept current incrementally from the changes noted (only the regions and years they touch), recounted in
+full after registry imports and by the command."""
 
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ def _same_as_live(keys: set) -> None:
 def test_every_figure_from_the_table_equals_the_registry_count(demo_city):
     keys = counts.wanted()
     assert {k[2] for k in keys} == {"", RONGCHENG} and len({k[0] for k in keys}) == len(computed.FUNCTIONS)
-    _same_as_live(keys)  # counted on first use, one (function, year, area) at a time
+    _same_as_live(keys)  # the first request queued the job, which (at once here) counted the whole table
     stored = list(RegistryCount.objects.filter(region="").values_list("computed", "year", "area"))
     assert len(stored) == len(set(stored)) and keys <= set(stored)  # each counted once and kept
     RegistryCount.objects.all().delete()
@@ -92,7 +93,7 @@ def test_every_figure_from_the_table_equals_the_registry_count(demo_city):
 def test_pages_and_reports_show_the_same_figures_counted_live_from_the_table_and_after_refresh(demo_city, settings):
     today = _shown(settings, 0)  # every request counts the registry, as the pages did before the table
     assert not RegistryCount.objects.exists()
-    cold = _shown(settings, 600)  # first requests: the table is empty, each figure is counted once and stored
+    cold = _shown(settings, 600)  # first request: the table is empty, the job (at once here) counts it
     assert RegistryCount.objects.exists()
     call_command("refresh_indicator_counts", stdout=io.StringIO())
     refreshed = _shown(settings, 600)
@@ -100,8 +101,32 @@ def test_pages_and_reports_show_the_same_figures_counted_live_from_the_table_and
     assert refreshed == today
 
 
+def test_a_request_never_counts_the_registry(demo_city, settings, monkeypatch):
+    """With a worker (the queue not immediate) a page that finds the table empty says the figures are being counted
+    and queues the job, once; it counts nothing itself. Once the job has run, the figures are there."""
+    settings.INDICATORS_CACHE_SECONDS = 600
+    monkeypatch.setattr(HUEY, "immediate", False)
+    queued = []
+    monkeypatch.setattr(tasks, "refresh_counts", lambda: queued.append(1))
+    real = computed.FUNCTIONS
+    monkeypatch.setattr(counts, "FUNCTIONS", {k: None for k in real})  # counting would fail now
+    monkeypatch.setattr(counts, "BY_REGION_YEARS", {})
+    client = _client()
+    body = client.get("/indicators/?year=2024").content.decode()
+    assert "数值统计中" in body and "统计时间" not in body
+    assert "数值统计中" in client.get("/indicators/c.high_tech_enterprises/?year=2024").content.decode()
+    assert queued == [1]  # queued once, not once per figure or per request
+    assert not RegistryCount.objects.exists()
+    monkeypatch.setattr(counts, "FUNCTIONS", real)
+    monkeypatch.setattr(counts, "BY_REGION_YEARS", computed.BY_REGION_YEARS)
+    tasks.refresh_stale_counts.call_local()  # what the worker runs
+    body = client.get("/indicators/?year=2024").content.decode()
+    assert "统计时间" in body and "数值统计中" not in body
+    assert _revenue_row(2024) == Computer(live=True).value("enterprises_revenue_10bn", 2024, None)
+
+
 def test_nobody_counts_the_same_figure_twice(demo_city, monkeypatch):
-    services.dashboard(2024, Computer())
+    counts.refresh()
     stored = RegistryCount.objects.count()
     monkeypatch.setattr(computed, "FUNCTIONS", {k: None for k in computed.FUNCTIONS})  # counting would fail now
     monkeypatch.setattr(counts, "FUNCTIONS", computed.FUNCTIONS)
@@ -113,9 +138,11 @@ def test_nobody_counts_the_same_figure_twice(demo_city, monkeypatch):
 
 def test_dashboard_says_when_the_figures_were_counted(demo_city, settings):
     settings.INDICATORS_CACHE_SECONDS = 600
+    counts.refresh()
     client = _client()
     body = client.get("/indicators/?year=2024").content.decode()
-    assert re.search(r"“登记数据计算”的数值统计时间：\d{4}-\d\d-\d\d \d\d:\d\d（登记库导入数据后，以及每 10 分钟，自动重新统计）", body)
+    assert re.search(r"“登记数据计算”的数值统计时间：\d{4}-\d\d-\d\d \d\d:\d\d（登记库数据变更后，约一分钟内自动重新统计变更涉及的区市和年度）",
+                     body)
     assert "统计时间" in client.get("/indicators/c.high_tech_enterprises/").content.decode()
     settings.INDICATORS_CACHE_SECONDS = 0
     assert "实时统计" in client.get("/indicators/?year=2024").content.decode()
@@ -124,6 +151,7 @@ def test_dashboard_says_when_the_figures_were_counted(demo_city, settings):
 def test_an_import_changes_the_figures_once_the_refresh_has_run(demo_city, settings, monkeypatch,
                                                                 django_capture_on_commit_callbacks):
     settings.INDICATORS_CACHE_SECONDS = 600
+    counts.refresh()
     before = _revenue_row() or 0
     queued = []
     monkeypatch.setattr(tasks, "refresh_counts", lambda: queued.append(1))
@@ -132,7 +160,9 @@ def test_an_import_changes_the_figures_once_the_refresh_has_run(demo_city, setti
         _import_giant(n=2)
     assert queued == [1]  # the import queued a refresh for the worker
     assert (_revenue_row() or 0) == before  # until it runs, pages show the figures last counted
-    call_command("refresh_indicator_counts", stdout=io.StringIO())
+    assert counts.stale()  # and the periodic job would take it in if the queued one were lost
+    summary = counts.refresh_changes()
+    assert summary.full  # an import's rows were written in bulk: everything is recounted
     assert _revenue_row() == before + 2
     settings.INDICATORS_CACHE_SECONDS = 0
     assert _revenue_row() == before + 2  # the same figure the registry counts
@@ -155,21 +185,21 @@ def test_an_import_refreshes_at_once_without_a_worker(demo_city, settings, monke
     assert _page(client, url) == after  # what counting the registry on the request shows
 
 
-def test_periodic_job_recounts_stale_or_missing_figures(demo_city, settings, monkeypatch):
+def test_periodic_job_takes_in_changes_and_missing_figures(demo_city, settings, monkeypatch):
     settings.INDICATORS_CACHE_SECONDS = 600
     monkeypatch.setattr(HUEY, "immediate", True)
+    counts.RegistryChange.objects.all().delete()  # whatever building the demo city noted
     assert counts.stale()  # nothing counted yet
     tasks.refresh_stale_counts.call_local()
     assert not counts.stale()
-    at = counts.oldest()
     RegistryCount.objects.filter(computed="tech_smes", year=2024, area="").delete()
     assert counts.stale()  # a figure the pages need is missing
     tasks.refresh_stale_counts.call_local()
     assert not counts.stale()
-    RegistryCount.objects.update(counted_at=at - counts.max_age())
-    assert counts.stale()  # older than INDICATORS_CACHE_SECONDS
+    counts.note([("tech_smes", "371002", 2024)])
+    assert counts.stale()  # a change not taken in
     tasks.refresh_stale_counts.call_local()
-    assert counts.oldest() > at - counts.max_age()
+    assert not counts.stale() and counts.pending() == 0
     settings.INDICATORS_CACHE_SECONDS = 0
     assert not counts.stale()  # no table: nothing to refresh
 
@@ -181,25 +211,12 @@ def test_a_second_refresh_leaves_while_one_runs(demo_city):
     assert not RegistryCount.objects.exists()
 
 
-def test_without_a_worker_a_request_recounts_figures_nothing_refreshed(demo_city, settings):
-    """No huey worker: a figure older than ABANDONED_AFTER × INDICATORS_CACHE_SECONDS is counted again by the
-    request that reads it, so a registry change still shows (as the old cache of 600 s did)."""
-    from django.utils import timezone
-
-    settings.INDICATORS_CACHE_SECONDS = 600
-    before = _revenue_row() or 0
-    _import_giant(n=1)  # no on-commit callbacks run in this test: nothing is refreshed
-    assert (_revenue_row() or 0) == before
-    RegistryCount.objects.update(counted_at=timezone.now() - counts.max_age() * counts.ABANDONED_AFTER * 1.1)
-    assert _revenue_row() == before + 1
-
-
-def test_a_missing_figure_alone_is_counted_on_first_use(demo_city, monkeypatch):
-    """The first request of a new installation counts the whole table at once; later, a figure the table lacks
-    (a year that has just begun) is counted alone, with its breakdown by region, and kept."""
-    services.dashboard(2024, Computer())
+def test_a_missing_figure_alone_is_counted_by_the_job(demo_city, monkeypatch):
+    """A figure the table lacks (a year that has just begun) is counted alone by the next job, with its breakdown
+    by region, and kept; the others are not counted again."""
+    counts.refresh()
     assert not counts.stale()
-    RegistryCount.objects.filter(computed="tech_smes", year=2024).delete()
+    RegistryCount.objects.filter(computed="rd_active_share", year=2024).delete()
     calls = []
 
     def recorded(key: str, fn):
@@ -209,16 +226,18 @@ def test_a_missing_figure_alone_is_counted_on_first_use(demo_city, monkeypatch):
         return call
 
     monkeypatch.setattr(counts, "FUNCTIONS", {k: recorded(k, f) for k, f in computed.FUNCTIONS.items()})
-    services.dashboard(2024, Computer())
-    assert calls == [("tech_smes", 2024, None, True)]  # one GROUP BY; its total is the sum of the regions
-    assert RegistryCount.objects.filter(computed="tech_smes", year=2024, region="").exists()
+    monkeypatch.setattr(counts, "BY_REGION_YEARS", {k: recorded(k, f) for k, f in computed.BY_REGION_YEARS.items()})
+    summary = counts.refresh_changes()
+    assert not summary.full and summary.figures == 1
+    assert calls == [("rd_active_share", 2024, None, True), ("rd_active_share", 2024, None, False)]
+    assert RegistryCount.objects.filter(computed="rd_active_share", year=2024, region="").exists()
     assert not counts.stale()
 
 
 def test_a_single_edit_is_counted_by_the_next_periodic_job(demo_city, settings, monkeypatch,
                                                            django_capture_on_commit_callbacks):
     """Issue 11: a change outside an import (one enterprise's yearly facts saved through the registry's form service)
-    marks the figures changed once it commits, so the next periodic run (every minute) recounts them."""
+    is noted once it commits, with its region and year, so the next periodic run (every minute) recounts them."""
     from registry import services as registry_services
     from registry.models import Organization
 
@@ -231,7 +250,9 @@ def test_a_single_edit_is_counted_by_the_next_periodic_job(demo_city, settings, 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         registry_services.save_annual_facts(User.objects.get(username="bureau"), org, 2020,
                                             {"main_business_revenue": 20_000_000_000}, channel="form")
-    assert len([c for c in callbacks if c is counts.mark_changed]) == 1  # once per transaction
+    assert len([c for c in callbacks if isinstance(c, counts._Pending)]) == 1  # once per transaction
+    assert set(counts.RegistryChange.objects.values_list("computed", "region", "from_year")) == {
+        (f, org.region.code, 2020) for f in counts.FACTS_FUNCTIONS}  # the R&D and revenue figures, its region, 2020 on
     assert counts.stale()
     assert (_revenue_row() or 0) == before  # until the job runs, pages show the figures last counted
     tasks.refresh_stale_counts.call_local()
@@ -239,3 +260,16 @@ def test_a_single_edit_is_counted_by_the_next_periodic_job(demo_city, settings, 
     assert _revenue_row() == before + 1  # A 第8条's enterprises over 100 亿元 main business revenue
     settings.INDICATORS_CACHE_SECONDS = 0
     assert _revenue_row() == before + 1  # the same figure the registry counts
+
+
+def test_the_command_waits_for_no_job(demo_city):
+    """The repair command and the worker's job never write the table at once."""
+    import pytest
+    from django.core.management.base import CommandError
+
+    with HUEY.lock_task(tasks.LOCK), pytest.raises(CommandError, match="后台正在统计"):
+        call_command("refresh_indicator_counts", stdout=io.StringIO())
+    assert not RegistryCount.objects.exists()
+    out = io.StringIO()
+    call_command("refresh_indicator_counts", stdout=out)
+    assert "已重新统计" in out.getvalue() and RegistryCount.objects.exists()

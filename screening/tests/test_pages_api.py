@@ -133,7 +133,7 @@ def test_staff_start_page_run_page_export(demo_city):
     assert entitled == services.totals(run).entitlement > 0
     resp = c.post(f"/screening/runs/{run.pk}/notify/", follow=True)
     assert "请勾选要通知的主体" in resp.content.decode()
-    first = services.entities_to_notify(run)[0]["organization_id"]
+    first = services.entities_to_notify(run, entities=services.totals(run).entities).rows[0]["organization_id"]
     resp = c.post(f"/screening/runs/{run.pk}/notify/", {"organization": [first]}, follow=True)
     assert "已向 1 家主体发送" in resp.content.decode()
     resp = c.post(f"/screening/runs/{run.pk}/notify/", {"all": "1", "confirmed": "1"}, follow=True)

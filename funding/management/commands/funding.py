@@ -8,7 +8,7 @@ from funding import services
 
 
 class Command(BaseCommand):
-    help = "项目与资金管理：demo | balances | overdue [--propose] | proactive --run ID [--ids 1,2] --user NAME | ledger --xlsx F"
+    help = "项目与资金管理：demo | balances | overdue [--propose] | proactive --run ID [--ids 1,2] --user NAME | ledger --xlsx F | check-totals"
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         br.add_argument("--user", default="finance", help="财政部门账户")
         sub.add_parser("reconcile", help="台账拨付与银行确认金额对账，列出差额")
         sub.add_parser("open-projects", help="尚未结题的项目（每个项目都须结题）")
+        sub.add_parser("check-totals", help="核对预算科目与单位年度的累计数是否等于台账分录合计；有差异时返回非零")
         led = sub.add_parser("ledger", help="导出资金台账 Excel")
         led.add_argument("--xlsx", required=True)
 
@@ -58,11 +59,11 @@ class Command(BaseCommand):
                     self.stdout.write(f"{p}：预算 {services.money(t.allocated)} 元，已安排 {services.money(t.committed)} 元，"
                                       f"已拨付 {services.money(t.paid)} 元，可用 {services.money(t.available)} 元")
                     for line in p.budget_lines.all():
-                        truth, running = services.reconcile(line)
-                        if truth != running:
-                            self.stdout.write(f"  差异：{line.name} 分录合计 已安排 {services.money(truth.committed)} / "
-                                              f"已拨付 {services.money(truth.paid)}，累计数 {services.money(running.committed)}"
-                                              f" / {services.money(running.paid)}")
+                        b = services.line_balance(line)
+                        self.stdout.write(f"  {line.name}：预算 {services.money(b.allocated)} 元，已安排 "
+                                          f"{services.money(b.committed)} 元，已拨付 {services.money(b.paid)} 元，"
+                                          f"可用 {services.money(b.available)} 元")
+                self.stdout.write("以上为累计数；与台账分录逐项核对请运行 manage.py funding check-totals。")
             elif action == "overdue":
                 claims = list(services.overdue_for_acceptance())
                 for c in claims:
@@ -107,6 +108,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"#{p.claim_id} {p.claim.organization.name} · {p.claim.title}："
                                       f"{p.get_status_display()}，实施期至 {p.ends_on}")
                 self.stdout.write(f"未结题项目 {len(rows)} 项。")
+            elif action == "check-totals":
+                self._check_totals()
             elif action == "ledger":
                 from funding.documents import ledger_xlsx
                 from funding.models import LedgerEntry
@@ -119,6 +122,36 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         except ValueError as exc:
             raise CommandError(f"参数有误：{exc}") from exc
+
+    def _check_totals(self) -> None:
+        """Every running sum against the ledger; a difference is listed and the command exits non-zero."""
+        import time
+
+        from funding import totals
+        from funding.models import BudgetLine
+        from registry.models import Organization
+
+        t = time.perf_counter()
+        out = totals.check()
+        seconds = time.perf_counter() - t
+        shown = out.differences[:100]
+        lines = dict(BudgetLine.objects.filter(pk__in=[d.key[0] for d in shown if d.what == "line"])
+                     .values_list("pk", "name"))
+        orgs = dict(Organization.objects.filter(pk__in=[d.key[0] for d in shown if d.what == "org"])
+                    .values_list("pk", "name"))
+        m = services.money
+        for d in shown:
+            who = (f"预算科目「{lines.get(d.key[0], '')}」（#{d.key[0]}）" if d.what == "line"
+                   else f"{orgs.get(d.key[0], '')}（单位 #{d.key[0]}）{d.key[1]} 年度")
+            self.stdout.write(f"差异：{who} 分录合计 已安排 {m(d.ledger[0])} / 已拨付 {m(d.ledger[1])} 元，"
+                              f"累计数 已安排 {m(d.running[0])} / 已拨付 {m(d.running[1])} 元")
+        if len(out.differences) > len(shown):
+            self.stdout.write(f"……另有 {len(out.differences) - len(shown)} 处差异未列出。")
+        summary = (f"核对预算科目 {out.lines:,} 个、单位年度累计数 {out.org_years:,} 个，"
+                   f"差异 {len(out.differences):,} 处（用时 {seconds:.1f} 秒）。")
+        if out.differences:
+            raise CommandError(summary)
+        self.stdout.write(summary)
 
     def _project(self, opts) -> None:
         """Batch project work: every --claim gets the same step; one failure does not stop the others."""
