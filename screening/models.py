@@ -252,3 +252,29 @@ class Notice(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class KeptEntitlements(models.Model):
+    """One organisation's results for one year (what applies, what nearly applies) as 我能享受的政策 shows them,
+    kept so that the page reads one row instead of running the engine (issue 28 item 1).
+
+    A row is valid while ``stale`` is false and ``rules`` equals the current rules key (jurisdiction, its package
+    files, reference data version, interpretations: ``screening.services.kept.rules_key``). A change to the
+    organisation's facts marks its rows stale and bumps ``generation``; the refresh job (or the page, for a row it
+    needs at once) computes them again and writes them only as fresh if ``generation`` did not move meanwhile."""
+
+    organization = models.ForeignKey("registry.Organization", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    rules = models.CharField("规则版本", max_length=64, blank=True)
+    results = models.JSONField("结果", default=list, blank=True,
+                               help_text="符合与接近符合的条款（引擎的 ProvisionResult，按条款顺序）。")
+    stale = models.BooleanField("待重算", default=True)
+    generation = models.PositiveIntegerField("变更次数", default=0)
+    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "主体政策测算结果"
+        verbose_name_plural = "主体政策测算结果"
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="kept_entitlements_once")]
+        indexes = [models.Index(fields=["year", "organization"], condition=models.Q(stale=True),
+                                name="kept_entitlements_stale")]

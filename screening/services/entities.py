@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.audit import account, record
-from policy import services as engine
 from registry.models import Organization
 from screening.models import Notice, ScreeningResult, ScreeningRun
 from screening.services.selection import ScreeningInputError
@@ -95,16 +94,19 @@ def latest_fact_year(org: Organization) -> int:
 
 
 def entitlements(org: Organization, years: Iterable[int]) -> list[dict]:
-    """Per year: the provisions that apply and those nearly met (with what is missing)."""
+    """Per year: the provisions that apply and those nearly met (with what is missing), read from the kept results
+    (screening.services.kept: computed once per change of the entity's facts or of the rules, not per request)."""
+    from screening.services import kept
+
     out = []
     years = list(years)
     claims = claim_states([org.pk], years)
-    for result in engine.evaluate_organization_years(org, years):
-        year = int(result.period)
-        applies = [r for r in result.results if r.status == "applies"]
+    results = kept.read(org, years)
+    for year in years:
+        applies = [r for r in results[year] if r.status == "applies"]
         for r in applies:  # an entitlement already claimed shows its claim instead of 申报 (issue 26 item 11)
             r.claim = claims.get((org.pk, str(r.provision_id), year))
-        near = [r for r in result.results if r.status == "near"]
+        near = [r for r in results[year] if r.status == "near"]
         out.append({
             "year": year, "applies": applies, "near": near,
             "entitlement": sum((Decimal(r.amount or 0) for r in applies if not r.is_ceiling), Decimal(0)),
