@@ -8,6 +8,113 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+#: Fixtures that open the test database; a test that asks for none of them (directly or through its fixtures), has
+#: no ``django_db`` marker and is not a Django ``TestCase`` cannot reach the database (pytest-django refuses it).
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences",
+                               "django_db_serialized_rollback", "django_db_setup"})
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether a collected test can reach the database (so its outcome may differ between SQLite and PostgreSQL)."""
+    if item.get_closest_marker("django_db") or item.get_closest_marker("every_database"):
+        return True
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None:
+        from django.test import TransactionTestCase
+
+        return issubclass(cls, TransactionTestCase)
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With KECHUANG_TEST_DATABASE_ONLY=1 (scripts/test.sh's PostgreSQL half) only the tests that reach the database
+    run: the others (pure functions, the policy engine, settings in a subprocess) give the same outcome on SQLite and
+    PostgreSQL, and the SQLite half runs them. Found by what each test asks for, so a new test is placed without a
+    list; ``@pytest.mark.every_database`` keeps a test that reads the database settings without the database in both
+    halves."""
+    if os.environ.get("KECHUANG_TEST_DATABASE_ONLY") == "1":
+        kept = [item for item in items if uses_database(item)]
+        if len(kept) < len(items):
+            config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+            items[:] = kept
+    # pytest-django has put the tests in Django's order (database tests, then transactional ones, whose flush empties
+    # the migrations' data, then the rest); each worker takes its tests in that order. Within each group the long
+    # tests start first; sort is stable, so the rest keep the order collected.
+    items.sort(key=lambda item: (_django_order(item), not _long(item)))
+
+
+#: The tests that run for half a minute or more on the 2-core machine (``--durations``), besides the browser tests.
+#: They start first in their group, so that the last tests the workers take are short ones and both finish together;
+#: a long test missing here only risks ending a run late. (Not ``--dist worksteal``: a worker that steals runs a
+#: database test after a transactional one, on a database whose migration data the flush has emptied.)
+LONG_TESTS = ("accounts/tests/test_schemathesis.py::test_api_conforms_to_its_schema",
+              "accounts/tests/test_url_matrix.py::test_access_matrix",
+              "policy/tests/test_demo_city_identical.py::",
+              "policy/tests/test_whatif_amounts.py::test_seeded_situations_every_provision",
+              "worklist/tests/test_demo_logins.py::",
+              "vouchers/tests/test_demo.py::",
+              "screening/tests/test_whatif_agrees_with_screening.py::",
+              "policy/tests/test_openfisca_yaml.py::",
+              "policy/tests/test_openfisca_cli.py::",
+              "techmarket/tests/test_quality_api_demo.py::")
+
+
+def _django_order(item: pytest.Item) -> int:
+    """0: a database test in a transaction rolled back; 1: a transactional test; 2: no database (as pytest-django)."""
+    marker, fixtures = item.get_closest_marker("django_db"), set(getattr(item, "fixturenames", ()))
+    cls = getattr(item, "cls", None)
+    if cls is not None:
+        from django.test import TestCase, TransactionTestCase
+
+        if issubclass(cls, TransactionTestCase):
+            return 0 if issubclass(cls, TestCase) else 1
+    if (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) \
+            or {"transactional_db", "live_server", "django_db_reset_sequences"} & fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+def _long(item: pytest.Item) -> bool:
+    return item.nodeid.startswith(LONG_TESTS) or "live_server" in getattr(item, "fixturenames", ())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete() -> Iterator[None]:
+    """A transactional test ends with Django's flush, on PostgreSQL one TRUNCATE of every table (about 150, each given
+    new files for itself and its indexes), which costs far more than the few rows such a test leaves. In the tests it
+    deletes the rows of the tables that hold any instead, in one transaction with triggers and foreign-key checks off
+    (``session_replication_role = replica``, as pg_restore does: every row goes, so no reference is left dangling; the
+    append-only triggers guard the product, not a test's clean-up). Same end state: empty tables, sequences left as
+    they are (Django's flush does not restart them either). Needs a superuser, as the test database's creation does;
+    otherwise, or where sequences are to be reset or the flush cascades, Django's TRUNCATE runs as before."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        qn = self.quote_name
+        with self.connection.cursor() as cur:
+            cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if not cur.fetchone()[0]:
+                return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+            cur.execute(" UNION ALL ".join(f"SELECT {i} WHERE EXISTS (SELECT 1 FROM {qn(t)})"
+                                           for i, t in enumerate(tables)))
+            filled = [tables[i] for (i,) in cur.fetchall()]
+        if not filled:
+            return []
+        return ["SET LOCAL session_replication_role = replica;",
+                *(f"DELETE FROM {qn(t)};" for t in filled),
+                "SET LOCAL session_replication_role = origin;"]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = truncate
+
+
 CHROMIUM = os.environ.get("KECHUANG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

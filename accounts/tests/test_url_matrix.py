@@ -449,49 +449,49 @@ def _denied(status: int, location: str) -> bool:
     return status in (401, 403, 404, 405) or (status == 302 and location.startswith(LOGIN_PREFIXES))
 
 
-def test_access_matrix(world, quiet_queue):
-    """Issue 12: every page, API view, export and admin URL, for every role, with another party's ids."""
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(world, quiet_queue, role):
+    """Issue 12: every page, API view, export and admin URL, for every role, with another party's ids (one test per
+    role, so that the test runner's workers share the roles)."""
     routes = list(walk())
     secrets = [world.parties.other_org.uscc]
     failures: list[str] = []
     cells = 0
     seen_full_by_finance: set[str] = set()
-    for role in ROLES:
-        client = Client(raise_request_exception=False)
-        user = world.parties.users.get(role)
-        for r in routes:
-            url = build(r, world)
-            assert resolve(url.split("?")[0]).func == r.pattern.callback, f"{url} does not resolve to {r.route}"
-            methods = ["get"] if r.is_admin else ["get", "post"]
-            for method in methods:
-                if user is not None:
-                    client.force_login(user)
-                response = getattr(client, method)(url)
-                cells += 1
-                status, location = response.status_code, response.get("Location", "")
-                where = f"{role:10} {method.upper():4} {url} → {status}"
-                if status >= 500:
-                    failures.append(f"{where}: server error")
-                    continue
-                body = readable(response)
-                own = getattr(user, "organization_id", None) if role == "enterprise" else None
-                if leaks := personal_leaks(role, body, own):
-                    failures.append(f"{where}: shows personal information in full: {', '.join(sorted(set(leaks)))}")
-                if role == "finance" and PERSONAL["bank"].encode() in body:
-                    seen_full_by_finance.add(r.route)
-                if role == "anonymous":
-                    if r.name not in PUBLIC and not _denied(status, location):
-                        failures.append(f"{where}: anonymous must be sent to login (or get 401/403/404)")
-                    continue
-                if role in RESTRICTED:
-                    names_other = any(k in OBJECT_KWARGS for k in r.kwargs)
-                    if names_other and not (_denied(status, location) or (status == 302 and r.is_admin)):
-                        failures.append(f"{where}: another party's object must answer 403/404")
-                    if any(s.encode() in body for s in secrets):
-                        failures.append(f"{where}: shows another party's credit code")
-    print(f"access matrix: {len(routes)} URL patterns × {len(ROLES)} roles = {len(routes) * len(ROLES)} "
-          f"(requests: {cells}), failures: {len(failures)}; finance sees the payee's account in full on: "
-          f"{', '.join(sorted(seen_full_by_finance))}")
-    # finance, who pays, does get the account: on the payment list, the payment batch and the claim
-    assert {"funding/payments/", "funding/payments/batch.xlsx"} <= seen_full_by_finance, seen_full_by_finance
+    client = Client(raise_request_exception=False)
+    user = world.parties.users.get(role)
+    for r in routes:
+        url = build(r, world)
+        assert resolve(url.split("?")[0]).func == r.pattern.callback, f"{url} does not resolve to {r.route}"
+        methods = ["get"] if r.is_admin else ["get", "post"]
+        for method in methods:
+            if user is not None:
+                client.force_login(user)
+            response = getattr(client, method)(url)
+            cells += 1
+            status, location = response.status_code, response.get("Location", "")
+            where = f"{role:10} {method.upper():4} {url} → {status}"
+            if status >= 500:
+                failures.append(f"{where}: server error")
+                continue
+            body = readable(response)
+            own = getattr(user, "organization_id", None) if role == "enterprise" else None
+            if leaks := personal_leaks(role, body, own):
+                failures.append(f"{where}: shows personal information in full: {', '.join(sorted(set(leaks)))}")
+            if role == "finance" and PERSONAL["bank"].encode() in body:
+                seen_full_by_finance.add(r.route)
+            if role == "anonymous":
+                if r.name not in PUBLIC and not _denied(status, location):
+                    failures.append(f"{where}: anonymous must be sent to login (or get 401/403/404)")
+                continue
+            if role in RESTRICTED:
+                names_other = any(k in OBJECT_KWARGS for k in r.kwargs)
+                if names_other and not (_denied(status, location) or (status == 302 and r.is_admin)):
+                    failures.append(f"{where}: another party's object must answer 403/404")
+                if any(s.encode() in body for s in secrets):
+                    failures.append(f"{where}: shows another party's credit code")
+    print(f"access matrix for {role}: {len(routes)} URL patterns (requests: {cells}), failures: {len(failures)}; "
+          f"finance sees the payee's account in full on: {', '.join(sorted(seen_full_by_finance))}")
+    if role == "finance":  # finance, who pays, does get the account: on the payment list, the payment batch, the claim
+        assert {"funding/payments/", "funding/payments/batch.xlsx"} <= seen_full_by_finance, seen_full_by_finance
     assert not failures, "\n".join(failures)
