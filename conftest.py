@@ -300,6 +300,15 @@ def login(page, username: str, password: str = "demo12345") -> None:
     page.wait_for_load_state("networkidle")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Django's cache lives as long as the worker process, not the test: 我的待办's count (a minute per account id),
+    rate-limit counters and the like. Each test starts with it empty, whatever ran before it on that worker."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
 
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> Iterator[None]:
