@@ -169,8 +169,10 @@ def main() -> None:
     os.environ.update(env)
     if args.skip_prepare:
         import django
+        from django.core.management import call_command
 
         django.setup()
+        call_command("collectstatic", interactive=False, verbosity=0)  # this checkout's manifest, for gunicorn
     else:
         prepare(args)
     os.makedirs(args.out, exist_ok=True)
