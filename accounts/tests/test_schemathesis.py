@@ -89,8 +89,6 @@ def _account(role: str):
 
 
 def _reference_data() -> None:
-    from django.core.cache import cache
-
     from indicators.catalogue import sync
     from indicators.models import Indicator
     from registry.models import IndustryChain, Region
@@ -98,7 +96,6 @@ def _reference_data() -> None:
 
     load_reference(Region, IndustryChain)
     sync(Indicator, Region)
-    cache.clear()  # rate-limit counters
 
 
 @pytest.fixture

@@ -19,11 +19,5 @@ def catalogue(db):
 @pytest.fixture(autouse=True)
 def counted_at_once(immediate_queue):
     """Pages that lack a registry figure queue the refresh job: here it runs at once (as with
-    KECHUANG_HUEY=immediate), so pages show every figure. Tests of the worker's path set HUEY.immediate False."""
-    from django.core.cache import cache
-
-    from indicators import counts
-
-    cache.delete(counts.QUEUED_KEY)
-    yield
-    cache.delete(counts.QUEUED_KEY)
+    KECHUANG_HUEY=immediate), so pages show every figure (the job's "queued" mark starts cleared with the cache,
+    root conftest). Tests of the worker's path set HUEY.immediate False."""
