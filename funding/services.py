@@ -320,9 +320,10 @@ def _ensure_cap(org: Organization, provision_id: str, year: int, cap: Decimal) -
 
 def create_claim_from_entitlement(user: Any, org: Organization, provision_id: str, year: Any,
                                   event_key: str = "") -> tuple[Claim, bool]:
-    """政策兑现: the entitlement is recomputed by the engine, never taken from the form; a second press opens the
+    """政策兑现: the entitlement is the organisation's kept result for the year (recomputed by the engine when its facts
+    or the rules changed since, ``screening.services.kept``), never taken from the form; a second press opens the
     same claim."""
-    from policy import services as engine
+    from screening.services import kept
 
     try:
         year = int(year)
@@ -333,8 +334,8 @@ def create_claim_from_entitlement(user: Any, org: Organization, provision_id: st
     if existing:
         return existing, False
     check_not_blacklisted(org, "申报")
-    result = engine.evaluate_organization(org, year)
-    match = next((r for r in result.results if str(r.provision_id) == provision_id), None)
+    results = kept.read(org, [year])[year]
+    match = next((r for r in results if str(r.provision_id) == provision_id), None)
     if match is None or match.status != "applies" or Decimal(match.amount or 0) <= 0:
         raise FundingError(f"{year} 年度本单位不符合该条款（{provision_id}），不能申报。", "provision_id")
     programme = programme_for(year, provision_id)

@@ -131,3 +131,24 @@ def test_a_reference_value_entered_shows_the_new_amount(fw):  # noqa: F811
     text = page("alice", 2025)
     card = text[text.index('data-year="2025"'):text.index('data-year="2024"')]
     assert "3 万元" in card and "缺少 2025 年 11 月" not in card
+
+
+def test_a_claim_takes_the_kept_amount_and_a_changed_fact_the_new_one(hte_enterprise, monkeypatch):
+    """申报 (政策兑现) reads the same kept row as the page: no engine while it is fresh, the new amount once the facts
+    changed."""
+    from funding import money
+
+    org = hte_enterprise.organization
+    user = User.objects.get(username="enterprise")
+    money.create_programme(None, "科技创新发展专项资金", YEAR)
+    page("enterprise", YEAR)  # the row kept
+    with monkeypatch.context() as m:
+        m.setattr(engine, "evaluate_organization_years", refuse)
+        m.setattr(engine, "evaluate_organization", refuse)
+        claim, created = money.claim_entitlement(user, org, A07, YEAR)
+    assert created and claim.entitled_amount == A07_FIRST
+    claim.delete()
+    hte_enterprise.certification = "re_certification"
+    hte_enterprise.save()
+    claim, created = money.claim_entitlement(user, org, A07, YEAR)
+    assert created and claim.entitled_amount == A07_RE
