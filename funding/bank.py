@@ -21,7 +21,7 @@ from core.audit import account, record
 from funding import access
 from funding.models import BankReturn, BankReturnLine, Claim, ClaimEvent, LedgerEntry
 from funding.notify import notify
-from funding.services import ZERO, FundingError, _append, money, parse_amount
+from funding.services import ZERO, FundingError, _append, lock_in_order, money, parse_amount
 
 RESULTS = {"成功": "paid", "已支付": "paid", "paid": "paid", "失败": "failed", "failed": "failed",
            "退票": "returned", "退回": "returned", "returned": "returned"}
@@ -145,6 +145,7 @@ def import_return(user: Any, filename: str, data: bytes) -> ImportResult:
         batch = BankReturn.objects.create(filename=filename[:200], sha256=digest, rows=len(plan),
                                           imported_by=account(user))
         out = ImportResult(batch)
+        lock_in_order([entry for _, entry, result, _ in plan if result != "paid"])  # the reversals' rows, sorted
         for r, entry, result, amount in plan:
             note = str(r.get("note") or "").strip()[:200]
             reversal = None

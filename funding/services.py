@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
@@ -182,6 +182,26 @@ def _append(**fields: Any) -> LedgerEntry:
             LineTotals.objects.create(budget_line_id=entry.budget_line_id, committed=committed, paid=paid)
         add_to_org_totals([(entry.organization_id, entry.year, entry.committed_delta, entry.paid_delta)])
     return entry
+
+
+def lock_in_order(entries: list[LedgerEntry]) -> None:
+    """Lock, in one fixed order, every row that writing entries beside ``entries`` will lock: their claims, then their
+    lines' running sums, then their organisations' sums for the year, each by ascending key. A transaction that
+    writes several entries (a bank return file's reversals) takes its locks here first; two such transactions over
+    the same lines in opposite orders then queue instead of deadlocking, and a single payment (claim, then line,
+    then organisation) keeps the same order."""
+    claim_ids = sorted({e.claim_id for e in entries if e.claim_id})
+    line_ids = sorted({e.budget_line_id for e in entries})
+    org_years = sorted({(e.organization_id, e.year) for e in entries})
+    list(Claim.objects.select_for_update().filter(pk__in=claim_ids).order_by("pk").values_list("pk", flat=True))
+    list(LineTotals.objects.select_for_update().filter(budget_line_id__in=line_ids).order_by("budget_line_id")
+         .values_list("pk", flat=True))
+    if org_years:
+        pairs = Q()
+        for org_id, year in org_years:
+            pairs |= Q(organization_id=org_id, year=year)
+        list(OrgTotals.objects.select_for_update().filter(pairs).order_by("organization_id", "year")
+             .values_list("pk", flat=True))
 
 
 def add_to_org_totals(rows: list[tuple[int, int, Decimal, Decimal]]) -> None:

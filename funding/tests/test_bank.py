@@ -121,3 +121,64 @@ def test_cli_bank_return_and_reconcile(world, tmp_path):
     text = out.getvalue()
     assert "成功 0 笔，失败/退票 1 笔" in text and "台账拨付 0.00 元，银行确认 0.00 元，差额 0.00 元；失败/退票 200,000.00 元" in text
     assert "未结题项目 0 项" in text
+
+
+@pytest.mark.skipif(__import__("django.db").db.connection.vendor != "postgresql",
+                    reason="PostgreSQL only: concurrent writers")
+@pytest.mark.django_db(transaction=True)
+def test_two_return_files_over_two_lines_in_opposite_orders_both_land(world, monkeypatch):
+    """File 1 reverses a payment on line 1, then one on line 2; file 2 one on line 2, then one on line 1, imported at
+    the same moment and each paused after its first reversal. Both files land and every running sum equals the
+    ledger (without one lock order, PostgreSQL would find a deadlock and refuse one file)."""
+    import threading
+
+    from conftest import in_parallel
+    from funding import totals
+    from funding.models import Claim
+    from funding.services import _append
+
+    line2 = services.add_budget_line(world.bea, world.programme, "平台建设补助", "city", "1000000")
+    services.confirm_budget_line(world.fin, line2)
+    payments = []
+    for i, (org, line) in enumerate(((world.org_a, world.line), (world.org_b, line2), (world.org_b, line2),
+                                     (world.org_a, world.line))):
+        claim = Claim.objects.create(
+            programme=world.programme, organization=org, origin="redemption", provision_id=FIXED, title="高企认定奖励",
+            document="威政发〔2018〕20号", article="第7条", year=2024, event_key=f"e{i}", entitled_amount=Decimal(200000),
+            state="paid", bank_account="6222000011112222")
+        common = dict(budget_line=line, organization=org, claim=claim, amount=Decimal(50000), decision="市科技局决定",
+                      document=claim.document, article=claim.article, provision_id=FIXED, year=2024,
+                      created_by=world.fin, bank_account=claim.bank_account)
+        _append(kind=LedgerEntry.Kind.COMMITMENT, committed_delta=Decimal(50000), paid_delta=Decimal(0),
+                idempotency_key=f"commit:{claim.pk}", **common)
+        payments.append(_append(kind=LedgerEntry.Kind.PAYMENT, committed_delta=Decimal(-50000),
+                                paid_delta=Decimal(50000), idempotency_key=f"pay:{claim.pk}", **common))
+    files = [_xlsx([(p.idempotency_key, "失败", 50000, "账号有误") for p in pair])
+             for pair in ((payments[0], payments[1]), (payments[2], payments[3]))]
+    paused = threading.Barrier(2, timeout=3)
+    reverse, first = bank._reverse_failed, threading.local()
+
+    def reverse_then_pause(*args, **kwargs):
+        rev = reverse(*args, **kwargs)
+        if not getattr(first, "done", False):
+            first.done = True
+            try:
+                paused.wait()  # both files hold their first line here, unless one waits for the other's locks
+            except threading.BrokenBarrierError:
+                pass
+        return rev
+
+    monkeypatch.setattr(bank, "_reverse_failed", reverse_then_pause)
+
+    def one(i: int) -> str:
+        try:
+            return str(len(bank.import_return(world.fin, f"回单{i}.xlsx", files[i]).reversed))
+        except Exception as exc:  # noqa: BLE001 - the outcome is the assertion
+            return exc.__class__.__name__
+
+    assert in_parallel(2, one) == ["2", "2"]
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.REVERSAL).count() == 4
+    for line in (world.line, line2):
+        balance = services.line_balance(line)
+        assert (balance.committed, balance.paid) == (Decimal(100000), Decimal(0))
+    assert not totals.check().differences
