@@ -147,7 +147,8 @@ def import_roster(data: bytes, carrier: Carrier, actor: Any) -> ImportResult:
             record(actor, "incubation.roster_import", carrier.organization,
                    f"{carrier} 导入在孵名册 {result.created} 行，提交待处理申请 {result.pending} 行")
             # the incubation figures (carriers, cultivated high-tech enterprises) are recounted after the import
-            transaction.on_commit(lambda: registry_imported.send(sender=import_roster, actor=actor))
+            transaction.on_commit(lambda: registry_imported.send(sender=import_roster, actor=actor,
+                                                                 organization_ids=touched | {carrier.organization_id}))
     except _Rollback:
         result.created = result.pending = 0
     return result

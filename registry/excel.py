@@ -344,7 +344,9 @@ def import_workbook(data: bytes, actor: Any) -> ImportResult:
         record(actor, "registry.import", None,
                f"Excel 导入：新建主体 {result.organizations_created}，更新主体 {result.organizations_updated}，"
                f"新建年度数据 {result.facts_created}，更新年度数据 {result.facts_updated}", rows=result.rows)
-        transaction.on_commit(lambda: registry_imported.send(sender=import_workbook, actor=actor))
+        touched = set(Organization.objects.filter(uscc__in=codes).values_list("id", flat=True))
+        transaction.on_commit(lambda: registry_imported.send(sender=import_workbook, actor=actor,
+                                                             organization_ids=touched))
     return result
 
 

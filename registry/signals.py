@@ -3,4 +3,5 @@ registry (indicator monitoring) should be recounted. Sent after the import's tra
 
 from django.dispatch import Signal
 
-registry_imported = Signal()  # keyword arguments: actor
+registry_imported = Signal()  # keyword arguments: actor, organization_ids (those whose facts the import wrote;
+#                               None: not known, every organisation may have changed)

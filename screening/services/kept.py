@@ -256,6 +256,7 @@ def source_changed(sender: Any, instance: Any, **_: Any) -> None:
     facts_changed(ids)
 
 
-def import_done(**_: Any) -> None:
-    """registry_imported (an Excel import, sent after its commit): its rows were written in bulk, without signals."""
-    facts_changed(["*"])
+def import_done(organization_ids: Iterable[int] | None = None, **_: Any) -> None:
+    """registry_imported (an Excel import, sent after its commit): its rows were written in bulk, without signals.
+    The organisations it wrote go stale; every organisation when the sender does not say which."""
+    facts_changed(["*"] if organization_ids is None else organization_ids)

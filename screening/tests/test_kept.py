@@ -94,7 +94,9 @@ def test_the_refresh_job_computes_stale_rows_in_batches_as_the_engine_does(demo_
     assert list(KeptEntitlements.objects.filter(stale=True).values_list("organization_id", flat=True)) == [ids[0]]
     assert kept.refresh() == 1
     assert kept.refresh() == 0  # nothing stale, and the rules' full pass done: only the stale rows are looked at
-    kept.import_done()  # an Excel import (rows written in bulk, without signals): every row
+    kept.import_done(organization_ids={ids[1], ids[2]})  # an Excel import that says which organisations it wrote
+    assert set(KeptEntitlements.objects.filter(stale=True).values_list("organization_id", flat=True)) == {ids[1], ids[2]}
+    kept.import_done()  # an import that does not say: every row
     assert KeptEntitlements.objects.filter(stale=True).count() == 40
 
 
@@ -152,3 +154,20 @@ def test_a_claim_takes_the_kept_amount_and_a_changed_fact_the_new_one(hte_enterp
     hte_enterprise.save()
     claim, created = money.claim_entitlement(user, org, A07, YEAR)
     assert created and claim.entitled_amount == A07_RE
+
+
+def test_an_excel_import_makes_stale_only_the_organisations_it_wrote(demo_city, django_capture_on_commit_callbacks):
+    from registry import excel
+
+    ids = list(Organization.objects.filter(kind="enterprise", uscc__isnull=False).order_by("id")
+               .values_list("id", flat=True)[:5])
+    kept.keep(YEAR, ids)
+    kept.refresh()
+    changed = Organization.objects.get(pk=ids[3])
+    facts = [[changed.uscc, YEAR, 1200000, 1100000, 60000, "是", 30, 5, 1, None]]
+    with django_capture_on_commit_callbacks(execute=True):
+        result = excel.import_workbook(excel.build_workbook([], facts), None)
+    assert result.ok, result.errors[:3]
+    # marked stale (its generation moved), then computed again by the refresh job the change queued (at once here)
+    generations = dict(KeptEntitlements.objects.filter(year=YEAR).values_list("organization_id", "generation"))
+    assert generations == {i: (1 if i == ids[3] else 0) for i in ids}
