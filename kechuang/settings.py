@@ -135,6 +135,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # the test database stays in memory; named so, pytest-xdist's workers each get their own (not a file path)
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+else:
+    # PostgreSQL's JIT compiler off: a screening batch's reads (10,000 ids in an array) are costed above its threshold
+    # at province scale (10M organisations) and spent ~190 ms compiling each one, for a read that takes ~30 ms
+    # (benchmarks/distributed_run.py; PostgreSQL's documentation advises it off for short queries). Appended to any
+    # options the URL gives.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 
 AUTH_USER_MODEL = "accounts.User"
 # Test runs hash passwords with a fast hasher: every demo account and login of the suite would otherwise spend about

@@ -7,10 +7,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from registry.models import Region
 from screening.models import RunTotal, ScreeningResult, ScreeningRun, WhatIfAggregate
@@ -97,24 +98,31 @@ class Totals:
 def _keep_totals(run: ScreeningRun, batch_no: int, ids: list[int]) -> None:
     """The batch's totals (RunTotal), counted from its own result rows just written, in the batch's transaction.
     Results of the batch's organisations are those of the run with organisation ids in the batch's range (batches
-    are consecutive in id order). Written once: a batch written twice keeps its first rows."""
+    are consecutive in id order). Written once: a batch written twice keeps its first rows.
+
+    The status is a condition of each sum, never of the rows read: the rows are then found by the run and the
+    organisation range alone (the unique index), and PostgreSQL cannot take the (run, status) index instead, which
+    reads every result of the run so far for each batch (a run of 10M organisations slowed to a crawl so)."""
     if not ids or not run.totals_kept:
         return
     batch = ScreeningResult.objects.filter(run_id=run.pk, organization_id__gte=ids[0], organization_id__lte=ids[-1])
-    applies = batch.filter(status=ScreeningResult.Status.APPLIES)
+    applies = Q(status=ScreeningResult.Status.APPLIES)
+    near = Q(status=ScreeningResult.Status.NEAR)
+
+    def sums(*keys: str, **extra: Any) -> list[dict]:
+        return [r for r in batch.values(*keys).order_by().annotate(
+            **extra, entities=Count("organization", distinct=True, filter=applies),
+            items=Count("id", filter=applies), amount=Sum("amount", filter=applies)) if r["items"]]
+
     kind = RunTotal.Kind
-    rows = [RunTotal(kind=kind.PROVISION, **r) for r in (
-        applies.values("provision_id", "is_ceiling")
-        .annotate(title=Max("title"), document=Max("document"), article=Max("article"),
-                  entities=Count("organization", distinct=True), items=Count("id"), amount=Sum("amount")))]
-    rows += [RunTotal(kind=kind.REGION_FORM, **r) for r in (
-        applies.values("region_id_snapshot", "is_ceiling")
-        .annotate(entities=Count("organization", distinct=True), items=Count("id"), amount=Sum("amount")))]
-    rows += [RunTotal(kind=kind.REGION, **r) for r in (
-        applies.values("region_id_snapshot").annotate(entities=Count("organization", distinct=True)))]
-    rows += [RunTotal(kind=kind.NEAR, **r) for r in (
-        batch.filter(status=ScreeningResult.Status.NEAR).values("region_id_snapshot")
-        .annotate(entities=Count("organization", distinct=True)))]
+    rows = [RunTotal(kind=kind.PROVISION, **r) for r in sums(
+        "provision_id", "is_ceiling", title=Max("title", filter=applies), document=Max("document", filter=applies),
+        article=Max("article", filter=applies))]
+    rows += [RunTotal(kind=kind.REGION_FORM, **r) for r in sums("region_id_snapshot", "is_ceiling")]
+    rows += [RunTotal(kind=kind.REGION, region_id_snapshot=r["region_id_snapshot"], entities=r["entities"])
+             for r in sums("region_id_snapshot")]
+    rows += [RunTotal(kind=kind.NEAR, **r) for r in batch.values("region_id_snapshot").order_by().annotate(
+        entities=Count("organization", distinct=True, filter=near)) if r["entities"]]
     for r in rows:
         r.run_id, r.batch_no, r.amount = run.pk, batch_no, r.amount or Decimal(0)
     RunTotal.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)

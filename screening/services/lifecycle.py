@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, Q
 from django.utils import timezone
 
 from core.audit import account, record
@@ -285,8 +285,11 @@ def execute_batch(run_id: int, batch_no: int, *, heartbeat: bool = False) -> boo
 def _run_batch(run_id: int, batch_no: int) -> bool:
     now = timezone.now()
     free = Q(status=RunBatch.Status.QUEUED) | Q(status=RunBatch.Status.RUNNING, beat_at__lt=now - STALE_AFTER)
-    if not RunBatch.objects.filter(free, run_id=run_id, batch_no=batch_no,
-                                   run__status=ScreeningRun.Status.RUNNING).update(
+    # The run's state as an uncorrelated EXISTS, not a join: with a join Django writes "id IN (subquery)", which
+    # PostgreSQL, its statistics taken before the run's batches existed, joined as a nested loop over every batch
+    # row — 0.8 s per claim at 2,112 batch rows (benchmarks/distributed_run.py at 10M).
+    running = ScreeningRun.objects.filter(pk=run_id, status=ScreeningRun.Status.RUNNING)
+    if not RunBatch.objects.filter(free, Exists(running), run_id=run_id, batch_no=batch_no).update(
             status=RunBatch.Status.RUNNING, beat_at=now, attempts=F("attempts") + 1):
         return False
     run = ScreeningRun.objects.get(pk=run_id)
