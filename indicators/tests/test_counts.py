@@ -211,22 +211,13 @@ def test_a_second_refresh_leaves_while_one_runs(demo_city):
     assert not RegistryCount.objects.exists()
 
 
-def test_a_missing_figure_alone_is_counted_by_the_job(demo_city, monkeypatch):
+def test_a_missing_figure_alone_is_counted_by_the_job(demo_city, count_calls):
     """A figure the table lacks (a year that has just begun) is counted alone by the next job, with its breakdown
     by region, and kept; the others are not counted again."""
     counts.refresh()
     assert not counts.stale()
     RegistryCount.objects.filter(computed="rd_active_share", year=2024).delete()
-    calls = []
-
-    def recorded(key: str, fn):
-        def call(*args):
-            calls.append((key, *args))
-            return fn(*args)
-        return call
-
-    monkeypatch.setattr(counts, "FUNCTIONS", {k: recorded(k, f) for k, f in computed.FUNCTIONS.items()})
-    monkeypatch.setattr(counts, "BY_REGION_YEARS", {k: recorded(k, f) for k, f in computed.BY_REGION_YEARS.items()})
+    calls = count_calls(computed.FUNCTIONS, computed.BY_REGION_YEARS)
     summary = counts.refresh_changes()
     assert not summary.full and summary.figures == 1
     assert calls == [("rd_active_share", 2024, None, True), ("rd_active_share", 2024, None, False)]

@@ -145,7 +145,7 @@ def test_regions_touched_from_their_earliest_year():
 
 
 def test_a_change_recounts_only_the_figures_that_read_its_rows(counted, django_capture_on_commit_callbacks,
-                                                                monkeypatch):
+                                                                count_calls):
     """Yearly facts of one enterprise: the R&D and revenue figures of its region from that year on, nothing else."""
     from registry import services as registry_services
 
@@ -153,16 +153,7 @@ def test_a_change_recounts_only_the_figures_that_read_its_rows(counted, django_c
     with django_capture_on_commit_callbacks(execute=True):
         registry_services.save_annual_facts(User.objects.get(username="bureau"), facts.organization, 2022,
                                             {"rd_expense": 900_000_000}, channel="form")
-    calls = []
-
-    def recorded(key: str, fn):
-        def call(*args):
-            calls.append((key, *args))
-            return fn(*args)
-        return call
-
-    monkeypatch.setattr(counts, "FUNCTIONS", {k: recorded(k, f) for k, f in counts.FUNCTIONS.items()})
-    monkeypatch.setattr(counts, "BY_REGION_YEARS", {})
+    calls = count_calls(counts.FUNCTIONS, {})
     counts.refresh_changes()
     region = facts.organization.region
     assert calls and {c[0] for c in calls} <= set(counts.FACTS_FUNCTIONS)

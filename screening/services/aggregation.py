@@ -245,13 +245,14 @@ class EntityPage:
         return iter(self.rows)
 
 
-def _planner_knows(run: ScreeningRun) -> None:
+def planner_knows(run_id: int) -> None:
     """PostgreSQL plans the page's queries from the results table's statistics. A run just written (COPY, up to
     millions of rows) is not in them until autovacuum gets to the table, and meanwhile the planner takes it for a few
     rows and reads all of them (2 s at 1M instead of 1 ms). Where the run is missing from the statistics and the
     table has changed much since, ANALYZE it now, as PostgreSQL's manual advises after a bulk load ("Populating a
     Database"): it reads a fixed sample (300 × default_statistics_target rows), so it costs the same at any size,
-    and once only."""
+    and once only: when the run's last batch has landed (``batching.finish_run``), and again here if that was missed.
+    """
     if connection.vendor != "postgresql":
         return
     table = ScreeningResult._meta.db_table
@@ -262,7 +263,7 @@ def _planner_knows(run: ScreeningRun) -> None:
         row = cur.fetchone()
         if row is None or (row[0] or 0) < ANALYZE_AFTER:
             return
-        if row[1] and str(run.pk) in row[1].strip("{}").split(","):
+        if row[1] and str(int(run_id)) in row[1].strip("{}").split(","):
             return
         cur.execute(f'ANALYZE "{table}"')
 
@@ -273,7 +274,7 @@ def entities_to_notify(run: ScreeningRun, *, entities: int, after: int | None = 
     page's own results only (the run's unique index is in organisation order). ``entities`` is the run's count of
     such organisations (``totals(run).entities``); ``after``/``before`` the id next to the page wanted."""
     size = size or ENTITIES_PER_PAGE
-    _planner_knows(run)
+    planner_knows(run.pk)
     applies = run.results.filter(status=ScreeningResult.Status.APPLIES)
     ids_qs = applies.order_by("organization_id" if before is None else "-organization_id")
     if before is not None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from policy import services as engine
 from registry.models import Organization
 from screening.models import RunBatch, ScreeningRun, WhatIfAggregate
-from screening.services.aggregation import _aggregate, _aggregate_arrays, _keep_totals
+from screening.services.aggregation import _aggregate, _aggregate_arrays, _keep_totals, planner_knows
 from screening.services.copy_writer import _copy_lines, _result_rows, _write_results
 from screening.services.selection import selection
 
@@ -151,8 +151,11 @@ def _commit_batch(run: ScreeningRun, out: _Batch, batch: RunBatch) -> bool:
 
 
 def finish_run(run_id: int, *, cancelled: bool = False) -> None:
-    """The run done (or cancelled): once, by whoever lands its last batch (the run's row is locked by then)."""
+    """The run done (or cancelled): once, by whoever lands its last batch (the run's row is locked by then). Once
+    that commits, the results table's statistics are brought up to date if the run is not in them, so that the
+    first view of its page is planned on them (``aggregation.planner_knows``)."""
     now = timezone.now()
     ScreeningRun.objects.filter(pk=run_id, status=ScreeningRun.Status.RUNNING).update(
         status=ScreeningRun.Status.CANCELLED if cancelled else ScreeningRun.Status.DONE, finished_at=now,
         heartbeat_at=now)
+    transaction.on_commit(lambda: planner_knows(run_id))
