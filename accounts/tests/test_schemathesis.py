@@ -132,6 +132,7 @@ def _run(case, token: str, role: str) -> None:
         raise
 
 
+@pytest.mark.postgres_half
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
@@ -139,6 +140,7 @@ def test_api_conforms_to_its_schema(case, token):
     _run(case, token, "bureau")
 
 
+@pytest.mark.postgres_half
 @schema_roles.parametrize()
 @settings(max_examples=ROLE_EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))

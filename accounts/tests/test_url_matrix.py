@@ -449,6 +449,7 @@ def _denied(status: int, location: str) -> bool:
     return status in (401, 403, 404, 405) or (status == 302 and location.startswith(LOGIN_PREFIXES))
 
 
+@pytest.mark.postgres_half
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(world, quiet_queue, role):
     """Issue 12: every page, API view, export and admin URL, for every role, with another party's ids (one test per

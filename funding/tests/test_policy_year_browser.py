@@ -27,7 +27,7 @@ from funding.models import Claim, LedgerEntry
 from funding.tests.conftest import PDF
 from registry.models import Recognition
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.postgres_half]
 
 PASSWORD = "demo12345"
 PROGRAMME = "科技创新发展专项资金"
