@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if len(kept) < len(items):
             config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
             items[:] = kept
-    # With KECHUANG_TEST_SQLITE_HALF=1 (scripts/test.sh's SQLite half, whose PostgreSQL half follows) the tests marked
+    # With KECHUANG_TEST_SQLITE_HALF=1 (scripts/test.sh's SQLite half, which runs beside its PostgreSQL half) the tests marked
     # ``postgres_half`` are left to the PostgreSQL half: long whole walks and generated checks (the access matrix,
     # schemathesis, the one-year browser walk) whose code paths do not depend on the engine, and which PostgreSQL
     # checks at least as strictly (lengths, integer ranges, NUL bytes). A plain ``pytest`` on SQLite runs them.

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from openpyxl import Workbook
 
 from funding import bank, services
@@ -123,8 +124,7 @@ def test_cli_bank_return_and_reconcile(world, tmp_path):
     assert "未结题项目 0 项" in text
 
 
-@pytest.mark.skipif(__import__("django.db").db.connection.vendor != "postgresql",
-                    reason="PostgreSQL only: concurrent writers")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: concurrent writers")
 @pytest.mark.django_db(transaction=True)
 def test_two_return_files_over_two_lines_in_opposite_orders_both_land(world, monkeypatch):
     """File 1 reverses a payment on line 1, then one on line 2; file 2 one on line 2, then one on line 1, imported at
